@@ -1,0 +1,161 @@
+// CodeDeploy operations on deployments and their targets.
+import type { Context } from './context';
+import { fail } from './errors';
+import { asInput, type Input, optionalString, optionalStringList, page, requiredString } from './input';
+import { deploymentInfo, instanceTarget } from './render';
+import { requestStop, startDeployment } from './runner';
+import type { Deployment, FileExistsBehavior, S3Location, Target } from './types';
+import { isTerminal } from './types';
+
+const MAX_BATCH_TARGETS = 25;
+const BUNDLE_TYPES: ReadonlyArray<S3Location['bundleType']> = ['zip', 'tar', 'tgz'];
+const FILE_EXISTS: ReadonlyArray<FileExistsBehavior> = ['DISALLOW', 'OVERWRITE', 'RETAIN'];
+
+const deploymentId = (input: Input) => requiredString(input, 'deploymentId', 'DeploymentIdRequiredException');
+
+const parseRevision = (input: Input): S3Location => {
+  const revision = asInput(input.revision);
+  if (Object.keys(revision).length === 0) fail('RevisionRequiredException', 'The revision ID was not specified.');
+  if (revision.revisionType !== 'S3') {
+    fail('InvalidRevisionException', 'The local stand-in deploys S3 revisions only (revisionType S3).');
+  }
+  const s3 = asInput(revision.s3Location);
+  const bucket = requiredString(s3, 'bucket', 'InvalidRevisionException');
+  const key = requiredString(s3, 'key', 'InvalidRevisionException');
+  const bundleType = BUNDLE_TYPES.find((type) => type === s3.bundleType);
+  if (bundleType === undefined) fail('InvalidRevisionException', 'The bundle type must be one of zip, tar or tgz.');
+  const eTag = optionalString(s3, 'eTag');
+  const version = optionalString(s3, 'version');
+  return { bucket, key, bundleType: bundleType ?? 'zip', eTag, version };
+};
+
+/** Targets exist once a deployment has started; before that CodeDeploy says it has not started. */
+const startedTargets = (d: Deployment): Target[] =>
+  d.status === 'Created' ? fail('DeploymentNotStartedException', `Deployment ${d.deploymentId} has not started`) : d.targets;
+
+const findTarget = (d: Deployment, targetId: string): Target =>
+  startedTargets(d).find((t) => t.targetId === targetId) ??
+  fail('DeploymentTargetDoesNotExistException', `Deployment target ${targetId} does not belong to deployment ${d.deploymentId}`);
+
+const epochSeconds = (value: unknown): number | undefined => (typeof value === 'number' ? value * 1000 : undefined);
+
+export const deploymentOperations = (ctx: Context) => ({
+  CreateDeployment: (input: Input) => {
+    const application = requiredString(input, 'applicationName', 'ApplicationNameRequiredException');
+    const groupName = requiredString(input, 'deploymentGroupName', 'DeploymentGroupNameRequiredException');
+    const group = ctx.store.group(application, groupName);
+    const revision = parseRevision(input);
+    const deploymentConfigName = optionalString(input, 'deploymentConfigName') ?? group.deploymentConfigName;
+    ctx.store.config(deploymentConfigName);
+    const behavior = input.fileExistsBehavior ?? 'DISALLOW';
+    const fileExistsBehavior = FILE_EXISTS.find((b) => b === behavior);
+    if (fileExistsBehavior === undefined) fail('InvalidFileExistsBehaviorException', `Invalid fileExistsBehavior: ${behavior}`);
+    const active = ctx.store.activeDeployment(application, groupName);
+    if (active) {
+      fail(
+        'DeploymentLimitExceededException',
+        `The deployment group ${groupName} already has an active deployment ${active.deploymentId}`,
+      );
+    }
+    const previous = ctx.store.deployments.get(group.lastSuccessfulDeploymentId ?? '');
+    const deployment: Deployment = {
+      deploymentId: ctx.store.newDeploymentId(),
+      applicationName: application,
+      deploymentGroupName: groupName,
+      deploymentGroupId: group.deploymentGroupId,
+      deploymentConfigName,
+      revision,
+      previousRevision: previous?.revision,
+      description: optionalString(input, 'description'),
+      fileExistsBehavior: fileExistsBehavior ?? 'DISALLOW',
+      status: 'Created',
+      createTime: Date.now(),
+      targets: [],
+      stopRequested: false,
+    };
+    ctx.store.deployments.set(deployment.deploymentId, deployment);
+    group.lastAttemptedDeploymentId = deployment.deploymentId;
+    startDeployment(ctx, deployment);
+    return { deploymentId: deployment.deploymentId };
+  },
+
+  GetDeployment: (input: Input) => ({ deploymentInfo: deploymentInfo(ctx.store.deployment(deploymentId(input))) }),
+
+  ListDeployments: (input: Input) => {
+    const application = optionalString(input, 'applicationName');
+    const groupName = optionalString(input, 'deploymentGroupName');
+    if (groupName !== undefined && application === undefined) {
+      fail('ApplicationNameRequiredException', 'applicationName is required when deploymentGroupName is given');
+    }
+    if (application !== undefined && groupName === undefined) {
+      fail('DeploymentGroupNameRequiredException', 'deploymentGroupName is required when applicationName is given');
+    }
+    if (application !== undefined && groupName !== undefined) ctx.store.group(application, groupName);
+    const statuses = optionalStringList(input, 'includeOnlyStatuses');
+    const range = asInput(input.createTimeRange);
+    const start = epochSeconds(range.start) ?? Number.NEGATIVE_INFINITY;
+    const end = epochSeconds(range.end) ?? Number.POSITIVE_INFINITY;
+    const ids = [...ctx.store.deployments.values()]
+      .filter((d) => application === undefined || d.applicationName === application)
+      .filter((d) => groupName === undefined || d.deploymentGroupName === groupName)
+      .filter((d) => statuses === undefined || statuses.includes(d.status))
+      .filter((d) => d.createTime >= start && d.createTime <= end)
+      .sort((a, b) => b.createTime - a.createTime)
+      .map((d) => d.deploymentId);
+    const scope = `deployments:${application}/${groupName}`;
+    const { items, nextToken } = page(ids, scope, optionalString(input, 'nextToken'), ctx.pageSize);
+    return { deployments: items, nextToken };
+  },
+
+  ListDeploymentTargets: (input: Input) => {
+    const deployment = ctx.store.deployment(deploymentId(input));
+    const filters = asInput(input.targetFilters);
+    for (const name of Object.keys(filters)) {
+      if (name !== 'TargetStatus' && name !== 'ServerInstanceLabel') {
+        fail('InvalidTargetFilterNameException', `The target filter name ${name} is invalid.`);
+      }
+    }
+    const statuses = optionalStringList(filters, 'TargetStatus');
+    const labels = optionalStringList(filters, 'ServerInstanceLabel');
+    const ids = startedTargets(deployment)
+      .filter((t) => statuses === undefined || statuses.includes(t.status))
+      .filter(() => labels === undefined || labels.includes('Blue'))
+      .map((t) => t.targetId);
+    const scope = `targets:${deployment.deploymentId}`;
+    const { items, nextToken } = page(ids, scope, optionalString(input, 'nextToken'), ctx.pageSize);
+    return { targetIds: items, nextToken };
+  },
+
+  BatchGetDeploymentTargets: (input: Input) => {
+    const deployment = ctx.store.deployment(deploymentId(input));
+    const ids = optionalStringList(input, 'targetIds') ?? [];
+    if (ids.length === 0) fail('DeploymentTargetIdRequiredException', 'A deployment target ID was not provided.');
+    if (ids.length > MAX_BATCH_TARGETS) {
+      fail(
+        'DeploymentTargetListSizeExceededException',
+        `The maximum number of deployment target IDs you can specify is ${MAX_BATCH_TARGETS}.`,
+      );
+    }
+    const targets = ids.map((id) => findTarget(deployment, id));
+    return { deploymentTargets: targets.map((t) => instanceTarget(deployment, t, ctx.region, ctx.accountId)) };
+  },
+
+  GetDeploymentTarget: (input: Input) => {
+    const deployment = ctx.store.deployment(deploymentId(input));
+    const targetId = requiredString(input, 'targetId', 'DeploymentTargetIdRequiredException');
+    const target = findTarget(deployment, targetId);
+    return { deploymentTarget: instanceTarget(deployment, target, ctx.region, ctx.accountId) };
+  },
+
+  StopDeployment: (input: Input) => {
+    const deployment = ctx.store.deployment(deploymentId(input));
+    if (isTerminal(deployment.status)) {
+      fail('DeploymentAlreadyCompletedException', `Deployment ${deployment.deploymentId} has already completed`);
+    }
+    requestStop(deployment);
+    return {
+      status: 'Succeeded',
+      statusMessage: 'No more commands will be scheduled for execution in the deployment instances',
+    };
+  },
+});

@@ -1,0 +1,98 @@
+// Renders stored state as CodeDeploy API response shapes. Timestamps go out as epoch seconds (the SDK
+// rejects ISO strings).
+import type { Deployment, DeploymentConfig, DeploymentGroup, S3Location, Target, TargetStatus } from './types';
+
+export const seconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms / 1000);
+
+const revision = (location: S3Location) => ({ revisionType: 'S3', s3Location: { ...location } });
+
+const IN_PLACE = { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' } as const;
+
+export const overview = (targets: Target[]): Record<string, number> => {
+  const counts: Record<Exclude<TargetStatus, 'Unknown'>, number> = {
+    Pending: 0,
+    InProgress: 0,
+    Succeeded: 0,
+    Failed: 0,
+    Skipped: 0,
+    Ready: 0,
+  };
+  for (const target of targets) if (target.status !== 'Unknown') counts[target.status] += 1;
+  return counts;
+};
+
+export const deploymentInfo = (d: Deployment) => ({
+  applicationName: d.applicationName,
+  deploymentGroupName: d.deploymentGroupName,
+  deploymentConfigName: d.deploymentConfigName,
+  deploymentId: d.deploymentId,
+  previousRevision: d.previousRevision ? revision(d.previousRevision) : undefined,
+  revision: revision(d.revision),
+  status: d.status,
+  errorInformation: d.errorInformation,
+  createTime: seconds(d.createTime),
+  startTime: seconds(d.startTime),
+  completeTime: seconds(d.completeTime),
+  deploymentOverview: overview(d.targets),
+  description: d.description,
+  creator: 'user',
+  ignoreApplicationStopFailures: false,
+  updateOutdatedInstancesOnly: false,
+  deploymentStyle: IN_PLACE,
+  instanceTerminationWaitTimeStarted: false,
+  fileExistsBehavior: d.fileExistsBehavior,
+  deploymentStatusMessages: [],
+  computePlatform: 'Server',
+});
+
+export const instanceTarget = (d: Deployment, t: Target, region: string, account: string) => ({
+  deploymentTargetType: 'InstanceTarget',
+  instanceTarget: {
+    deploymentId: d.deploymentId,
+    targetId: t.targetId,
+    targetArn: `arn:aws:ec2:${region}:${account}:instance/${t.targetId}`,
+    status: t.status,
+    lastUpdatedAt: seconds(t.lastUpdatedAt),
+    lifecycleEvents: t.lifecycleEvents.map((e) => ({
+      lifecycleEventName: e.lifecycleEventName,
+      diagnostics: e.diagnostics,
+      startTime: seconds(e.startTime),
+      endTime: seconds(e.endTime),
+      status: e.status,
+    })),
+    instanceLabel: 'Blue',
+  },
+});
+
+const deploymentSummary = (d: Deployment | undefined) =>
+  d && {
+    deploymentId: d.deploymentId,
+    status: d.status,
+    endTime: seconds(d.completeTime),
+    createTime: seconds(d.createTime),
+  };
+
+export const deploymentGroupInfo = (g: DeploymentGroup, deployments: Map<string, Deployment>) => ({
+  applicationName: g.applicationName,
+  deploymentGroupId: g.deploymentGroupId,
+  deploymentGroupName: g.deploymentGroupName,
+  deploymentConfigName: g.deploymentConfigName,
+  ec2TagFilters: g.ec2TagFilters,
+  onPremisesInstanceTagFilters: [],
+  autoScalingGroups: [],
+  serviceRoleArn: g.serviceRoleArn,
+  triggerConfigurations: [],
+  deploymentStyle: IN_PLACE,
+  outdatedInstancesStrategy: 'UPDATE',
+  lastAttemptedDeployment: deploymentSummary(deployments.get(g.lastAttemptedDeploymentId ?? '')),
+  lastSuccessfulDeployment: deploymentSummary(deployments.get(g.lastSuccessfulDeploymentId ?? '')),
+  computePlatform: 'Server',
+});
+
+export const deploymentConfigInfo = (c: DeploymentConfig) => ({
+  deploymentConfigId: c.deploymentConfigId,
+  deploymentConfigName: c.deploymentConfigName,
+  minimumHealthyHosts: c.minimumHealthyHosts,
+  createTime: seconds(c.createTime),
+  computePlatform: 'Server',
+});

@@ -1,0 +1,63 @@
+// Starts moto server (S3, SNS, Secrets Manager) on a free loopback port and stops it afterwards.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { freePort } from './ports';
+
+export interface Moto {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const waitUntilUp = async (endpoint: string, child: ChildProcess, log: () => string): Promise<void> => {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`moto_server exited (${child.exitCode}): ${log().slice(-500)}`);
+    try {
+      const res = await fetch(`${endpoint}/moto-api/`);
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`moto_server did not start within 20 s: ${log().slice(-500)}`);
+};
+
+export const startMoto = async (command = process.env.MOTO_SERVER || 'moto_server'): Promise<Moto> => {
+  const port = await freePort();
+  const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output = (output + String(d)).slice(-4000);
+  });
+  child.stderr?.on('data', (d) => {
+    output = (output + String(d)).slice(-4000);
+  });
+  child.on('error', (error) => {
+    output += `\n${error.message}`;
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitUntilUp(endpoint, child, () => output);
+  return {
+    endpoint,
+    port,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+};
+
+/** Environment for SDK clients that talk to moto (dummy credentials, no metadata probing). */
+export const motoEnv = (endpoint: string): Record<string, string> => ({
+  AWS_ENDPOINT_URL: endpoint,
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+  AWS_EC2_METADATA_DISABLED: 'true',
+});

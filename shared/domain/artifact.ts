@@ -1,0 +1,92 @@
+// What an artifact is, and how its S3 key names its application and commit.
+import type { Application, Pipeline } from './config';
+
+export interface ArtifactObject {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  etag: string;
+  size: number;
+  checksum?: { algorithm: string; value: string };
+  metadata: Record<string, string>;
+  uploadedAt: string;
+}
+
+export interface Artifact extends ArtifactObject {
+  application: string;
+  commit: string;
+  branch?: string;
+}
+
+export type BundleType = 'zip' | 'tar' | 'tgz';
+
+const COMMIT = /^[0-9a-f]{7,64}$/;
+
+export const bundleTypeOf = (key: string): BundleType | undefined => {
+  if (key.endsWith('.zip')) return 'zip';
+  if (key.endsWith('.tar')) return 'tar';
+  if (key.endsWith('.tar.gz') || key.endsWith('.tgz')) return 'tgz';
+  return undefined;
+};
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Builds a matcher from a layout such as `{application}/{branch}/{commit}.zip`. */
+export const keyPattern = (layout: string): RegExp => {
+  const parts = layout.split(/(\{application\}|\{commit\}|\{branch\})/);
+  const body = parts
+    .map((part) => {
+      if (part === '{application}') return '(?<application>[A-Za-z0-9._-]+)';
+      if (part === '{commit}') return '(?<commit>[^/]+)';
+      if (part === '{branch}') return '(?<branch>.+?)';
+      return escapeRegExp(part);
+    })
+    .join('');
+  return new RegExp(`^${body}$`);
+};
+
+export type KeyLocation =
+  | { ok: true; application: string; app: Application; groups: Record<string, string | undefined> }
+  | { ok: false; reason: string };
+
+/** What the key alone says: inside the prefix, a known application, the application's layout. */
+export const locateArtifact = (pipeline: Pipeline, key: string): KeyLocation => {
+  if (!key.startsWith(pipeline.artifactPrefix))
+    return { ok: false, reason: `key is outside the artifact prefix "${pipeline.artifactPrefix}"` };
+  const rest = key.slice(pipeline.artifactPrefix.length);
+  const appName = rest.split('/')[0] ?? '';
+  const app = Object.hasOwn(pipeline.applications, appName) ? pipeline.applications[appName] : undefined;
+  if (!app) return { ok: false, reason: `unknown application "${appName.slice(0, 100)}"` };
+  const match = keyPattern(app.artifactKey).exec(rest);
+  if (!match?.groups) return { ok: false, reason: `key does not follow the layout "${app.artifactKey}"` };
+  if (match.groups.application !== appName)
+    return { ok: false, reason: 'key does not name its application first' };
+  if (!bundleTypeOf(key)) return { ok: false, reason: 'key must end in .zip, .tar, .tar.gz or .tgz' };
+  return { ok: true, application: appName, app, groups: match.groups };
+};
+
+export type KeyReading =
+  | { ok: true; application: string; app: Application; commit: string; branch?: string }
+  | { ok: false; reason: string };
+
+/** Reads application, commit and branch from the key, completed by the object's metadata. */
+export const readArtifactKey = (
+  pipeline: Pipeline,
+  key: string,
+  metadata: Record<string, string> = {},
+): KeyReading => {
+  const location = locateArtifact(pipeline, key);
+  if (!location.ok) return location;
+  const commit = (location.groups.commit ?? metadata.commit ?? '').toLowerCase();
+  if (!COMMIT.test(commit)) return { ok: false, reason: 'commit is missing or not a hexadecimal commit id' };
+  if (metadata.commit && metadata.commit.toLowerCase() !== commit)
+    return { ok: false, reason: 'metadata commit disagrees with the key' };
+  const branch = location.groups.branch ?? metadata.branch;
+  return {
+    ok: true,
+    application: location.application,
+    app: location.app,
+    commit,
+    ...(branch ? { branch } : {}),
+  };
+};

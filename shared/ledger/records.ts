@@ -1,0 +1,92 @@
+// The records Baton keeps in its ledger. Every record carries a schema version `v`.
+
+export interface ArtifactRef {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  etag: string;
+  commit: string;
+}
+
+export interface ArtifactRecord extends ArtifactRef {
+  v: 1;
+  kind: 'artifact';
+  application: string;
+  branch?: string;
+  size: number;
+  checksum?: { algorithm: string; value: string };
+  uploadedAt: string;
+  recordedAt: string;
+}
+
+export type CauseType = 'branch' | 'release' | 'promotion' | 'operator' | 'rollback';
+
+export interface Cause {
+  type: CauseType;
+  /** What caused it, for a person: "push to main", "release v1.2.0", "operator alice". */
+  detail: string;
+}
+
+export type RequestState = 'pending' | 'queued' | 'started' | 'superseded';
+
+export interface DeploymentRequest {
+  v: 1;
+  kind: 'request';
+  id: string;
+  application: string;
+  environment: string;
+  deploymentGroup: string;
+  artifact: ArtifactRef;
+  cause: Cause;
+  /** Release tag, when the request belongs to a release. */
+  release?: string;
+  requestedAt: string;
+  state: RequestState;
+  deploymentId?: string;
+  supersededBy?: string;
+  /** Why it is still queued (for example: the group is busy outside Baton). */
+  note?: string;
+  updatedAt: string;
+}
+
+export interface DeploymentRecord {
+  v: 1;
+  kind: 'deployment';
+  deploymentId: string;
+  requestId: string;
+  application: string;
+  environment: string;
+  deploymentGroup: string;
+  artifact: ArtifactRef;
+  cause: Cause;
+  release?: string;
+  createdAt: string;
+  /** Set by the audit: VERIFIED, PARTIAL, FAILED, INCOMPLETE. */
+  verdict?: string;
+  finishedAt?: string;
+}
+
+/** Held while a deployment group has an active deployment started by Baton. */
+export interface GroupSlot {
+  v: 1;
+  requestId: string;
+  deploymentId?: string;
+  takenAt: string;
+}
+
+/** The latest request started in an environment: queued requests older than it are superseded. */
+export interface EnvironmentHead {
+  v: 1;
+  requestId: string;
+  requestedAt: string;
+  deploymentId: string;
+}
+
+export interface Rejection {
+  v: 1;
+  kind: 'rejected';
+  source: string;
+  reason: string;
+  object?: { bucket: string; key: string; versionId?: string };
+  at: string;
+}

@@ -1,0 +1,20 @@
+// Every operator command: its schema and the use case it runs. One line per command.
+import * as z from 'zod/mini';
+import type { DeployDeps } from '../usecases/deployments';
+import { deploy, deploySchema } from './deploy';
+import { status, statusSchema } from './status';
+
+export type OperatorDeps = DeployDeps;
+
+export const operatorCommandSchema = z.discriminatedUnion('command', [deploySchema, statusSchema]);
+
+export type OperatorCommand = z.output<typeof operatorCommandSchema>;
+
+export const runCommand = (deps: OperatorDeps, cmd: OperatorCommand): Promise<unknown> => {
+  switch (cmd.command) {
+    case 'deploy':
+      return deploy(deps, cmd);
+    case 'status':
+      return status(deps, cmd);
+  }
+};

@@ -1,0 +1,71 @@
+// Test fixtures: the sample pipeline, sample events from events/, and in-memory collaborators.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadPipelineFile } from '../../shared/adapters/pipeline-file';
+import { GroupBusyError } from '../../shared/domain/errors';
+import type { Pipeline } from '../../shared/domain/config';
+import { MemoryStore } from '../../shared/ledger/memory-store';
+import type { ArtifactStore, Clock, CreateDeploymentInput, Deployer, Log } from '../../shared/ports';
+import type { ArtifactObject } from '../../shared/domain/artifact';
+
+export const root = join(__dirname, '..', '..');
+
+export const samplePipeline = (): Pipeline => loadPipelineFile(join(root, 'pipeline.yml'));
+
+export const loadEvent = <T = Record<string, unknown>>(path: string): T =>
+  JSON.parse(readFileSync(join(root, 'events', path), 'utf8')) as T;
+
+export const COMMIT = '3f786850e387550fdab836ed7e6dc881de23001b';
+export const COMMIT2 = 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3';
+
+export class FakeDeployer implements Deployer {
+  readonly calls: CreateDeploymentInput[] = [];
+  readonly busyGroups = new Set<string>();
+  async createDeployment(input: CreateDeploymentInput): Promise<string> {
+    if (this.busyGroups.has(input.deploymentGroup)) throw new GroupBusyError(`${input.deploymentGroup} busy`);
+    this.calls.push(input);
+    return `d-FAKE${String(this.calls.length).padStart(5, '0')}`;
+  }
+}
+
+export class FakeArtifacts implements ArtifactStore {
+  readonly objects = new Map<string, ArtifactObject>();
+  calls = 0;
+  add(object: Omit<ArtifactObject, 'size' | 'uploadedAt'> & Partial<ArtifactObject>): ArtifactObject {
+    const full = { size: 5, uploadedAt: '2026-11-20T18:43:48.000Z', ...object };
+    this.objects.set(`${object.bucket}/${object.key}`, full);
+    return full;
+  }
+  async describe(bucket: string, key: string) {
+    this.calls += 1;
+    return this.objects.get(`${bucket}/${key}`);
+  }
+}
+
+export class CapturingLog implements Log {
+  readonly lines: { level: string; message: string; extra?: Record<string, unknown> }[] = [];
+  info = (message: string, extra?: Record<string, unknown>) => this.lines.push({ level: 'info', message, extra });
+  warn = (message: string, extra?: Record<string, unknown>) => this.lines.push({ level: 'warn', message, extra });
+  error = (message: string, extra?: Record<string, unknown>) => this.lines.push({ level: 'error', message, extra });
+  text = () => JSON.stringify(this.lines);
+}
+
+export class StepClock implements Clock {
+  private t: number;
+  constructor(start = '2026-11-20T18:00:00.000Z') {
+    this.t = Date.parse(start);
+  }
+  now = () => {
+    this.t += 1000;
+    return new Date(this.t);
+  };
+}
+
+export const memoryDeps = (pipeline: Pipeline = samplePipeline()) => ({
+  pipeline,
+  store: new MemoryStore(),
+  clock: new StepClock(),
+  log: new CapturingLog(),
+  deployer: new FakeDeployer(),
+  artifacts: new FakeArtifacts(),
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { bundleTypeOf, readArtifactKey } from '../../shared/domain/artifact';
+import { parsePipeline } from '../../shared/domain/config';
+import { COMMIT, samplePipeline } from '../support/fixtures';
+
+describe('artifact keys', () => {
+  const pipeline = samplePipeline();
+
+  it('reads application and commit from the default layout, the branch from metadata', () => {
+    const reading = readArtifactKey(pipeline, `artifacts/web/${COMMIT}.zip`, { branch: 'main' });
+    expect(reading).toMatchObject({ ok: true, application: 'web', commit: COMMIT, branch: 'main' });
+  });
+
+  it('reads the branch from a layout that carries it, slashes included', () => {
+    const custom = parsePipeline({
+      version: 1,
+      applications: {
+        api: {
+          codedeployApplication: 'api',
+          artifactKey: '{application}/{branch}/{commit}.tgz',
+          environments: [{ name: 'dev', deploymentGroup: 'api-dev', enter: { branch: 'feature/a b' } }],
+        },
+      },
+    });
+    expect(readArtifactKey(custom, `artifacts/api/feature/a b/${COMMIT}.tgz`)).toMatchObject({
+      ok: true,
+      branch: 'feature/a b',
+      commit: COMMIT,
+    });
+  });
+
+  it.each([
+    ['uploads/web/x.zip', 'key is outside the artifact prefix "artifacts/"'],
+    [`artifacts/shop/${COMMIT}.zip`, 'unknown application "shop"'],
+    [`artifacts/web/${COMMIT}.tar`, 'key does not follow the layout "{application}/{commit}.zip"'],
+    ['artifacts/web/not-a-commit.zip', 'commit is missing or not a hexadecimal commit id'],
+  ])('refuses %s with a reason', (key, reason) => {
+    expect(readArtifactKey(pipeline, key)).toEqual({ ok: false, reason });
+  });
+
+  it('refuses metadata that contradicts the key', () => {
+    expect(readArtifactKey(pipeline, `artifacts/web/${COMMIT}.zip`, { commit: 'abcdef1' })).toEqual({
+      ok: false,
+      reason: 'metadata commit disagrees with the key',
+    });
+  });
+
+  it('knows the bundle types CodeDeploy accepts', () => {
+    expect(['a.zip', 'a.tar', 'a.tar.gz', 'a.tgz', 'a.rar'].map(bundleTypeOf)).toEqual([
+      'zip',
+      'tar',
+      'tgz',
+      'tgz',
+      undefined,
+    ]);
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../../shared/domain/errors';
+import { environmentForGroup, environmentsForBranch, nextEnvironment, parsePipeline } from '../../shared/domain/config';
+import { root } from '../support/fixtures';
+
+const sample = () => parse(readFileSync(join(root, 'pipeline.yml'), 'utf8'));
+
+const issuesOf = (raw: unknown): string[] => {
+  try {
+    parsePipeline(raw);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.issues];
+    throw error;
+  }
+  return [];
+};
+
+describe('pipeline configuration', () => {
+  it('accepts the shipped example and fills defaults', () => {
+    const pipeline = parsePipeline(sample());
+    const web = pipeline.applications.web;
+    expect(web?.environments.map((e) => e.name)).toEqual(['dev', 'staging', 'production']);
+    expect(web?.environments[0]?.onFailure).toBe('block');
+    expect(web?.environments[2]?.approval).toEqual({
+      approvers: ['release-manager@example.com'],
+      required: 1,
+      expiresInMinutes: 4320,
+    });
+    expect(pipeline.staleAfterMinutes).toBe(30);
+  });
+
+  it('names the path and the rule of a missing field', () => {
+    const raw = sample();
+    delete raw.applications.web.environments[2].deploymentGroup;
+    expect(issuesOf(raw)).toEqual(['applications.web.environments[2].deploymentGroup: required']);
+  });
+
+  it('names unknown fields, bad types and broken rules', () => {
+    const raw = sample();
+    raw.applications.web.environments[0].deploymentGrup = 'x';
+    raw.applications.web.environments[1].audit.minimumTargets = 'three';
+    raw.applications.web.environments[2].approval.expiresInMinutes = 1;
+    raw.applications.web.releaseTagPattern = '([';
+    const issues = issuesOf(raw);
+    expect(issues).toContain('applications.web.environments[0]: unknown field(s) deploymentGrup');
+    expect(issues).toContain('applications.web.environments[1].audit.minimumTargets: must be number');
+    expect(issues).toContain('applications.web.environments[2].approval.expiresInMinutes: too short (min 5)');
+    expect(issues).toContain('applications.web.releaseTagPattern: must be a valid regular expression');
+  });
+
+  it('refuses duplicate environments, a first environment entered by promotion, shared repositories', () => {
+    const raw = sample();
+    raw.applications.web.environments[1].name = 'dev';
+    raw.applications.api = {
+      codedeployApplication: 'api',
+      repositories: ['web'],
+      environments: [{ name: 'prod', deploymentGroup: 'api-prod', enter: 'promotion' }],
+    };
+    expect(issuesOf(raw)).toEqual([
+      'applications.web.environments[1].name: duplicate name',
+      'applications.api.environments[0].enter: the first environment has no previous one',
+      'applications.api.repositories[0]: already belongs to web',
+    ]);
+  });
+
+  it('answers where a branch deploys, which environment a group is, and what comes next', () => {
+    const pipeline = parsePipeline(sample());
+    const web = pipeline.applications.web;
+    if (!web) throw new Error('sample has no web application');
+    expect(environmentsForBranch(web, 'main').map((e) => e.name)).toEqual(['dev']);
+    expect(environmentsForBranch(web, 'feature/x')).toEqual([]);
+    expect(environmentForGroup(pipeline, 'baton-web', 'web-staging')?.environment.name).toBe('staging');
+    expect(environmentForGroup(pipeline, 'baton-web', 'nope')).toBeUndefined();
+    expect(nextEnvironment(web, 'staging')?.name).toBe('production');
+    expect(nextEnvironment(web, 'production')).toBeUndefined();
+  });
+});

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { keys } from '../../shared/ledger/keys';
+import type { DeploymentRequest, GroupSlot } from '../../shared/ledger/records';
+import { releaseGroup, requestDeployment, startNext } from '../../shared/usecases/deployments';
+import { COMMIT, COMMIT2, memoryDeps } from '../support/fixtures';
+
+const artifact = (commit: string) => ({
+  bucket: 'pipeline',
+  key: `artifacts/web/${commit}.zip`,
+  etag: '"etag-1"',
+  versionId: 'v1',
+  commit,
+});
+
+const ask = (deps: ReturnType<typeof memoryDeps>, commit: string, dedupeKey = commit) =>
+  requestDeployment(deps, {
+    application: 'web',
+    environment: 'dev',
+    artifact: artifact(commit),
+    cause: { type: 'branch', detail: 'push to main' },
+    dedupeKey,
+  });
+
+describe('starting deployments', () => {
+  it('starts at once when the group is free, with the exact S3 revision', async () => {
+    const deps = memoryDeps();
+    const outcome = await ask(deps, COMMIT);
+    expect(outcome).toMatchObject({ outcome: 'started', deploymentId: 'd-FAKE00001' });
+    expect(deps.deployer.calls).toEqual([
+      {
+        codedeployApplication: 'baton-web',
+        deploymentGroup: 'web-dev',
+        bucket: 'pipeline',
+        key: `artifacts/web/${COMMIT}.zip`,
+        bundleType: 'zip',
+        etag: '"etag-1"',
+        versionId: 'v1',
+        description: expect.stringContaining(`commit ${COMMIT.slice(0, 12)} to dev`),
+      },
+    ]);
+    const slot = await deps.store.get<GroupSlot>(keys.slot('web', 'dev'));
+    expect(slot?.record.deploymentId).toBe('d-FAKE00001');
+  });
+
+  it('treats the same request three times as one', async () => {
+    const deps = memoryDeps();
+    const outcomes = [await ask(deps, COMMIT), await ask(deps, COMMIT), await ask(deps, COMMIT)];
+    expect(outcomes.map((o) => o.outcome)).toEqual(['started', 'duplicate', 'duplicate']);
+    expect(deps.deployer.calls).toHaveLength(1);
+  });
+
+  it('queues while the group is busy, then starts the newest and supersedes the older', async () => {
+    const deps = memoryDeps();
+    const first = await ask(deps, COMMIT);
+    const second = await ask(deps, COMMIT2);
+    const third = await ask(deps, 'b'.repeat(40));
+    expect([first.outcome, second.outcome, third.outcome]).toEqual(['started', 'queued', 'queued']);
+    if (first.outcome !== 'started') throw new Error('first did not start');
+
+    const next = await releaseGroup(deps, 'web', 'dev', first.deploymentId);
+    expect(next).toMatchObject({ outcome: 'started', requestId: third.requestId });
+    expect(deps.deployer.calls.map((c) => c.key)).toEqual([
+      `artifacts/web/${COMMIT}.zip`,
+      `artifacts/web/${'b'.repeat(40)}.zip`,
+    ]);
+    const older = await deps.store.get<DeploymentRequest>(keys.request('web', 'dev', second.requestId));
+    expect(older?.record).toMatchObject({ state: 'superseded', supersededBy: third.requestId });
+    expect(await deps.store.list(keys.queue('web', 'dev'))).toEqual([]);
+  });
+
+  it('keeps the request queued when CodeDeploy says the group is busy outside Baton', async () => {
+    const deps = memoryDeps();
+    deps.deployer.busyGroups.add('web-dev');
+    const outcome = await ask(deps, COMMIT);
+    expect(outcome).toMatchObject({ outcome: 'queued', reason: expect.stringContaining('not started by Baton') });
+    expect(await deps.store.get(keys.slot('web', 'dev'))).toBeUndefined();
+    expect(await deps.store.list(keys.queue('web', 'dev'))).toHaveLength(1);
+
+    deps.deployer.busyGroups.clear();
+    expect(await startNext(deps, 'web', 'dev')).toMatchObject({ outcome: 'started', requestId: outcome.requestId });
+  });
+
+  it('keeps a request queued, not lost, when CreateDeployment fails', async () => {
+    const deps = memoryDeps();
+    deps.deployer.createDeployment = async () => {
+      throw new Error('ThrottlingException');
+    };
+    await expect(ask(deps, COMMIT)).rejects.toThrow('ThrottlingException');
+    const queued = await deps.store.list(keys.queue('web', 'dev'));
+    expect(queued).toHaveLength(1);
+    expect(await deps.store.get(keys.slot('web', 'dev'))).toBeUndefined();
+  });
+
+  it('never starts a queued request older than the one already started', async () => {
+    const deps = memoryDeps();
+    const a = await ask(deps, COMMIT);
+    const b = await ask(deps, COMMIT2);
+    if (a.outcome !== 'started') throw new Error('a did not start');
+    // b starts when a finishes; a stray older queue entry must then be superseded, not deployed.
+    await releaseGroup(deps, 'web', 'dev', a.deploymentId);
+    const stale = await deps.store.get<DeploymentRequest>(keys.request('web', 'dev', a.requestId));
+    if (!stale) throw new Error('no request a');
+    await deps.store.put(keys.queueEntry('web', 'dev', stale.record.requestedAt, a.requestId), { v: 1, requestId: a.requestId });
+    const slot = await deps.store.get<GroupSlot>(keys.slot('web', 'dev'));
+    await releaseGroup(deps, 'web', 'dev', slot?.record.deploymentId ?? '');
+    expect(deps.deployer.calls).toHaveLength(2);
+    expect(b.outcome).toBe('queued');
+    expect((await deps.store.get<DeploymentRequest>(keys.request('web', 'dev', a.requestId)))?.record.state).toBe(
+      'superseded',
+    );
+  });
+});
