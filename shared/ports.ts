@@ -40,3 +40,15 @@ export interface Core {
   clock: Clock;
   log: Log;
 }
+
+export interface Notice {
+  subject: string;
+  message: string;
+  /** SNS message attributes (String type), e.g. for subscription filter policies. */
+  attributes?: Record<string, string>;
+}
+
+export interface Notifier {
+  /** Publishes to a topic; returns the message id. */
+  publish(topicArn: string, notice: Notice): Promise<string>;
+}
