@@ -1,5 +1,6 @@
 // The small interfaces the use cases call; adapters implement them on AWS (or in memory for tests).
 import type { ArtifactObject, BundleType } from './domain/artifact';
+import type { ArtifactRef } from './ledger/records';
 import type { RecordStore } from './ledger/store';
 
 export interface CreateDeploymentInput {
@@ -51,4 +52,33 @@ export interface Notice {
 export interface Notifier {
   /** Publishes to a topic; returns the message id. */
   publish(topicArn: string, notice: Notice): Promise<string>;
+}
+
+// Contracts between the release flow (promotion), the audit and the approvals.
+
+export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired';
+
+export interface ApprovalRequestInput {
+  application: string;
+  /** The release tag, e.g. v1.2.0. */
+  release: string;
+  commit: string;
+  artifact: ArtifactRef;
+  /** The environment the release would enter once approved. */
+  environment: string;
+  /** The environment it leaves, whose audit verdict the approvers see. */
+  fromEnvironment: string;
+  fromDeploymentId: string;
+}
+
+export interface Approvals {
+  /** Creates the approval once (however often it is asked) and sends the requests. */
+  request(input: ApprovalRequestInput): Promise<void>;
+  /** The approval's state for a release entering an environment; undefined if never requested. */
+  state(application: string, release: string, environment: string): Promise<ApprovalState | undefined>;
+}
+
+export interface ReleaseFlow {
+  /** Re-reads a release's facts and takes its next step (deploy, ask approval, wait, done, blocked). */
+  advance(application: string, release: string, trigger: string): Promise<void>;
 }
