@@ -1,13 +1,12 @@
 // S3 "Object Created" (EventBridge or classic notification) → record the artifact, deploy where due.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { codedeploy } from '../../shared/adapters/codedeploy-client';
 import { codedeployDeployer } from '../../shared/adapters/codedeploy-deployer';
 import { s3Artifacts } from '../../shared/adapters/s3-artifacts';
 import { s3 } from '../../shared/adapters/s3-client';
 import { runtime } from '../../shared/runtime/core';
-import { logger, metrics } from '../../shared/runtime/observability';
+import { logger } from '../../shared/runtime/observability';
 import { parseWith } from '../../shared/schemas/parse';
 import { objectCreatedEventSchema } from '../../shared/schemas/s3-events';
 import { type ArtifactDeps, artifactUploaded } from '../../shared/usecases/artifact-uploaded';
@@ -27,6 +26,4 @@ export const run = async (event: unknown, d: ArtifactDeps = deps()) =>
     return { outcome: 'done' as const, results };
   });
 
-export const handler = middy((event: unknown) => run(event))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+export const handler = middy((event: unknown) => run(event)).use(injectLambdaContext(logger));
