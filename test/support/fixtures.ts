@@ -2,11 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPipelineFile } from '../../shared/adapters/pipeline-file';
-import { GroupBusyError } from '../../shared/domain/errors';
+import type { ArtifactObject } from '../../shared/domain/artifact';
 import type { Pipeline } from '../../shared/domain/config';
+import { GroupBusyError } from '../../shared/domain/errors';
 import { MemoryStore } from '../../shared/ledger/memory-store';
 import type { ArtifactStore, Clock, CreateDeploymentInput, Deployer, Log } from '../../shared/ports';
-import type { ArtifactObject } from '../../shared/domain/artifact';
 
 export const root = join(__dirname, '..', '..');
 
@@ -44,9 +44,12 @@ export class FakeArtifacts implements ArtifactStore {
 
 export class CapturingLog implements Log {
   readonly lines: { level: string; message: string; extra?: Record<string, unknown> }[] = [];
-  info = (message: string, extra?: Record<string, unknown>) => this.lines.push({ level: 'info', message, extra });
-  warn = (message: string, extra?: Record<string, unknown>) => this.lines.push({ level: 'warn', message, extra });
-  error = (message: string, extra?: Record<string, unknown>) => this.lines.push({ level: 'error', message, extra });
+  info = (message: string, extra?: Record<string, unknown>) =>
+    this.lines.push({ level: 'info', message, extra });
+  warn = (message: string, extra?: Record<string, unknown>) =>
+    this.lines.push({ level: 'warn', message, extra });
+  error = (message: string, extra?: Record<string, unknown>) =>
+    this.lines.push({ level: 'error', message, extra });
   text = () => JSON.stringify(this.lines);
 }
 
