@@ -25,7 +25,9 @@ const DEFAULT_TIMEOUT_SECONDS = 3600;
 const APPSPEC_DOCS = 'http://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html';
 
 const record = (value: unknown): Record<string, unknown> | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 
 const invalid = (reason: string): never => {
   throw new Error(`The deployment failed because the application specification file is invalid: ${reason}`);
@@ -36,7 +38,8 @@ const parseScript = (hook: string, value: unknown): HookScript => {
   const location = script.location;
   if (typeof location !== 'string' || location === '') return invalid(`a script of ${hook} has no location`);
   const timeout = script.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(script.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0) return invalid(`the timeout of ${location} must be a positive number`);
+  if (!Number.isFinite(timeout) || timeout <= 0)
+    return invalid(`the timeout of ${location} must be a positive number`);
   const runas = typeof script.runas === 'string' ? script.runas : undefined;
   return { location, timeout, runas };
 };

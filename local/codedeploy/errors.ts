@@ -10,6 +10,7 @@ export class CodeDeployError extends Error {
   }
 }
 
-export const fail = (type: string, message: string): never => {
+/** A function declaration, so that TypeScript knows code after a call is unreachable. */
+export function fail(type: string, message: string): never {
   throw new CodeDeployError(type, message);
-};
+}

@@ -15,7 +15,8 @@ const deploymentId = (input: Input) => requiredString(input, 'deploymentId', 'De
 
 const parseRevision = (input: Input): S3Location => {
   const revision = asInput(input.revision);
-  if (Object.keys(revision).length === 0) fail('RevisionRequiredException', 'The revision ID was not specified.');
+  if (Object.keys(revision).length === 0)
+    fail('RevisionRequiredException', 'The revision ID was not specified.');
   if (revision.revisionType !== 'S3') {
     fail('InvalidRevisionException', 'The local stand-in deploys S3 revisions only (revisionType S3).');
   }
@@ -23,21 +24,28 @@ const parseRevision = (input: Input): S3Location => {
   const bucket = requiredString(s3, 'bucket', 'InvalidRevisionException');
   const key = requiredString(s3, 'key', 'InvalidRevisionException');
   const bundleType = BUNDLE_TYPES.find((type) => type === s3.bundleType);
-  if (bundleType === undefined) fail('InvalidRevisionException', 'The bundle type must be one of zip, tar or tgz.');
+  if (bundleType === undefined)
+    fail('InvalidRevisionException', 'The bundle type must be one of zip, tar or tgz.');
   const eTag = optionalString(s3, 'eTag');
   const version = optionalString(s3, 'version');
-  return { bucket, key, bundleType: bundleType ?? 'zip', eTag, version };
+  return { bucket, key, bundleType, eTag, version };
 };
 
 /** Targets exist once a deployment has started; before that CodeDeploy says it has not started. */
 const startedTargets = (d: Deployment): Target[] =>
-  d.status === 'Created' ? fail('DeploymentNotStartedException', `Deployment ${d.deploymentId} has not started`) : d.targets;
+  d.status === 'Created'
+    ? fail('DeploymentNotStartedException', `Deployment ${d.deploymentId} has not started`)
+    : d.targets;
 
 const findTarget = (d: Deployment, targetId: string): Target =>
   startedTargets(d).find((t) => t.targetId === targetId) ??
-  fail('DeploymentTargetDoesNotExistException', `Deployment target ${targetId} does not belong to deployment ${d.deploymentId}`);
+  fail(
+    'DeploymentTargetDoesNotExistException',
+    `Deployment target ${targetId} does not belong to deployment ${d.deploymentId}`,
+  );
 
-const epochSeconds = (value: unknown): number | undefined => (typeof value === 'number' ? value * 1000 : undefined);
+const epochSeconds = (value: unknown): number | undefined =>
+  typeof value === 'number' ? value * 1000 : undefined;
 
 export const deploymentOperations = (ctx: Context) => ({
   CreateDeployment: (input: Input) => {
@@ -49,7 +57,8 @@ export const deploymentOperations = (ctx: Context) => ({
     ctx.store.config(deploymentConfigName);
     const behavior = input.fileExistsBehavior ?? 'DISALLOW';
     const fileExistsBehavior = FILE_EXISTS.find((b) => b === behavior);
-    if (fileExistsBehavior === undefined) fail('InvalidFileExistsBehaviorException', `Invalid fileExistsBehavior: ${behavior}`);
+    if (fileExistsBehavior === undefined)
+      fail('InvalidFileExistsBehaviorException', `Invalid fileExistsBehavior: ${behavior}`);
     const active = ctx.store.activeDeployment(application, groupName);
     if (active) {
       fail(
@@ -67,7 +76,7 @@ export const deploymentOperations = (ctx: Context) => ({
       revision,
       previousRevision: previous?.revision,
       description: optionalString(input, 'description'),
-      fileExistsBehavior: fileExistsBehavior ?? 'DISALLOW',
+      fileExistsBehavior,
       status: 'Created',
       createTime: Date.now(),
       targets: [],
@@ -79,16 +88,24 @@ export const deploymentOperations = (ctx: Context) => ({
     return { deploymentId: deployment.deploymentId };
   },
 
-  GetDeployment: (input: Input) => ({ deploymentInfo: deploymentInfo(ctx.store.deployment(deploymentId(input))) }),
+  GetDeployment: (input: Input) => ({
+    deploymentInfo: deploymentInfo(ctx.store.deployment(deploymentId(input))),
+  }),
 
   ListDeployments: (input: Input) => {
     const application = optionalString(input, 'applicationName');
     const groupName = optionalString(input, 'deploymentGroupName');
     if (groupName !== undefined && application === undefined) {
-      fail('ApplicationNameRequiredException', 'applicationName is required when deploymentGroupName is given');
+      fail(
+        'ApplicationNameRequiredException',
+        'applicationName is required when deploymentGroupName is given',
+      );
     }
     if (application !== undefined && groupName === undefined) {
-      fail('DeploymentGroupNameRequiredException', 'deploymentGroupName is required when applicationName is given');
+      fail(
+        'DeploymentGroupNameRequiredException',
+        'deploymentGroupName is required when applicationName is given',
+      );
     }
     if (application !== undefined && groupName !== undefined) ctx.store.group(application, groupName);
     const statuses = optionalStringList(input, 'includeOnlyStatuses');
@@ -129,7 +146,8 @@ export const deploymentOperations = (ctx: Context) => ({
   BatchGetDeploymentTargets: (input: Input) => {
     const deployment = ctx.store.deployment(deploymentId(input));
     const ids = optionalStringList(input, 'targetIds') ?? [];
-    if (ids.length === 0) fail('DeploymentTargetIdRequiredException', 'A deployment target ID was not provided.');
+    if (ids.length === 0)
+      fail('DeploymentTargetIdRequiredException', 'A deployment target ID was not provided.');
     if (ids.length > MAX_BATCH_TARGETS) {
       fail(
         'DeploymentTargetListSizeExceededException',
@@ -137,7 +155,9 @@ export const deploymentOperations = (ctx: Context) => ({
       );
     }
     const targets = ids.map((id) => findTarget(deployment, id));
-    return { deploymentTargets: targets.map((t) => instanceTarget(deployment, t, ctx.region, ctx.accountId)) };
+    return {
+      deploymentTargets: targets.map((t) => instanceTarget(deployment, t, ctx.region, ctx.accountId)),
+    };
   },
 
   GetDeploymentTarget: (input: Input) => {
@@ -150,7 +170,10 @@ export const deploymentOperations = (ctx: Context) => ({
   StopDeployment: (input: Input) => {
     const deployment = ctx.store.deployment(deploymentId(input));
     if (isTerminal(deployment.status)) {
-      fail('DeploymentAlreadyCompletedException', `Deployment ${deployment.deploymentId} has already completed`);
+      fail(
+        'DeploymentAlreadyCompletedException',
+        `Deployment ${deployment.deploymentId} has already completed`,
+      );
     }
     requestStop(deployment);
     return {

@@ -4,9 +4,9 @@ import type { Context } from './context';
 import { fail } from './errors';
 import { asInput, type Input, optionalString, page, requiredString } from './input';
 import { deploymentConfigInfo, deploymentGroupInfo, seconds } from './render';
-import type { MinimumHealthyHostsType } from './types';
 
-const appName = (input: Input) => requiredString(input, 'applicationName', 'ApplicationNameRequiredException');
+const appName = (input: Input) =>
+  requiredString(input, 'applicationName', 'ApplicationNameRequiredException');
 const groupName = (input: Input) =>
   requiredString(input, 'deploymentGroupName', 'DeploymentGroupNameRequiredException');
 const configName = (input: Input) =>
@@ -15,7 +15,10 @@ const configName = (input: Input) =>
 const checkServerPlatform = (input: Input): void => {
   const platform = optionalString(input, 'computePlatform');
   if (platform !== undefined && platform !== 'Server') {
-    fail('InvalidComputePlatformException', `The local stand-in plays the Server compute platform only, not ${platform}`);
+    fail(
+      'InvalidComputePlatformException',
+      `The local stand-in plays the Server compute platform only, not ${platform}`,
+    );
   }
 };
 
@@ -23,7 +26,8 @@ export const setupOperations = (ctx: Context) => ({
   CreateApplication: (input: Input) => {
     const name = appName(input);
     checkServerPlatform(input);
-    if (ctx.store.applications.has(name)) fail('ApplicationAlreadyExistsException', `${name} already exists in your account`);
+    if (ctx.store.applications.has(name))
+      fail('ApplicationAlreadyExistsException', `${name} already exists in your account`);
     const application = { applicationId: randomUUID(), applicationName: name, createTime: Date.now() };
     ctx.store.applications.set(name, application);
     return { applicationId: application.applicationId };
@@ -46,14 +50,24 @@ export const setupOperations = (ctx: Context) => ({
     const application = ctx.store.application(appName(input)).applicationName;
     const name = groupName(input);
     if (ctx.store.groups.has(`${application}/${name}`)) {
-      fail('DeploymentGroupAlreadyExistsException', `Deployment group ${name} already exists for application ${application}`);
+      fail(
+        'DeploymentGroupAlreadyExistsException',
+        `Deployment group ${name} already exists for application ${application}`,
+      );
     }
     const serviceRoleArn = requiredString(input, 'serviceRoleArn', 'RoleRequiredException');
-    const deploymentConfigName = optionalString(input, 'deploymentConfigName') ?? 'CodeDeployDefault.OneAtATime';
+    const deploymentConfigName =
+      optionalString(input, 'deploymentConfigName') ?? 'CodeDeployDefault.OneAtATime';
     ctx.store.config(deploymentConfigName);
     const style = asInput(input.deploymentStyle);
-    if ((style.deploymentType ?? 'IN_PLACE') !== 'IN_PLACE' || style.deploymentOption === 'WITH_TRAFFIC_CONTROL') {
-      fail('InvalidDeploymentStyleException', 'The local stand-in plays in-place deployments without traffic control only');
+    if (
+      (style.deploymentType ?? 'IN_PLACE') !== 'IN_PLACE' ||
+      style.deploymentOption === 'WITH_TRAFFIC_CONTROL'
+    ) {
+      fail(
+        'InvalidDeploymentStyleException',
+        'The local stand-in plays in-place deployments without traffic control only',
+      );
     }
     const ec2TagFilters = Array.isArray(input.ec2TagFilters) ? input.ec2TagFilters : [];
     const deploymentGroupId = randomUUID();
@@ -69,7 +83,10 @@ export const setupOperations = (ctx: Context) => ({
   },
 
   GetDeploymentGroup: (input: Input) => ({
-    deploymentGroupInfo: deploymentGroupInfo(ctx.store.group(appName(input), groupName(input)), ctx.store.deployments),
+    deploymentGroupInfo: deploymentGroupInfo(
+      ctx.store.group(appName(input), groupName(input)),
+      ctx.store.deployments,
+    ),
   }),
 
   ListDeploymentGroups: (input: Input) => {
@@ -77,7 +94,12 @@ export const setupOperations = (ctx: Context) => ({
     const names = [...ctx.store.groups.values()]
       .filter((g) => g.applicationName === application)
       .map((g) => g.deploymentGroupName);
-    const { items, nextToken } = page(names, `groups:${application}`, optionalString(input, 'nextToken'), ctx.pageSize);
+    const { items, nextToken } = page(
+      names,
+      `groups:${application}`,
+      optionalString(input, 'nextToken'),
+      ctx.pageSize,
+    );
     return { applicationName: application, deploymentGroups: items, nextToken };
   },
 
@@ -86,18 +108,19 @@ export const setupOperations = (ctx: Context) => ({
     checkServerPlatform(input);
     if (ctx.store.configs.has(name)) fail('DeploymentConfigAlreadyExistsException', `${name} already exists`);
     const hosts = asInput(input.minimumHealthyHosts);
-    const type = hosts.type;
-    const value = hosts.value;
-    const validType = type === 'HOST_COUNT' || type === 'FLEET_PERCENT';
-    const validValue = typeof value === 'number' && Number.isInteger(value) && value >= 0;
-    if (!validType || !validValue || (type === 'FLEET_PERCENT' && value > 100)) {
-      fail('InvalidMinimumHealthyHostValueException', 'The minimum healthy instance value was specified in an invalid format.');
+    const type = hosts.type === 'HOST_COUNT' || hosts.type === 'FLEET_PERCENT' ? hosts.type : undefined;
+    const value = typeof hosts.value === 'number' && Number.isInteger(hosts.value) ? hosts.value : -1;
+    if (type === undefined || value < 0 || (type === 'FLEET_PERCENT' && value > 100)) {
+      fail(
+        'InvalidMinimumHealthyHostValueException',
+        'The minimum healthy instance value was specified in an invalid format.',
+      );
     }
     const deploymentConfigId = randomUUID();
     ctx.store.configs.set(name, {
       deploymentConfigId,
       deploymentConfigName: name,
-      minimumHealthyHosts: { type: type as MinimumHealthyHostsType, value: Number(value) },
+      minimumHealthyHosts: { type, value },
       createTime: Date.now(),
     });
     return { deploymentConfigId };

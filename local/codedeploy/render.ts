@@ -1,8 +1,16 @@
 // Renders stored state as CodeDeploy API response shapes. Timestamps go out as epoch seconds (the SDK
 // rejects ISO strings).
-import type { Deployment, DeploymentConfig, DeploymentGroup, S3Location, Target, TargetStatus } from './types';
+import type {
+  Deployment,
+  DeploymentConfig,
+  DeploymentGroup,
+  S3Location,
+  Target,
+  TargetStatus,
+} from './types';
 
-export const seconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms / 1000);
+export const seconds = (ms: number | undefined): number | undefined =>
+  ms === undefined ? undefined : ms / 1000;
 
 const revision = (location: S3Location) => ({ revisionType: 'S3', s3Location: { ...location } });
 

@@ -36,7 +36,13 @@ const emit = async (ctx: Context, d: Deployment, state: 'START' | 'SUCCESS' | 'F
   }
 };
 
-const finish = async (ctx: Context, d: Deployment, status: DeploymentStatus, code?: ErrorCode, detail = '') => {
+const finish = async (
+  ctx: Context,
+  d: Deployment,
+  status: DeploymentStatus,
+  code?: ErrorCode,
+  detail = '',
+) => {
   d.status = status;
   d.completeTime = Date.now();
   if (code) d.errorInformation = { code, message: ERRORS[code] + detail };
@@ -100,7 +106,13 @@ export const startDeployment = (ctx: Context, d: Deployment): void => {
     .then(() => deploy(ctx, d))
     .catch((error: unknown) => {
       skipTargets(d.targets);
-      return finish(ctx, d, 'Failed', 'INTERNAL_ERROR', error instanceof Error ? error.message : String(error));
+      return finish(
+        ctx,
+        d,
+        'Failed',
+        'INTERNAL_ERROR',
+        error instanceof Error ? error.message : String(error),
+      );
     });
   ctx.runs.set(d.deploymentId, run);
 };

@@ -36,7 +36,11 @@ export class Store {
   ) {
     const now = Date.now();
     for (const config of BUILT_IN_CONFIGS) {
-      this.configs.set(config.deploymentConfigName, { ...config, deploymentConfigId: randomUUID(), createTime: now });
+      this.configs.set(config.deploymentConfigName, {
+        ...config,
+        deploymentConfigId: randomUUID(),
+        createTime: now,
+      });
     }
     for (const [key, count] of Object.entries(instances)) this.instanceCounts.set(key, count);
     this.failures = [...failures];
@@ -49,7 +53,10 @@ export class Store {
   }
 
   application(name: string): Application {
-    return this.applications.get(name) ?? fail('ApplicationDoesNotExistException', `No application found for name: ${name}`);
+    return (
+      this.applications.get(name) ??
+      fail('ApplicationDoesNotExistException', `No application found for name: ${name}`)
+    );
   }
 
   group(application: string, name: string): DeploymentGroup {
@@ -72,8 +79,11 @@ export class Store {
   }
 
   deployment(id: string): Deployment {
-    if (!DEPLOYMENT_ID.test(id)) fail('InvalidDeploymentIdException', `Specified DeploymentId is not in the valid format: ${id}`);
-    return this.deployments.get(id) ?? fail('DeploymentDoesNotExistException', `Deployment ${id} does not exist`);
+    if (!DEPLOYMENT_ID.test(id))
+      fail('InvalidDeploymentIdException', `Specified DeploymentId is not in the valid format: ${id}`);
+    return (
+      this.deployments.get(id) ?? fail('DeploymentDoesNotExistException', `Deployment ${id} does not exist`)
+    );
   }
 
   activeDeployment(application: string, group: string): Deployment | undefined {
@@ -85,7 +95,8 @@ export class Store {
   }
 
   setInstances(application: string, group: string, count: number): void {
-    if (!Number.isInteger(count) || count < 0) throw new RangeError(`instance count must be a whole number: ${count}`);
+    if (!Number.isInteger(count) || count < 0)
+      throw new RangeError(`instance count must be a whole number: ${count}`);
     this.instanceCounts.set(groupKey(application, group), count);
   }
 

@@ -1,0 +1,124 @@
+// Starts the local CodeDeploy stand-in: the CodeDeploy JSON API on loopback, playing local instances.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { freePort } from '../ports';
+import type { Context } from './context';
+import { createCodeDeployServer } from './server';
+import { Store } from './store';
+import type { DeploymentStateChangeEvent, DeploymentStatus, HookFailure, LocalInstance } from './types';
+import { isTerminal } from './types';
+
+export type {
+  DeploymentStateChangeEvent,
+  DeploymentStatus,
+  HookFailure,
+  LifecycleEventName,
+  LocalInstance,
+} from './types';
+
+export interface LocalCodeDeployOptions {
+  /** Where revisions are fetched from (moto, or real S3). */
+  s3: S3Client;
+  /** Parent of the instance sandboxes; default a fresh temporary folder, removed by stop(). */
+  workDir?: string;
+  port?: number;
+  region?: string;
+  accountId?: string;
+  /** Page size of ListDeploymentTargets, ListDeployments and ListDeploymentGroups (default 100). */
+  pageSize?: number;
+  /** Instances per deployment group unless set for the group (default 3). */
+  instancesPerGroup?: number;
+  /** Instance counts by "<application>/<deploymentGroup>". */
+  instances?: Record<string, number>;
+  failures?: HookFailure[];
+  /** Extra environment for every hook script (cannot override the CodeDeploy variables). */
+  extraHookEnv?: Record<string, string>;
+  onStateChange?: (event: DeploymentStateChangeEvent) => void | Promise<void>;
+}
+
+export interface LocalCodeDeploy {
+  endpoint: string;
+  port: number;
+  /** Instance count of a group, used by deployments created afterwards. */
+  setInstances(application: string, group: string, count: number): void;
+  instances(application: string, group: string): LocalInstance[];
+  failHook(failure: HookFailure): void;
+  clearFailures(): void;
+  /** Resolves with the deployment's final status (Succeeded, Failed or Stopped). */
+  waitForDeployment(deploymentId: string, timeoutMs?: number): Promise<DeploymentStatus>;
+  stop(): Promise<void>;
+}
+
+export const startLocalCodeDeploy = async (options: LocalCodeDeployOptions): Promise<LocalCodeDeploy> => {
+  const ownsWorkDir = options.workDir === undefined;
+  const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'baton-codedeploy-')));
+  const store = new Store(
+    workDir,
+    options.instancesPerGroup ?? 3,
+    options.instances ?? {},
+    options.failures ?? [],
+  );
+  const ctx: Context = {
+    store,
+    s3: options.s3,
+    region: options.region ?? 'us-east-1',
+    accountId: options.accountId ?? '123456789012',
+    pageSize: options.pageSize ?? 100,
+    extraHookEnv: options.extraHookEnv ?? {},
+    onStateChange: options.onStateChange,
+    children: new Set(),
+    runs: new Map(),
+  };
+  const server = createCodeDeployServer(ctx);
+  const port = options.port ?? (await freePort());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+
+  const waitForDeployment = async (deploymentId: string, timeoutMs = 60_000): Promise<DeploymentStatus> => {
+    const deployment = store.deployment(deploymentId);
+    if (isTerminal(deployment.status)) return deployment.status;
+    const run = ctx.runs.get(deploymentId) ?? Promise.reject(new Error(`${deploymentId} is not running`));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${deploymentId} did not finish within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    return Promise.race([run, timeout]).finally(() => clearTimeout(timer));
+  };
+
+  const stop = async (): Promise<void> => {
+    for (const deployment of store.deployments.values()) deployment.stopRequested = true;
+    for (const child of ctx.children) {
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    await Promise.allSettled(ctx.runs.values());
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
+  };
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    setInstances: (application, group, count) => store.setInstances(application, group, count),
+    instances: (application, group) => store.instances(application, group),
+    failHook: (failure) => store.failHook(failure),
+    clearFailures: () => store.clearFailures(),
+    waitForDeployment,
+    stop,
+  };
+};

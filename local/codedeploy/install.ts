@@ -1,0 +1,78 @@
+// The agent's Install step inside an instance sandbox: remove what the group's previous install put there,
+// copy the appspec `files` (destinations are paths under the instance root), record the install.
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+import type { FileMapping } from './appspec';
+import type { FileExistsBehavior } from './types';
+
+/** Where the agent keeps its state on an instance, mirrored inside the sandbox root. */
+export const agentPaths = (root: string, groupId: string, deploymentId?: string) => {
+  const agentRoot = join(root, 'opt', 'codedeploy-agent', 'deployment-root');
+  const instructions = join(agentRoot, 'deployment-instructions');
+  return {
+    deploymentRoot: join(agentRoot, groupId, deploymentId ?? ''),
+    lastSuccessfulInstall: join(instructions, `${groupId}_last_successful_install`),
+    cleanup: join(instructions, `${groupId}-cleanup`),
+  };
+};
+
+const readLines = async (path: string): Promise<string[]> =>
+  existsSync(path) ? (await readFile(path, 'utf8')).split('\n').filter((line) => line !== '') : [];
+
+const walk = async (dir: string): Promise<string[]> => {
+  const files: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await walk(path)));
+    else files.push(path);
+  }
+  return files;
+};
+
+export interface InstallRequest {
+  root: string;
+  archiveDir: string;
+  files: FileMapping[];
+  behavior: FileExistsBehavior;
+  groupId: string;
+  deploymentRoot: string;
+}
+
+export const installFiles = async (req: InstallRequest): Promise<void> => {
+  const paths = agentPaths(req.root, req.groupId);
+  for (const previous of await readLines(paths.cleanup)) await rm(previous, { force: true });
+  const installed: string[] = [];
+  for (const { source, destination } of req.files) {
+    const from = source === '/' ? req.archiveDir : join(req.archiveDir, source);
+    const to = join(req.root, destination);
+    const info = await stat(from).catch(() => undefined);
+    if (!info) throw new Error(`The specified source ${source} does not exist in the revision`);
+    const pairs = info.isDirectory()
+      ? (await walk(from)).map((file) => [file, join(to, relative(from, file))] as const)
+      : [[from, join(to, basename(from))] as const];
+    for (const [file, target] of pairs) {
+      if (existsSync(target)) {
+        if (req.behavior === 'RETAIN') continue;
+        if (req.behavior === 'DISALLOW') {
+          throw new Error(
+            `The deployment failed because a specified file already exists at this location: /${relative(req.root, target)}`,
+          );
+        }
+      }
+      await mkdir(dirname(target), { recursive: true });
+      await copyFile(file, target);
+      installed.push(target);
+    }
+  }
+  await mkdir(dirname(paths.cleanup), { recursive: true });
+  await writeFile(paths.cleanup, installed.join('\n'));
+  await writeFile(paths.lastSuccessfulInstall, req.deploymentRoot);
+};
+
+/** The archive of the group's last successful install on this instance, where ApplicationStop runs from. */
+export const lastInstalledArchive = async (root: string, groupId: string): Promise<string | undefined> => {
+  const [deploymentRoot] = await readLines(agentPaths(root, groupId).lastSuccessfulInstall);
+  const archive = deploymentRoot && join(deploymentRoot, 'deployment-archive');
+  return archive && existsSync(archive) ? archive : undefined;
+};

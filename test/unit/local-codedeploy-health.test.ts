@@ -1,0 +1,69 @@
+// Minimum-healthy-hosts arithmetic, checked against the examples in the CodeDeploy documentation.
+import { describe, expect, it } from 'vitest';
+import { BUILT_IN_CONFIGS, capacity, minimumHealthy, outcome } from '../../local/codedeploy/health';
+
+const builtIn = (name: string) => {
+  const config = BUILT_IN_CONFIGS.find((c) => c.deploymentConfigName === `CodeDeployDefault.${name}`);
+  if (!config) throw new Error(`no built-in configuration ${name}`);
+  return config;
+};
+const hosts = (type: 'HOST_COUNT' | 'FLEET_PERCENT', value: number) => ({
+  minimumHealthyHosts: { type, value },
+});
+
+describe('minimum healthy hosts (API reference MinimumHealthyHosts, nine instances)', () => {
+  it('HOST_COUNT 6 deploys three at a time and needs six successes', () => {
+    const min = minimumHealthy(hosts('HOST_COUNT', 6), 9);
+
+    expect([min, capacity(9, 0, min)]).toEqual([6, 3]);
+    expect([outcome(6, min), outcome(5, min)]).toEqual(['Succeeded', 'Failed']);
+  });
+
+  it('FLEET_PERCENT 40 rounds up to four and deploys five at a time', () => {
+    const min = minimumHealthy(hosts('FLEET_PERCENT', 40), 9);
+
+    expect([min, capacity(9, 0, min)]).toEqual([4, 5]);
+  });
+
+  it('HalfAtATime deploys four of nine at a time and needs five', () => {
+    const min = minimumHealthy(builtIn('HalfAtATime'), 9);
+
+    expect([min, capacity(9, 0, min), outcome(5, min), outcome(4, min)]).toEqual([
+      5,
+      4,
+      'Succeeded',
+      'Failed',
+    ]);
+  });
+});
+
+describe('instance health examples (User Guide, ten instances)', () => {
+  it('minimum 95% leaves no instance to take offline', () => {
+    expect(capacity(10, 0, minimumHealthy(hosts('FLEET_PERCENT', 95), 10))).toBe(0);
+  });
+
+  it('minimum 9 goes one at a time, stops at a failure, but a failed last instance still succeeds', () => {
+    expect(capacity(10, 0, 9)).toBe(1);
+    expect(capacity(10, 1, 9)).toBe(0);
+    expect(outcome(9, 9)).toBe('Succeeded');
+  });
+
+  it('minimum 8 goes two at a time and continues one at a time after one failure', () => {
+    expect([capacity(10, 0, 8), capacity(10, 1, 8), capacity(10, 2, 8)]).toEqual([2, 1, 0]);
+  });
+
+  it('minimum 0 deploys to all and still needs one success', () => {
+    const min = minimumHealthy(builtIn('AllAtOnce'), 10);
+
+    expect([capacity(10, 0, min), outcome(1, min), outcome(0, min)]).toEqual([10, 'Succeeded', 'Failed']);
+  });
+});
+
+describe('CodeDeployDefault.OneAtATime', () => {
+  it('keeps all instances but one healthy, and a single instance must succeed', () => {
+    const config = builtIn('OneAtATime');
+
+    expect([minimumHealthy(config, 3), capacity(3, 0, minimumHealthy(config, 3))]).toEqual([2, 1]);
+    expect([minimumHealthy(config, 1), outcome(0, minimumHealthy(config, 1))]).toEqual([0, 'Failed']);
+  });
+});
