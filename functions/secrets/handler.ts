@@ -1,0 +1,54 @@
+// Lambda function URL (AuthType AWS_IAM) → the secret files an in-progress deployment target writes.
+// The caller is whoever Lambda says signed the request (requestContext.authorizer.iam); no header or
+// body field says who is calling. Responses carry secrets: never logged, never cached.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { codedeploy } from '../../shared/adapters/codedeploy-client';
+import { codedeployTargets } from '../../shared/adapters/codedeploy-targets';
+import { secretValues } from '../../shared/adapters/secret-values';
+import { secretsManager } from '../../shared/adapters/secrets-client';
+import { runtime } from '../../shared/runtime/core';
+import { logger } from '../../shared/runtime/observability';
+import { readSecretsRequest } from '../../shared/schemas/secrets-request';
+import {
+  handOutSecrets,
+  refuseMalformed,
+  type SecretsAnswer,
+  type SecretsDeps,
+} from '../../shared/usecases/secrets';
+
+// Module scope: the value cache lives as long as the container.
+const values = secretValues(secretsManager);
+
+export const deps = (): SecretsDeps => ({
+  ...runtime(),
+  targets: codedeployTargets(codedeploy),
+  secrets: values,
+});
+
+const ERRORS = { 400: 'bad request', 403: 'forbidden', 500: 'secrets unavailable' } as const;
+
+const toHttp = (answer: SecretsAnswer) => ({
+  statusCode: answer.status,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify(
+    answer.status === 200 ? { files: answer.files } : { error: ERRORS[answer.status], ...answer },
+  ),
+});
+
+export const run = async (event: unknown, d: SecretsDeps = deps()) => {
+  const reading = readSecretsRequest(event);
+  try {
+    const answer = reading.ok
+      ? await handOutSecrets(d, reading.request)
+      : await refuseMalformed(d, reading.reason, reading.iam?.userArn);
+    return toHttp(answer);
+  } catch (error) {
+    d.log.error('secrets request failed', { error: error instanceof Error ? error.name : 'unknown' });
+    return toHttp({ status: 500, reason: 'internal error; the secrets function log has the details' });
+  }
+};
+
+export const handler = middy((event: unknown) => run(event)).use(
+  injectLambdaContext(logger, { logEvent: false }),
+);

@@ -1,0 +1,47 @@
+// Who is calling the secrets URL. With AuthType AWS_IAM, Lambda verifies the SigV4 signature and puts
+// the signer in requestContext.authorizer.iam; an EC2 instance-profile session signs as
+// arn:aws:sts::ACCOUNT:assumed-role/ROLE/i-0123456789abcdef0 (the session name is the instance id).
+// Shape: https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-request-payload
+
+export interface IamIdentity {
+  userArn?: string | null;
+  accountId?: string | null;
+}
+
+export interface Caller {
+  account: string;
+  role: string;
+  instanceId: string;
+}
+
+export type CallerReading = { ok: true; caller: Caller } | { ok: false; reason: string };
+
+// Role names: 1-64 of [\w+=,.@-] (IAM); assumed-role ARNs carry the name without the role's path.
+const ASSUMED_ROLE =
+  /^arn:aws(?:-cn|-us-gov|-iso|-iso-b)?:sts::(\d{12}):assumed-role\/([\w+=,.@-]{1,64})\/([\w+=,.@-]{2,64})$/;
+// EC2 ids are i- and 8 or 17 hex digits; the local CodeDeploy's instances are i-0local<hex>.
+const INSTANCE_ID = /^i-[0-9a-z]{8,32}$/;
+
+/** The assumed-role ARN of an instance-profile session (also what the local router hands the handler). */
+export const instanceSessionArn = (account: string, role: string, instanceId: string): string =>
+  `arn:aws:sts::${account}:assumed-role/${role}/${instanceId}`;
+
+/**
+ * Reads the caller from the verified IAM identity. `functionAccount` is requestContext.accountId, the
+ * account that owns the function: callers from other accounts are refused even if a resource policy
+ * were to let them in.
+ */
+export const readCaller = (iam: IamIdentity | undefined | null, functionAccount: string): CallerReading => {
+  const arn = iam?.userArn;
+  if (!arn) return { ok: false, reason: 'the request was not signed with AWS credentials' };
+  const match = ASSUMED_ROLE.exec(arn);
+  if (!match) return { ok: false, reason: 'the caller is not an assumed-role session (instance profile)' };
+  const [, account = '', role = '', session = ''] = match;
+  if (!INSTANCE_ID.test(session))
+    return { ok: false, reason: `the session of role ${role} is not named after an EC2 instance id` };
+  if (iam?.accountId && iam.accountId !== account)
+    return { ok: false, reason: 'the caller account does not match its ARN' };
+  if (account !== functionAccount)
+    return { ok: false, reason: `the caller belongs to account ${account}, not to the pipeline's account` };
+  return { ok: true, caller: { account, role, instanceId: session } };
+};

@@ -1,0 +1,48 @@
+// The ports of the secrets broker: what it asks CodeDeploy about a deployment and its targets, and
+// how it reads a secret. Adapters: adapters/codedeploy-targets.ts, adapters/secret-values.ts.
+
+export interface DeploymentFacts {
+  deploymentId: string;
+  codedeployApplication: string;
+  deploymentGroup: string;
+  /** CodeDeploy's deployment status: Created, Queued, InProgress, Baking, Ready, Succeeded, Failed, Stopped. */
+  status: string;
+}
+
+export interface TargetFacts {
+  targetId: string;
+  /** CodeDeploy's target status: Pending, InProgress, Succeeded, Failed, Skipped, Unknown, Ready. */
+  status: string;
+}
+
+export interface DeploymentTargets {
+  /** Undefined when CodeDeploy knows no such deployment. */
+  deployment(deploymentId: string): Promise<DeploymentFacts | undefined>;
+  /** Undefined when the instance is not a target of the deployment. */
+  target(deploymentId: string, targetId: string): Promise<TargetFacts | undefined>;
+}
+
+/** One version of a secret, read in one call, so the version recorded is the version handed out. */
+export interface SecretValue {
+  arn: string;
+  versionId: string;
+  /** SecretString, or the bytes of SecretBinary. */
+  value: string | Uint8Array;
+}
+
+export interface SecretValues {
+  /** The current version; undefined when the secret does not exist. `fresh` skips the cache. */
+  read(secretId: string, options?: { fresh?: boolean }): Promise<SecretValue | undefined>;
+}
+
+/** Reading a secret failed for a reason other than its absence (throttling, access, KMS). */
+export class SecretReadError extends Error {
+  override readonly name = 'SecretReadError';
+  constructor(
+    readonly secretId: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`secret ${secretId} could not be read (${reason})`, options);
+  }
+}
