@@ -1,0 +1,39 @@
+// Builds an artifact zip from an application folder (its appspec.yml at the root), as CI would,
+// adding Baton's AfterInstall secrets hook as scripts/baton-after-install.sh.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { zipSync } from 'fflate';
+
+const walk = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+
+export interface BuiltArtifact {
+  zip: Uint8Array;
+  /** A commit id for the build: the hash of its content, as a stand-in for the source commit. */
+  commit: string;
+  files: string[];
+}
+
+export const buildArtifact = (
+  appDir: string,
+  hookScript = join(__dirname, '..', 'codedeploy', 'after-install.sh'),
+) => {
+  if (!existsSync(join(appDir, 'appspec.yml'))) throw new Error(`${appDir} has no appspec.yml at its root`);
+  const entries: Record<string, Uint8Array> = {};
+  for (const path of walk(appDir).sort()) entries[relative(appDir, path)] = readFileSync(path);
+  if (existsSync(hookScript) && !entries['scripts/baton-after-install.sh'])
+    entries['scripts/baton-after-install.sh'] = readFileSync(hookScript);
+  const hash = createHash('sha1');
+  for (const [name, body] of Object.entries(entries)) hash.update(name).update(body);
+  // A fixed timestamp keeps the zip (and its ETag) the same for the same content.
+  const zip = zipSync(
+    Object.fromEntries(
+      Object.entries(entries).map(([name, body]) => [name, [body, { mtime: new Date('2026-01-01') }]]),
+    ),
+  );
+  return { zip, commit: hash.digest('hex'), files: Object.keys(entries) } satisfies BuiltArtifact;
+};

@@ -1,0 +1,52 @@
+// Reads a deployment's targets from CodeDeploy and prints them per instance for the timeline.
+import {
+  BatchGetDeploymentTargetsCommand,
+  type CodeDeployClient,
+  type DeploymentTarget,
+  GetDeploymentCommand,
+  ListDeploymentTargetsCommand,
+} from '@aws-sdk/client-codedeploy';
+
+export const readDeployment = async (client: CodeDeployClient, deploymentId: string) => {
+  const info = (await client.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
+  const ids: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new ListDeploymentTargetsCommand({ deploymentId, nextToken }));
+    ids.push(...(page.targetIds ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  const targets: DeploymentTarget[] = [];
+  for (let i = 0; i < ids.length; i += 25) {
+    const out = await client.send(
+      new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds: ids.slice(i, i + 25) }),
+    );
+    targets.push(...(out.deploymentTargets ?? []));
+  }
+  targets.sort((a, b) => (a.instanceTarget?.targetId ?? '').localeCompare(b.instanceTarget?.targetId ?? ''));
+  return { status: info?.status ?? 'Unknown', overview: info?.deploymentOverview, targets };
+};
+
+const SHORT: Record<string, string> = {
+  Succeeded: 'ok',
+  Failed: 'FAILED',
+  Skipped: 'skipped',
+  Pending: 'pending',
+};
+
+export const describeTargets = (targets: DeploymentTarget[]): string[] =>
+  targets.flatMap((t) => {
+    const it = t.instanceTarget;
+    const events = (it?.lifecycleEvents ?? []).map(
+      (e) => `${e.lifecycleEventName}:${SHORT[e.status ?? ''] ?? e.status}`,
+    );
+    const lines = [`  ${it?.targetId ?? '?'}  ${String(it?.status ?? '?').padEnd(9)} ${events.join(' ')}`];
+    const failed = (it?.lifecycleEvents ?? []).find((e) => e.status === 'Failed');
+    if (failed?.diagnostics) {
+      const d = failed.diagnostics;
+      lines.push(`      ${failed.lifecycleEventName} ${d.errorCode}: ${d.message}`);
+      const tail = (d.logTail ?? '').trim().split('\n').slice(-4);
+      for (const l of tail) lines.push(`      | ${l.slice(0, 160)}`);
+    }
+    return lines;
+  });
