@@ -1,0 +1,115 @@
+// What approvers see of the previous environment: its audit verdict and one entry per target. Read
+// defensively from the audit record (audits/<deploymentId>.json), else the deployment's verdict field:
+// a missing or unexpected record gives a summary that says so, never an error.
+import * as z from 'zod/mini';
+import { keys } from '../ledger/keys';
+import type { DeploymentRecord } from '../ledger/records';
+import type { RecordStore } from '../ledger/store';
+
+export interface AuditTarget {
+  /** Empty for a target known only by its status count. */
+  id: string;
+  status: string;
+  label?: string;
+}
+
+export interface AuditSummary {
+  deploymentId: string;
+  verdict?: string;
+  succeeded?: number;
+  total?: number;
+  /** "instances" for EC2/on-premises targets, "targets" otherwise. */
+  noun: 'instances' | 'targets';
+  targets: AuditTarget[];
+  /** One line for an email: "VERIFIED (9/9 instances verified)". */
+  line: string;
+}
+
+const text = z.optional(z.string());
+const targetSchema = z.looseObject({
+  id: text,
+  targetId: text,
+  instanceId: text,
+  status: text,
+  label: text,
+  instanceLabel: text,
+  kind: text,
+  targetType: text,
+});
+const countsSchema = z.looseObject({
+  succeeded: z.optional(z.number()),
+  total: z.optional(z.number()),
+  expected: z.optional(z.number()),
+  targets: z.optional(z.number()),
+  byStatus: z.optional(z.record(z.string(), z.number())),
+});
+// The audit report (issue 5): verdict, counts, the failing targets; a full target list when present.
+const auditSchema = z.looseObject({
+  verdict: text,
+  targets: z.optional(z.array(targetSchema)),
+  failing: z.optional(z.array(targetSchema)),
+  counts: z.optional(countsSchema),
+});
+type ParsedAudit = z.output<typeof auditSchema>;
+type ParsedTarget = z.output<typeof targetSchema>;
+
+const MAX_SYNTHESIZED = 1000;
+
+const targetOf = (t: ParsedTarget): AuditTarget => {
+  const label = t.label ?? t.instanceLabel;
+  return {
+    id: t.id ?? t.targetId ?? t.instanceId ?? '',
+    status: t.status ?? 'Unknown',
+    ...(label ? { label } : {}),
+  };
+};
+
+/** The full list when recorded; else the failing targets by name and the rest as counted cells. */
+const targetsOf = (audit: ParsedAudit | undefined): AuditTarget[] => {
+  if (audit?.targets) return audit.targets.map(targetOf);
+  const failing = (audit?.failing ?? []).map(targetOf);
+  const left = new Map(Object.entries(audit?.counts?.byStatus ?? {}));
+  for (const t of failing) left.set(t.status, (left.get(t.status) ?? 0) - 1);
+  const rest = [...left].flatMap(([status, n]) =>
+    Array.from({ length: Math.max(0, Math.min(n, MAX_SYNTHESIZED)) }, () => ({ id: '', status })),
+  );
+  return [...failing, ...rest];
+};
+
+export const auditKey = (deploymentId: string) => `audits/${encodeURIComponent(deploymentId)}.json`;
+
+const lineOf = (s: Omit<AuditSummary, 'line'>): string => {
+  if (!s.verdict) return 'no audit verdict recorded';
+  if (s.total === undefined || s.succeeded === undefined) return s.verdict;
+  const word = s.verdict === 'VERIFIED' && s.succeeded === s.total ? 'verified' : 'succeeded';
+  return `${s.verdict} (${s.succeeded}/${s.total} ${s.noun} ${word})`;
+};
+
+export const readAudit = async (store: RecordStore, deploymentId: string): Promise<AuditSummary> => {
+  const [audit, deployment] = await Promise.all([
+    store.get<unknown>(auditKey(deploymentId)),
+    store.get<DeploymentRecord>(keys.deployment(deploymentId)),
+  ]);
+  const parsed = audit ? auditSchema.safeParse(audit.record) : undefined;
+  const record = parsed?.success ? parsed.data : undefined;
+  const targets = targetsOf(record);
+  const kinds = [...(record?.targets ?? []), ...(record?.failing ?? [])].map(
+    (t) => t.kind ?? t.targetType ?? '',
+  );
+  const verdict = record?.verdict ?? deployment?.record.verdict;
+  const counts = record?.counts;
+  const total =
+    counts?.total ?? counts?.expected ?? counts?.targets ?? (targets.length > 0 ? targets.length : undefined);
+  const succeeded =
+    counts?.succeeded ??
+    (targets.length > 0 ? targets.filter((t) => t.status === 'Succeeded').length : undefined);
+  const summary = {
+    deploymentId,
+    ...(verdict ? { verdict } : {}),
+    ...(total !== undefined ? { total } : {}),
+    ...(succeeded !== undefined ? { succeeded } : {}),
+    noun: kinds.every((k) => k === '' || /instance/i.test(k)) ? ('instances' as const) : ('targets' as const),
+    targets,
+  };
+  return { ...summary, line: lineOf(summary) };
+};

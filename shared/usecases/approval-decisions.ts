@@ -1,0 +1,184 @@
+// Decisions on an approval: recorded once per approver; when enough distinct approvers approved, or
+// one rejected, or an operator decided, or it expired, the approval closes and the outcome is handed to
+// the release flow (and, for a rejection or expiry, to the alert topic). Whoever closes it hands it off;
+// the reconcile sweep repeats a hand-off that did not finish.
+import { NotFoundError, ValidationError } from '../domain/errors';
+import {
+  type ApprovalDecision,
+  type ApprovalRecord,
+  approvalById,
+  approvalKeys,
+  closeOpenMarker,
+  type Decision,
+  type DecisionSource,
+  decisionOf,
+  decisionsOf,
+  effectiveState,
+  openApprovalIds,
+  recordDecision,
+} from '../ledger/approvals';
+import { update } from '../ledger/store';
+import type { ApprovalState, Core, Notifier, ReleaseFlow } from '../ports';
+import { closedNotice, utc } from './approval-message';
+
+/** What deciding needs: the ledger, the alert topic, and the release flow to hand the outcome to. */
+export interface DecisionDeps extends Core {
+  notifier: Notifier;
+  alertTopicArn: string;
+  releaseFlow: ReleaseFlow;
+}
+
+export interface DecideInput {
+  approvalId: string;
+  /** The approver's address (link) or the operator's name (operator). */
+  approver: string;
+  decision: Decision;
+  comment?: string;
+  via: DecisionSource;
+  sourceIp?: string;
+  userAgent?: string;
+}
+
+export type DecideOutcome =
+  | { outcome: 'recorded'; decision: ApprovalDecision; approval: ApprovalRecord }
+  | { outcome: 'already-decided'; decision: ApprovalDecision; approval: ApprovalRecord }
+  | { outcome: 'closed'; approval: ApprovalRecord };
+
+/** A sweep leaves a fresh closing to the request that closed it, so the hand-off is not doubled. */
+const HAND_OFF_GRACE_MS = 2 * 60_000;
+
+const isApprover = (r: ApprovalRecord, who: string) =>
+  r.approvers.some((a) => a.toLowerCase() === who.toLowerCase());
+
+const conclusion = (
+  r: ApprovalRecord,
+  decisions: ApprovalDecision[],
+  now: Date,
+): { state: ApprovalState; outcome: string } | undefined => {
+  const operator = decisions.find((d) => d.via === 'operator');
+  if (operator)
+    return {
+      state: operator.decision === 'approve' ? 'approved' : 'rejected',
+      outcome: `${operator.decision === 'approve' ? 'approved' : 'rejected'} by operator ${operator.approver}`,
+    };
+  const counted = decisions.filter((d) => d.via === 'link' && isApprover(r, d.approver));
+  const rejection = counted.find((d) => d.decision === 'reject');
+  if (rejection) return { state: 'rejected', outcome: `rejected by ${rejection.approver}` };
+  const approvers = [...new Set(counted.filter((d) => d.decision === 'approve').map((d) => d.approver))];
+  if (approvers.length >= r.required)
+    return { state: 'approved', outcome: `approved by ${approvers.join(', ')}` };
+  if (effectiveState(r, now) === 'expired') return { state: 'expired', outcome: 'approval expired' };
+  return undefined;
+};
+
+export const describeDecisions = (decisions: ApprovalDecision[]): string =>
+  decisions
+    .map((d) => {
+      const verb = d.decision === 'approve' ? 'approved' : 'rejected';
+      const who = d.via === 'operator' ? `operator ${d.approver}` : d.approver;
+      return `- ${who} ${verb} at ${utc(d.at)}${d.comment ? `: "${d.comment}"` : ''}`;
+    })
+    .join('\n');
+
+const recordKey = (r: ApprovalRecord) => approvalKeys.approval(r.application, r.release, r.environment);
+
+const handOff = async (deps: DecisionDeps, r: ApprovalRecord): Promise<ApprovalRecord> => {
+  if (r.state === 'rejected' || r.state === 'expired') {
+    const decisions = await decisionsOf(deps.store, r.id);
+    await deps.notifier.publish(deps.alertTopicArn, closedNotice(r, describeDecisions(decisions)));
+  }
+  await deps.releaseFlow.advance(r.application, r.release, r.outcome ?? `approval ${r.state}`);
+  const at = deps.clock.now().toISOString();
+  const next = await update<ApprovalRecord>(deps.store, recordKey(r), (c) =>
+    c.handedOffAt ? undefined : { ...c, handedOffAt: at },
+  );
+  await closeOpenMarker(deps.store, r.id);
+  deps.log.info('approval handed off', { approvalId: r.id, state: r.state });
+  return next ?? r;
+};
+
+/** Closes the approval if its decisions (or its expiry) settle it; the closer hands the outcome off. */
+export const settle = async (deps: DecisionDeps, approval: ApprovalRecord): Promise<ApprovalRecord> => {
+  if (approval.state !== 'pending') return approval;
+  const now = deps.clock.now();
+  const verdict = conclusion(approval, await decisionsOf(deps.store, approval.id), now);
+  if (!verdict) return approval;
+  let closedHere = false;
+  const closed = await update<ApprovalRecord>(deps.store, recordKey(approval), (c) => {
+    closedHere = c.state === 'pending';
+    return closedHere ? { ...c, ...verdict, closedAt: now.toISOString() } : undefined;
+  });
+  if (!closed || !closedHere) return closed ?? approval;
+  deps.log.info('approval closed', { approvalId: closed.id, state: closed.state });
+  try {
+    return await handOff(deps, closed);
+  } catch (error) {
+    // The decision stands; the reconcile sweep repeats the hand-off.
+    deps.log.error('approval hand-off failed', {
+      approvalId: closed.id,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+    return closed;
+  }
+};
+
+export const decide = async (deps: DecisionDeps, input: DecideInput): Promise<DecideOutcome> => {
+  const found = await approvalById(deps.store, input.approvalId);
+  if (!found) throw new NotFoundError(`no approval with id ${input.approvalId}`);
+  const approval = found.record;
+  if (input.via === 'link' && !isApprover(approval, input.approver))
+    throw new ValidationError(['approver: not an approver of this approval']);
+  const earlier =
+    input.via === 'link' ? await decisionOf(deps.store, approval.id, input.approver) : undefined;
+  if (earlier)
+    return { outcome: 'already-decided', decision: earlier, approval: await settle(deps, approval) };
+  if (effectiveState(approval, deps.clock.now()) !== 'pending')
+    return { outcome: 'closed', approval: await settle(deps, approval) };
+  const comment = input.comment?.trim();
+  const { created, decision } = await recordDecision(deps.store, {
+    v: 1,
+    kind: 'approval-decision',
+    approvalId: approval.id,
+    approver: input.approver,
+    decision: input.decision,
+    ...(comment ? { comment } : {}),
+    at: deps.clock.now().toISOString(),
+    via: input.via,
+    ...(input.sourceIp ? { sourceIp: input.sourceIp } : {}),
+    ...(input.userAgent ? { userAgent: input.userAgent } : {}),
+  });
+  deps.log.info('approval decision', {
+    approvalId: approval.id,
+    decision: decision.decision,
+    via: decision.via,
+    created,
+  });
+  const settled = await settle(deps, approval);
+  return { outcome: created ? 'recorded' : 'already-decided', decision, approval: settled };
+};
+
+/** The reconcile sweep: expires what is past its expiry, repeats unfinished hand-offs, tidies markers. */
+export const expireApprovals = async (deps: DecisionDeps) => {
+  const now = deps.clock.now();
+  const result = { expired: [] as string[], handedOff: [] as string[], stillPending: 0 };
+  for (const id of await openApprovalIds(deps.store)) {
+    const found = await approvalById(deps.store, id);
+    if (!found) {
+      await closeOpenMarker(deps.store, id);
+      continue;
+    }
+    const r = found.record;
+    if (r.state === 'pending') {
+      const settled = await settle(deps, r);
+      if (settled.state === 'expired') result.expired.push(id);
+      else if (settled.state === 'pending') result.stillPending += 1;
+      continue;
+    }
+    if (r.handedOffAt) await closeOpenMarker(deps.store, id);
+    else if (now.getTime() - Date.parse(r.closedAt ?? r.requestedAt) >= HAND_OFF_GRACE_MS) {
+      await handOff(deps, r);
+      result.handedOff.push(id);
+    }
+  }
+  return result;
+};
