@@ -1,0 +1,88 @@
+// The embedded default end to end: an upload to moto's S3 reaches artifact-uploaded through the router,
+// which starts a deployment on the local CodeDeploy, whose hooks really run on the local instances.
+
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildArtifact } from '../../local/artifact';
+import { type LocalStack, startLocalStack } from '../../local/stack';
+import { readDeployment } from '../../local/targets';
+
+const app = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-app-'));
+  mkdirSync(join(dir, 'site'));
+  mkdirSync(join(dir, 'scripts'));
+  writeFileSync(join(dir, 'site', 'index.html'), '<h1>hi</h1>');
+  writeFileSync(
+    join(dir, 'appspec.yml'),
+    [
+      'version: 0.0',
+      'os: linux',
+      'files:',
+      '  - source: site',
+      '    destination: /srv/web',
+      'hooks:',
+      '  ValidateService:',
+      '    - location: scripts/validate.sh',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'scripts', 'validate.sh'),
+    '#!/bin/bash\necho "validating $DEPLOYMENT_GROUP_NAME"\ntest -f "$BATON_INSTANCE_ROOT/srv/web/index.html"\n',
+  );
+  return dir;
+};
+
+describe('local stack', () => {
+  let stack: LocalStack;
+  beforeAll(async () => {
+    stack = await startLocalStack({ instances: 3 });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('turns an upload into a deployment whose hooks run on every local instance', async () => {
+    const artifact = buildArtifact(app(), '/nonexistent');
+    const key = `artifacts/web/${artifact.commit}.zip`;
+    await stack.clients.s3.send(
+      new PutObjectCommand({
+        Bucket: stack.bucket,
+        Key: key,
+        Body: artifact.zip,
+        Metadata: { branch: 'main' },
+      }),
+    );
+    await stack.pollS3();
+    await stack.router.settle();
+
+    const delivery = stack.router.deliveries.find((d) => d.route === 'artifact-uploaded');
+    expect(delivery?.error).toBeUndefined();
+    expect(delivery?.result).toMatchObject({
+      results: [{ outcome: 'recorded', deployments: { dev: { outcome: 'started' } } }],
+    });
+    const started = (delivery?.result as { results: { deployments: { dev: { deploymentId: string } } }[] })
+      .results[0];
+    const deploymentId = started?.deployments.dev.deploymentId ?? '';
+    expect(await stack.codedeploy.waitForDeployment(deploymentId)).toBe('Succeeded');
+
+    const read = await readDeployment(stack.clients.codedeploy, deploymentId);
+    expect(read.targets.map((t) => t.instanceTarget?.status)).toEqual([
+      'Succeeded',
+      'Succeeded',
+      'Succeeded',
+    ]);
+    for (const instance of stack.codedeploy.instances('baton-web', 'web-dev'))
+      expect(readFileSync(join(instance.root, 'srv', 'web', 'index.html'), 'utf8')).toBe('<h1>hi</h1>');
+  });
+
+  it('delivers the same upload only once even when polled again', async () => {
+    const before = stack.router.deliveries.length;
+    await stack.pollS3();
+    await stack.router.settle();
+    expect(stack.router.deliveries.length).toBe(before);
+    expect(existsSync(stack.workDir)).toBe(true);
+  });
+});
