@@ -3,12 +3,18 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { codedeploy } from '../../shared/adapters/codedeploy-client';
 import { codedeployDeployer } from '../../shared/adapters/codedeploy-deployer';
+import { secretValues } from '../../shared/adapters/secret-values';
+import { secretsManager } from '../../shared/adapters/secrets-client';
 import type { OperatorDeps } from '../../shared/operator/commands';
 import { invokeOperator } from '../../shared/operator/invoke';
 import { runtime } from '../../shared/runtime/core';
 import { logger } from '../../shared/runtime/observability';
 
-export const deps = (): OperatorDeps => ({ ...runtime(), deployer: codedeployDeployer(codedeploy) });
+export const deps = (): OperatorDeps => ({
+  ...runtime(),
+  deployer: codedeployDeployer(codedeploy),
+  secrets: secretValues(secretsManager),
+});
 
 export const handler = middy((event: unknown) => invokeOperator(deps(), event)).use(
   injectLambdaContext(logger),

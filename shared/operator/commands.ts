@@ -2,11 +2,16 @@
 import * as z from 'zod/mini';
 import type { DeployDeps } from '../usecases/deployments';
 import { deploy, deploySchema } from './deploy';
+import { type SecretsCheckDeps, secretsCheck, secretsCheckSchema } from './secrets-check';
 import { status, statusSchema } from './status';
 
-export type OperatorDeps = DeployDeps;
+export type OperatorDeps = DeployDeps & SecretsCheckDeps;
 
-export const operatorCommandSchema = z.discriminatedUnion('command', [deploySchema, statusSchema]);
+export const operatorCommandSchema = z.discriminatedUnion('command', [
+  deploySchema,
+  statusSchema,
+  secretsCheckSchema,
+]);
 
 export type OperatorCommand = z.output<typeof operatorCommandSchema>;
 
@@ -16,5 +21,7 @@ export const runCommand = (deps: OperatorDeps, cmd: OperatorCommand): Promise<un
       return deploy(deps, cmd);
     case 'status':
       return status(deps, cmd);
+    case 'secrets-check':
+      return secretsCheck(deps, cmd);
   }
 };
