@@ -16,6 +16,7 @@ const rule = (issue: $ZodIssue): string => {
   if (issue.code === 'too_big') return `too long (max ${String(issue.maximum)})`;
   if (issue.code === 'too_small') return `too short (min ${String(issue.minimum)})`;
   if (issue.code === 'invalid_value') return `must be one of ${issue.values.map(String).join(', ')}`;
+  if (issue.code === 'invalid_union' && issue.errors.length === 0) return 'unknown value';
   if (issue.code === 'invalid_union') return 'does not match any accepted shape';
   return issue.message;
 };
