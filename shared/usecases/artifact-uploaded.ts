@@ -1,15 +1,19 @@
-// An artifact arrived in S3: record it, and deploy it where its branch auto-deploys.
+// An artifact arrived in S3: record it, deploy it where its commit is expected (or its branch
+// auto-deploys and no push was recorded), and complete the releases that waited for it.
 
 import { locateArtifact, readArtifactKey } from '../domain/artifact';
-import { environmentsForBranch } from '../domain/config';
 import { keys } from '../ledger/keys';
 import type { ArtifactRecord, ArtifactRef } from '../ledger/records';
+import { releaseKeys } from '../ledger/releases';
 import type { ArtifactStore } from '../ports';
 import type { ObjectCreated } from '../schemas/s3-events';
-import { type DeployDeps, type DeployOutcome, requestDeployment } from './deployments';
+import type { DeployOutcome } from './deployments';
+import { deployExpected } from './expectations';
+import { advanceRelease, type PromotionDeps } from './promotion';
 import { recordRejection } from './rejections';
+import { attachArtifact } from './release-actions';
 
-export interface ArtifactDeps extends DeployDeps {
+export interface ArtifactDeps extends PromotionDeps {
   artifacts: ArtifactStore;
 }
 
@@ -21,6 +25,10 @@ export type ArtifactOutcome =
       application: string;
       commit: string;
       deployments: Record<string, DeployOutcome>;
+      /** Environments of the artifact's branch that expect another commit. */
+      skipped: Record<string, string>;
+      /** Releases that waited for this artifact, and their next step. */
+      releases: Record<string, string>;
     };
 
 const SOURCE = 'artifact-uploaded';
@@ -54,18 +62,6 @@ export const artifactUploaded = async (
     commit: reading.commit,
     ...(facts.versionId ? { versionId: facts.versionId } : {}),
   };
-  const deployments: Record<string, DeployOutcome> = {};
-  for (const env of reading.branch ? environmentsForBranch(reading.app, reading.branch) : []) {
-    deployments[env.name] = await requestDeployment(deps, {
-      application: reading.application,
-      environment: env.name,
-      artifact: ref,
-      cause: { type: 'branch', detail: `artifact for a push to ${reading.branch}` },
-      // One artifact per commit: a rebuilt object for the same commit never deploys a second time.
-      dedupeKey: `artifact:${reading.commit}`,
-    });
-  }
-
   const record: ArtifactRecord = {
     v: 1,
     kind: 'artifact',
@@ -83,10 +79,16 @@ export const artifactUploaded = async (
     const same = existing?.record.versionId === record.versionId && existing?.record.etag === record.etag;
     if (!same) return reject(`commit ${reading.commit} already has an artifact; artifacts are built once`);
   }
+  // Recorded first, looked around second: a push or a release tag racing this artifact either sees
+  // the record, or wrote its expectation / waiting mark before we read it (see expectations.ts).
+  const { deployments, skipped } = await deployExpected(deps, reading.application, reading.app, record);
+  const releases = await completeWaitingReleases(deps, reading.application, record);
   deps.log.info('artifact recorded', {
     application: reading.application,
     commit: reading.commit,
     deployments,
+    skipped,
+    releases,
   });
   return {
     outcome: 'recorded',
@@ -94,5 +96,21 @@ export const artifactUploaded = async (
     application: reading.application,
     commit: reading.commit,
     deployments,
+    skipped,
+    releases,
   };
+};
+
+/** Releases tagged before their artifact existed: attach it, and let each enter its first environment. */
+const completeWaitingReleases = async (deps: ArtifactDeps, application: string, artifact: ArtifactRecord) => {
+  const advanced: Record<string, string> = {};
+  for (const key of await deps.store.list(releaseKeys.waitingFor(application, artifact.commit))) {
+    const waiting = await deps.store.get<{ tag: string }>(key);
+    if (!waiting) continue;
+    const by = `artifact ${artifact.key} arrived`;
+    await attachArtifact(deps, application, waiting.record.tag, artifact, by);
+    const advance = await advanceRelease(deps, application, waiting.record.tag, by);
+    advanced[waiting.record.tag] = advance?.next ?? 'no such release';
+  }
+  return advanced;
 };
