@@ -84,12 +84,9 @@ describe('artifact-uploaded handler', () => {
     const web = pipeline.applications.web;
     if (!web) throw new Error('sample has no web application');
     web.artifactKey = '{application}/{branch}/{commit}.zip';
-    web.environments[0] = {
-      ...web.environments[0],
-      name: 'dev',
-      deploymentGroup: 'web-dev',
-      enter: { branch: 'release candidate' },
-    };
+    const dev = web.environments[0];
+    if (!dev) throw new Error('sample has no dev environment');
+    dev.enter = { branch: 'release candidate' };
     s3.on(HeadObjectCommand).resolves({ ...head, Metadata: {} });
     const d = deps(pipeline);
     const result = await run(loadEvent('s3/object-created-encoded-key.json'), d);
