@@ -1,0 +1,66 @@
+// What CodeDeploy says about a deployment and its targets, in Baton's words (no SDK types here:
+// the CodeDeploy adapter maps its shapes to these).
+
+export const TARGET_STATUSES = [
+  'Succeeded',
+  'Failed',
+  'Skipped',
+  'Unknown',
+  'Pending',
+  'InProgress',
+  'Ready',
+] as const;
+export type TargetStatus = (typeof TARGET_STATUSES)[number];
+export type TargetKind = 'instance' | 'ecs' | 'lambda' | 'cloudformation';
+
+export interface Diagnostics {
+  errorCode?: string;
+  scriptName?: string;
+  message?: string;
+  logTail?: string;
+}
+
+export interface LifecycleStep {
+  name: string;
+  status: string;
+  diagnostics?: Diagnostics;
+}
+
+export interface Target {
+  id: string;
+  kind: TargetKind;
+  status: TargetStatus;
+  /** Blue/green only: Blue is the original fleet being retired, Green the replacement. */
+  label?: 'Blue' | 'Green';
+  events: LifecycleStep[];
+}
+
+/** What GetDeployment says, in Baton's words. */
+export interface DeploymentFacts {
+  deploymentId: string;
+  codedeployApplication: string;
+  deploymentGroup: string;
+  /** Created | Queued | InProgress | Baking | Ready | Succeeded | Failed | Stopped */
+  status: string;
+  computePlatform?: string;
+  deploymentConfig?: string;
+  /** IN_PLACE | BLUE_GREEN */
+  deploymentType?: string;
+  overview?: Partial<Record<TargetStatus, number>>;
+  creator?: string;
+  error?: { code?: string; message?: string };
+  rollback?: { deploymentId?: string; triggeredBy?: string; message?: string };
+  createdAt?: string;
+  completedAt?: string;
+}
+
+export interface Evidence {
+  deployment?: DeploymentFacts;
+  targets?: Target[];
+  /** What could not be read, and why (API errors after retries). */
+  unreadable: string[];
+}
+
+const FINISHED = new Set(['Succeeded', 'Failed', 'Stopped']);
+/** Whether CodeDeploy is done with the deployment (Ready waits for a blue/green traffic switch). */
+export const isFinished = (status: string): boolean => FINISHED.has(status);
