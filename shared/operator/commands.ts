@@ -1,16 +1,20 @@
 // Every operator command: its schema and the use case it runs. One line per command.
 import * as z from 'zod/mini';
-import type { DeployDeps } from '../usecases/deployments';
+import type { PromotionDeps } from '../usecases/promotion';
 import { deploy, deploySchema } from './deploy';
+import { promote, promoteSchema } from './promote';
+import { releases, releasesSchema } from './releases';
 import { type SecretsCheckDeps, secretsCheck, secretsCheckSchema } from './secrets-check';
 import { status, statusSchema } from './status';
 
-export type OperatorDeps = DeployDeps & SecretsCheckDeps;
+export type OperatorDeps = PromotionDeps & SecretsCheckDeps;
 
 export const operatorCommandSchema = z.discriminatedUnion('command', [
   deploySchema,
   statusSchema,
   secretsCheckSchema,
+  promoteSchema,
+  releasesSchema,
 ]);
 
 export type OperatorCommand = z.output<typeof operatorCommandSchema>;
@@ -23,5 +27,9 @@ export const runCommand = (deps: OperatorDeps, cmd: OperatorCommand): Promise<un
       return status(deps, cmd);
     case 'secrets-check':
       return secretsCheck(deps, cmd);
+    case 'promote':
+      return promote(deps, cmd);
+    case 'releases':
+      return releases(deps, cmd);
   }
 };
