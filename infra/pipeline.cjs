@@ -33,6 +33,29 @@ const secretIds = () =>
     ),
   ].filter(Boolean);
 
+// The CodeCommit repositories pipeline.yml names. An EventBridge pattern refuses an empty list, so with
+// none configured the rule matches a name no repository can have.
+const repositories = () => [...new Set(applications().flatMap((a) => a.repositories || []))];
+const repositoryNames = () => (repositories().length > 0 ? repositories() : ['(no repositories configured)']);
+
+// Lets each configured repository's trigger invoke source-pushed (see infra/codecommit.yml).
+const codecommitTriggerPermissions = () =>
+  Object.fromEntries(
+    repositories().map((repo, i) => [
+      `SourcePushedTriggerPermission${i}${repo.replace(/[^A-Za-z0-9]/g, '')}`,
+      {
+        Type: 'AWS::Lambda::Permission',
+        Properties: {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: { 'Fn::GetAtt': ['SourcePushedLambdaFunction', 'Arn'] },
+          Principal: 'codecommit.amazonaws.com',
+          SourceAccount: { Ref: 'AWS::AccountId' },
+          SourceArn: arn('codecommit', repo),
+        },
+      },
+    ]),
+  );
+
 module.exports = {
   // An esbuild `define` value: the configuration as a JSON string literal, baked into each bundle.
   bakedJson: () => JSON.stringify(JSON.stringify(load())),
@@ -47,4 +70,7 @@ module.exports = {
     [...new Set(applications().flatMap((a) => a.instanceRoles || []))].map((r) =>
       sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${r}`),
     ),
+  repositoryNames,
+  repositoryArns: () => repositories().map((r) => arn('codecommit', r)),
+  codecommitTriggerPermissions,
 };
