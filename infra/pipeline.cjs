@@ -61,6 +61,8 @@ module.exports = {
   bakedJson: () => JSON.stringify(JSON.stringify(load())),
   deploymentGroupArns,
   applicationArns,
+  // For EventBridge patterns on CodeDeploy's events (detail.application).
+  codedeployApplications: () => [...new Set(applications().map((a) => a.codedeployApplication))],
   deploymentConfigArns: () => [arn('codedeploy', 'deploymentconfig:*')],
   secretArns: () => secretIds().map(secretArn),
   ledgerPrefix: () => load().ledgerPrefix || 'ledger/',

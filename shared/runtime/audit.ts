@@ -1,0 +1,46 @@
+// Wiring for the functions that audit (deployment-finished, reconcile, operator): the CodeDeploy
+// reader, the alert topic on SNS, Powertools metrics, and the release flow the verdict moves on.
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { codedeploy } from '../adapters/codedeploy-client';
+import { codedeployDeployer } from '../adapters/codedeploy-deployer';
+import { codedeployReader } from '../adapters/codedeploy-reader';
+import { sns } from '../adapters/sns-client';
+import { snsNotifier } from '../adapters/sns-notifier';
+import { requireEnv } from '../env';
+import type { ReleaseFlow } from '../ports';
+import type { AuditDeps, AuditMetrics } from '../usecases/audit-ports';
+import type { DeployDeps } from '../usecases/deployments';
+import { releaseFlow as promotionFlow } from '../usecases/promotion';
+import { runtime } from './core';
+import { metrics } from './metrics';
+
+/** Per verdict (dimension `verdict`) and the targets that did not succeed, per environment. */
+export const powertoolsAuditMetrics = (m = metrics): AuditMetrics => ({
+  audited(verdict, environment, failedTargets) {
+    const audits = m.singleMetric();
+    audits.addDimensions({ environment, verdict });
+    audits.addMetric('Audits', MetricUnit.Count, 1);
+    const failed = m.singleMetric();
+    failed.addDimension('environment', environment);
+    failed.addMetric('FailedTargets', MetricUnit.Count, failedTargets);
+  },
+});
+
+/**
+ * Env: BATON_ALERT_TOPIC_ARN (and the runtime's). `flow` builds the release flow from the deploy
+ * deps; by default the promotion state machine, without approvals (steps that need one wait).
+ */
+export const auditDeps = (
+  flow: (deps: DeployDeps) => ReleaseFlow | undefined = (deps) => promotionFlow(deps),
+): AuditDeps => {
+  const deploy: DeployDeps = { ...runtime(), deployer: codedeployDeployer(codedeploy) };
+  const releaseFlow = flow(deploy);
+  return {
+    ...deploy,
+    reader: codedeployReader(codedeploy),
+    notifier: snsNotifier(sns),
+    alertTopicArn: requireEnv('BATON_ALERT_TOPIC_ARN'),
+    metrics: powertoolsAuditMetrics(),
+    ...(releaseFlow ? { releaseFlow } : {}),
+  };
+};
