@@ -1,5 +1,6 @@
 // serverless.yml reads what it needs for resources and IAM from pipeline.yml through this file,
 // so the stack and the functions never disagree about applications, groups, secrets or approvers.
+const { createHash } = require('node:crypto');
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { parse } = require('yaml');
@@ -32,6 +33,28 @@ const secretIds = () =>
       ]),
     ),
   ].filter(Boolean);
+
+// One email subscription per approver on the approval topic, each with a filter policy on the `approver`
+// message attribute, so every approver receives only the messages (and links) addressed to them.
+// Logical ids come from a hash of the address: stable across deploys, whatever the address contains.
+const approvalSubscriptions = () => {
+  const approvers = [...new Set(environments().flatMap(({ env }) => env.approval?.approvers || []))];
+  return Object.fromEntries(
+    approvers.map((email) => [
+      `ApprovalSubscription${createHash('sha256').update(email).digest('hex').slice(0, 12)}`,
+      {
+        Type: 'AWS::SNS::Subscription',
+        Properties: {
+          TopicArn: { Ref: 'ApprovalTopic' },
+          Protocol: 'email',
+          Endpoint: email,
+          FilterPolicyScope: 'MessageAttributes',
+          FilterPolicy: { approver: [email] },
+        },
+      },
+    ]),
+  );
+};
 
 // The CodeCommit repositories pipeline.yml names. An EventBridge pattern refuses an empty list, so with
 // none configured the rule matches a name no repository can have.
@@ -68,6 +91,7 @@ module.exports = {
   ledgerPrefix: () => load().ledgerPrefix || 'ledger/',
   artifactPrefix: () => load().artifactPrefix || 'artifacts/',
   approvers: () => [...new Set(environments().flatMap(({ env }) => env.approval?.approvers || []))],
+  approvalSubscriptions,
   instanceRoleArns: () =>
     [...new Set(applications().flatMap((a) => a.instanceRoles || []))].map((r) =>
       sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${r}`),

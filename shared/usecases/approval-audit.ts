@@ -43,14 +43,16 @@ const countsSchema = z.looseObject({
   targets: z.optional(z.number()),
   byStatus: z.optional(z.record(z.string(), z.number())),
 });
-// The audit report (issue 5): verdict, counts, the failing targets; a full target list when present.
-const auditSchema = z.looseObject({
+const reportSchema = z.looseObject({
   verdict: text,
   targets: z.optional(z.array(targetSchema)),
   failing: z.optional(z.array(targetSchema)),
   counts: z.optional(countsSchema),
 });
-type ParsedAudit = z.output<typeof auditSchema>;
+// The audit record (shared/ledger/audits.ts): its verdict, and a report with counts and the failing
+// targets; a full target list when one is recorded. Fields are read at the top level or in `report`.
+const auditSchema = z.looseObject({ ...reportSchema.shape, report: z.optional(reportSchema) });
+type ParsedAudit = z.output<typeof reportSchema>;
 type ParsedTarget = z.output<typeof targetSchema>;
 
 const MAX_SYNTHESIZED = 1000;
@@ -91,7 +93,13 @@ export const readAudit = async (store: RecordStore, deploymentId: string): Promi
     store.get<DeploymentRecord>(keys.deployment(deploymentId)),
   ]);
   const parsed = audit ? auditSchema.safeParse(audit.record) : undefined;
-  const record = parsed?.success ? parsed.data : undefined;
+  const top = parsed?.success ? parsed.data : undefined;
+  const record: ParsedAudit | undefined = top && {
+    verdict: top.verdict ?? top.report?.verdict,
+    targets: top.targets ?? top.report?.targets,
+    failing: top.failing ?? top.report?.failing,
+    counts: top.counts ?? top.report?.counts,
+  };
   const targets = targetsOf(record);
   const kinds = [...(record?.targets ?? []), ...(record?.failing ?? [])].map(
     (t) => t.kind ?? t.targetType ?? '',

@@ -125,5 +125,5 @@ export const pendingApprovals = async (deps: Core, application?: string): Promis
   return found
     .flatMap((f) => (f ? [f.record] : []))
     .filter((r) => effectiveState(r, now) === 'pending' && (!application || r.application === application))
-    .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+    .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.id.localeCompare(b.id));
 };

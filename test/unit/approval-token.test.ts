@@ -14,7 +14,7 @@ const claimsArb = fc.record({
   approver: fc.emailAddress(),
   expiresAt: fc.integer({ min: 1, max: 4_000_000_000 }).map((s) => new Date(s * 1000)),
 });
-const before = (c: TokenClaims) => new Date(c.expiresAt.getTime() - 1);
+const justBefore = (c: TokenClaims) => new Date(c.expiresAt.getTime() - 1);
 // Every character a URL or a mail client could plausibly put in its place.
 const replacementArb = fc.constantFrom(
   ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/% ~'.split(''),
@@ -25,7 +25,10 @@ describe('approval tokens', () => {
     // Prepare
     const claims = { approvalId: 'a'.repeat(20), approver: 'release-manager@example.com', expiresAt: LATER };
     // Act
-    const check = verifyToken({ current: KEY }, signToken(KEY, claims), { approvalId: claims.approvalId, now: NOW });
+    const check = verifyToken({ current: KEY }, signToken(KEY, claims), {
+      approvalId: claims.approvalId,
+      now: NOW,
+    });
     // Assess
     expect(check).toEqual({ ok: true, claims, key: 'current' });
   });
@@ -52,7 +55,7 @@ describe('approval tokens', () => {
         // Act
         const check = verifyToken({ current: KEY, previous: OLD_KEY }, edited, {
           approvalId: claims.approvalId,
-          now: before(claims),
+          now: justBefore(claims),
         });
         // Assess
         expect(check.ok).toBe(false);
@@ -66,10 +69,14 @@ describe('approval tokens', () => {
       fc.property(claimsArb, fc.nat(), fc.string({ minLength: 1, maxLength: 3 }), (claims, at, extra) => {
         const token = signToken(KEY, claims);
         const i = at % (token.length + 1);
-        const expected = { approvalId: claims.approvalId, now: before(claims) };
-        expect(verifyToken({ current: KEY }, token.slice(0, i) + extra + token.slice(i), expected).ok).toBe(false);
+        const expected = { approvalId: claims.approvalId, now: justBefore(claims) };
+        expect(verifyToken({ current: KEY }, token.slice(0, i) + extra + token.slice(i), expected).ok).toBe(
+          false,
+        );
         if (i < token.length)
-          expect(verifyToken({ current: KEY }, token.slice(0, i) + token.slice(i + 1), expected).ok).toBe(false);
+          expect(verifyToken({ current: KEY }, token.slice(0, i) + token.slice(i + 1), expected).ok).toBe(
+            false,
+          );
       }),
       { numRuns: 1000 },
     );
@@ -81,7 +88,7 @@ describe('approval tokens', () => {
         fc.pre(!Buffer.from(other).equals(KEY));
         const check = verifyToken({ current: KEY }, signToken(other, claims), {
           approvalId: claims.approvalId,
-          now: before(claims),
+          now: justBefore(claims),
         });
         expect(check).toEqual({ ok: false, reason: 'tampered' });
       }),
@@ -92,7 +99,10 @@ describe('approval tokens', () => {
     fc.assert(
       fc.property(claimsArb, fc.integer({ min: -10_000_000, max: 10_000_000 }), (claims, offsetMs) => {
         const now = new Date(claims.expiresAt.getTime() + offsetMs);
-        const check = verifyToken({ current: KEY }, signToken(KEY, claims), { approvalId: claims.approvalId, now });
+        const check = verifyToken({ current: KEY }, signToken(KEY, claims), {
+          approvalId: claims.approvalId,
+          now,
+        });
         if (offsetMs < 0) expect(check.ok).toBe(true);
         else expect(check).toMatchObject({ ok: false, reason: 'expired' });
       }),
@@ -103,7 +113,10 @@ describe('approval tokens', () => {
     // Prepare
     const claims = { approvalId: '1'.repeat(20), approver: 'a@example.com', expiresAt: LATER };
     // Act
-    const check = verifyToken({ current: KEY }, signToken(KEY, claims), { approvalId: '2'.repeat(20), now: NOW });
+    const check = verifyToken({ current: KEY }, signToken(KEY, claims), {
+      approvalId: '2'.repeat(20),
+      now: NOW,
+    });
     // Assess
     expect(check).toEqual({ ok: false, reason: 'wrong-approval', claims });
   });
@@ -134,8 +147,14 @@ describe('approval tokens', () => {
   it('refuse what is not a token at all as malformed', () => {
     const expected = { approvalId: 'c'.repeat(20), now: NOW };
     expect(verifyToken({ current: KEY }, undefined, expected)).toEqual({ ok: false, reason: 'malformed' });
-    expect(verifyToken({ current: KEY }, 'x'.repeat(2000), expected)).toEqual({ ok: false, reason: 'malformed' });
-    expect(verifyToken({ current: KEY }, 'a1.only-two', expected)).toEqual({ ok: false, reason: 'malformed' });
+    expect(verifyToken({ current: KEY }, 'x'.repeat(2000), expected)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+    expect(verifyToken({ current: KEY }, 'a1.only-two', expected)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
     expect(verifyToken({ current: KEY }, 'a2.YQ.YQ', expected)).toEqual({ ok: false, reason: 'malformed' });
     expect(verifyToken({ current: KEY }, 'a1.YQ.YQ', expected)).toEqual({ ok: false, reason: 'tampered' });
   });

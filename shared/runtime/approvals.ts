@@ -1,0 +1,49 @@
+// Wiring for the functions that ask for approvals or decide them: the key from Secrets Manager, SNS,
+// and the release flow. The release flow asks for approvals and approvals advance the release flow, so
+// the two are tied through a late-bound ReleaseFlow.
+import { approvalKeySource } from '../adapters/approval-keys';
+import { sns } from '../adapters/sns-client';
+import { snsNotifier } from '../adapters/sns-notifier';
+import type { TokenKeySource } from '../domain/approval-token';
+import { requireEnv } from '../env';
+import type { Approvals, ReleaseFlow } from '../ports';
+import type { DecisionDeps } from '../usecases/approval-decisions';
+import { type ApprovalDeps, approvals } from '../usecases/approvals';
+import type { Runtime } from './core';
+
+export interface ApprovalWiring {
+  approvals: Approvals;
+  decisionDeps: DecisionDeps;
+  keys: TokenKeySource;
+}
+
+/**
+ * Env: BATON_APPROVAL_KEY_SECRET_ARN, BATON_APPROVAL_TOPIC_ARN, BATON_ALERT_TOPIC_ARN, and the page URL
+ * (BATON_APPROVAL_URL, unless the caller knows it, as the approval function does from its own request).
+ * `flow` is called only once a decision closes an approval, so it may be built after this wiring.
+ */
+export const wireApprovals = (
+  rt: Runtime,
+  flow: () => ReleaseFlow,
+  approvalUrl: string = requireEnv('BATON_APPROVAL_URL'),
+): ApprovalWiring => {
+  const keys = approvalKeySource();
+  const decisionDeps: DecisionDeps = {
+    store: rt.store,
+    clock: rt.clock,
+    log: rt.log,
+    notifier: snsNotifier(sns),
+    alertTopicArn: requireEnv('BATON_ALERT_TOPIC_ARN'),
+    releaseFlow: {
+      advance: (application, release, trigger) => flow().advance(application, release, trigger),
+    },
+  };
+  const deps: ApprovalDeps = {
+    ...decisionDeps,
+    pipeline: rt.pipeline,
+    keys,
+    approvalTopicArn: requireEnv('BATON_APPROVAL_TOPIC_ARN'),
+    approvalUrl,
+  };
+  return { approvals: approvals(deps), decisionDeps, keys };
+};
