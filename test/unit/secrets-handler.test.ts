@@ -1,0 +1,363 @@
+// The secrets function on function URL events (events/secrets/), with CodeDeploy and Secrets Manager
+// mocked (aws-sdk-client-mock) in the response shapes of their API references:
+// https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_GetDeploymentTarget.html
+// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
+import {
+  CodeDeployClient,
+  DeploymentDoesNotExistException,
+  type DeploymentStatus,
+  DeploymentTargetDoesNotExistException,
+  GetDeploymentCommand,
+  GetDeploymentTargetCommand,
+  type TargetStatus,
+  ThrottlingException,
+} from '@aws-sdk/client-codedeploy';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { parse } from 'dotenv';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { run } from '../../functions/secrets/handler';
+import { codedeployTargets } from '../../shared/adapters/codedeploy-targets';
+import { secretValues } from '../../shared/adapters/secret-values';
+import { parsePipeline } from '../../shared/domain/config';
+import { MemoryStore } from '../../shared/ledger/memory-store';
+import { type SecretGrant, secretGrantKeys } from '../../shared/ledger/secret-grants';
+import { CapturingLog, loadEvent, StepClock, samplePipeline } from '../support/fixtures';
+import {
+  ACCOUNT,
+  arnOf,
+  CANARY,
+  DEPLOYMENT,
+  deploymentInfo,
+  INSTANCE,
+  instanceTarget,
+  jwtPem,
+  stagingEnv,
+  urlEvent,
+} from '../support/secrets';
+
+const codedeploy = mockClient(CodeDeployClient);
+const secretsManager = mockClient(SecretsManagerClient);
+
+const secretArn = (id: string) => `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:${id}-AbCdEf`;
+const secretVersion = (id: string, value: string) => ({
+  ARN: secretArn(id),
+  Name: id,
+  VersionId: 'EXAMPLE1-90ab-cdef-fedc-ba987SECRET1',
+  SecretString: value,
+  VersionStages: ['AWSCURRENT'],
+  CreatedDate: new Date('2026-11-01T00:00:00Z'),
+});
+
+const deps = (pipeline = samplePipeline()) => ({
+  pipeline,
+  store: new MemoryStore(),
+  clock: new StepClock(),
+  log: new CapturingLog(),
+  targets: codedeployTargets(new CodeDeployClient({ region: 'us-east-1' })),
+  secrets: secretValues(new SecretsManagerClient({ region: 'us-east-1' })),
+});
+
+type Deps = ReturnType<typeof deps>;
+
+const grants = async (d: Deps) => {
+  const found = await Promise.all(
+    (await d.store.list(secretGrantKeys.all())).map((k) => d.store.get<SecretGrant>(k)),
+  );
+  return found.map((g) => g?.record);
+};
+
+const answer = async (event: unknown, d: Deps) => {
+  const res = await run(event, d);
+  return { status: res.statusCode, body: JSON.parse(res.body), headers: res.headers };
+};
+
+describe('secrets function', () => {
+  beforeEach(() => {
+    codedeploy.reset();
+    secretsManager.reset();
+    codedeploy.on(GetDeploymentCommand).resolves(deploymentInfo('InProgress'));
+    codedeploy.on(GetDeploymentTargetCommand).resolves(instanceTarget('InProgress'));
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: 'baton/web/staging/env' })
+      .resolves(secretVersion('baton/web/staging/env', JSON.stringify(stagingEnv)))
+      .on(GetSecretValueCommand, { SecretId: 'baton/web/staging/jwt-key' })
+      .resolves(secretVersion('baton/web/staging/jwt-key', jwtPem));
+  });
+
+  it('hands an in-progress target its .env and file secrets, and records ARNs and versions only', async () => {
+    const d = deps();
+    const { status, body, headers } = await answer(loadEvent('secrets/instance-post.json'), d);
+    expect(status).toBe(200);
+    expect(headers['cache-control']).toBe('no-store');
+    expect(body.files.map((f: { path: string; mode: string }) => [f.path, f.mode])).toEqual([
+      ['.env', '0600'],
+      ['config/jwt.pem', '0600'],
+    ]);
+    const content = (i: number) => Buffer.from(body.files[i].content, 'base64').toString('utf8');
+    expect(parse(content(0))).toEqual(stagingEnv);
+    expect(content(1)).toBe(jwtPem);
+    expect(codedeploy).toHaveReceivedCommandWith(GetDeploymentTargetCommand, {
+      deploymentId: DEPLOYMENT,
+      targetId: INSTANCE,
+    });
+    const [grant] = await grants(d);
+    expect(grant).toMatchObject({
+      outcome: 'granted',
+      status: 200,
+      deploymentId: DEPLOYMENT,
+      instanceId: INSTANCE,
+      role: 'baton-web-instance',
+      application: 'web',
+      environment: 'staging',
+      secrets: [
+        {
+          secretId: 'baton/web/staging/env',
+          arn: secretArn('baton/web/staging/env'),
+          versionId: 'EXAMPLE1-90ab-cdef-fedc-ba987SECRET1',
+          path: '.env',
+        },
+        {
+          secretId: 'baton/web/staging/jwt-key',
+          arn: secretArn('baton/web/staging/jwt-key'),
+          path: 'config/jwt.pem',
+        },
+      ],
+    });
+    expect(JSON.stringify([...d.store.records.values()])).not.toContain(CANARY);
+    expect(d.log.text()).not.toContain(CANARY);
+  });
+
+  it.each(['secrets/instance-query.json', 'secrets/instance-base64-body.json'])(
+    'reads the deployment id from %s',
+    async (sample) => {
+      expect((await answer(loadEvent(sample), deps())).status).toBe(200);
+    },
+  );
+
+  it('trusts the signed identity only, never the local-instance header', async () => {
+    const d = deps();
+    await answer(urlEvent({ headers: { 'x-baton-local-instance': 'i-0fedcba9876543210' } }), d);
+    expect(codedeploy).toHaveReceivedCommandWith(GetDeploymentTargetCommand, { targetId: INSTANCE });
+    expect(codedeploy).not.toHaveReceivedCommandWith(GetDeploymentTargetCommand, {
+      targetId: 'i-0fedcba9876543210',
+    });
+  });
+
+  it('reads each secret once for the instances of a deployment (cached per container)', async () => {
+    const d = deps();
+    for (const instance of [INSTANCE, 'i-0aaaaaaaaaaaaaaaa', 'i-0bbbbbbbbbbbbbbbb']) {
+      codedeploy
+        .on(GetDeploymentTargetCommand, { targetId: instance })
+        .resolves(instanceTarget('InProgress', instance));
+      expect((await answer(urlEvent({ arn: arnOf(instance) }), d)).status).toBe(200);
+    }
+    expect(secretsManager).toHaveReceivedCommandTimes(GetSecretValueCommand, 2);
+    expect(await grants(d)).toHaveLength(3);
+  });
+
+  describe('refuses with 403 and a reason naming what failed', () => {
+    const refusal = async (event: unknown, d = deps()) => {
+      const { status, body } = await answer(event, d);
+      const [grant] = await grants(d);
+      expect(grant).toMatchObject({
+        outcome: 'refused',
+        status: 403,
+        refusal: body.refusal,
+        reason: body.reason,
+        secrets: [],
+      });
+      expect(secretsManager).not.toHaveReceivedCommand(GetSecretValueCommand);
+      return { status, ...body };
+    };
+
+    it('a role that is no instance role, before asking CodeDeploy', async () => {
+      expect(await refusal(loadEvent('secrets/other-role.json'))).toEqual({
+        status: 403,
+        error: 'forbidden',
+        refusal: 'role-not-allowed',
+        reason: "role not allowed: batch-worker is no application's instance role",
+      });
+      expect(codedeploy).not.toHaveReceivedCommand(GetDeploymentCommand);
+    });
+
+    it('the instance role of another application', async () => {
+      const raw = structuredClone(samplePipeline());
+      const api = {
+        ...raw.applications.web,
+        codedeployApplication: 'baton-api',
+        repositories: [],
+        instanceRoles: ['baton-api-instance'],
+      };
+      const pipeline = parsePipeline({
+        ...raw,
+        applications: {
+          ...raw.applications,
+          api: {
+            ...api,
+            environments: [{ name: 'dev', deploymentGroup: 'api-dev', enter: { branch: 'main' } }],
+          },
+        },
+      });
+      const body = await refusal(urlEvent({ arn: arnOf(INSTANCE, 'baton-api-instance') }), deps(pipeline));
+      expect(body).toMatchObject({
+        refusal: 'role-not-allowed',
+        reason: 'role not allowed: baton-api-instance is not an instance role of web',
+      });
+    });
+
+    it.each([
+      ['secrets/iam-user.json', 'the caller is not an assumed-role session (instance profile)'],
+      [
+        'secrets/other-account.json',
+        "the caller belongs to account 210987654321, not to the pipeline's account",
+      ],
+      ['secrets/unsigned.json', 'the request was not signed with AWS credentials'],
+    ])('a caller that is not an instance of this account (%s)', async (sample, reason) => {
+      expect(await refusal(loadEvent(sample))).toMatchObject({ refusal: 'caller-not-an-instance', reason });
+    });
+
+    it('an unknown deployment', async () => {
+      codedeploy
+        .on(GetDeploymentCommand)
+        .rejects(new DeploymentDoesNotExistException({ message: 'no such deployment', $metadata: {} }));
+      expect(await refusal(urlEvent())).toMatchObject({
+        refusal: 'unknown-deployment',
+        reason: `unknown deployment: CodeDeploy has no ${DEPLOYMENT}`,
+      });
+    });
+
+    it('a deployment group that is not an environment of the pipeline', async () => {
+      codedeploy.on(GetDeploymentCommand).resolves(deploymentInfo('InProgress', 'web-canary'));
+      expect(await refusal(urlEvent())).toMatchObject({
+        refusal: 'unknown-group',
+        reason: 'unknown group: baton-web/web-canary is not an environment of the pipeline',
+      });
+    });
+
+    it.each<DeploymentStatus>(['Succeeded', 'Failed', 'Stopped'])(
+      'a deployment that finished (%s)',
+      async (state) => {
+        codedeploy.on(GetDeploymentCommand).resolves(deploymentInfo(state));
+        expect(await refusal(urlEvent())).toMatchObject({
+          refusal: 'deployment-finished',
+          reason: `deployment finished: ${DEPLOYMENT} is ${state}`,
+        });
+        expect(codedeploy).not.toHaveReceivedCommand(GetDeploymentTargetCommand);
+      },
+    );
+
+    it.each<DeploymentStatus>(['Created', 'Queued', 'Baking'])(
+      'a deployment not in progress (%s)',
+      async (state) => {
+        codedeploy.on(GetDeploymentCommand).resolves(deploymentInfo(state));
+        expect(await refusal(urlEvent())).toMatchObject({ refusal: 'deployment-not-in-progress' });
+      },
+    );
+
+    it('an instance that is not a target of the deployment', async () => {
+      codedeploy
+        .on(GetDeploymentTargetCommand)
+        .rejects(new DeploymentTargetDoesNotExistException({ message: 'no target', $metadata: {} }));
+      expect(await refusal(urlEvent())).toMatchObject({
+        refusal: 'not-a-target',
+        reason: `not a target: ${INSTANCE} is not a target of ${DEPLOYMENT}`,
+      });
+    });
+
+    it.each<TargetStatus>(['Succeeded', 'Failed', 'Pending', 'Skipped'])(
+      'a target that is %s',
+      async (state) => {
+        codedeploy.on(GetDeploymentTargetCommand).resolves(instanceTarget(state));
+        expect(await refusal(urlEvent())).toMatchObject({
+          refusal: 'target-not-in-progress',
+          reason: `target not in progress: ${INSTANCE} is ${state} in ${DEPLOYMENT}`,
+        });
+      },
+    );
+  });
+
+  it.each([
+    ['secrets/malformed-body.json', 'body: must be JSON such as {"deploymentId": "d-XXXXXXXXX"}'],
+    ['secrets/bad-deployment-id.json', 'deploymentId: a CodeDeploy deployment id (d-XXXXXXXXX)'],
+  ])('answers a malformed request (%s) with 400, recorded', async (sample, reason) => {
+    const d = deps();
+    expect(await answer(loadEvent(sample), d)).toMatchObject({
+      status: 400,
+      body: { error: 'bad request', reason },
+    });
+    expect(await grants(d)).toMatchObject([
+      { outcome: 'malformed', status: 400, reason, callerArn: arnOf() },
+    ]);
+    expect(codedeploy).not.toHaveReceivedCommand(GetDeploymentCommand);
+  });
+
+  it('answers 400 to methods other than GET and POST and to events that are not function URL events', async () => {
+    expect((await answer(urlEvent({ method: 'DELETE' }), deps())).body.reason).toBe(
+      'method: must be GET or POST',
+    );
+    expect((await answer({ Records: [] }, deps())).body.reason).toMatch(
+      /^not a function URL event: requestContext: required/,
+    );
+  });
+
+  describe('fails with 500, naming the secret but never its value', () => {
+    it('when a secret does not exist', async () => {
+      secretsManager.on(GetSecretValueCommand, { SecretId: 'baton/web/staging/jwt-key' }).rejects(
+        new ResourceNotFoundException({
+          message: "Secrets Manager can't find the specified secret.",
+          $metadata: {},
+        }),
+      );
+      const d = deps();
+      expect(await answer(urlEvent(), d)).toMatchObject({
+        status: 500,
+        body: { reason: 'secret baton/web/staging/jwt-key does not exist' },
+      });
+      expect(await grants(d)).toMatchObject([{ outcome: 'failed', status: 500, secrets: [] }]);
+    });
+
+    it('when the .env secret is not JSON or holds a value dotenv cannot carry', async () => {
+      secretsManager
+        .on(GetSecretValueCommand, { SecretId: 'baton/web/staging/env' })
+        .resolves(secretVersion('baton/web/staging/env', `not json ${CANARY}`));
+      const d = deps();
+      const first = await answer(urlEvent(), d);
+      expect(first.body.reason).toBe('secret baton/web/staging/env is not JSON; store it as key/value pairs');
+      secretsManager
+        .on(GetSecretValueCommand, { SecretId: 'baton/web/staging/env' })
+        .resolves(
+          secretVersion(
+            'baton/web/staging/env',
+            JSON.stringify({ OK: 'x', [CANARY]: CANARY, BAD: "'`\\n\r" }),
+          ),
+        );
+      const second = await answer(urlEvent(), deps());
+      expect(second.body.reason).toBe(
+        'secret baton/web/staging/env cannot be rendered as .env: entry 2: the key is not a valid name (^[A-Za-z_][A-Za-z0-9_]*$); entry 3 (BAD): the value cannot be written to a .env file exactly',
+      );
+      expect(JSON.stringify([first, second])).not.toContain(CANARY);
+    });
+
+    it('when CodeDeploy fails unexpectedly (the log names the error, not more)', async () => {
+      codedeploy
+        .on(GetDeploymentCommand)
+        .rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
+      const d = deps();
+      expect(await answer(urlEvent(), d)).toMatchObject({
+        status: 500,
+        body: { reason: 'internal error; the secrets function log has the details' },
+      });
+      expect(d.log.lines).toContainEqual({
+        level: 'error',
+        message: 'secrets request failed',
+        extra: { error: 'ThrottlingException' },
+      });
+    });
+  });
+});
