@@ -7,6 +7,7 @@ import { secretValues } from '../../shared/adapters/secret-values';
 import { secretsManager } from '../../shared/adapters/secrets-client';
 import type { OperatorDeps } from '../../shared/operator/commands';
 import { invokeOperator } from '../../shared/operator/invoke';
+import { auditServices } from '../../shared/runtime/audit';
 import { runtime } from '../../shared/runtime/core';
 import { logger } from '../../shared/runtime/observability';
 
@@ -14,6 +15,7 @@ export const deps = (): OperatorDeps => ({
   ...runtime(),
   deployer: codedeployDeployer(codedeploy),
   secrets: secretValues(secretsManager),
+  auditing: auditServices(),
 });
 
 export const handler = middy((event: unknown) => invokeOperator(deps(), event)).use(

@@ -1,13 +1,13 @@
 // Every operator command: its schema and the use case it runs. One line per command.
 import * as z from 'zod/mini';
-import type { PromotionDeps } from '../usecases/promotion';
+import { type AuditCommandDeps, auditCommand, auditSchema } from './audit';
 import { deploy, deploySchema } from './deploy';
 import { promote, promoteSchema } from './promote';
 import { releases, releasesSchema } from './releases';
 import { type SecretsCheckDeps, secretsCheck, secretsCheckSchema } from './secrets-check';
 import { status, statusSchema } from './status';
 
-export type OperatorDeps = PromotionDeps & SecretsCheckDeps;
+export type OperatorDeps = AuditCommandDeps & SecretsCheckDeps;
 
 export const operatorCommandSchema = z.discriminatedUnion('command', [
   deploySchema,
@@ -15,6 +15,7 @@ export const operatorCommandSchema = z.discriminatedUnion('command', [
   secretsCheckSchema,
   promoteSchema,
   releasesSchema,
+  auditSchema,
 ]);
 
 export type OperatorCommand = z.output<typeof operatorCommandSchema>;
@@ -31,5 +32,7 @@ export const runCommand = (deps: OperatorDeps, cmd: OperatorCommand): Promise<un
       return promote(deps, cmd);
     case 'releases':
       return releases(deps, cmd);
+    case 'audit':
+      return auditCommand(deps, cmd);
   }
 };

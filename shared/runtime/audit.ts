@@ -26,21 +26,22 @@ export const powertoolsAuditMetrics = (m = metrics): AuditMetrics => ({
   },
 });
 
+/** What an audit needs beyond deploying. Env: BATON_ALERT_TOPIC_ARN. */
+export const auditServices = (): Pick<AuditDeps, 'reader' | 'notifier' | 'alertTopicArn' | 'metrics'> => ({
+  reader: codedeployReader(codedeploy),
+  notifier: snsNotifier(sns),
+  alertTopicArn: requireEnv('BATON_ALERT_TOPIC_ARN'),
+  metrics: powertoolsAuditMetrics(),
+});
+
 /**
- * Env: BATON_ALERT_TOPIC_ARN (and the runtime's). `flow` builds the release flow from the deploy
- * deps; by default the promotion state machine, without approvals (steps that need one wait).
+ * Everything an audit needs. `flow` builds the release flow from the deploy deps; by default the
+ * promotion state machine, without approvals (a step that needs one waits for another caller).
  */
 export const auditDeps = (
   flow: (deps: DeployDeps) => ReleaseFlow | undefined = (deps) => promotionFlow(deps),
 ): AuditDeps => {
   const deploy: DeployDeps = { ...runtime(), deployer: codedeployDeployer(codedeploy) };
   const releaseFlow = flow(deploy);
-  return {
-    ...deploy,
-    reader: codedeployReader(codedeploy),
-    notifier: snsNotifier(sns),
-    alertTopicArn: requireEnv('BATON_ALERT_TOPIC_ARN'),
-    metrics: powertoolsAuditMetrics(),
-    ...(releaseFlow ? { releaseFlow } : {}),
-  };
+  return { ...deploy, ...auditServices(), ...(releaseFlow ? { releaseFlow } : {}) };
 };

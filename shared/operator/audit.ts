@@ -1,0 +1,46 @@
+// Operator command `audit`: read a deployment's evidence again, record the new verdict, and answer
+// with the report. Follow-ups are not repeated (no second rollback; an alert only if the verdict
+// changed), but the release flow hears of the new verdict and the group is freed if it was held.
+import * as z from 'zod/mini';
+import { ConfigError } from '../domain/errors';
+import { LIST_MAX } from '../domain/verdict-text';
+import { auditKeys } from '../ledger/audits';
+import * as fields from '../schemas/fields';
+import { audit } from '../usecases/audit';
+import type { AuditDeps } from '../usecases/audit-ports';
+import { type PromotionDeps, releaseFlow } from '../usecases/promotion';
+
+export const auditSchema = z.strictObject({
+  command: z.literal('audit'),
+  deploymentId: z.string().check(z.regex(/^d-[A-Z0-9]{9}$/, 'a CodeDeploy deployment id (d-XXXXXXXXX)')),
+  operator: z._default(fields.text(100), 'console'),
+});
+
+export interface AuditCommandDeps extends PromotionDeps {
+  /** Optional so that operator deps built for other commands need not carry them. */
+  auditing?: Pick<AuditDeps, 'reader' | 'notifier' | 'alertTopicArn' | 'metrics'>;
+}
+
+export const auditCommand = async (deps: AuditCommandDeps, cmd: z.output<typeof auditSchema>) => {
+  if (!deps.auditing) throw new ConfigError(['the operator function is not wired for audits']);
+  const result = await audit(
+    { ...deps, ...deps.auditing, releaseFlow: releaseFlow(deps) },
+    { deploymentId: cmd.deploymentId, trigger: `operator ${cmd.operator}`, again: true },
+  );
+  if (result.outcome === 'unfinished')
+    return {
+      deploymentId: cmd.deploymentId,
+      status: result.status,
+      note: 'CodeDeploy has not finished this deployment; nothing was recorded',
+    };
+  const { report } = result;
+  return {
+    deploymentId: cmd.deploymentId,
+    verdict: result.verdict,
+    text: result.text,
+    // A response stays small; the ledger keeps every failing target.
+    report: { ...report, failing: report.failing.slice(0, LIST_MAX) },
+    failingTargets: report.failing.length,
+    ledgerKey: auditKeys.audit(cmd.deploymentId),
+  };
+};

@@ -1,0 +1,273 @@
+// The verdict rules, pure: evidence and expectation in, verdict and reasons out. No mocks.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { TARGET_STATUSES, type Target } from '../../shared/domain/evidence';
+import { buildReport, decide, type Expectation } from '../../shared/domain/verdict';
+import { facts, target } from '../support/audit';
+
+const strict: Expectation = { minimumTargets: 1, tolerate: [] };
+const failedAt = (id: string, event = 'ValidateService'): Target => ({
+  ...target(id, 'Failed'),
+  events: [
+    { name: 'BeforeInstall', status: 'Succeeded' },
+    {
+      name: event,
+      status: 'Failed',
+      diagnostics: {
+        errorCode: 'ScriptFailed',
+        scriptName: 'scripts/validate.sh',
+        message: 'exit code 1',
+        logTail: 'boom',
+      },
+    },
+    { name: 'AfterAllowTraffic', status: 'Skipped' },
+  ],
+});
+const ids = (n: number, prefix = 'i-') => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
+
+describe('the verdict', () => {
+  it('is PARTIAL for AllAtOnce "Succeeded" with one success out of nine, naming the eight', () => {
+    const [first = 'i-1', ...rest] = ids(9);
+    const evidence = {
+      deployment: facts(),
+      targets: [target(first), ...rest.map((id) => failedAt(id))],
+      unreadable: [],
+    };
+    const d = decide(evidence, { minimumTargets: 3, tolerate: [] });
+    expect(d.verdict).toBe('PARTIAL');
+    expect(d.failing.map((t) => t.id)).toEqual(rest);
+    expect(d.reasons).toEqual([
+      'CodeDeploy reports Succeeded, but 8 of 9 targets did not succeed',
+      'targets are missing: 1 received the new revision, the environment expects at least 3',
+    ]);
+    expect(d.failing[0]?.event).toEqual({
+      name: 'ValidateService',
+      status: 'Failed',
+      errorCode: 'ScriptFailed',
+      scriptName: 'scripts/validate.sh',
+      message: 'exit code 1',
+      logTail: 'boom',
+    });
+    expect(d.counts).toEqual({
+      targets: 9,
+      expected: 9,
+      succeeded: 1,
+      tolerated: 0,
+      retired: 0,
+      byStatus: { Succeeded: 1, Failed: 8 },
+    });
+  });
+
+  it('is PARTIAL for OneAtATime "Succeeded" whose last instance failed', () => {
+    const evidence = {
+      deployment: facts({ deploymentConfig: 'CodeDeployDefault.OneAtATime' }),
+      targets: [target('i-1'), target('i-2'), failedAt('i-3', 'AfterInstall')],
+      unreadable: [],
+    };
+    const d = decide(evidence, strict);
+    expect(d.verdict).toBe('PARTIAL');
+    expect(d.failing.map((t) => [t.id, t.event?.name])).toEqual([['i-3', 'AfterInstall']]);
+  });
+
+  it('is VERIFIED when every target succeeded and the count meets the expectation', () => {
+    const evidence = { deployment: facts(), targets: ids(3).map((id) => target(id)), unreadable: [] };
+    const d = decide(evidence, {
+      minimumTargets: 3,
+      tolerate: [],
+      lastVerified: { deploymentId: 'd-EARLIER01', fleet: 3 },
+    });
+    expect(d).toMatchObject({
+      verdict: 'VERIFIED',
+      failing: [],
+      reasons: ['every target that should have the new revision succeeded: 3 of 3'],
+    });
+  });
+
+  it('calls out a shrinking fleet even when every target succeeded', () => {
+    const evidence = { deployment: facts(), targets: ids(2).map((id) => target(id)), unreadable: [] };
+    const d = decide(evidence, {
+      minimumTargets: 1,
+      tolerate: [],
+      lastVerified: { deploymentId: 'd-EARLIER01', fleet: 3 },
+    });
+    expect(d.verdict).toBe('PARTIAL');
+    expect(d.reasons).toEqual([
+      'the fleet shrank: 2 targets, the last VERIFIED deployment d-EARLIER01 had 3',
+    ]);
+  });
+
+  it('expects only the Green targets of a blue/green deployment to succeed; Blue is being retired', () => {
+    const blue = ids(3, 'i-blue').map((id) => target(id, 'Ready', { label: 'Blue' }));
+    const green = ids(3, 'i-green').map((id) => target(id, 'Succeeded', { label: 'Green' }));
+    const evidence = {
+      deployment: facts({ deploymentType: 'BLUE_GREEN' }),
+      targets: [...blue, ...green],
+      unreadable: [],
+    };
+    const d = decide(evidence, { minimumTargets: 3, tolerate: [] });
+    expect(d.verdict).toBe('VERIFIED');
+    expect(d.counts).toMatchObject({ targets: 6, expected: 3, retired: 3, succeeded: 3 });
+    const oneGreenFailed = { ...evidence, targets: [...blue, ...green.slice(1), failedAt('i-green9')] };
+    expect(decide(oneGreenFailed, strict).failing.map((t) => t.id)).toEqual(['i-green9']);
+  });
+
+  it('excuses a Blue label only in a blue/green deployment', () => {
+    const evidence = {
+      deployment: facts(),
+      targets: [target('i-1'), target('i-2', 'Failed', { label: 'Blue' })],
+      unreadable: [],
+    };
+    expect(decide(evidence, strict).verdict).toBe('PARTIAL');
+  });
+
+  it.each(['Failed', 'Stopped'])('is FAILED when CodeDeploy says %s, with its error', (status) => {
+    const evidence = {
+      deployment: facts({
+        status,
+        error: { code: 'HEALTH_CONSTRAINTS', message: 'too many failed instances' },
+      }),
+      targets: [failedAt('i-1'), target('i-2')],
+      unreadable: [],
+    };
+    const d = decide(evidence, strict);
+    expect(d.verdict).toBe('FAILED');
+    expect(d.reasons).toEqual([
+      `CodeDeploy reports the deployment ${status}: HEALTH_CONSTRAINTS (too many failed instances)`,
+      '1 of 2 targets did not succeed',
+    ]);
+  });
+
+  it('is FAILED, not INCOMPLETE, when CodeDeploy says Failed and the targets cannot be read', () => {
+    const evidence = {
+      deployment: facts({ status: 'Failed' }),
+      unreadable: ['the targets: ThrottlingException'],
+    };
+    expect(decide(evidence, strict).verdict).toBe('FAILED');
+  });
+
+  describe('with no targets', () => {
+    const empty = { deployment: facts(), targets: [], unreadable: [] };
+    it('is PARTIAL by default (minimumTargets 1)', () => {
+      expect(decide(empty, strict).reasons).toEqual([
+        'targets are missing: 0 received the new revision, the environment expects at least 1',
+      ]);
+    });
+    it('is VERIFIED only where the environment expects none (minimumTargets 0)', () => {
+      expect(decide(empty, { minimumTargets: 0, tolerate: [] }).verdict).toBe('VERIFIED');
+    });
+    it('is PARTIAL even then if the last VERIFIED deployment had targets', () => {
+      const e = { minimumTargets: 0, tolerate: [], lastVerified: { deploymentId: 'd-EARLIER01', fleet: 2 } };
+      expect(decide(empty, e).verdict).toBe('PARTIAL');
+    });
+  });
+
+  it('is INCOMPLETE when the evidence could not be read, never VERIFIED', () => {
+    const noDeployment = {
+      targets: [target('i-1')],
+      unreadable: ['the deployment: GetDeployment: ThrottlingException'],
+    };
+    expect(decide(noDeployment, strict)).toMatchObject({
+      verdict: 'INCOMPLETE',
+      reasons: ['the deployment could not be read: the deployment: GetDeployment: ThrottlingException'],
+    });
+    const noTargets = { deployment: facts(), unreadable: ['the targets: AccessDeniedException'] };
+    expect(decide(noTargets, strict).verdict).toBe('INCOMPLETE');
+  });
+
+  it('is INCOMPLETE when CodeDeploy counts more targets than could be read', () => {
+    const evidence = {
+      deployment: facts({ overview: { Succeeded: 3, Failed: 1 } }),
+      targets: ids(3).map((id) => target(id)),
+      unreadable: [],
+    };
+    expect(decide(evidence, strict).reasons).toEqual([
+      'CodeDeploy counts 4 targets but only 3 could be read',
+    ]);
+  });
+
+  it('is INCOMPLETE for a deployment that has not finished', () => {
+    const evidence = {
+      deployment: facts({ status: 'InProgress' }),
+      targets: [target('i-1')],
+      unreadable: [],
+    };
+    expect(decide(evidence, strict).reasons).toEqual([
+      'CodeDeploy reports InProgress: the deployment has not finished',
+    ]);
+  });
+
+  it('is strict about Skipped by default, and tolerates what the environment lists', () => {
+    const evidence = {
+      deployment: facts(),
+      targets: [target('i-1'), target('i-2'), target('i-3', 'Skipped')],
+      unreadable: [],
+    };
+    expect(decide(evidence, strict).verdict).toBe('PARTIAL');
+    const tolerant = decide(evidence, { minimumTargets: 2, tolerate: ['Skipped'] });
+    expect(tolerant).toMatchObject({ verdict: 'VERIFIED', counts: { tolerated: 1 } });
+    expect(tolerant.reasons[0]).toContain('(1 tolerated: Skipped)');
+  });
+
+  it('treats ECS and Lambda targets like any other', () => {
+    const ecs = {
+      deployment: facts({ computePlatform: 'ECS' }),
+      targets: [target('cluster:service', 'Succeeded', { kind: 'ecs', events: [] })],
+      unreadable: [],
+    };
+    expect(decide(ecs, strict).verdict).toBe('VERIFIED');
+    const lambda = {
+      deployment: facts({ computePlatform: 'Lambda' }),
+      targets: [target('fn:live', 'Failed', { kind: 'lambda', events: [] })],
+      unreadable: [],
+    };
+    expect(decide(lambda, strict)).toMatchObject({
+      verdict: 'PARTIAL',
+      failing: [{ id: 'fn:live', kind: 'lambda', status: 'Failed' }],
+    });
+  });
+
+  it('never says VERIFIED unless every expected target succeeded (or is tolerated) and enough did', () => {
+    const status = fc.constantFrom(...TARGET_STATUSES);
+    const targets = fc.array(fc.record({ status, blue: fc.boolean() }), { maxLength: 30 });
+    fc.assert(
+      fc.property(
+        targets,
+        fc.boolean(),
+        fc.integer({ min: 0, max: 5 }),
+        fc.boolean(),
+        (ts, blueGreen, min, tolerateSkipped) => {
+          const evidence = {
+            deployment: facts({ deploymentType: blueGreen ? 'BLUE_GREEN' : 'IN_PLACE' }),
+            targets: ts.map((t, i) => target(`i-${i}`, t.status, t.blue ? { label: 'Blue' } : {})),
+            unreadable: [],
+          };
+          const tolerate = tolerateSkipped ? (['Skipped'] as const) : ([] as const);
+          const d = decide(evidence, { minimumTargets: min, tolerate });
+          const expected = ts.filter((t) => !(blueGreen && t.blue));
+          const ok = expected.every(
+            (t) => t.status === 'Succeeded' || (tolerateSkipped && t.status === 'Skipped'),
+          );
+          const succeeded = expected.filter((t) => t.status === 'Succeeded').length;
+          expect(d.verdict === 'VERIFIED').toBe(ok && succeeded >= min);
+          if (d.verdict !== 'VERIFIED') expect(d.reasons.length).toBeGreaterThan(0);
+        },
+      ),
+    );
+  });
+
+  it('builds a report that keeps the facts and the expectation it was decided on', () => {
+    const report = buildReport(
+      'd-AUDIT0001',
+      { deployment: facts({ overview: { Succeeded: 1 } }), targets: [target('i-1')], unreadable: [] },
+      strict,
+    );
+    expect(report).toMatchObject({
+      v: 1,
+      deploymentId: 'd-AUDIT0001',
+      verdict: 'VERIFIED',
+      expectation: strict,
+      unreadable: [],
+    });
+    expect(report.codedeploy).toEqual(facts());
+  });
+});
