@@ -15,6 +15,7 @@
 #   BATON_SECRETS_OWNER   owner of files the pipeline names no owner for (.env)            unchanged
 #   BATON_SECRETS_REGION  region for SigV4        AWS_REGION, the URL's region or IMDS placement/region
 #   BATON_IMDS_ENDPOINT   instance metadata service                                 http://169.254.169.254
+#   BATON_SECRETS_RETRY_DELAY  seconds before the 2nd attempt (twice that before the 3rd)          1
 # With AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) set, those sign instead of
 # IMDS. Local runs (BATON_INSTANCE_ROOT, BATON_LOCAL_INSTANCE_ID set by the local CodeDeploy) prefix
 # the default paths with the sandbox root, sign with placeholder credentials if none are set, and
@@ -37,7 +38,8 @@ if [ -f "$config_file" ]; then
   # KEY=VALUE lines, read as data (never sourced); only the settings above are taken.
   while IFS='=' read -r key value || [ -n "$key" ]; do
     case "$key" in
-      BATON_SECRETS_URL | BATON_APP_DIR | BATON_SECRETS_OWNER | BATON_SECRETS_REGION | BATON_IMDS_ENDPOINT)
+      BATON_SECRETS_URL | BATON_APP_DIR | BATON_SECRETS_OWNER | BATON_SECRETS_REGION | BATON_IMDS_ENDPOINT | \
+        BATON_SECRETS_RETRY_DELAY)
         [ -n "${!key:-}" ] || printf -v "$key" '%s' "${value%$'\r'}" ;;
     esac
   done <"$config_file"
@@ -48,8 +50,10 @@ app_dir="${BATON_APP_DIR:-${root}/srv/web}"
 owner="${BATON_SECRETS_OWNER:-}"
 imds="${BATON_IMDS_ENDPOINT:-http://169.254.169.254}"
 deployment="${DEPLOYMENT_ID:-}"
+retry_delay="${BATON_SECRETS_RETRY_DELAY:-1}"
 
 [ -n "$url" ] || fail "BATON_SECRETS_URL is not set (environment or $config_file)" 2
+[[ "$retry_delay" =~ ^[0-9]{1,2}$ ]] || fail "BATON_SECRETS_RETRY_DELAY is not a number of seconds" 2
 [[ "$deployment" =~ ^d-[A-Z0-9]{9}$ ]] || fail "DEPLOYMENT_ID is missing or not a deployment id" 2
 [ -d "$app_dir" ] || fail "the application folder $app_dir does not exist" 2
 [ -z "$owner" ] || [[ "$owner" =~ ^[a-z_][a-z0-9_-]*$ ]] || fail "BATON_SECRETS_OWNER is not a user name" 2
@@ -93,18 +97,28 @@ if [ -z "$region" ]; then region=$(imds_get /latest/meta-data/placement/region) 
 step=request
 local_header=()
 if [ -n "${BATON_LOCAL_INSTANCE_ID:-}" ]; then local_header=(-H "x-baton-local-instance: ${BATON_LOCAL_INSTANCE_ID}"); fi
-body=$(
+request() {
   {
     printf 'user = "%s:%s"\n' "$access_key" "$secret_key"
     [ -z "$session_token" ] || printf 'header = "x-amz-security-token: %s"\n' "$session_token"
-  } | curl --silent --show-error --max-time 30 --retry 2 --retry-delay 1 --config - \
+  } | curl --silent --show-error --max-time 30 --config - \
     --aws-sigv4 "aws:amz:${region}:lambda" \
     -H 'content-type: application/json' ${local_header[@]+"${local_header[@]}"} \
     --data-binary "{\"deploymentId\":\"${deployment}\"}" \
     --write-out '\n%{http_code}' "$url"
-) || fail "could not reach ${url}" 4
-status="${body##*$'\n'}"
-body="${body%$'\n'*}"
+}
+# Three attempts when the network or Lambda falters (throttled, timed out). Not curl's --retry: it
+# would concatenate the bodies of all attempts. The body stays in memory, never in a file.
+for attempt in 1 2 3; do
+  status=000
+  if body=$(request); then
+    status="${body##*$'\n'}"
+    body="${body%$'\n'*}"
+  fi
+  case "$status" in 000 | 429 | 502 | 503 | 504) [ "$attempt" = 3 ] || { sleep "$((attempt * retry_delay))"; continue; } ;; esac
+  break
+done
+[ "$status" != 000 ] || fail "could not reach ${url}" 4
 
 step=response
 printf '%s' "$body" | python3 -c "$(cat <<'PY'
