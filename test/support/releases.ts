@@ -7,7 +7,7 @@ import type { RecordStore } from '../../shared/ledger/store';
 import { update } from '../../shared/ledger/store';
 import type { ApprovalRequestInput, ApprovalState, Approvals, Notice, Notifier } from '../../shared/ports';
 import { artifactUploaded } from '../../shared/usecases/artifact-uploaded';
-import { releaseGroup } from '../../shared/usecases/deployments';
+import { type DeployDeps, releaseGroup } from '../../shared/usecases/deployments';
 import { COMMIT, loadEvent, memoryDeps, samplePipeline } from './fixtures';
 
 export const COMMIT3 = 'b6589fc6ab0dc82cf12099d1c2d40ab994e8410c';
@@ -105,7 +105,7 @@ export const setVerdict = async (store: RecordStore, deploymentId: string, verdi
 };
 
 /** The deployment finished: its verdict, then the group is free for what queued behind it. */
-export const finish = async (deps: ReleaseDeps, deploymentId: string, verdict = 'VERIFIED') => {
+export const finish = async (deps: DeployDeps, deploymentId: string, verdict = 'VERIFIED') => {
   await setVerdict(deps.store, deploymentId, verdict);
   const record = await deps.store.get<DeploymentRecord>(keys.deployment(deploymentId));
   if (record) await releaseGroup(deps, record.record.application, record.record.environment, deploymentId);

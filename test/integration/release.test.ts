@@ -1,0 +1,133 @@
+// Releases on moto: a real versioned bucket, the real S3 ledger, artifact-uploaded and source-pushed run
+// in-process. A release deploys the very S3 object version dev got, even after the key was overwritten.
+// CodeDeploy is a FakeDeployer (its calls are the revisions asked for); alerts go to a moto SNS topic.
+
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { run as artifactUploaded } from '../../functions/artifact-uploaded/handler';
+import { run as sourcePushed } from '../../functions/source-pushed/handler';
+import { s3Artifacts } from '../../shared/adapters/s3-artifacts';
+import { S3RecordStore } from '../../shared/adapters/s3-ledger';
+import { snsNotifier } from '../../shared/adapters/sns-notifier';
+import { type ReleaseRecord, releaseKeys } from '../../shared/ledger/releases';
+import { releaseFlow } from '../../shared/usecases/promotion';
+import {
+  CapturingLog,
+  COMMIT,
+  COMMIT2,
+  FakeDeployer,
+  loadEvent,
+  StepClock,
+  samplePipeline,
+} from '../support/fixtures';
+import { clientsFor, createVersionedBucket, motoData, useMoto } from '../support/moto';
+import { FakeApprovals, finish, tagEvent } from '../support/releases';
+
+const ctx = useMoto();
+const BUCKET = 'baton-release-test';
+let alertTopicArn = '';
+
+const deps = () => ({
+  pipeline: samplePipeline(),
+  store: new S3RecordStore(ctx.s3, BUCKET, 'ledger/'),
+  clock: new StepClock(),
+  log: new CapturingLog(),
+  deployer: new FakeDeployer(),
+  artifacts: s3Artifacts(ctx.s3),
+  approvals: new FakeApprovals(),
+  notifier: snsNotifier(clientsFor(ctx.moto.endpoint).sns),
+  alertTopicArn,
+});
+
+/** CI uploads the artifact of `commit`; the EventBridge "Object Created" event names that version. */
+const upload = async (commit: string, body = `bundle ${commit}`) => {
+  const key = `artifacts/web/${commit}.zip`;
+  const out = await ctx.s3.send(
+    new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, Metadata: { branch: 'main' } }),
+  );
+  const event = loadEvent<{ detail: { bucket: { name: string }; object: Record<string, unknown> } }>(
+    'eventbridge/s3-object-created.json',
+  );
+  event.detail.bucket.name = BUCKET;
+  event.detail.object = {
+    key,
+    size: body.length,
+    etag: out.ETag?.replaceAll('"', ''),
+    'version-id': out.VersionId,
+  };
+  return { event, versionId: out.VersionId, etag: out.ETag, key };
+};
+
+beforeAll(async () => {
+  await createVersionedBucket(ctx.s3, BUCKET);
+  const { sns } = clientsFor(ctx.moto.endpoint);
+  alertTopicArn = (await sns.send(new CreateTopicCommand({ Name: 'baton-alerts' }))).TopicArn ?? '';
+});
+
+describe('a release on moto', () => {
+  it('deploys to staging and production the same S3 object version that dev got', async () => {
+    const d = deps();
+    const artifact = await upload(COMMIT);
+    await artifactUploaded(artifact.event, d);
+    await sourcePushed(loadEvent('codecommit/tag-release.json'), d);
+
+    const stored = await ctx.s3.send(
+      new GetObjectCommand({ Bucket: BUCKET, Key: `ledger/${releaseKeys.release('web', 'v1.2.0')}` }),
+    );
+    const release = JSON.parse((await stored.Body?.transformToString()) ?? '{}') as ReleaseRecord;
+    expect(release).toMatchObject({
+      tag: 'v1.2.0',
+      commit: COMMIT,
+      artifact: { bucket: BUCKET, key: artifact.key, versionId: artifact.versionId, etag: artifact.etag },
+    });
+
+    // CI overwrites the key (a rebuild): refused, and the release still names the first version.
+    const rebuilt = await upload(COMMIT, 'a different bundle');
+    expect(await artifactUploaded(rebuilt.event, d)).toMatchObject({ results: [{ outcome: 'rejected' }] });
+    // The audit verifies staging, the approver approves: each tells the release flow.
+    await finish(d, 'd-FAKE00002', 'VERIFIED');
+    await releaseFlow(d).advance('web', 'v1.2.0', 'audit VERIFIED of d-FAKE00002');
+    d.approvals.decide('v1.2.0', 'production', 'approved');
+    await releaseFlow(d).advance('web', 'v1.2.0', 'approval approved');
+
+    const revisions = d.deployer.calls.map((c) => ({
+      group: c.deploymentGroup,
+      revision: { bucket: c.bucket, key: c.key, versionId: c.versionId, etag: c.etag },
+    }));
+    const first = { bucket: BUCKET, key: artifact.key, versionId: artifact.versionId, etag: artifact.etag };
+    expect(revisions).toEqual([
+      { group: 'web-dev', revision: first },
+      { group: 'web-staging', revision: first },
+      { group: 'web-production', revision: first },
+    ]);
+    expect(rebuilt.versionId).not.toBe(artifact.versionId);
+    const head = await ctx.s3.send(
+      new HeadObjectCommand({ Bucket: BUCKET, Key: artifact.key, VersionId: artifact.versionId }),
+    );
+    expect(head.ETag).toBe(artifact.etag);
+  });
+
+  it('waits for the artifact when the tag comes first, then enters staging with that version', async () => {
+    const d = deps();
+    const tagged = await sourcePushed(tagEvent('v1.3.0', COMMIT2, '2026-11-20T20:00:00Z'), d);
+    expect(tagged).toMatchObject({ results: [{ outcome: 'release', state: 'waiting-for-artifact' }] });
+    const artifact = await upload(COMMIT2);
+    const arrived = await artifactUploaded(artifact.event, d);
+    expect(arrived).toMatchObject({ results: [{ releases: { 'v1.3.0': 'deploy to staging' } }] });
+    const staging = d.deployer.calls.find((c) => c.deploymentGroup === 'web-staging');
+    expect(staging).toMatchObject({ key: artifact.key, versionId: artifact.versionId, etag: artifact.etag });
+  });
+
+  it('refuses a moved release tag and publishes one alert to the topic', async () => {
+    const d = deps();
+    await sourcePushed(loadEvent('eventbridge/codecommit-tag-created.json'), d);
+    await sourcePushed(loadEvent('eventbridge/codecommit-tag-moved.json'), d);
+    await sourcePushed(loadEvent('eventbridge/codecommit-tag-moved.json'), d);
+    const topics = (await motoData(ctx.moto.endpoint)).sns?.Topic as { sent_notifications: unknown[][] }[];
+    const sent = topics.flatMap((t) => t.sent_notifications);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.[2]).toBe('Baton: web release tag v1.2.0 was moved; refused');
+    expect(String(sent[0]?.[1])).toContain(`release v1.2.0 is commit ${COMMIT}`);
+  });
+});
