@@ -3,6 +3,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import { approvingFlow } from '../../shared/runtime/approvals';
 import { auditDeps } from '../../shared/runtime/audit';
 import { metrics } from '../../shared/runtime/metrics';
 import { logger } from '../../shared/runtime/observability';
@@ -12,7 +13,7 @@ import type { AuditDeps } from '../../shared/usecases/audit';
 import { deploymentFinished, SOURCE } from '../../shared/usecases/deployment-finished';
 import { refusingMalformed } from '../../shared/usecases/refuse';
 
-export const run = async (event: unknown, d: AuditDeps = auditDeps()) =>
+export const run = async (event: unknown, d: AuditDeps = auditDeps(approvingFlow)) =>
   refusingMalformed(d, SOURCE, async () => {
     const notices = parseWith(deploymentEventSchema, event);
     const results = [];

@@ -7,16 +7,22 @@ import { secretValues } from '../../shared/adapters/secret-values';
 import { secretsManager } from '../../shared/adapters/secrets-client';
 import type { OperatorDeps } from '../../shared/operator/commands';
 import { invokeOperator } from '../../shared/operator/invoke';
+import { approvalsFor } from '../../shared/runtime/approvals';
 import { auditServices } from '../../shared/runtime/audit';
 import { runtime } from '../../shared/runtime/core';
 import { logger } from '../../shared/runtime/observability';
 
-export const deps = (): OperatorDeps => ({
-  ...runtime(),
-  deployer: codedeployDeployer(codedeploy),
-  secrets: secretValues(secretsManager),
-  auditing: auditServices(),
-});
+export const deps = (): OperatorDeps => {
+  const deploy = { ...runtime(), deployer: codedeployDeployer(codedeploy) };
+  const { approvals, decisionDeps } = approvalsFor(deploy);
+  return {
+    ...deploy,
+    secrets: secretValues(secretsManager),
+    auditing: auditServices(),
+    approvals,
+    deciding: { notifier: decisionDeps.notifier, alertTopicArn: decisionDeps.alertTopicArn },
+  };
+};
 
 export const handler = middy((event: unknown) => invokeOperator(deps(), event)).use(
   injectLambdaContext(logger),

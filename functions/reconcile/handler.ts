@@ -3,12 +3,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import { approvingFlow } from '../../shared/runtime/approvals';
 import { auditDeps } from '../../shared/runtime/audit';
 import { metrics } from '../../shared/runtime/metrics';
 import { logger } from '../../shared/runtime/observability';
 import { type ReconcileDeps, reconcile } from '../../shared/usecases/reconcile';
 
-export const run = async (_event: unknown, d: ReconcileDeps = auditDeps()) => ({
+export const run = async (_event: unknown, d: ReconcileDeps = auditDeps(approvingFlow)) => ({
   outcome: 'done' as const,
   steps: await reconcile(d),
 });

@@ -7,6 +7,7 @@ import { codedeployDeployer } from '../../shared/adapters/codedeploy-deployer';
 import { sns } from '../../shared/adapters/sns-client';
 import { snsNotifier } from '../../shared/adapters/sns-notifier';
 import { requireEnv } from '../../shared/env';
+import { approvalsFor } from '../../shared/runtime/approvals';
 import { runtime } from '../../shared/runtime/core';
 import { logger } from '../../shared/runtime/observability';
 import { sourcePushedEventSchema } from '../../shared/schemas/codecommit-events';
@@ -14,12 +15,15 @@ import { parseWith } from '../../shared/schemas/parse';
 import { refusingMalformed } from '../../shared/usecases/refuse';
 import { type SourcePushedDeps, sourcePushed } from '../../shared/usecases/source-pushed';
 
-export const deps = (): SourcePushedDeps => ({
-  ...runtime(),
-  deployer: codedeployDeployer(codedeploy),
-  notifier: snsNotifier(sns),
-  alertTopicArn: requireEnv('BATON_ALERT_TOPIC_ARN'),
-});
+export const deps = (): SourcePushedDeps => {
+  const deploy = { ...runtime(), deployer: codedeployDeployer(codedeploy) };
+  return {
+    ...deploy,
+    notifier: snsNotifier(sns),
+    alertTopicArn: requireEnv('BATON_ALERT_TOPIC_ARN'),
+    approvals: approvalsFor(deploy).approvals,
+  };
+};
 
 export const run = async (event: unknown, d: SourcePushedDeps = deps()) =>
   refusingMalformed(d, 'source-pushed', async () => {

@@ -5,11 +5,13 @@ import { approvalKeySource } from '../adapters/approval-keys';
 import { sns } from '../adapters/sns-client';
 import { snsNotifier } from '../adapters/sns-notifier';
 import type { TokenKeySource } from '../domain/approval-token';
+import type { Pipeline } from '../domain/config';
 import { requireEnv } from '../env';
-import type { Approvals, ReleaseFlow } from '../ports';
+import type { Approvals, Core, ReleaseFlow } from '../ports';
 import type { DecisionDeps } from '../usecases/approval-decisions';
 import { type ApprovalDeps, approvals } from '../usecases/approvals';
-import type { Runtime } from './core';
+import type { DeployDeps } from '../usecases/deployments';
+import { releaseFlow as promotionFlow } from '../usecases/promotion';
 
 export interface ApprovalWiring {
   approvals: Approvals;
@@ -23,7 +25,7 @@ export interface ApprovalWiring {
  * `flow` is called only once a decision closes an approval, so it may be built after this wiring.
  */
 export const wireApprovals = (
-  rt: Runtime,
+  rt: Core & { pipeline: Pipeline },
   flow: () => ReleaseFlow,
   approvalUrl: string = requireEnv('BATON_APPROVAL_URL'),
 ): ApprovalWiring => {
@@ -46,4 +48,25 @@ export const wireApprovals = (
     approvalUrl,
   };
   return { approvals: approvals(deps), decisionDeps, keys };
+};
+
+/**
+ * The promotion state machine with approvals wired in: for the functions that advance releases
+ * (deployment-finished, reconcile, source-pushed, operator), e.g. `auditDeps(approvingFlow)`.
+ */
+export const approvingFlow = (deploy: DeployDeps): ReleaseFlow => {
+  let flow: ReleaseFlow | undefined;
+  const wiring = wireApprovals(deploy, () => {
+    flow ??= promotionFlow({ ...deploy, approvals: wiring.approvals });
+    return flow;
+  });
+  return wiring.decisionDeps.releaseFlow;
+};
+
+/** The Approvals port for deps that advance releases themselves (source-pushed, operator). */
+export const approvalsFor = (deploy: DeployDeps): ApprovalWiring => {
+  const wiring: ApprovalWiring = wireApprovals(deploy, () =>
+    promotionFlow({ ...deploy, approvals: wiring.approvals }),
+  );
+  return wiring;
 };

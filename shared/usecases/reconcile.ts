@@ -7,6 +7,7 @@ import { isFinished } from '../domain/evidence';
 import { auditKeys } from '../ledger/audits';
 import { keys } from '../ledger/keys';
 import type { DeploymentRecord, GroupSlot } from '../ledger/records';
+import { expireApprovalsStep } from './approval-sweep';
 import { type AuditDeps, audit } from './audit';
 import { startNext } from './deployments';
 
@@ -95,11 +96,12 @@ export const startQueuedDeployments: ReconcileStep = {
   },
 };
 
-/** The steps, in order. Approvals' expiry joins this list (issue 6). */
+/** The steps, in order. */
 export const reconcileSteps: ReconcileStep[] = [
   auditStaleDeployments,
   resumeFollowUps,
   startQueuedDeployments,
+  expireApprovalsStep,
 ];
 
 export const reconcile = async (
