@@ -20,7 +20,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { parse } from 'dotenv';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../functions/secrets/handler';
 import { codedeployTargets } from '../../shared/adapters/codedeploy-targets';
 import { secretValues } from '../../shared/adapters/secret-values';
@@ -54,11 +54,19 @@ const secretVersion = (id: string, value: string) => ({
   CreatedDate: new Date('2026-11-01T00:00:00Z'),
 });
 
+// Every log of the file, checked for the canary once all tests ran.
+const logs: CapturingLog[] = [];
+const newLog = () => {
+  const log = new CapturingLog();
+  logs.push(log);
+  return log;
+};
+
 const deps = (pipeline = samplePipeline()) => ({
   pipeline,
   store: new MemoryStore(),
   clock: new StepClock(),
-  log: new CapturingLog(),
+  log: newLog(),
   targets: codedeployTargets(new CodeDeployClient({ region: 'us-east-1' })),
   secrets: secretValues(new SecretsManagerClient({ region: 'us-east-1' })),
 });
@@ -76,6 +84,13 @@ const answer = async (event: unknown, d: Deps) => {
   const res = await run(event, d);
   return { status: res.statusCode, body: JSON.parse(res.body), headers: res.headers };
 };
+
+afterAll(() => {
+  const text = logs.map((l) => l.text()).join('\n');
+  expect(text).toContain('secrets handed out');
+  expect(text).toContain('secrets refused');
+  expect(text).not.toContain(CANARY);
+});
 
 describe('secrets function', () => {
   beforeEach(() => {
