@@ -1,6 +1,7 @@
 // source-pushed, through its handler's run(), with the sample events of events/codecommit (repository
 // trigger: https://docs.aws.amazon.com/lambda/latest/dg/services-codecommit.html) and events/eventbridge
 // (https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/source-pushed/handler';
 import { keys } from '../../shared/ledger/keys';
@@ -290,5 +291,39 @@ describe('refusals', () => {
     });
     const parts = await run({ Records: [{ ...record, eventPartNumber: 3 }] }, deps);
     expect(parts).toMatchObject({ reason: 'Records[0].eventPartNumber: must not exceed eventTotalParts' });
+  });
+});
+
+describe('under random input', () => {
+  const samples = ['codecommit/several-references.json', 'eventbridge/codecommit-branch-updated.json'];
+  /** A sample event with one field, anywhere in it, replaced by anything at all. */
+  const damaged = fc
+    .tuple(fc.constantFrom(...samples), fc.nat(), fc.anything())
+    .map(([sample, pick, value]) => {
+      const event = loadEvent(sample);
+      const holders: Record<string, unknown>[] = [];
+      const walk = (v: unknown) => {
+        if (v && typeof v === 'object') {
+          holders.push(v as Record<string, unknown>);
+          for (const child of Object.values(v)) walk(child);
+        }
+      };
+      walk(event);
+      const holder = holders[pick % holders.length] ?? event;
+      const fields = Object.keys(holder);
+      holder[fields[pick % Math.max(1, fields.length)] ?? 'extra'] = value;
+      return event;
+    });
+
+  it('never throws: every event is handled or refused with a recorded reason', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(damaged, fc.anything()), async (event) => {
+        const deps = releaseDeps();
+        const result = await run(event, deps);
+        if (result.outcome === 'rejected') expect(await rejections(deps)).toHaveLength(1);
+        else expect(result.outcome).toBe('done');
+      }),
+      { numRuns: 300 },
+    );
   });
 });
