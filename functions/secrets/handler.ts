@@ -10,12 +10,8 @@ import { secretsManager } from '../../shared/adapters/secrets-client';
 import { runtime } from '../../shared/runtime/core';
 import { logger } from '../../shared/runtime/observability';
 import { readSecretsRequest } from '../../shared/schemas/secrets-request';
-import {
-  handOutSecrets,
-  refuseMalformed,
-  type SecretsAnswer,
-  type SecretsDeps,
-} from '../../shared/usecases/secrets';
+import { secretsResponse } from '../../shared/schemas/secrets-response';
+import { handOutSecrets, refuseMalformed, type SecretsDeps } from '../../shared/usecases/secrets';
 
 // Module scope: the value cache lives as long as the container.
 const values = secretValues(secretsManager);
@@ -26,26 +22,19 @@ export const deps = (): SecretsDeps => ({
   secrets: values,
 });
 
-const ERRORS = { 400: 'bad request', 403: 'forbidden', 500: 'secrets unavailable' } as const;
-
-const toHttp = (answer: SecretsAnswer) => ({
-  statusCode: answer.status,
-  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-  body: JSON.stringify(
-    answer.status === 200 ? { files: answer.files } : { error: ERRORS[answer.status], ...answer },
-  ),
-});
-
 export const run = async (event: unknown, d: SecretsDeps = deps()) => {
   const reading = readSecretsRequest(event);
   try {
     const answer = reading.ok
       ? await handOutSecrets(d, reading.request)
       : await refuseMalformed(d, reading.reason, reading.iam?.userArn);
-    return toHttp(answer);
+    return secretsResponse(answer);
   } catch (error) {
     d.log.error('secrets request failed', { error: error instanceof Error ? error.name : 'unknown' });
-    return toHttp({ status: 500, reason: 'internal error; the secrets function log has the details' });
+    return secretsResponse({
+      status: 500,
+      reason: 'internal error; the secrets function log has the details',
+    });
   }
 };
 
