@@ -95,7 +95,10 @@ const rollBack: Step = async (deps, rec) => {
     // Exactly one rollback per failed deployment, however often this step runs.
     dedupeKey: `rollback:${rec.deploymentId}`,
   });
-  return `redeploy of ${revisionOf(last)} (VERIFIED in ${last.deploymentId}) requested: ${started(outcome)}`;
+  const what = `redeploy of ${revisionOf(last)} (VERIFIED in ${last.deploymentId})`;
+  // Queued behind this very deployment: it starts when the release step frees the group.
+  if (outcome.outcome === 'queued') return `${what} requested; it starts once the group is free`;
+  return `${what} requested: ${started(outcome)}`;
 };
 
 /** What the alert says follows: the release blocked, the rollback. */

@@ -1,21 +1,15 @@
-// Audit test helpers: domain builders, and CodeDeploy replies in the shapes of the API reference
-// (GetDeployment deploymentInfo, ListDeploymentTargets, BatchGetDeploymentTargets deploymentTargets):
-// https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_BatchGetDeploymentTargets.html
-import {
-  BatchGetDeploymentTargetsCommand,
-  CodeDeployClient,
-  type DeploymentInfo,
-  type DeploymentTarget,
-  type Diagnostics,
-  GetDeploymentCommand,
-  type LifecycleEvent,
-  ListDeploymentTargetsCommand,
-} from '@aws-sdk/client-codedeploy';
-import { mockClient } from 'aws-sdk-client-mock';
+// Audit test helpers: domain builders, recording fakes for the audit's ports, and memory deps.
+// CodeDeploy's API shapes are in ./codedeploy-api.
+import type { Diagnostics } from '@aws-sdk/client-codedeploy';
+import { findEnvironment, type Pipeline } from '../../shared/domain/config';
+import { NotFoundError } from '../../shared/domain/errors';
 import type { DeploymentFacts, Target, TargetStatus } from '../../shared/domain/evidence';
 import type { Verdict } from '../../shared/domain/verdict';
-import type { Notice, Notifier, ReleaseFlow } from '../../shared/ports';
-import type { AuditMetrics } from '../../shared/usecases/audit-ports';
+import type { CauseType } from '../../shared/ledger/records';
+import type { Clock, Notice, Notifier, ReleaseFlow } from '../../shared/ports';
+import type { AuditMetrics, DeploymentReader } from '../../shared/usecases/audit-ports';
+import { requestDeployment } from '../../shared/usecases/deployments';
+import { memoryDeps, samplePipeline } from './fixtures';
 
 export const DEPLOYMENT = 'd-AUDIT0001';
 export const ALERTS = 'arn:aws:sns:us-east-1:123456789012:baton-alerts';
@@ -62,102 +56,6 @@ export const facts = (over: Partial<DeploymentFacts> = {}): DeploymentFacts => (
   ...over,
 });
 
-const at = (s: number) => new Date(Date.UTC(2026, 10, 20, 18, 0, s));
-
-/** In-place lifecycle events; `failAt` fails that event with diagnostics and skips the rest. */
-export const lifecycle = (failAt?: string, diagnostics = VALIDATE_FAILED): LifecycleEvent[] => {
-  const failed = failAt ? IN_PLACE_EVENTS.indexOf(failAt) : -1;
-  return IN_PLACE_EVENTS.map((name, i): LifecycleEvent => {
-    const status = failed < 0 || i < failed ? 'Succeeded' : i === failed ? 'Failed' : 'Skipped';
-    return {
-      lifecycleEventName: name,
-      status,
-      startTime: at(i),
-      endTime: at(i + 1),
-      diagnostics:
-        status === 'Failed'
-          ? diagnostics
-          : status === 'Succeeded'
-            ? { errorCode: 'Success', scriptName: '', message: 'Succeeded', logTail: 'ok\n'.repeat(200) }
-            : undefined,
-    };
-  });
-};
-
-export const instanceTarget = (
-  id: string,
-  opts: { failAt?: string; status?: TargetStatus; label?: 'Blue' | 'Green'; deploymentId?: string } = {},
-): DeploymentTarget => ({
-  deploymentTargetType: 'InstanceTarget',
-  instanceTarget: {
-    deploymentId: opts.deploymentId ?? DEPLOYMENT,
-    targetId: id,
-    targetArn: `arn:aws:ec2:us-east-1:123456789012:instance/${id}`,
-    status: opts.status ?? (opts.failAt ? 'Failed' : 'Succeeded'),
-    lastUpdatedAt: at(30),
-    lifecycleEvents: opts.status === 'Skipped' ? [] : lifecycle(opts.failAt),
-    ...(opts.label ? { instanceLabel: opts.label } : {}),
-  },
-});
-
-export const instanceIds = (n: number, from = 0) =>
-  Array.from({ length: n }, (_, i) => `i-${(from + i).toString(16).padStart(17, '0')}`);
-
-export const deploymentInfo = (over: Partial<DeploymentInfo> = {}): DeploymentInfo => ({
-  applicationName: 'baton-web',
-  deploymentGroupName: 'web-production',
-  deploymentConfigName: 'CodeDeployDefault.AllAtOnce',
-  deploymentId: DEPLOYMENT,
-  status: 'Succeeded',
-  createTime: at(0),
-  startTime: at(1),
-  completeTime: at(40),
-  creator: 'user',
-  computePlatform: 'Server',
-  deploymentStyle: { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' },
-  ...over,
-});
-
-/** The overview CodeDeploy would show for these targets. */
-export const overviewOf = (targets: DeploymentTarget[]) => {
-  const o: Record<string, number> = {
-    Pending: 0,
-    InProgress: 0,
-    Succeeded: 0,
-    Failed: 0,
-    Skipped: 0,
-    Ready: 0,
-  };
-  for (const t of targets) {
-    const s = (t.instanceTarget ?? t.ecsTarget ?? t.lambdaTarget ?? t.cloudFormationTarget)?.status;
-    if (s && s in o) o[s] = (o[s] ?? 0) + 1;
-  }
-  return o;
-};
-
-const idOf = (t: DeploymentTarget) =>
-  (t.instanceTarget ?? t.ecsTarget ?? t.lambdaTarget ?? t.cloudFormationTarget)?.targetId ?? '';
-
-/** A mocked CodeDeploy serving one deployment: its info, its targets in pages of `pageSize`. */
-export const fakeCodeDeploy = (info: DeploymentInfo, targets: DeploymentTarget[], pageSize = 100) => {
-  const client = new CodeDeployClient({ region: 'us-east-1' });
-  const mock = mockClient(client);
-  const byId = new Map(targets.map((t) => [idOf(t), t]));
-  const ids = targets.map(idOf);
-  mock.on(GetDeploymentCommand).resolves({ deploymentInfo: info });
-  mock.on(ListDeploymentTargetsCommand).callsFake((input: { nextToken?: string }) => {
-    const start = input.nextToken ? Number(input.nextToken.slice('page-'.length)) : 0;
-    const end = start + pageSize;
-    return { targetIds: ids.slice(start, end), ...(end < ids.length ? { nextToken: `page-${end}` } : {}) };
-  });
-  mock.on(BatchGetDeploymentTargetsCommand).callsFake((input: { targetIds?: string[] }) => {
-    if ((input.targetIds?.length ?? 0) > 25)
-      throw new Error('BatchGetDeploymentTargets takes at most 25 IDs');
-    return { deploymentTargets: (input.targetIds ?? []).flatMap((id) => byId.get(id) ?? []) };
-  });
-  return { client, mock };
-};
-
 export class RecordingNotifier implements Notifier {
   readonly sent: { topicArn: string; notice: Notice }[] = [];
   async publish(topicArn: string, notice: Notice) {
@@ -179,3 +77,76 @@ export class RecordingMetrics implements AuditMetrics {
     this.audits.push({ verdict, environment, failedTargets });
   }
 }
+
+/** A DeploymentReader in memory: what CodeDeploy would say, per deployment. */
+export class FakeReader implements DeploymentReader {
+  readonly known = new Map<string, { facts: DeploymentFacts; targets: Target[] }>();
+  calls = 0;
+  failTargets?: Error;
+  add(deploymentId: string, over: Partial<DeploymentFacts>, targets: Target[]) {
+    this.known.set(deploymentId, { facts: facts({ deploymentId, ...over }), targets });
+  }
+  async deployment(deploymentId: string) {
+    this.calls += 1;
+    const found = this.known.get(deploymentId);
+    if (!found) throw new NotFoundError(`CodeDeploy has no deployment ${deploymentId}`);
+    return found.facts;
+  }
+  async targets(deploymentId: string) {
+    this.calls += 1;
+    if (this.failTargets) throw this.failTargets;
+    const found = this.known.get(deploymentId);
+    if (!found) throw new NotFoundError(`CodeDeploy has no deployment ${deploymentId}`);
+    return found.targets;
+  }
+}
+
+export class SettableClock implements Clock {
+  constructor(private t = Date.parse('2026-11-20T18:00:00.000Z')) {}
+  now = () => new Date(this.t);
+  advance = (ms: number) => {
+    this.t += ms;
+  };
+}
+
+/** Memory deps with every audit collaborator recorded. */
+export const auditMemoryDeps = (pipeline: Pipeline = samplePipeline()) => ({
+  ...memoryDeps(pipeline),
+  clock: new SettableClock(),
+  reader: new FakeReader(),
+  notifier: new RecordingNotifier(),
+  alertTopicArn: ALERTS,
+  metrics: new RecordingMetrics(),
+  releaseFlow: new RecordingReleaseFlow(),
+});
+export type AuditTestDeps = ReturnType<typeof auditMemoryDeps>;
+
+/** Starts a deployment through the queue (as Baton does) and says what CodeDeploy will report. */
+export const deployed = async (
+  deps: AuditTestDeps,
+  environment: string,
+  commit: string,
+  opts: { release?: string; status?: string; targets?: Target[]; cause?: CauseType } = {},
+): Promise<string> => {
+  const outcome = await requestDeployment(deps, {
+    application: 'web',
+    environment,
+    artifact: {
+      bucket: 'pipeline',
+      key: `artifacts/web/${commit}.zip`,
+      etag: `"${commit.slice(0, 8)}"`,
+      commit,
+    },
+    cause: { type: opts.cause ?? 'release', detail: 'test' },
+    ...(opts.release ? { release: opts.release } : {}),
+    dedupeKey: `${environment}:${commit}:${opts.release ?? ''}`,
+  });
+  if (outcome.outcome !== 'started') throw new Error(`deployment did not start: ${outcome.outcome}`);
+  const group = findEnvironment(deps.pipeline, 'web', environment).deploymentGroup;
+  deps.reader.add(
+    outcome.deploymentId,
+    { deploymentGroup: group, status: opts.status ?? 'Succeeded' },
+    opts.targets ?? ['i-1', 'i-2', 'i-3'].map((id) => target(id)),
+  );
+  return outcome.deploymentId;
+};

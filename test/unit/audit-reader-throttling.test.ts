@@ -12,14 +12,14 @@ import { describe, expect, it } from 'vitest';
 import { codedeployReader } from '../../shared/adapters/codedeploy-reader';
 import { buildReport, type Expectation } from '../../shared/domain/verdict';
 import { readEvidence } from '../../shared/usecases/audit';
+import { DEPLOYMENT } from '../support/audit';
 import {
-  DEPLOYMENT,
   deploymentInfo,
   fakeCodeDeploy,
   instanceIds,
   instanceTarget,
   overviewOf,
-} from '../support/audit';
+} from '../support/codedeploy-api';
 
 const strict: Expectation = { minimumTargets: 1, tolerate: [] };
 const throttled = () =>

@@ -13,14 +13,14 @@ import { codedeployReader } from '../../shared/adapters/codedeploy-reader';
 import { NotFoundError } from '../../shared/domain/errors';
 import { buildReport, type Expectation } from '../../shared/domain/verdict';
 import { readEvidence } from '../../shared/usecases/audit';
+import { DEPLOYMENT } from '../support/audit';
 import {
-  DEPLOYMENT,
   deploymentInfo,
   fakeCodeDeploy,
   instanceIds,
   instanceTarget,
   overviewOf,
-} from '../support/audit';
+} from '../support/codedeploy-api';
 
 const noWait = { sleep: async () => {} };
 const strict: Expectation = { minimumTargets: 1, tolerate: [] };

@@ -1,0 +1,128 @@
+// Reconcile: stale deployments audited, abandoned follow-ups resumed, queued deployments started.
+import { describe, expect, it } from 'vitest';
+import { run } from '../../functions/reconcile/handler';
+import { type AuditRecord, auditKeys } from '../../shared/ledger/audits';
+import { keys } from '../../shared/ledger/keys';
+import type { DeploymentRecord } from '../../shared/ledger/records';
+import { audit, FOLLOW_UP_LEASE_MS } from '../../shared/usecases/audit';
+import { requestDeployment } from '../../shared/usecases/deployments';
+import {
+  auditStaleDeployments,
+  type ReconcileStep,
+  reconcile,
+  reconcileSteps,
+  startQueuedDeployments,
+} from '../../shared/usecases/reconcile';
+import { auditMemoryDeps, deployed } from '../support/audit';
+import { COMMIT, COMMIT2 } from '../support/fixtures';
+
+const minutes = (n: number) => n * 60_000;
+const verdictOf = async (deps: ReturnType<typeof auditMemoryDeps>, id: string) =>
+  (await deps.store.get<DeploymentRecord>(keys.deployment(id)))?.record.verdict;
+const stepResult = (results: Awaited<ReturnType<typeof reconcile>>, name: string) =>
+  results.find((r) => r.step === name);
+
+describe('reconcile', () => {
+  it('audits a finished deployment whose event never came, once it is stale, and starts what was queued', async () => {
+    const deps = auditMemoryDeps();
+    const id = await deployed(deps, 'dev', COMMIT);
+    await requestDeployment(deps, {
+      application: 'web',
+      environment: 'dev',
+      artifact: { bucket: 'pipeline', key: `artifacts/web/${COMMIT2}.zip`, etag: '"e2"', commit: COMMIT2 },
+      cause: { type: 'branch', detail: 'push to main' },
+      dedupeKey: COMMIT2,
+    });
+
+    const early = await run({}, deps);
+    expect(stepResult(early.steps, 'auditStaleDeployments')).toEqual({
+      step: 'auditStaleDeployments',
+      ok: true,
+      result: {},
+    });
+    expect(await verdictOf(deps, id)).toBeUndefined();
+
+    deps.clock.advance(minutes(31));
+    const late = await run({}, deps);
+
+    expect(stepResult(late.steps, 'auditStaleDeployments')).toEqual({
+      step: 'auditStaleDeployments',
+      ok: true,
+      result: { [id]: 'VERIFIED' },
+    });
+    expect(await verdictOf(deps, id)).toBe('VERIFIED');
+    expect((await deps.store.get<AuditRecord>(auditKeys.audit(id)))?.record.trigger).toBe('reconcile');
+    expect(deps.deployer.calls.map((c) => c.key)).toEqual(
+      [COMMIT, COMMIT2].map((c) => `artifacts/web/${c}.zip`),
+    );
+  });
+
+  it('leaves a stale deployment alone while CodeDeploy is still at it', async () => {
+    const deps = auditMemoryDeps();
+    const id = await deployed(deps, 'dev', COMMIT, { status: 'InProgress' });
+    deps.clock.advance(minutes(45));
+    const results = await reconcile(deps);
+    expect(stepResult(results, 'auditStaleDeployments')).toMatchObject({
+      result: { [id]: 'still InProgress' },
+    });
+    expect(await deps.store.get(auditKeys.audit(id))).toBeUndefined();
+  });
+
+  it('resumes a follow-up abandoned half-way once its lease ran out', async () => {
+    const deps = auditMemoryDeps();
+    const id = await deployed(deps, 'staging', COMMIT, { release: 'v1.2.0' });
+    const advance = deps.releaseFlow.advance.bind(deps.releaseFlow);
+    deps.releaseFlow.advance = async () => {
+      throw new Error('timeout');
+    };
+    await expect(audit(deps, { deploymentId: id, trigger: 'eventbridge SUCCESS' })).rejects.toThrow(
+      'advance',
+    );
+    deps.releaseFlow.advance = advance;
+
+    expect(stepResult(await reconcile(deps), 'resumeFollowUps')).toMatchObject({
+      result: { [id]: 'recorded-earlier' },
+    });
+    deps.clock.advance(FOLLOW_UP_LEASE_MS + 1);
+    expect(stepResult(await reconcile(deps), 'resumeFollowUps')).toMatchObject({
+      result: { [id]: 'audited' },
+    });
+    expect(deps.releaseFlow.calls).toHaveLength(1);
+    expect(stepResult(await reconcile(deps), 'resumeFollowUps')).toMatchObject({ result: {} });
+  });
+
+  it('starts a queued deployment in every environment whose group is free', async () => {
+    const deps = auditMemoryDeps();
+    const results = await reconcile(deps);
+    expect(stepResult(results, 'startQueuedDeployments')).toEqual({
+      step: 'startQueuedDeployments',
+      ok: true,
+      result: { 'web/dev': 'idle', 'web/staging': 'idle', 'web/production': 'idle' },
+    });
+  });
+
+  it('runs every step even when one fails, and takes new steps as list entries', async () => {
+    const deps = auditMemoryDeps();
+    const broken: ReconcileStep = {
+      name: 'broken',
+      run: async () => {
+        throw new TypeError('nope');
+      },
+    };
+    const extra: ReconcileStep = { name: 'extra', run: async () => ({ done: 1 }) };
+    const results = await reconcile(deps, [broken, auditStaleDeployments, startQueuedDeployments, extra]);
+    expect(results.map((r) => [r.step, r.ok])).toEqual([
+      ['broken', false],
+      ['auditStaleDeployments', true],
+      ['startQueuedDeployments', true],
+      ['extra', true],
+    ]);
+    expect(results[0]).toEqual({ step: 'broken', ok: false, error: 'TypeError' });
+    expect(results[3]).toEqual({ step: 'extra', ok: true, result: { done: 1 } });
+    expect(reconcileSteps.slice(0, 3).map((s) => s.name)).toEqual([
+      'auditStaleDeployments',
+      'resumeFollowUps',
+      'startQueuedDeployments',
+    ]);
+  });
+});
