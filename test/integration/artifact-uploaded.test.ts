@@ -20,10 +20,12 @@ import { createVersionedBucket, useMoto } from '../support/moto';
 const ctx = useMoto();
 const BUCKET = 'baton-pipeline-example';
 
+// One clock for the file: the tests share a ledger, so their requests must not go back in time.
+const clock = new StepClock();
 const deps = () => ({
   pipeline: samplePipeline(),
   store: new S3RecordStore(ctx.s3, BUCKET, 'ledger/'),
-  clock: new StepClock(),
+  clock,
   log: new CapturingLog(),
   deployer: codedeployDeployer(ctx.codedeploy),
   artifacts: s3Artifacts(ctx.s3),
