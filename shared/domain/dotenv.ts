@@ -1,4 +1,4 @@
-// Renders an environment's JSON secret as a `.env` file that the `dotenv` parser (v16–18, default
+// Renders an environment's JSON secret as a `.env` file that the `dotenv` parser (v18, its default
 // parser) reads back exactly. That parser unescapes nothing but `\n` and `\r`, and only in double
 // quotes, and a quote preceded by a backslash does not end a value; so each value gets the first
 // form that round-trips:
