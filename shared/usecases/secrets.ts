@@ -3,7 +3,7 @@
 // environment of the pipeline, and only if its role is one of that application's instance roles.
 // Every answer is recorded in the ledger (secret ids, ARNs, versions; never a value).
 import { type Caller, readCaller } from '../domain/caller';
-import { environmentForGroup, findApplication, type Pipeline } from '../domain/config';
+import { type Environment, environmentForGroup, findApplication, type Pipeline } from '../domain/config';
 import { type GrantOutcome, recordSecretGrant, type SecretGrantInput } from '../ledger/secret-grants';
 import type { Core } from '../ports';
 import type { SecretsRequest } from '../schemas/secrets-request';
@@ -34,7 +34,7 @@ export type SecretsAnswer =
 const FINISHED = new Set(['Succeeded', 'Failed', 'Stopped']);
 
 type Authorization =
-  | { ok: true; application: string; environment: Pipeline['applications'][string]['environments'][number] }
+  | { ok: true; application: string; environment: Environment }
   | { ok: false; refusal: Refusal; reason: string };
 
 const refuse = (refusal: Refusal, reason: string): Authorization => ({ ok: false, refusal, reason });
