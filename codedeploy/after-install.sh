@@ -58,7 +58,7 @@ retry_delay="${BATON_SECRETS_RETRY_DELAY:-1}"
 [ -d "$app_dir" ] || fail "the application folder $app_dir does not exist" 2
 [ -z "$owner" ] || [[ "$owner" =~ ^[a-z_][a-z0-9_-]*$ ]] || fail "BATON_SECRETS_OWNER is not a user name" 2
 command -v python3 >/dev/null || fail "python3 is required (it reads the response and writes the files)" 2
-curl --help all 2>/dev/null | grep -q -- '--aws-sigv4' || fail "curl >= 7.75 (with --aws-sigv4) is required" 2
+case "$(curl --help all 2>/dev/null)" in *--aws-sigv4*) ;; *) fail "curl >= 7.75 (with --aws-sigv4) is required" 2 ;; esac
 
 # curl reads its options from stdin here, so that credentials never appear in a process listing.
 imds_get() { # path [method]
@@ -76,7 +76,8 @@ elif [ -z "$access_key" ] || [ -z "$secret_key" ]; then
   imds_token=$(printf 'header = "X-aws-ec2-metadata-token-ttl-seconds: 300"\n' |
     curl --silent --show-error --fail --max-time 3 --config - -X PUT "${imds}/latest/api/token") ||
     fail "no IMDSv2 token from ${imds} (is this an EC2 instance with an instance profile?)" 3
-  role=$(imds_get /latest/meta-data/iam/security-credentials/ | head -n 1) || fail "no instance profile role" 3
+  role=$(imds_get /latest/meta-data/iam/security-credentials/) || fail "no instance profile role" 3
+  role="${role%%$'\n'*}"
   [[ "$role" =~ ^[A-Za-z0-9+=,.@_-]+$ ]] || fail "the instance has no instance profile role" 3
   { read -r access_key && read -r secret_key && read -r session_token; } < <(
     imds_get "/latest/meta-data/iam/security-credentials/${role}" | python3 -c '
