@@ -1,17 +1,25 @@
 // The embedded default: moto (S3, SNS, Secrets Manager) and the local CodeDeploy on loopback,
-// provisioned as serverless.yml would, with the functions running unchanged in this process.
+// provisioned as serverless.yml would, with the functions running unchanged in this process and
+// their function URLs (approval, secrets) served on loopback.
 
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateApplicationCommand, CreateDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { loadPipelineFile } from '../shared/adapters/pipeline-file';
 import type { Pipeline } from '../shared/domain/config';
+import { provisionApprovals } from './approvals';
 import { clientsFor, createVersionedBucket } from './clients';
 import { type HookFailure, type LocalCodeDeploy, startLocalCodeDeploy } from './codedeploy';
+import { serveFunctionUrl as serveApprovalUrl } from './function-url';
 import { type Moto, startMoto } from './moto';
+import { type Push, pushEvent } from './pushes';
 import { Router } from './router';
 import { watchBucket } from './s3-watcher';
+import { serveFunctionUrl } from './secrets-url';
 
 export interface StackOptions {
   pipelinePath?: string;
@@ -20,6 +28,8 @@ export interface StackOptions {
   failures?: HookFailure[];
   deploymentConfig?: string;
   workDir?: string;
+  /** Secret values by id (default local/sample-secrets.json): JSON objects or strings. */
+  secrets?: Record<string, unknown>;
 }
 
 export interface LocalStack {
@@ -30,45 +40,27 @@ export interface LocalStack {
   bucket: string;
   clients: ReturnType<typeof clientsFor>;
   workDir: string;
+  secretsUrl: string;
+  approvalUrl: string;
+  alertTopicArn: string;
+  approvalTopicArn: string;
+  /** The environment the functions read: what serverless.yml sets in AWS, with local endpoints. */
+  env: Record<string, string>;
   /** Delivers new S3 objects now rather than at the next poll. */
   pollS3(): Promise<void>;
+  push(push: Push): Promise<unknown>;
+  operator(command: unknown): Promise<unknown>;
+  reconcile(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
 const SERVICE_ROLE = 'arn:aws:iam::123456789012:role/baton-codedeploy-local';
 
-export const startLocalStack = async (options: StackOptions = {}): Promise<LocalStack> => {
-  const pipeline = loadPipelineFile(options.pipelinePath ?? join(__dirname, '..', 'pipeline.yml'));
-  const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'baton-local-')));
-  const moto = await startMoto();
-  const s3Only = clientsFor(moto.endpoint);
-  const bucket = 'baton-local-pipeline';
-  let router: Router | undefined;
-  const codedeploy = await startLocalCodeDeploy({
-    s3: s3Only.s3,
-    workDir: join(workDir, 'instances'),
-    instancesPerGroup: options.instances ?? 3,
-    failures: options.failures ?? [],
-    onStateChange: (event) => void router?.deliver('deployment-finished', event),
-  });
-  const clients = clientsFor(moto.endpoint, codedeploy.endpoint);
-
-  // What serverless.yml gives the functions in AWS; here only the endpoints differ.
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ENDPOINT_URL_CODEDEPLOY: codedeploy.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    BATON_BUCKET: bucket,
-    BATON_PIPELINE_JSON: JSON.stringify(pipeline),
-    BATON_SDK_MAX_ATTEMPTS: '2',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
-  });
-
-  await createVersionedBucket(clients.s3, bucket);
+const provisionCodeDeploy = async (
+  clients: ReturnType<typeof clientsFor>,
+  pipeline: Pipeline,
+  config: string,
+) => {
   for (const app of Object.values(pipeline.applications)) {
     await clients.codedeploy.send(
       new CreateApplicationCommand({ applicationName: app.codedeployApplication }),
@@ -79,13 +71,93 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
           applicationName: app.codedeployApplication,
           deploymentGroupName: env.deploymentGroup,
           serviceRoleArn: SERVICE_ROLE,
-          deploymentConfigName: options.deploymentConfig ?? 'CodeDeployDefault.AllAtOnce',
+          deploymentConfigName: config,
         }),
       );
   }
+};
+
+const provisionSecrets = async (clients: ReturnType<typeof clientsFor>, secrets: Record<string, unknown>) => {
+  for (const [name, value] of Object.entries(secrets))
+    await clients.secrets.send(
+      new CreateSecretCommand({
+        Name: name,
+        SecretString: typeof value === 'string' ? value : JSON.stringify(value),
+      }),
+    );
+};
+
+export const startLocalStack = async (options: StackOptions = {}): Promise<LocalStack> => {
+  const pipeline = loadPipelineFile(options.pipelinePath ?? join(__dirname, '..', 'pipeline.yml'));
+  const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'baton-local-')));
+  const moto = await startMoto();
+  const motoClients = clientsFor(moto.endpoint);
+  const bucket = 'baton-local-pipeline';
+  let router: Router | undefined;
+
+  // The secrets URL: a local instance of one of the application's groups signs as its instance role.
+  let roleOf: (instanceId: string) => string | undefined = () => undefined;
+  const secretsUrl = await serveFunctionUrl(
+    async (event) => (await import('../functions/secrets/handler')).run(event),
+    (id) => roleOf(id),
+  );
+  const approvalUrl = await serveApprovalUrl(async (event) =>
+    (await import('../functions/approval/handler')).run(event),
+  );
+  const codedeploy = await startLocalCodeDeploy({
+    s3: motoClients.s3,
+    workDir: join(workDir, 'instances'),
+    instancesPerGroup: options.instances ?? 3,
+    failures: options.failures ?? [],
+    onStateChange: (event) => void router?.deliver('deployment-finished', event),
+    extraHookEnv: { BATON_SECRETS_URL: secretsUrl.url, AWS_REGION: 'us-east-1' },
+  });
+  roleOf = (id) => {
+    for (const app of Object.values(pipeline.applications))
+      for (const env of app.environments)
+        if (codedeploy.instances(app.codedeployApplication, env.deploymentGroup).some((i) => i.id === id))
+          return app.instanceRoles[0];
+    return undefined;
+  };
+  const clients = clientsFor(moto.endpoint, codedeploy.endpoint);
+
+  await createVersionedBucket(clients.s3, bucket);
+  await provisionSecrets(
+    clients,
+    options.secrets ?? JSON.parse(readFileSync(join(__dirname, 'sample-secrets.json'), 'utf8')),
+  );
+  await provisionCodeDeploy(clients, pipeline, options.deploymentConfig ?? 'CodeDeployDefault.AllAtOnce');
+  const alertTopicArn =
+    (await clients.sns.send(new CreateTopicCommand({ Name: 'baton-local-alerts' }))).TopicArn ?? '';
+  const approvals = await provisionApprovals(clients);
+
+  // What serverless.yml gives the functions in AWS; here only the endpoints differ.
+  const env: Record<string, string> = {
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_ENDPOINT_URL_CODEDEPLOY: codedeploy.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    BATON_BUCKET: bucket,
+    BATON_PIPELINE_JSON: JSON.stringify(pipeline),
+    BATON_SDK_MAX_ATTEMPTS: '2',
+    BATON_ALERT_TOPIC_ARN: alertTopicArn,
+    BATON_APPROVAL_URL: approvalUrl.url,
+    ...approvals.env,
+    POWERTOOLS_SERVICE_NAME: 'baton',
+    POWERTOOLS_METRICS_NAMESPACE: 'Baton',
+    // Metrics are EMF lines on stdout: in AWS CloudWatch reads them, locally they would drown the timeline.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+  };
+  Object.assign(process.env, env);
 
   const liveRouter = new Router({
     'artifact-uploaded': async () => (await import('../functions/artifact-uploaded/handler')).run,
+    'deployment-finished': async () => (await import('../functions/deployment-finished/handler')).run,
+    'source-pushed': async () => (await import('../functions/source-pushed/handler')).run,
   });
   router = liveRouter;
   const watcher = watchBucket(clients.s3, bucket, pipeline.artifactPrefix, async (event) => {
@@ -100,11 +172,25 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
     bucket,
     clients,
     workDir,
+    secretsUrl: secretsUrl.url,
+    approvalUrl: approvalUrl.url,
+    alertTopicArn,
+    approvalTopicArn: approvals.approvalTopicArn,
+    env,
     pollS3: watcher.poll,
+    push: (push) => liveRouter.deliver('source-pushed', pushEvent(push)),
+    operator: async (command) => {
+      const { invokeOperator } = await import('../shared/operator/invoke');
+      const { deps } = await import('../functions/operator/handler');
+      return invokeOperator(deps(), command);
+    },
+    reconcile: async () => (await import('../functions/reconcile/handler')).run({}),
     stop: async () => {
       await watcher.stop();
       await liveRouter.settle();
       await codedeploy.stop();
+      await secretsUrl.close();
+      await approvalUrl.close();
       await moto.stop();
     },
   };
