@@ -101,16 +101,19 @@ export const codedeployReader = (client: CodeDeployClient, options: ReaderOption
         }),
       );
     };
+    const list = (token?: string) =>
+      call('ListDeploymentTargets', deploymentId, () =>
+        client.send(
+          new ListDeploymentTargetsCommand({ deploymentId, ...(token ? { nextToken: token } : {}) }),
+        ),
+      );
     try {
       const pending: string[] = [];
-      let nextToken: string | undefined;
-      do {
-        const token = nextToken;
-        const page = await call('ListDeploymentTargets', deploymentId, () =>
-          client.send(
-            new ListDeploymentTargetsCommand({ deploymentId, ...(token ? { nextToken: token } : {}) }),
-          ),
-        );
+      let page = await list();
+      for (;;) {
+        // The next page is asked for before this page's batches: the paging is the critical path.
+        const token = failure ? undefined : page.nextToken;
+        const next = token ? list(token) : undefined;
         for (const id of page.targetIds ?? []) {
           if (seen.has(id)) continue;
           seen.add(id);
@@ -118,8 +121,9 @@ export const codedeployReader = (client: CodeDeployClient, options: ReaderOption
           pending.push(id);
         }
         while (pending.length >= BATCH_SIZE) read(pending.splice(0, BATCH_SIZE));
-        nextToken = failure ? undefined : page.nextToken;
-      } while (nextToken);
+        if (!next) break;
+        page = await next;
+      }
       if (pending.length && !failure) read(pending.splice(0));
     } finally {
       await Promise.all(inFlight);
