@@ -31,4 +31,5 @@ export const writeStackFile = (stack: LocalStack, path = DEFAULT_STACK_FILE): st
   return path;
 };
 
-export const readStackFile = (path = DEFAULT_STACK_FILE): StackFile => JSON.parse(readFileSync(path, 'utf8')) as StackFile;
+export const readStackFile = (path = DEFAULT_STACK_FILE): StackFile =>
+  JSON.parse(readFileSync(path, 'utf8')) as StackFile;

@@ -1,0 +1,164 @@
+// The sample release, step by step on the local stack: push main → artifact → dev → tag → staging →
+// approval by the emailed link → production (where, by default, one instance fails its smoke test).
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { renderReport } from '../shared/domain/verdict-text';
+import { emailedApprovals } from './approvals';
+import type { BuiltArtifact } from './artifact';
+import { auditOf, findDeployment, waitFor } from './ledger-watch';
+import type { LocalStack } from './stack';
+import { describeTargets, readDeployment } from './targets';
+import type { Timeline } from './timeline';
+
+export interface ScenarioOptions {
+  artifact: BuiltArtifact;
+  release: string;
+  /** Decide the approval through the page's form POST instead of waiting for a person. */
+  autoApprove: boolean;
+  /** The environments where an instance was made to fail (their expected verdict is not VERIFIED). */
+  failingEnvironments: Set<string>;
+  out?: (line: string) => void;
+}
+
+export interface EnvironmentOutcome {
+  environment: string;
+  deploymentId?: string;
+  codedeployStatus?: string;
+  verdict?: string;
+  expected: string;
+}
+
+export interface ScenarioResult {
+  outcomes: EnvironmentOutcome[];
+  problems: string[];
+  approvalLink?: string;
+}
+
+/** Approves through the page exactly as a person's browser would: GET the page, POST its form. */
+export const approveThroughPage = async (link: string, comment: string): Promise<number> => {
+  const page = await (await fetch(link)).text();
+  const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1] ?? '';
+  const form = new URLSearchParams({
+    approval: field('approval'),
+    token: field('token'),
+    comment,
+    decision: 'approve',
+  });
+  const res = await fetch(link, {
+    method: 'POST',
+    body: form,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  return res.status;
+};
+
+export const runReleaseScenario = async (
+  stack: LocalStack,
+  t: Timeline,
+  o: ScenarioOptions,
+): Promise<ScenarioResult> => {
+  const out = o.out ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const [appName, app] = Object.entries(stack.pipeline.applications)[0] ?? [];
+  if (!appName || !app) throw new Error('the pipeline configuration has no application');
+  const repository = app.repositories[0] ?? appName;
+  const commit = o.artifact.commit;
+  const outcomes: EnvironmentOutcome[] = [];
+  const problems: string[] = [];
+  const result: ScenarioResult = { outcomes, problems };
+
+  const follow = async (
+    environment: string,
+    match: { release?: string; commit?: string },
+    timeoutMs = 30_000,
+  ) => {
+    const expected = o.failingEnvironments.has(environment) ? 'PARTIAL or FAILED' : 'VERIFIED';
+    const d = await waitFor(
+      `a deployment to ${environment}`,
+      () => findDeployment(stack, environment, match),
+      timeoutMs,
+    );
+    t.note(
+      'deployment started',
+      `${environment}: ${d.deploymentId} (${d.artifact.key} version ${d.artifact.versionId})`,
+    );
+    const status = await stack.codedeploy.waitForDeployment(d.deploymentId, 120_000);
+    const audit = await waitFor(`the audit of ${d.deploymentId}`, () => auditOf(stack, d.deploymentId));
+    await stack.router.settle();
+    t.note('audited', `${environment}: CodeDeploy says ${status}; Baton's verdict ${audit.verdict}`);
+    const read = await readDeployment(stack.clients.codedeploy, d.deploymentId);
+    for (const line of describeTargets(read.targets)) out(line);
+    if (audit.verdict !== 'VERIFIED') {
+      const text = renderReport(audit.report, {
+        application: appName,
+        environment,
+        release: match.release,
+      }).text;
+      for (const line of text.split('\n')) out(`    ${line}`);
+    }
+    const ok = expected === 'VERIFIED' ? audit.verdict === 'VERIFIED' : audit.verdict !== 'VERIFIED';
+    if (!ok) problems.push(`${environment}: verdict ${audit.verdict}, expected ${expected}`);
+    outcomes.push({
+      environment,
+      deploymentId: d.deploymentId,
+      codedeployStatus: status,
+      verdict: audit.verdict,
+      expected,
+    });
+    return audit.verdict === 'VERIFIED';
+  };
+
+  const devEnv = app.environments.find((e) => typeof e.enter === 'object');
+  const branch = devEnv && typeof devEnv.enter === 'object' ? devEnv.enter.branch : 'main';
+  await stack.push({ repository, type: 'branch', name: branch, commit });
+  t.note('pushed', `${branch} → ${commit.slice(0, 12)}`);
+  const key = `${stack.pipeline.artifactPrefix}${appName}/${commit}.zip`;
+  await stack.clients.s3.send(
+    new PutObjectCommand({
+      Bucket: stack.bucket,
+      Key: key,
+      Body: o.artifact.zip,
+      Metadata: { branch, commit },
+    }),
+  );
+  t.note('artifact uploaded', `s3://${stack.bucket}/${key}`);
+  await stack.pollS3();
+  if (devEnv && !(await follow(devEnv.name, { commit }))) return result;
+
+  await stack.push({ repository, type: 'tag', name: o.release, commit });
+  t.note('tagged', `${o.release} → ${commit.slice(0, 12)}`);
+  const path = app.environments.slice(app.environments.findIndex((e) => e.enter === 'release'));
+  for (const env of path) {
+    if (env.approval) {
+      const mail = await waitFor(`the approval request for ${env.name}`, async () =>
+        (await emailedApprovals(stack.moto.endpoint, stack.approvalTopicArn)).find((m) =>
+          m.message.includes(o.release),
+        ),
+      );
+      result.approvalLink = mail.link;
+      t.note('approval requested', `${env.name}: emailed to ${mail.approver}`);
+      out(`    open this link in a browser to decide: ${mail.link}`);
+      if (o.autoApprove) {
+        const status = await approveThroughPage(mail.link, 'approved by npm start --auto-approve');
+        t.note('approved', `through the page's form POST (HTTP ${status})`);
+      } else {
+        t.note('waiting for a decision', 'approve or reject on the page (Ctrl-C to stop)');
+      }
+    }
+    // A person may take their time; an unattended run should not.
+    const patience = env.approval && !o.autoApprove ? 24 * 3600_000 : 30_000;
+    const entered = await follow(env.name, { release: o.release }, patience).catch((error: Error) => {
+      problems.push(error.message);
+      return false;
+    });
+    if (!entered) {
+      const alerts = await waitFor('the alert', async () => {
+        const sent = await emailedApprovals(stack.moto.endpoint, stack.alertTopicArn);
+        return sent.length ? sent : undefined;
+      }).catch(() => []);
+      t.note('alert sent', alerts.map((a) => `"${a.subject}"`).join(', ') || 'none (unexpected)');
+      if (alerts.length === 0) problems.push(`${env.name}: no alert on the alert topic`);
+      t.note('release blocked', `${o.release} stops in ${env.name}`);
+      break;
+    }
+  }
+  return result;
+};
