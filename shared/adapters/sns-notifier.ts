@@ -12,7 +12,10 @@ export const snsNotifier = (client: SNSClient): Notifier => ({
         Subject: subjectOf(notice.subject),
         Message: notice.message,
         MessageAttributes: Object.fromEntries(
-          Object.entries(notice.attributes ?? {}).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
+          Object.entries(notice.attributes ?? {}).map(([k, v]) => [
+            k,
+            { DataType: 'String', StringValue: v },
+          ]),
         ),
       }),
     );

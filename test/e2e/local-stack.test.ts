@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildArtifact } from '../../local/artifact';
+import { findDeployment } from '../../local/ledger-watch';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { readDeployment } from '../../local/targets';
 
@@ -63,9 +64,8 @@ describe('local stack', () => {
     expect(delivery?.result).toMatchObject({
       results: [{ outcome: 'recorded', deployments: { dev: { outcome: 'started' } } }],
     });
-    const started = (delivery?.result as { results: { deployments: { dev: { deploymentId: string } } }[] })
-      .results[0];
-    const deploymentId = started?.deployments.dev.deploymentId ?? '';
+    const deployment = await findDeployment(stack, 'dev', { commit: artifact.commit });
+    const deploymentId = deployment?.deploymentId ?? '';
     expect(await stack.codedeploy.waitForDeployment(deploymentId)).toBe('Succeeded');
 
     const read = await readDeployment(stack.clients.codedeploy, deploymentId);

@@ -8,7 +8,9 @@ const KEY = `artifacts/web/${COMMIT}.zip`;
 const notice = { bucket: 'pipeline', key: KEY, versionId: 'v1', eventTime: '2026-11-20T18:43:48Z' };
 
 const rejections = async (deps: ReturnType<typeof memoryDeps>) => {
-  const found = await Promise.all((await deps.store.list(keys.rejections())).map((k) => deps.store.get<Rejection>(k)));
+  const found = await Promise.all(
+    (await deps.store.list(keys.rejections())).map((k) => deps.store.get<Rejection>(k)),
+  );
   return found.map((r) => r?.record.reason);
 };
 
@@ -41,14 +43,26 @@ describe('an uploaded artifact', () => {
 
   it('is recorded but not deployed from a branch that deploys nowhere', async () => {
     const deps = memoryDeps();
-    deps.artifacts.add({ bucket: 'pipeline', key: KEY, versionId: 'v1', etag: '"e1"', metadata: { branch: 'feature/x' } });
+    deps.artifacts.add({
+      bucket: 'pipeline',
+      key: KEY,
+      versionId: 'v1',
+      etag: '"e1"',
+      metadata: { branch: 'feature/x' },
+    });
     expect(await artifactUploaded(deps, notice)).toMatchObject({ outcome: 'recorded', deployments: {} });
     expect(deps.deployer.calls).toEqual([]);
   });
 
   it('delivered three times starts one deployment', async () => {
     const deps = memoryDeps();
-    deps.artifacts.add({ bucket: 'pipeline', key: KEY, versionId: 'v1', etag: '"e1"', metadata: { branch: 'main' } });
+    deps.artifacts.add({
+      bucket: 'pipeline',
+      key: KEY,
+      versionId: 'v1',
+      etag: '"e1"',
+      metadata: { branch: 'main' },
+    });
     const outcomes = await Promise.all([1, 2, 3].map(() => artifactUploaded(deps, notice)));
     expect(outcomes.every((o) => o.outcome === 'recorded')).toBe(true);
     expect(deps.deployer.calls).toHaveLength(1);
@@ -56,9 +70,21 @@ describe('an uploaded artifact', () => {
 
   it('rebuilt for the same commit is refused: artifacts are built once', async () => {
     const deps = memoryDeps();
-    deps.artifacts.add({ bucket: 'pipeline', key: KEY, versionId: 'v1', etag: '"e1"', metadata: { branch: 'main' } });
+    deps.artifacts.add({
+      bucket: 'pipeline',
+      key: KEY,
+      versionId: 'v1',
+      etag: '"e1"',
+      metadata: { branch: 'main' },
+    });
     await artifactUploaded(deps, notice);
-    deps.artifacts.add({ bucket: 'pipeline', key: KEY, versionId: 'v2', etag: '"e2"', metadata: { branch: 'main' } });
+    deps.artifacts.add({
+      bucket: 'pipeline',
+      key: KEY,
+      versionId: 'v2',
+      etag: '"e2"',
+      metadata: { branch: 'main' },
+    });
     const again = await artifactUploaded(deps, { ...notice, versionId: 'v2' });
     expect(again).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('built once') });
     expect(deps.deployer.calls).toHaveLength(1);
@@ -70,7 +96,13 @@ describe('an uploaded artifact', () => {
     ['artifacts/web/latest.zip', 'commit is missing or not a hexadecimal commit id'],
   ])('%s is refused and recorded, without a deployment', async (key, reason) => {
     const deps = memoryDeps();
-    deps.artifacts.add({ bucket: 'pipeline', key, versionId: 'v1', etag: '"e1"', metadata: { branch: 'main' } });
+    deps.artifacts.add({
+      bucket: 'pipeline',
+      key,
+      versionId: 'v1',
+      etag: '"e1"',
+      metadata: { branch: 'main' },
+    });
     expect(await artifactUploaded(deps, { ...notice, key })).toEqual({ outcome: 'rejected', key, reason });
     expect(await rejections(deps)).toEqual([reason]);
     expect(deps.deployer.calls).toEqual([]);
@@ -84,6 +116,9 @@ describe('an uploaded artifact', () => {
 
   it('that vanished before it was read is refused', async () => {
     const deps = memoryDeps();
-    expect(await artifactUploaded(deps, notice)).toMatchObject({ outcome: 'rejected', reason: 'the object no longer exists' });
+    expect(await artifactUploaded(deps, notice)).toMatchObject({
+      outcome: 'rejected',
+      reason: 'the object no longer exists',
+    });
   });
 });

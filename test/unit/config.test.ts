@@ -1,9 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  environmentForGroup,
+  environmentsForBranch,
+  nextEnvironment,
+  parsePipeline,
+} from '../../shared/domain/config';
 import { ConfigError } from '../../shared/domain/errors';
-import { environmentForGroup, environmentsForBranch, nextEnvironment, parsePipeline } from '../../shared/domain/config';
 import { root } from '../support/fixtures';
 
 const sample = () => parse(readFileSync(join(root, 'pipeline.yml'), 'utf8'));

@@ -72,12 +72,18 @@ describe('starting deployments', () => {
     const deps = memoryDeps();
     deps.deployer.busyGroups.add('web-dev');
     const outcome = await ask(deps, COMMIT);
-    expect(outcome).toMatchObject({ outcome: 'queued', reason: expect.stringContaining('not started by Baton') });
+    expect(outcome).toMatchObject({
+      outcome: 'queued',
+      reason: expect.stringContaining('not started by Baton'),
+    });
     expect(await deps.store.get(keys.slot('web', 'dev'))).toBeUndefined();
     expect(await deps.store.list(keys.queue('web', 'dev'))).toHaveLength(1);
 
     deps.deployer.busyGroups.clear();
-    expect(await startNext(deps, 'web', 'dev')).toMatchObject({ outcome: 'started', requestId: outcome.requestId });
+    expect(await startNext(deps, 'web', 'dev')).toMatchObject({
+      outcome: 'started',
+      requestId: outcome.requestId,
+    });
   });
 
   it('keeps a request queued, not lost, when CreateDeployment fails', async () => {
@@ -100,13 +106,16 @@ describe('starting deployments', () => {
     await releaseGroup(deps, 'web', 'dev', a.deploymentId);
     const stale = await deps.store.get<DeploymentRequest>(keys.request('web', 'dev', a.requestId));
     if (!stale) throw new Error('no request a');
-    await deps.store.put(keys.queueEntry('web', 'dev', stale.record.requestedAt, a.requestId), { v: 1, requestId: a.requestId });
+    await deps.store.put(keys.queueEntry('web', 'dev', stale.record.requestedAt, a.requestId), {
+      v: 1,
+      requestId: a.requestId,
+    });
     const slot = await deps.store.get<GroupSlot>(keys.slot('web', 'dev'));
     await releaseGroup(deps, 'web', 'dev', slot?.record.deploymentId ?? '');
     expect(deps.deployer.calls).toHaveLength(2);
     expect(b.outcome).toBe('queued');
-    expect((await deps.store.get<DeploymentRequest>(keys.request('web', 'dev', a.requestId)))?.record.state).toBe(
-      'superseded',
-    );
+    expect(
+      (await deps.store.get<DeploymentRequest>(keys.request('web', 'dev', a.requestId)))?.record.state,
+    ).toBe('superseded');
   });
 });
