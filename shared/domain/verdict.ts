@@ -13,7 +13,6 @@ import {
 } from './evidence';
 
 export type Verdict = 'VERIFIED' | 'PARTIAL' | 'FAILED' | 'INCOMPLETE';
-export const VERDICTS: readonly Verdict[] = ['VERIFIED', 'PARTIAL', 'FAILED', 'INCOMPLETE'];
 
 export interface Expectation {
   minimumTargets: number;
@@ -52,7 +51,7 @@ export interface AuditReport {
   counts: Counts;
   failing: FailingTarget[];
   expectation: Expectation;
-  codedeploy?: Omit<DeploymentFacts, 'overview'>;
+  codedeploy?: DeploymentFacts;
   unreadable: string[];
 }
 
@@ -178,12 +177,6 @@ export const decide = (
   ]);
 };
 
-// The overview's counts are restated, exactly, by the report's own counts.
-const withoutOverview = ({
-  overview: _overview,
-  ...facts
-}: DeploymentFacts): Omit<DeploymentFacts, 'overview'> => facts;
-
 /** The stored report: the decision with the facts it was made from. */
 export const buildReport = (
   deploymentId: string,
@@ -196,7 +189,7 @@ export const buildReport = (
     deploymentId,
     ...decision,
     expectation: { ...expectation, tolerate: [...expectation.tolerate] },
-    ...(evidence.deployment ? { codedeploy: withoutOverview(evidence.deployment) } : {}),
+    ...(evidence.deployment ? { codedeploy: evidence.deployment } : {}),
     unreadable: [...evidence.unreadable],
   };
 };

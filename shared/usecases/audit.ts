@@ -10,9 +10,11 @@ import { type AuditRecord, auditKeys, type FollowUp, type VerifiedDeployment } f
 import { keys } from '../ledger/keys';
 import type { DeploymentRecord } from '../ledger/records';
 import type { Stored } from '../ledger/store';
+import { readEvidence } from './audit-evidence';
 import { alertNotes, followUp } from './audit-follow-up';
-import { type AuditDeps, type DeploymentReader, EvidenceError } from './audit-ports';
+import type { AuditDeps } from './audit-ports';
 
+export { readEvidence } from './audit-evidence';
 export type { AuditDeps } from './audit-ports';
 
 export interface AuditRequest {
@@ -37,31 +39,6 @@ export type AuditOutcome =
 
 /** A follow-up claimed longer ago than this was abandoned (the functions time out after 60 s). */
 export const FOLLOW_UP_LEASE_MS = 2 * 60_000;
-
-const reasonOf = (error: unknown) =>
-  error instanceof EvidenceError || error instanceof NotFoundError
-    ? error.message
-    : `${error instanceof Error ? error.name : 'error'} (unexpected)`;
-
-/** The deployment and its targets, read side by side; what failed is named, never thrown. */
-export const readEvidence = async (reader: DeploymentReader, deploymentId: string) => {
-  const [deployment, targets] = await Promise.allSettled([
-    reader.deployment(deploymentId),
-    reader.targets(deploymentId),
-  ]);
-  const unreadable: string[] = [];
-  if (deployment.status === 'rejected') unreadable.push(`the deployment: ${reasonOf(deployment.reason)}`);
-  if (targets.status === 'rejected') unreadable.push(`the targets: ${reasonOf(targets.reason)}`);
-  const evidence: Evidence = {
-    ...(deployment.status === 'fulfilled' ? { deployment: deployment.value } : {}),
-    ...(targets.status === 'fulfilled' ? { targets: targets.value } : {}),
-    unreadable,
-  };
-  return {
-    evidence,
-    unknown: deployment.status === 'rejected' && deployment.reason instanceof NotFoundError,
-  };
-};
 
 interface Place {
   application: string;

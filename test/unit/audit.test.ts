@@ -1,11 +1,9 @@
 // The audit use case on the in-memory ledger with recording fakes: what is recorded, and what follows.
 import { describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../shared/domain/errors';
 import { type AuditRecord, auditKeys, type VerifiedDeployment } from '../../shared/ledger/audits';
 import { keys } from '../../shared/ledger/keys';
 import type { DeploymentRecord, GroupSlot } from '../../shared/ledger/records';
-import { audit, FOLLOW_UP_LEASE_MS } from '../../shared/usecases/audit';
-import { FollowUpError } from '../../shared/usecases/audit-follow-up';
+import { audit } from '../../shared/usecases/audit';
 import { EvidenceError } from '../../shared/usecases/audit-ports';
 import { requestDeployment } from '../../shared/usecases/deployments';
 import { ALERTS, auditMemoryDeps, deployed, target } from '../support/audit';
@@ -168,66 +166,5 @@ describe('auditing a deployment', () => {
     expect(outcome.report.reasons).toContain(
       `the fleet shrank: 2 targets, the last VERIFIED deployment ${first} had 3`,
     );
-  });
-
-  it('audits a deployment Baton did not start, in a group it knows, and frees nothing of its own', async () => {
-    const deps = auditMemoryDeps();
-    deps.reader.add('d-CONSOLE01', { deploymentGroup: 'web-dev', status: 'Stopped' }, [failed('i-1')]);
-    const outcome = await audit(deps, {
-      deploymentId: 'd-CONSOLE01',
-      trigger: 'eventbridge STOP',
-      group: { codedeployApplication: 'baton-web', deploymentGroup: 'web-dev' },
-    });
-    expect(outcome).toMatchObject({ verdict: 'FAILED' });
-    expect(await auditRecord(deps, 'd-CONSOLE01')).toMatchObject({
-      inLedger: false,
-      environment: 'dev',
-      followUp: {
-        done: {
-          verdict: 'not in the ledger: Baton did not start this deployment',
-          release: 'group released; nothing queued',
-        },
-      },
-    });
-    expect(deps.notifier.sent[0]?.notice.subject).toBe('Baton FAILED: web in dev');
-  });
-
-  it('refuses a deployment neither the ledger nor CodeDeploy knows', async () => {
-    const deps = auditMemoryDeps();
-    await expect(
-      audit(deps, { deploymentId: 'd-NOSUCH001', trigger: 'operator alice', again: true }),
-    ).rejects.toBeInstanceOf(NotFoundError);
-  });
-
-  it('frees the group even when the release flow fails, and resumes the failed step once the lease ran out', async () => {
-    const deps = auditMemoryDeps();
-    const id = await deployed(deps, 'staging', COMMIT, { release: 'v1.2.0' });
-    const advance = deps.releaseFlow.advance.bind(deps.releaseFlow);
-    deps.releaseFlow.advance = async () => {
-      throw new Error('S3 is having a bad day');
-    };
-    await expect(audit(deps, { deploymentId: id, trigger: 'eventbridge SUCCESS' })).rejects.toBeInstanceOf(
-      FollowUpError,
-    );
-    expect(await deps.store.get(keys.slot('web', 'staging'))).toBeUndefined();
-    expect((await auditRecord(deps, id))?.followUp).toMatchObject({
-      state: 'pending',
-      done: { release: expect.any(String) },
-    });
-    expect(await deps.store.list(auditKeys.openFollowUps())).toHaveLength(1);
-
-    deps.releaseFlow.advance = advance;
-    expect(await audit(deps, { deploymentId: id, trigger: 'reconcile' })).toMatchObject({
-      outcome: 'recorded-earlier',
-    });
-    expect(deps.releaseFlow.calls).toEqual([]);
-    deps.clock.advance(FOLLOW_UP_LEASE_MS + 1);
-    expect(await audit(deps, { deploymentId: id, trigger: 'reconcile' })).toMatchObject({
-      outcome: 'audited',
-      verdict: 'VERIFIED',
-    });
-    expect(deps.releaseFlow.calls.map((c) => c.release)).toEqual(['v1.2.0']);
-    expect((await auditRecord(deps, id))?.followUp.state).toBe('done');
-    expect(await deps.store.list(auditKeys.openFollowUps())).toEqual([]);
   });
 });
