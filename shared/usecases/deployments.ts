@@ -160,13 +160,16 @@ const launch = async (deps: DeployDeps, request: DeploymentRequest): Promise<Dep
     deploymentId,
     takenAt: now,
   } satisfies GroupSlot);
-  const head: EnvironmentHead = {
-    v: 1,
-    requestId: request.id,
-    requestedAt: request.requestedAt,
-    deploymentId,
-  };
-  await deps.store.put(keys.head(request.application, request.environment), head);
+  // A rollback restores the last good revision without superseding what was queued behind it.
+  if (request.cause.type !== 'rollback') {
+    const head: EnvironmentHead = {
+      v: 1,
+      requestId: request.id,
+      requestedAt: request.requestedAt,
+      deploymentId,
+    };
+    await deps.store.put(keys.head(request.application, request.environment), head);
+  }
   await setRequest(deps, request, { state: 'started', deploymentId, note: undefined });
   deps.log.info('deployment started', {
     deploymentId,
@@ -180,7 +183,8 @@ export type StartNextOutcome = 'busy' | 'idle' | DeployOutcome;
 
 /**
  * Starts the newest queued request if the group is free. Older queued requests, and queued requests
- * older than the last one started, are marked superseded. Safe to call any number of times.
+ * older than the last one started, are marked superseded. A queued rollback goes first and supersedes
+ * nothing: the newest queued request starts after it. Safe to call any number of times.
  */
 export const startNext = async (
   deps: DeployDeps,
@@ -210,6 +214,12 @@ export const startNext = async (
       if (r) requests.push(r.record);
     }
     requests.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.id.localeCompare(b.id));
+    const rollback = requests.filter((r) => r.cause.type === 'rollback').at(-1);
+    if (rollback) {
+      await deps.store.put(slotKey, { v: 1, requestId: rollback.id, takenAt: now } satisfies GroupSlot);
+      await deps.store.delete(keys.queueEntry(application, environment, rollback.requestedAt, rollback.id));
+      return launch(deps, rollback);
+    }
     const newest = requests.at(-1);
     for (const r of requests) {
       const stale = r !== newest || (head && r.requestedAt < head.record.requestedAt);

@@ -49,7 +49,7 @@ describe('rolling back after a failed audit', () => {
     );
   });
 
-  it('a newer request queued behind the failed deployment is superseded by the rollback (the queue keeps the newest)', async () => {
+  it('a newer request queued behind the failed deployment waits for the rollback, then starts', async () => {
     const deps = auditMemoryDeps(rollingBack());
     const good = await deployed(deps, 'production', COMMIT, { release: 'v1.2.0' });
     await audit(deps, { deploymentId: good, trigger: 'eventbridge SUCCESS' });
@@ -68,7 +68,7 @@ describe('rolling back after a failed audit', () => {
     const request = await deps.store.get<DeploymentRequest>(
       keys.request('web', 'production', waiting.requestId),
     );
-    expect(request?.record.state).toBe('superseded');
+    expect(request?.record.state).toBe('queued');
     expect(deps.deployer.calls.at(-1)?.key).toBe(`artifacts/web/${COMMIT}.zip`);
   });
 

@@ -119,3 +119,35 @@ describe('starting deployments', () => {
     ).toBe('superseded');
   });
 });
+
+describe('a rollback in a busy group', () => {
+  it('goes first, supersedes nothing, and the newest queued request starts after it', async () => {
+    const deps = memoryDeps();
+    const broken = await ask(deps, COMMIT);
+    const queued = await ask(deps, COMMIT2);
+    if (broken.outcome !== 'started') throw new Error('first did not start');
+    const rollback = await requestDeployment(deps, {
+      application: 'web',
+      environment: 'dev',
+      artifact: artifact('c'.repeat(40)),
+      cause: { type: 'rollback', detail: `rollback of ${broken.deploymentId}` },
+      dedupeKey: `rollback:${broken.deploymentId}`,
+    });
+    expect(rollback.outcome).toBe('queued');
+
+    const first = await releaseGroup(deps, 'web', 'dev', broken.deploymentId);
+    expect(first).toMatchObject({ outcome: 'started', requestId: rollback.requestId });
+    const waiting = await deps.store.get<DeploymentRequest>(keys.request('web', 'dev', queued.requestId));
+    expect(waiting?.record.state).toBe('queued');
+
+    if (first === 'busy' || first === 'idle' || first.outcome !== 'started')
+      throw new Error('rollback did not start');
+    const second = await releaseGroup(deps, 'web', 'dev', first.deploymentId);
+    expect(second).toMatchObject({ outcome: 'started', requestId: queued.requestId });
+    expect(deps.deployer.calls.map((c) => c.key.slice(14, 18))).toEqual([
+      COMMIT.slice(0, 4),
+      'cccc',
+      COMMIT2.slice(0, 4),
+    ]);
+  });
+});
