@@ -1,0 +1,60 @@
+// What a function's code can call, read from its bundle: the AWS SDK commands esbuild kept, mapped to
+// the IAM actions they need (Service Authorization Reference, "Actions defined by …" tables).
+
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { bakedPipeline } from '../../bench/lib/bundle';
+
+/** SDK command → IAM actions it needs. CreateDeployment also reads the deployment config and the
+ * application revision (CodeDeploy User Guide, "Identity-based policy examples": deploy permissions). */
+export const ACTIONS: Record<string, string[]> = {
+  's3:HeadObject': ['s3:GetObject', 's3:GetObjectVersion'],
+  's3:GetObject': ['s3:GetObject'],
+  's3:PutObject': ['s3:PutObject'],
+  's3:DeleteObject': ['s3:DeleteObject'],
+  's3:ListObjectsV2': ['s3:ListBucket'],
+  'codedeploy:CreateDeployment': [
+    'codedeploy:CreateDeployment',
+    'codedeploy:GetDeploymentConfig',
+    'codedeploy:GetApplicationRevision',
+    'codedeploy:RegisterApplicationRevision',
+  ],
+  'codedeploy:GetDeployment': ['codedeploy:GetDeployment'],
+  'codedeploy:ListDeploymentTargets': ['codedeploy:ListDeploymentTargets'],
+  'codedeploy:BatchGetDeploymentTargets': ['codedeploy:BatchGetDeploymentTargets'],
+  'codedeploy:GetDeploymentTarget': ['codedeploy:GetDeploymentTarget'],
+  'sns:Publish': ['sns:Publish'],
+  'secretsmanager:GetSecretValue': ['secretsmanager:GetSecretValue'],
+  'secretsmanager:DescribeSecret': ['secretsmanager:DescribeSecret'],
+};
+
+const SERVICES: Record<string, string> = {
+  'client-s3': 's3',
+  'client-codedeploy': 'codedeploy',
+  'client-sns': 'sns',
+  'client-secrets-manager': 'secretsmanager',
+};
+
+/** The SDK commands inside a function's bundle, as `service:Operation`. */
+export const commandsOf = async (handler: string): Promise<string[]> => {
+  const result = await build({
+    entryPoints: [handler],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    metafile: true,
+    logLevel: 'error',
+    outfile: join('/tmp', 'iam-probe.js'),
+    define: { 'process.env.BATON_PIPELINE_JSON': bakedPipeline() },
+  });
+  const found = new Set<string>();
+  for (const output of Object.values(result.metafile.outputs))
+    for (const [input, info] of Object.entries(output.inputs)) {
+      const m = /@aws-sdk\/(client-[a-z0-9-]+)\/dist-es\/commands\/([A-Za-z0-9]+)Command\.js$/.exec(input);
+      if (m?.[1] && m[2] && info.bytesInOutput > 0) found.add(`${SERVICES[m[1]] ?? m[1]}:${m[2]}`);
+    }
+  return [...found].sort();
+};
