@@ -156,9 +156,14 @@ export const decide = (
     reasons.push(
       `CodeDeploy reports Succeeded, but ${failing.length} of ${plural(counts.expected, 'target')} did not succeed`,
     );
-  if (counts.succeeded < expectation.minimumTargets)
+  // Too few targets at all is a missing fleet; enough targets but too few successes is a shortfall.
+  if (counts.expected < expectation.minimumTargets)
     reasons.push(
-      `targets are missing: ${counts.succeeded} received the new revision, the environment expects at least ${expectation.minimumTargets}`,
+      `targets are missing: the deployment has ${plural(counts.expected, 'target')}, the environment expects at least ${expectation.minimumTargets}`,
+    );
+  else if (counts.succeeded < expectation.minimumTargets)
+    reasons.push(
+      `only ${counts.succeeded} of ${plural(counts.expected, 'target')} run the new revision, the environment needs at least ${expectation.minimumTargets}`,
     );
   const last = expectation.lastVerified;
   if (last && counts.expected < last.fleet)

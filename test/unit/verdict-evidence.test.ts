@@ -14,7 +14,7 @@ describe('the verdict at the edges', () => {
     const empty = { deployment: facts(), targets: [], unreadable: [] };
     it('is PARTIAL by default (minimumTargets 1)', () => {
       expect(decide(empty, strict).reasons).toEqual([
-        'targets are missing: 0 received the new revision, the environment expects at least 1',
+        'targets are missing: the deployment has 0 targets, the environment expects at least 1',
       ]);
     });
     it('is VERIFIED only where the environment expects none (minimumTargets 0)', () => {

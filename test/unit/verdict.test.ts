@@ -36,7 +36,7 @@ describe('the verdict', () => {
     expect(d.failing.map((t) => t.id)).toEqual(rest);
     expect(d.reasons).toEqual([
       'CodeDeploy reports Succeeded, but 8 of 9 targets did not succeed',
-      'targets are missing: 1 received the new revision, the environment expects at least 3',
+      'only 1 of 9 targets run the new revision, the environment needs at least 3',
     ]);
     expect(d.failing[0]?.event).toEqual({
       name: 'ValidateService',
