@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// `baton` (package.json bin): runs the TypeScript CLI (cli/main.ts) under tsx, a devDependency, so the
+// CLI runs from the repository: `npx baton …` or `npm run baton -- …`. Arguments, stdio and the exit
+// code pass straight through.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+// Resolved from this file, so that `baton` works from any folder of the repository.
+const tsx = import.meta.resolve('tsx');
+
+const child = spawn(process.execPath, ['--import', tsx, main, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: {
+    // Node 20 is known here (Lambda runs 22); the SDK's notice would only clutter the output.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...process.env,
+  },
+});
+// The terminal sends Ctrl-C to both processes; the child decides, the launcher waits for it.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {});
+child.on('exit', (code, signal) => {
+  if (!signal) process.exit(code ?? 1);
+  // Ended by a signal: end the same way, so the caller's shell sees it.
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
+});
+child.on('error', (error) => {
+  console.error(`baton: cannot start the CLI: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+// Words for --help: what each operator command does, what each of its fields means, and examples.
+// The flags themselves come from the operator's schemas (flags.ts); a test checks every field has words here.
+
+export const SUMMARIES: Record<string, string> = {
+  status: 'per environment: the latest deployment and its verdict, the one in flight, the queue',
+  releases: 'each release and where it stands in every environment of its path; one release: its timeline',
+  deploy: 'put a recorded artifact (by commit or artifact key) into an environment by hand',
+  promote: 'move a release into an environment through its gates, or past them with --force and a reason',
+  audit: "read a deployment's evidence again, record the new verdict and print the report",
+  approvals: 'the approvals waiting for a decision, with their approvers and expiry',
+  decide: 'approve or reject a waiting approval as an operator, with a comment',
+  'secrets-check':
+    "which secrets an environment's instances would receive and whether each exists (names only)",
+};
+
+/** By field name; `command.field` overrides for one command. */
+export const FIELD_WORDS: Record<string, string> = {
+  application: 'the application in pipeline.yml',
+  environment: 'the environment, as named in pipeline.yml',
+  commit: 'a commit id (7 to 64 hex digits)',
+  'deploy.commit': 'the commit whose recorded artifact to deploy (or --artifact-key)',
+  'deploy.artifactKey': 'the artifact object key, e.g. artifacts/web/<commit>.zip (or --commit)',
+  'promote.commit': 'the commit of the release (or --release)',
+  release: 'the release tag, e.g. v1.2.0',
+  'promote.release': 'the release tag to promote (or --commit)',
+  'releases.release': 'show only this release, with its whole timeline',
+  force: "skip the environment's gates (previous verdict, approval); needs --reason",
+  reason: 'why the gates are skipped; kept on the release timeline',
+  operator: 'who is asking, kept on the record (default: $BATON_OPERATOR or your user name)',
+  limit: 'how many releases to show, newest first',
+  deploymentId: 'a CodeDeploy deployment id (d-XXXXXXXXX)',
+  approvalId: 'the approval id (20 hex characters, see `baton approvals`)',
+  decision: 'approve or reject',
+  comment: 'why; kept with the decision',
+  'approvals.application': 'only the approvals of this application',
+};
+
+export const EXAMPLES: Record<string, string[]> = {
+  status: ['baton status --app web'],
+  releases: ['baton releases --app web', 'baton releases --app web --release v1.2.0'],
+  deploy: ['baton deploy --app web --env staging --commit 3f786850e387'],
+  promote: [
+    'baton promote --app web --release v1.2.0 --env production',
+    'baton promote --app web --release v1.2.0 --env production --force --reason "hotfix, approver away"',
+  ],
+  audit: ['baton audit --deployment-id d-7Q4BZ2K1X'],
+  approvals: ['baton approvals', 'baton approvals --app web'],
+  decide: ['baton decide --approval-id 84906058d7afd6172731 --decision approve --comment "release call"'],
+  'secrets-check': ['baton secrets-check --app web --env staging'],
+};
+
+/** Short flags for the fields every operator types most. */
+export const ALIASES: Record<string, string[]> = {
+  application: ['app'],
+  environment: ['env'],
+};

@@ -1,0 +1,50 @@
+// What the CLI tells its caller when a command did not run to a result, and with which exit code.
+
+/** Exit codes, for scripts: 0 ok, 1 the operator refused or failed, 2 usage, 3 the target was not reached. */
+export const EXIT = { ok: 0, refused: 1, usage: 2, unreachable: 3 } as const;
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The command line itself is wrong; the message says how to fix it. */
+export class UsageError extends CliError {
+  constructor(
+    message: string,
+    /** The command whose --help to point at, when known. */
+    readonly command?: string,
+  ) {
+    super(message, EXIT.usage);
+  }
+}
+
+/** The operator could not be asked (no stack, no function, no permission, no network). */
+export class UnreachableError extends CliError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, EXIT.unreachable, options);
+  }
+}
+
+/** The operator ran but failed without an answer (an unhandled error in the function). */
+export class OperatorFailed extends CliError {
+  constructor(message: string) {
+    super(message, EXIT.refused);
+  }
+}
+
+/** Node's system error code (ECONNREFUSED, ENOTFOUND…) anywhere in an error's cause chain. */
+export const systemCode = (error: unknown): string | undefined => {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; depth += 1) {
+    const code = 'code' in e ? e.code : undefined;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+    e = e.cause;
+  }
+  return undefined;
+};

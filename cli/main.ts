@@ -1,0 +1,77 @@
+// The `baton` command line: parse → ask the operator (local stack or deployed stage) → print.
+// Started by cli/baton.mjs; `run` is what the tests call.
+import { existsSync } from 'node:fs';
+import { type Invocation, parseArgs } from './args';
+import { CliError, EXIT, UsageError } from './errors';
+import { findCommand } from './flags';
+import { commandHelp, generalHelp } from './help';
+import { type Io, showAnswer } from './output';
+import type { Answer } from './targets/answer';
+
+const ask = async (invocation: Extract<Invocation, { mode: 'run' }>): Promise<Answer> => {
+  const { target, event } = invocation;
+  if (target.kind === 'lambda') return (await import('./targets/lambda')).invokeLambda(target, event);
+  const { DEFAULT_STACK_FILE, invokeLocal } = await import('./targets/local');
+  if (target.kind === 'default' && !existsSync(DEFAULT_STACK_FILE))
+    throw new UsageError(
+      'where is the pipeline? pass --stage <stage> for a deployed stage, or start the local stack with ' +
+        '`npm start -- --keep` (it writes .local/stack.json, the default target)',
+      invocation.command,
+    );
+  return invokeLocal(event, target.kind === 'local' ? target.file : undefined);
+};
+
+const help = (invocation: Extract<Invocation, { mode: 'help' }>, io: Io): number => {
+  if (!invocation.command) {
+    io.out(generalHelp());
+    return EXIT.ok;
+  }
+  const spec = findCommand(invocation.command);
+  if (!spec) throw new UsageError(`unknown command "${invocation.command}"`);
+  io.out(commandHelp(spec));
+  return EXIT.ok;
+};
+
+export const run = async (argv: readonly string[], io: Io): Promise<number> => {
+  if (argv.length === 0) {
+    io.err(generalHelp());
+    return EXIT.usage;
+  }
+  try {
+    const invocation = parseArgs(argv, io.env);
+    if (invocation.mode === 'help') return help(invocation, io);
+    const answer = await ask(invocation);
+    return showAnswer(answer, invocation.command, invocation.event, invocation.json, io);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    const command = error instanceof UsageError ? error.command : argv[0];
+    const hint =
+      error instanceof UsageError
+        ? `\n${command ? `See: baton ${command} --help` : 'See: baton --help'}`
+        : '';
+    io.err(`baton${command && findCommand(command) ? ` ${command}` : ''}: ${error.message}${hint}\n`);
+    return error.exitCode;
+  }
+};
+
+const processIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  env: process.env,
+  now: () => new Date(),
+};
+
+if (require.main === module)
+  run(process.argv.slice(2), processIo).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      // A bug in the CLI, not an answer: say so plainly; BATON_DEBUG=1 shows the stack.
+      const e = error instanceof Error ? error : new Error(String(error));
+      process.stderr.write(
+        `baton: unexpected error: ${process.env.BATON_DEBUG ? e.stack : `${e.name}: ${e.message}`}\n`,
+      );
+      process.exitCode = 1;
+    },
+  );
