@@ -3,8 +3,8 @@ import { COMMAND_SPECS, type CommandSpec, FILLED_BY_CLI, type FieldSpec, mustGiv
 
 const TARGETS = [
   'Target (where the operator runs):',
-  '  --local [file]      the local stack started by `npm start -- --keep` (default file .local/stack.json;',
-  '                      the default target when that file exists)',
+  '  --local [file]      the local stack started by `npm start -- --keep` (default file .local/stack.json,',
+  '                      or $BATON_STACK_FILE; the default target when that file exists)',
   '  --stage <stage>     a deployed stage: invokes its operator function baton-<stage>-operator through',
   '                      the Lambda API with your AWS credentials (needs lambda:InvokeFunction on it)',
   '  --region <region>   its region (default: AWS_REGION or your AWS profile)',

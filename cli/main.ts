@@ -8,17 +8,18 @@ import { commandHelp, generalHelp } from './help';
 import { type Io, showAnswer } from './output';
 import type { Answer } from './targets/answer';
 
-const ask = async (invocation: Extract<Invocation, { mode: 'run' }>): Promise<Answer> => {
+const ask = async (invocation: Extract<Invocation, { mode: 'run' }>, io: Io): Promise<Answer> => {
   const { target, event } = invocation;
   if (target.kind === 'lambda') return (await import('./targets/lambda')).invokeLambda(target, event);
   const { DEFAULT_STACK_FILE, invokeLocal } = await import('./targets/local');
-  if (target.kind === 'default' && !existsSync(DEFAULT_STACK_FILE))
+  const stackFile = (target.kind === 'local' && target.file) || io.env.BATON_STACK_FILE || DEFAULT_STACK_FILE;
+  if (target.kind === 'default' && !existsSync(stackFile))
     throw new UsageError(
       'where is the pipeline? pass --stage <stage> for a deployed stage, or start the local stack with ' +
         '`npm start -- --keep` (it writes .local/stack.json, the default target)',
       invocation.command,
     );
-  return invokeLocal(event, target.kind === 'local' ? target.file : undefined);
+  return invokeLocal(event, stackFile);
 };
 
 const help = (invocation: Extract<Invocation, { mode: 'help' }>, io: Io): number => {
@@ -40,7 +41,7 @@ export const run = async (argv: readonly string[], io: Io): Promise<number> => {
   try {
     const invocation = parseArgs(argv, io.env);
     if (invocation.mode === 'help') return help(invocation, io);
-    const answer = await ask(invocation);
+    const answer = await ask(invocation, io);
     return showAnswer(answer, invocation.command, invocation.event, invocation.json, io);
   } catch (error) {
     if (!(error instanceof CliError)) throw error;

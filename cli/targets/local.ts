@@ -41,8 +41,8 @@ const readStack = (path: string) => {
   return parsed.data;
 };
 
-export const invokeLocal = async (event: Record<string, unknown>, file?: string): Promise<Answer> => {
-  const path = file ? resolve(file) : DEFAULT_STACK_FILE;
+export const invokeLocal = async (event: Record<string, unknown>, file: string): Promise<Answer> => {
+  const path = resolve(file);
   const stack = readStack(path);
   if (!alive(stack.pid))
     throw new UnreachableError(

@@ -1,7 +1,7 @@
 // `baton releases`: one row per release × environment of its path with the verdict or state there,
 // what each release waits for next; with --release, its timeline too.
 import * as z from 'zod/mini';
-import { lines, NONE, short, table, when } from './table';
+import { lines, NONE, short, table, whenExact } from './table';
 import { view } from './view';
 
 const release = z.looseObject({
@@ -56,8 +56,13 @@ export const releasesView = view(releasesSchema, (r) => {
           '',
           `Timeline of ${rel.release}:`,
           table(
-            ['AT', 'WHAT', 'ENVIRONMENT', 'DETAIL', 'BY'],
-            rel.timeline.map((t) => [when(t.at), t.what, t.environment ?? NONE, t.detail, t.by]),
+            ['AT', 'ENVIRONMENT', 'WHAT', 'DETAIL'],
+            rel.timeline.map((t) => [
+              whenExact(t.at),
+              t.environment ?? NONE,
+              t.what,
+              `${t.detail} (by ${t.by})`,
+            ]),
           ),
         ]
       : [],

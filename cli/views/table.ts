@@ -24,6 +24,12 @@ export const when = (iso: string): string => {
   return m ? `${m[1]} ${m[2]}Z` : iso;
 };
 
+/** With seconds, for timelines where several things happen in a minute. */
+export const whenExact = (iso: string): string => {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})/.exec(iso);
+  return m ? `${m[1]} ${m[2]}Z` : iso;
+};
+
 /** How far a time is from now, in the two largest units: "in 2d 23h", "5m ago". */
 export const fromNow = (iso: string, now: Date): string => {
   const ms = Date.parse(iso) - now.getTime();

@@ -1,0 +1,335 @@
+// One table per operator result, fed with results of the real use cases on the in-memory ledger (and,
+// where a use case needs CodeDeploy or Secrets Manager, their recording fakes).
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type * as z from 'zod/mini';
+import { VIEWS } from '../../cli/views';
+import type { approvalsSchema, decideSchema } from '../../cli/views/approvals';
+import type { auditedSchema, unfinishedSchema } from '../../cli/views/audit';
+import type { deploySchema, promoteSchema } from '../../cli/views/changes';
+import type { releasesSchema } from '../../cli/views/releases';
+import type { secretsCheckSchema } from '../../cli/views/secrets';
+import type { statusSchema } from '../../cli/views/status';
+import { run as sourcePushed } from '../../functions/source-pushed/handler';
+import type { listApprovals } from '../../shared/operator/approvals';
+import type { auditCommand } from '../../shared/operator/audit';
+import type { decideCommand } from '../../shared/operator/decide';
+import { invokeOperator, type OperatorResponse } from '../../shared/operator/invoke';
+import type { promote } from '../../shared/operator/promote';
+import type { releases } from '../../shared/operator/releases';
+import type { secretsCheck } from '../../shared/operator/secrets-check';
+import type { status } from '../../shared/operator/status';
+import type { SecretValues } from '../../shared/secret-ports';
+import { approvals as approvalUseCase } from '../../shared/usecases/approvals';
+import type { DeployOutcome } from '../../shared/usecases/deployments';
+import { approvalTestDeps, sampleRequest } from '../support/approvals';
+import { auditMemoryDeps, deployed, target } from '../support/audit';
+import { COMMIT, COMMIT2, FakeDeployer, memoryDeps } from '../support/fixtures';
+import { finish, releaseDeps, tagEvent, uploadArtifact } from '../support/releases';
+
+const NOW = new Date('2026-11-20T18:00:00.000Z');
+type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
+/** A view schema's input without the index signature of loose objects (interfaces have none). */
+type Known<T> = T extends readonly (infer U)[]
+  ? Known<U>[]
+  : T extends object
+    ? { [K in keyof T as string extends K ? never : K]: Known<T[K]> }
+    : T;
+type Reads<S extends z.ZodMiniType> = Known<z.input<S>>;
+
+const show = (command: string, result: unknown, event: Record<string, unknown> = { command }) =>
+  VIEWS[command]?.(result, { event, now: NOW });
+const resultOf = (answer: OperatorResponse): unknown => {
+  if (!answer.ok) throw new Error(`${answer.kind}: ${answer.error}`);
+  return answer.result;
+};
+
+describe('the views read what the use cases return', () => {
+  it('every view schema accepts its use case result type', () => {
+    expectTypeOf<Result<typeof status>>().toExtend<Reads<typeof statusSchema>>();
+    expectTypeOf<Result<typeof releases>>().toExtend<Reads<typeof releasesSchema>>();
+    expectTypeOf<DeployOutcome>().toExtend<Reads<typeof deploySchema>>();
+    expectTypeOf<Result<typeof promote>>().toExtend<Reads<typeof promoteSchema>>();
+    expectTypeOf<Result<typeof auditCommand>>().toExtend<
+      Reads<typeof auditedSchema> | Reads<typeof unfinishedSchema>
+    >();
+    expectTypeOf<Result<typeof listApprovals>>().toExtend<Reads<typeof approvalsSchema>>();
+    expectTypeOf<Result<typeof decideCommand>>().toExtend<Reads<typeof decideSchema>>();
+    expectTypeOf<Result<typeof secretsCheck>>().toExtend<Reads<typeof secretsCheckSchema>>();
+    expect(Object.keys(VIEWS).sort()).toEqual([
+      'approvals',
+      'audit',
+      'decide',
+      'deploy',
+      'promote',
+      'releases',
+      'secrets-check',
+      'status',
+    ]);
+  });
+
+  it('gives no table for a result of another shape (the caller prints JSON)', () => {
+    expect(show('status', { application: 'web', environments: 'all fine' })).toBeUndefined();
+    expect(show('audit', { verdict: 'VERIFIED' })).toBeUndefined();
+  });
+});
+
+const secretsReader = (values: Record<string, string>): SecretValues => ({
+  read: async (id) => {
+    const value = values[id];
+    return value === undefined
+      ? undefined
+      : { arn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${id}`, versionId: 'v7', value };
+  },
+});
+
+/** Two artifacts pushed to main (the second queued behind the first in dev), v1.2.0 VERIFIED in staging. */
+const releaseInStaging = async () => {
+  const deps = releaseDeps();
+  await uploadArtifact(deps, COMMIT);
+  await uploadArtifact(deps, COMMIT2);
+  await sourcePushed(tagEvent('v1.2.0', COMMIT, '2026-11-20T18:50:02Z'), deps);
+  await finish(deps, 'd-FAKE00002', 'VERIFIED');
+  return deps;
+};
+
+describe('status', () => {
+  it('shows one row per environment: latest with its verdict, in flight, queued', async () => {
+    // Prepare
+    const deps = await releaseInStaging();
+    // Act
+    const result = resultOf(await invokeOperator(deps, { command: 'status', application: 'web' }));
+    // Assess
+    expect(show('status', result)).toBe(
+      [
+        'web: deployments by environment',
+        '',
+        'ENVIRONMENT  LATEST                      VERDICT         STARTED            IN FLIGHT    QUEUED      CAUSE',
+        'dev          d-FAKE00001 3f78685         no verdict yet  2026-11-20 18:00Z  d-FAKE00001  1: a94a8fe  artifact for a push to main',
+        'staging      d-FAKE00002 3f78685 v1.2.0  VERIFIED        2026-11-20 18:00Z  -            -           release v1.2.0',
+        'production   -                           -               -                  -            -           -',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('releases', () => {
+  it('shows one row per release and environment with the verdict, and what each release waits for', async () => {
+    const deps = await releaseInStaging();
+    await sourcePushed(tagEvent('v1.3.0', COMMIT2, '2026-11-20T19:30:00Z'), deps);
+    const result = resultOf(await invokeOperator(deps, { command: 'releases', application: 'web' }));
+    expect(show('releases', result)).toBe(
+      [
+        'web: 2 release(s)',
+        '',
+        'RELEASE  COMMIT   ENVIRONMENT  STATE        DEPLOYMENT',
+        'v1.3.0   a94a8fe  staging      deploying    d-FAKE00003',
+        '                  production   not entered  -',
+        'v1.2.0   3f78685  staging      VERIFIED     d-FAKE00002',
+        '                  production   not entered  -',
+        '',
+        'Next:',
+        '  v1.3.0  wait for verdict: deployment d-FAKE00003 has no audit verdict yet',
+        '  v1.2.0  request approval for production',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('shows one release with its artifact and timeline', async () => {
+    const deps = await releaseInStaging();
+    const result = resultOf(
+      await invokeOperator(deps, { command: 'releases', application: 'web', release: 'v1.2.0' }),
+    );
+    const text = show('releases', result) ?? '';
+    expect(text).toContain(`Artifact: artifacts/web/${COMMIT}.zip`);
+    expect(text).toContain(
+      'Timeline of v1.2.0:\nAT                    ENVIRONMENT  WHAT              DETAIL\n',
+    );
+    expect(text).toContain(
+      '2026-11-20 18:00:11Z  staging      deploy-requested  deployment d-FAKE00002 started (by push of refs/tags/v1.2.0',
+    );
+  });
+
+  it('says when there is no release yet', () => {
+    expect(show('releases', { application: 'web', total: 0, releases: [] })).toBe(
+      'web: no releases yet (push a release tag)\n',
+    );
+  });
+});
+
+describe('deploy and promote', () => {
+  it.each<[DeployOutcome, string]>([
+    [
+      { outcome: 'started', requestId: 'r1', deploymentId: 'd-7Q4BZ2K1X' },
+      'web staging: deployment d-7Q4BZ2K1X started (request r1)\n',
+    ],
+    [
+      { outcome: 'queued', requestId: 'r2', reason: 'the deployment group is busy' },
+      'web staging: queued behind the deployment in flight (request r2): the deployment group is busy\n',
+    ],
+    [
+      { outcome: 'duplicate', requestId: 'r3', state: 'started' },
+      'web staging: already requested (request r3), now started\n',
+    ],
+  ])('deploy: %j', (outcome, expected) => {
+    expect(show('deploy', outcome, { command: 'deploy', application: 'web', environment: 'staging' })).toBe(
+      expected,
+    );
+  });
+
+  it('promote: approval requested, then already waiting, then forced with a reason', async () => {
+    const deps = await releaseInStaging();
+    const promote = { command: 'promote', application: 'web', release: 'v1.2.0', environment: 'production' };
+    const asked = resultOf(await invokeOperator(deps, promote));
+    const again = resultOf(await invokeOperator(deps, promote));
+    const forced = resultOf(
+      await invokeOperator(deps, { ...promote, force: true, reason: 'approver away', operator: 'alice' }),
+    );
+    expect(show('promote', asked)).toBe(
+      [
+        'v1.2.0 (3f78685) → production',
+        'Step: request approval for production',
+        'Result: approval requested: the approvers were sent the link (see baton approvals)',
+        '',
+      ].join('\n'),
+    );
+    expect(show('promote', again)).toBe(
+      [
+        'v1.2.0 (3f78685) → production: already there: approval pending',
+        'Next: wait for approval: approval to enter production',
+        '',
+      ].join('\n'),
+    );
+    expect(show('promote', forced)).toBe(
+      [
+        'v1.2.0 (3f78685) → production (forced: the reason is on the release timeline)',
+        'Step: deploy to production (forced)',
+        'Result: deployment d-FAKE00003 started (request 7bb04124e40496366a69)',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('audit', () => {
+  it("prints the report's plain text and where the verdict is recorded", async () => {
+    const deps = auditMemoryDeps();
+    const failing = {
+      ...target('i-0c3', 'Failed'),
+      events: [
+        {
+          name: 'ValidateService',
+          status: 'Failed',
+          diagnostics: {
+            errorCode: 'ScriptFailed',
+            scriptName: 'scripts/validate.sh',
+            logTail: 'curl: (7) refused',
+          },
+        },
+      ],
+    };
+    const id = await deployed(deps, 'production', COMMIT, {
+      release: 'v1.2.0',
+      targets: [target('i-0a1'), target('i-0b2'), failing],
+    });
+    const result = resultOf(
+      await invokeOperator({ ...deps, auditing: deps }, { command: 'audit', deploymentId: id }),
+    );
+    const text = show('audit', result) ?? '';
+    expect(
+      text.startsWith('PARTIAL: web v1.2.0 (commit 3f786850e387) in production, deployment d-FAKE00001\n'),
+    ).toBe(true);
+    expect(text).toContain('- i-0c3: Failed at ValidateService\n    ScriptFailed in scripts/validate.sh\n');
+    expect(text).toContain('curl: (7) refused');
+    expect(text.endsWith('\n\nRecorded as PARTIAL in the ledger: audits/d-FAKE00001.json\n')).toBe(true);
+  });
+
+  it('says when CodeDeploy has not finished the deployment', async () => {
+    const deps = auditMemoryDeps();
+    const id = await deployed(deps, 'staging', COMMIT, { status: 'InProgress' });
+    const result = resultOf(
+      await invokeOperator({ ...deps, auditing: deps }, { command: 'audit', deploymentId: id }),
+    );
+    expect(show('audit', result)).toBe(
+      'd-FAKE00001: CodeDeploy says InProgress. CodeDeploy has not finished this deployment; nothing was recorded.\n',
+    );
+  });
+});
+
+describe('approvals and decide', () => {
+  const approvalDeps = async () => {
+    const deps = approvalTestDeps();
+    await approvalUseCase(deps).request(sampleRequest());
+    return {
+      ...deps,
+      deployer: new FakeDeployer(),
+      deciding: { notifier: deps.notifier, alertTopicArn: 'arn:aws:sns:us-east-1:123456789012:baton-alerts' },
+    };
+  };
+
+  it('lists pending approvals with approvers and expiry', async () => {
+    const deps = await approvalDeps();
+    const result = resultOf(await invokeOperator(deps, { command: 'approvals' }));
+    expect(show('approvals', result)).toBe(
+      [
+        'APPROVAL ID           RELEASE               TO          FROM                              APPROVED  APPROVERS                    EXPIRES',
+        '84906058d7afd6172731  web v1.2.0 (3f78685)  production  staging (deployment d-STAGING01)  0 of 1    release-manager@example.com  2026-11-23 18:00Z (in 3d)',
+        '',
+        'Decide: baton decide --approval-id <id> --decision approve|reject --comment "<why>"',
+        '',
+      ].join('\n'),
+    );
+    expect(show('approvals', { approvals: [] })).toBe('No approvals are waiting for a decision.\n');
+  });
+
+  it('says what a decision did, and that a closed approval records nothing', async () => {
+    const deps = await approvalDeps();
+    const decide = { command: 'decide', approvalId: '84906058d7afd6172731', comment: 'not today' };
+    const rejected = resultOf(
+      await invokeOperator(deps, { ...decide, decision: 'reject', operator: 'alice' }),
+    );
+    const late = resultOf(await invokeOperator(deps, { ...decide, decision: 'approve', operator: 'bob' }));
+    expect(show('decide', rejected)).toBe(
+      [
+        'web v1.2.0 → production (approval 84906058d7afd6172731): reject recorded for alice',
+        'The approval is rejected: rejected by operator alice.',
+        '',
+      ].join('\n'),
+    );
+    expect(show('decide', late)).toBe(
+      [
+        'web v1.2.0 → production (approval 84906058d7afd6172731): the approval was already closed; nothing was recorded',
+        'The approval is rejected: rejected by operator alice.',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('secrets-check', () => {
+  it('shows each secret and .env key by name, whether it exists, and what is wrong, never a value', async () => {
+    const deps = {
+      ...memoryDeps(),
+      secrets: secretsReader({
+        'baton/web/staging/env': JSON.stringify({ API_TOKEN: 's3cr3t-v4lue', 'bad key': 'x' }),
+      }),
+    };
+    const result = resultOf(
+      await invokeOperator(deps, { command: 'secrets-check', application: 'web', environment: 'staging' }),
+    );
+    const text = show('secrets-check', result);
+    expect(text).toBe(
+      [
+        'web staging: NOT ready',
+        'Instance roles allowed to ask: baton-web-instance',
+        '',
+        'SECRET                     FILE            MODE  EXISTS  KEYS       PROBLEMS',
+        'baton/web/staging/env      .env            0600  yes     API_TOKEN  entry 2: the key is not a valid name (^[A-Za-z_][A-Za-z0-9_]*$)',
+        'baton/web/staging/jwt-key  config/jwt.pem  0600  NO      -          the secret does not exist',
+        '',
+      ].join('\n'),
+    );
+    expect(text).not.toContain('s3cr3t');
+  });
+});
