@@ -1,93 +1,128 @@
-// AWS calls per step, counted on real SDK clients against moto: artifact upload → CreateDeployment.
-// Run: npx tsx bench/calls.ts
-
-import { readFileSync } from 'node:fs';
+// AWS calls per step, counted by SDK middleware on the functions' own clients while the sample
+// release runs on the local stack (moto + the local CodeDeploy): each step's event delivery, the calls
+// until its goal, and all the calls that delivery made. Run: npx tsx bench/calls.ts
 import { join } from 'node:path';
-import { CreateApplicationCommand, CreateDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { parse } from 'yaml';
-import { run } from '../functions/artifact-uploaded/handler';
-import { clientsFor, createVersionedBucket } from '../local/clients';
-import { startMoto } from '../local/moto';
-import { codedeployDeployer } from '../shared/adapters/codedeploy-deployer';
-import { s3Artifacts } from '../shared/adapters/s3-artifacts';
-import { S3RecordStore } from '../shared/adapters/s3-ledger';
-import { parsePipeline } from '../shared/domain/config';
-import { systemClock } from '../shared/ports';
+import { buildArtifact } from '../local/artifact';
+import { auditOf, findDeployment, waitFor } from '../local/ledger-watch';
+import { type LocalStack, startLocalStack } from '../local/stack';
 import { root } from './lib/bundle';
-import { countCalls } from './lib/count-calls';
+import { type Call, callsOf, labelCalls } from './lib/labelled-calls';
 
 export interface CallRow {
   step: string;
+  goal: string;
+  /** Calls up to and including the goal; 0 when the step has no goal call. */
   untilGoal: number;
   total: number;
   sequence: string;
 }
 
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+const row = (step: string, goal: string, calls: Call[], isGoal?: (c: Call) => boolean): CallRow => {
+  if (calls.length === 0) throw new Error(`${step}: no calls were recorded`);
+  const index = isGoal ? calls.findIndex(isGoal) : -1;
+  if (isGoal && index < 0) throw new Error(`${step}: the goal (${goal}) was never reached`);
+  return {
+    step,
+    goal,
+    untilGoal: index + 1,
+    total: calls.length,
+    sequence: calls.map((c) => c.call).join(' → '),
+  };
+};
+
+const createDeployment = (c: Call) => c.call === 'CodeDeploy.CreateDeployment';
+const auditWritten = (deploymentId: string) => (c: Call) =>
+  c.call.startsWith('S3.PutObject') && Boolean(c.key?.endsWith(`audits/${deploymentId}.json`));
+
+/** Waits until the deployment finished, its audit is recorded and every follow-up delivery settled. */
+const finished = async (stack: LocalStack, deploymentId: string) => {
+  await stack.codedeploy.waitForDeployment(deploymentId, 60_000);
+  await waitFor(`the audit of ${deploymentId}`, () => auditOf(stack, deploymentId));
+  await stack.router.settle();
+};
 
 export const benchCalls = async (): Promise<CallRow[]> => {
-  const moto = await startMoto();
+  const stack = await startLocalStack({ instances: 3 });
   try {
-    const setup = clientsFor(moto.endpoint);
-    const bucket = 'bench-pipeline';
-    await createVersionedBucket(setup.s3, bucket);
-    await setup.codedeploy.send(new CreateApplicationCommand({ applicationName: 'baton-web' }));
-    await setup.codedeploy.send(
-      new CreateDeploymentGroupCommand({
-        applicationName: 'baton-web',
-        deploymentGroupName: 'web-dev',
-        serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
-      }),
-    );
-    const commit = 'c0ffee0000000000000000000000000000000001';
-    const key = `artifacts/web/${commit}.zip`;
-    const put = await setup.s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'zip', Metadata: { branch: 'main' } }),
+    const calls = await labelCalls(stack);
+    const artifact = buildArtifact(join(root, 'sample-app'));
+    const { commit } = artifact;
+    const rows: CallRow[] = [];
+
+    await stack.push({ repository: 'web', type: 'branch', name: 'main', commit });
+    rows.push(
+      row('push main (its artifact not built yet)', '—', callsOf(calls, 'source-pushed', 'refs/heads/main')),
     );
 
-    const calls: string[] = [];
-    const measured = clientsFor(moto.endpoint);
-    countCalls('S3', measured.s3, calls);
-    countCalls('CodeDeploy', measured.codedeploy, calls);
-    const pipeline = parsePipeline(parse(readFileSync(join(root, 'pipeline.yml'), 'utf8')));
-    await run(
-      {
-        source: 'aws.s3',
-        'detail-type': 'Object Created',
-        time: new Date().toISOString(),
-        detail: {
-          bucket: { name: bucket },
-          object: { key, size: 3, etag: put.ETag, 'version-id': put.VersionId },
-        },
-      },
-      {
-        pipeline,
-        store: new S3RecordStore(measured.s3, bucket, pipeline.ledgerPrefix),
-        clock: systemClock,
-        log: quiet,
-        deployer: codedeployDeployer(measured.codedeploy),
-        artifacts: s3Artifacts(measured.s3),
-      },
+    const key = `${stack.pipeline.artifactPrefix}web/${commit}.zip`;
+    await stack.clients.s3.send(
+      new PutObjectCommand({
+        Bucket: stack.bucket,
+        Key: key,
+        Body: artifact.zip,
+        Metadata: { branch: 'main', commit },
+      }),
     );
-    const goal = calls.indexOf('CodeDeploy.CreateDeployment') + 1;
-    return [
-      {
-        step: 'artifact upload → CreateDeployment',
-        untilGoal: goal,
-        total: calls.length,
-        sequence: calls.join(' → '),
-      },
-    ];
+    const beforeDev = calls.length;
+    await stack.pollS3();
+    const dev = await waitFor('the dev deployment', () => findDeployment(stack, 'dev', { commit }));
+    rows.push(
+      row(
+        'artifact upload → deployment (dev)',
+        'CreateDeployment',
+        callsOf(calls, 'artifact-uploaded', key),
+        createDeployment,
+      ),
+    );
+
+    await finished(stack, dev.deploymentId);
+    const id = dev.deploymentId;
+    rows.push(row('deployment START → recorded', '—', callsOf(calls, 'deployment-finished', `${id} START`)));
+    rows.push(
+      row(
+        'finish → verdict (dev)',
+        'audit record written',
+        callsOf(calls, 'deployment-finished', `${id} SUCCESS`),
+        auditWritten(id),
+      ),
+    );
+    const unlabelled = calls.slice(beforeDev).filter((c) => !c.label);
+    rows.push(row('secrets function URL, during the dev deployment (3 instances)', '—', unlabelled));
+
+    await stack.push({ repository: 'web', type: 'tag', name: 'v1.0.0', commit });
+    rows.push(
+      row(
+        'tag → release (staging)',
+        'CreateDeployment',
+        callsOf(calls, 'source-pushed', 'refs/tags/v1.0.0'),
+        createDeployment,
+      ),
+    );
+
+    const staging = await waitFor('the staging deployment', () =>
+      findDeployment(stack, 'staging', { release: 'v1.0.0' }),
+    );
+    await finished(stack, staging.deploymentId);
+    const sid = staging.deploymentId;
+    rows.push(
+      row(
+        'finish → verdict (staging; then the production approval is requested)',
+        'audit record written',
+        callsOf(calls, 'deployment-finished', `${sid} SUCCESS`),
+        auditWritten(sid),
+      ),
+    );
+    return rows;
   } finally {
-    await moto.stop();
+    await stack.stop();
   }
 };
 
 export const callTable = (rows: CallRow[]) => [
-  '| step | calls until the goal | calls in all | sequence |',
-  '| --- | ---: | ---: | --- |',
-  ...rows.map((r) => `| ${r.step} | ${r.untilGoal} | ${r.total} | ${r.sequence} |`),
+  '| step | goal | calls until the goal | calls in all | sequence |',
+  '| --- | --- | ---: | ---: | --- |',
+  ...rows.map((r) => `| ${r.step} | ${r.goal} | ${r.untilGoal || '—'} | ${r.total} | ${r.sequence} |`),
 ];
 
 if (require.main === module) {
