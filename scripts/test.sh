@@ -17,7 +17,7 @@ step "typecheck"
 npx tsc --noEmit -p .
 
 step "lint and format"
-npx --yes @biomejs/biome@2.6.8 ci .
+npx --yes @biomejs/biome@2.6.8 ci --colors=off .
 
 step "tests"
 npx vitest run
