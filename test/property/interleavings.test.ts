@@ -1,0 +1,32 @@
+// Random interleavings of everything that happens to Baton (uploads, branch and tag pushes in both
+// CodeCommit shapes, deliveries in any order and up to three times each, deployments finishing with
+// chosen per-target results, lost finish events, approvals decided and expired, reconcile), driven
+// through the real handlers and use cases in the model world (test/support/model-*.ts). fast-check
+// prints the seed, the path and the shrunk list of steps of any interleaving that breaks an invariant.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { emptyReached, interleave, interleavingArb } from '../support/model-run';
+
+describe('random interleavings of uploads, pushes, deliveries, finishes, approvals and expiries', () => {
+  it('keep every invariant (1,000 interleavings)', async () => {
+    // Prepare
+    const reached = emptyReached();
+    // Act
+    await fc.assert(
+      fc.asyncProperty(interleavingArb, async ({ variant, actions }) => {
+        // Assess
+        expect(await interleave(variant, actions, reached)).toEqual([]);
+      }),
+      { numRuns: 1000 },
+    );
+    // Assess: the interleavings went the whole way, not just the first steps.
+    expect(reached.releaseDeployments['web-staging']).toBeGreaterThan(100);
+    expect(reached.releaseDeployments['web-production']).toBeGreaterThan(10);
+    expect(reached.rollbacks).toBeGreaterThan(0);
+    expect(reached.verified).toBeGreaterThan(100);
+    expect(reached.duplicates).toBeGreaterThan(1000);
+    expect(reached.decisions).toBeGreaterThan(50);
+    expect(reached.expiries).toBeGreaterThan(50);
+    expect(reached.lostEvents).toBeGreaterThan(50);
+  });
+});

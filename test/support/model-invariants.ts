@@ -1,0 +1,142 @@
+// What must hold in the model world, whatever the interleaving. Checked at the moment it matters (a
+// CreateDeployment call is checked against the ledger as it stands then), after every step (one active
+// deployment per group), and once every event has arrived (nothing lost, no wrong verdict).
+import { findApplication } from '../../shared/domain/config';
+import { releasePath } from '../../shared/domain/promotion';
+import { approvalAt } from '../../shared/ledger/approvals';
+import { type AuditRecord, auditKeys } from '../../shared/ledger/audits';
+import { keys } from '../../shared/ledger/keys';
+import type {
+  ArtifactRecord,
+  ArtifactRef,
+  DeploymentRecord,
+  DeploymentRequest,
+  Rejection,
+} from '../../shared/ledger/records';
+import {
+  type Expectation,
+  type PushRecord,
+  type ReleaseRecord,
+  releaseKeys,
+} from '../../shared/ledger/releases';
+import type { CreateDeploymentInput } from '../../shared/ports';
+import { requestId } from '../../shared/usecases/deployments';
+import { releaseRequestId } from '../../shared/usecases/release-facts';
+import type { World } from './model-world';
+
+const APP = 'web';
+
+const all = async <T>(w: World, prefix: string): Promise<T[]> => {
+  const found = await Promise.all((await w.store.list(prefix)).map((k) => w.store.get<T>(k)));
+  return found.flatMap((f) => (f ? [f.record] : []));
+};
+
+const sameObject = (a: ArtifactRef | undefined, b: { key: string; etag: string; versionId?: string }) =>
+  a !== undefined && a.key === b.key && a.etag === b.etag && a.versionId === b.versionId;
+
+/**
+ * At every CreateDeployment: each request deploys once, and a release enters an environment of its path
+ * only with its own artifact, after the previous environment's deployment of it was VERIFIED, and with
+ * the approval the environment requires already given.
+ */
+export const watchDeployments = (w: World) => {
+  const deployedRequests = new Set<string>();
+  const app = findApplication(w.pipeline, APP);
+  const path = releasePath(app);
+  w.codedeploy.onCreate = async (input: CreateDeploymentInput) => {
+    const id = /\[request ([0-9a-f]+)\]$/.exec(input.description)?.[1] ?? '';
+    if (deployedRequests.has(id)) w.violations.push(`request ${id} deployed a second time`);
+    deployedRequests.add(id);
+    const env = app.environments.find((e) => e.deploymentGroup === input.deploymentGroup);
+    const request = env && (await w.store.get<DeploymentRequest>(keys.request(APP, env.name, id)))?.record;
+    if (!env || !request) return void w.violations.push(`CreateDeployment for unknown request ${id}`);
+    const tag = request.release;
+    if (!tag) return;
+    const at = `release ${tag} entering ${env.name}`;
+    const i = path.findIndex((e) => e.name === env.name);
+    if (i < 0) w.violations.push(`${at}: not an environment of the release path`);
+    const release = (await w.store.get<ReleaseRecord>(releaseKeys.release(APP, tag)))?.record;
+    if (!sameObject(release?.artifact, input)) w.violations.push(`${at}: not the release's artifact`);
+    const previous = path[i - 1];
+    if (i > 0 && previous) {
+      const before = releaseRequestId(APP, previous.name, tag);
+      const prior = (await w.store.get<DeploymentRequest>(keys.request(APP, previous.name, before)))?.record;
+      const deployment = prior?.deploymentId
+        ? (await w.store.get<DeploymentRecord>(keys.deployment(prior.deploymentId)))?.record
+        : undefined;
+      if (deployment?.verdict !== 'VERIFIED')
+        w.violations.push(`${at}: ${previous.name} is ${deployment?.verdict ?? 'not deployed or unaudited'}`);
+    }
+    if (env.approval) {
+      const approval = (await approvalAt(w.store, APP, tag, env.name))?.record;
+      if (approval?.state !== 'approved')
+        w.violations.push(`${at}: approval is ${approval?.state ?? 'missing'}`);
+    }
+  };
+};
+
+/** After every step: CodeDeploy never had to refuse Baton, and no group ever had two active deployments. */
+export const checkStep = (w: World) => {
+  for (const r of w.codedeploy.refusedBusy)
+    w.violations.push(`CreateDeployment while ${r.group} had ${r.active} active: ${r.description}`);
+  w.codedeploy.refusedBusy.length = 0;
+  const groups = w.codedeploy.active().map((d) => d.input.deploymentGroup);
+  const twice = groups.find((g, i) => groups.indexOf(g) !== i);
+  if (twice) w.violations.push(`two active deployments in ${twice}`);
+};
+
+/** Once every event has arrived: every upload and push is accounted for, and every VERIFIED is true. */
+export const checkEnd = async (w: World) => {
+  const rejections = await all<Rejection>(w, keys.rejections());
+  for (const u of w.uploads) {
+    const recorded = (await w.store.get<ArtifactRecord>(keys.artifact(APP, u.commit)))?.record;
+    const refused = rejections.some((r) => r.object?.key === u.key && r.object.versionId === u.versionId);
+    if (!sameObject(recorded, u) && !refused)
+      w.violations.push(`upload ${u.key} ${u.versionId} left no record`);
+  }
+  const pushes = await all<PushRecord>(w, releaseKeys.pushes(APP));
+  const pattern = new RegExp(findApplication(w.pipeline, APP).releaseTagPattern);
+  for (const p of w.pushes) {
+    const logged = pushes.find((r) => r.event.startsWith(p.eventId));
+    if (!logged) w.violations.push(`push ${p.eventId} of ${p.kind} ${p.name} left no push record`);
+    if (p.kind !== 'tag') continue;
+    if (!pattern.test(p.name)) {
+      if (logged && logged.outcome !== 'ignored') w.violations.push(`tag ${p.name} was ${logged.outcome}`);
+      continue;
+    }
+    const release = (await w.store.get<ReleaseRecord>(releaseKeys.release(APP, p.name)))?.record;
+    const moved = `tag ${p.name} now points to commit ${p.commit}`;
+    if (release?.commit !== p.commit && !rejections.some((r) => r.reason.includes(moved)))
+      w.violations.push(`tag ${p.name} → ${p.commit} is neither a release nor a recorded refusal`);
+  }
+  // Nothing lost where two events meet: a release finds its artifact, a branch push its deployment.
+  for (const release of await all<ReleaseRecord>(w, releaseKeys.releases(APP))) {
+    const artifact = (await w.store.get<ArtifactRecord>(keys.artifact(APP, release.commit)))?.record;
+    if (artifact && !sameObject(release.artifact, artifact))
+      w.violations.push(`release ${release.tag} never got the artifact of ${release.commit}`);
+  }
+  for (const e of await all<Expectation>(w, 'expectations/')) {
+    const artifact = await w.store.get<ArtifactRecord>(keys.artifact(APP, e.commit));
+    const request = await w.store.get(
+      keys.request(APP, e.environment, requestId(APP, e.environment, e.dedupeKey)),
+    );
+    if (artifact && !request)
+      w.violations.push(`${e.environment} expects ${e.commit}, which is built, but never deployed`);
+  }
+  const verified = [
+    ...(await all<DeploymentRecord>(w, keys.deployments())).filter((d) => d.verdict === 'VERIFIED'),
+    ...(await all<AuditRecord>(w, auditKeys.audits())).filter((a) => a.verdict === 'VERIFIED'),
+  ];
+  for (const v of verified) {
+    const d = w.codedeploy.deployments.get(v.deploymentId);
+    const env = findApplication(w.pipeline, APP).environments.find((e) => e.name === v.environment);
+    const bad = d?.targets.filter((t) => t.status !== 'Succeeded').map((t) => `${t.id} ${t.status}`) ?? [
+      'unknown',
+    ];
+    const few = (d?.targets.length ?? 0) < (env?.audit.minimumTargets ?? 1);
+    if (d?.status !== 'Succeeded' || d.hidden || bad.length || few)
+      w.violations.push(
+        `${v.deploymentId} VERIFIED with CodeDeploy ${d?.status}, ${d?.targets.length} target(s), ${d?.hidden} unlisted; ${bad.join(', ')}`,
+      );
+  }
+};
