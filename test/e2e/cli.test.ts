@@ -1,0 +1,271 @@
+// The baton CLI end to end: a local stack in this process (moto, local CodeDeploy, the functions), its
+// stack file, and the real CLI as a subprocess (`node cli/baton.mjs … --local <file>`) reading it, as an
+// operator's terminal would next to `npm start -- --keep`.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildArtifact } from '../../local/artifact';
+import { type LocalStack, startLocalStack } from '../../local/stack';
+import { writeStackFile } from '../../local/stack-file';
+import { root } from '../support/fixtures';
+
+const work = mkdtempSync(join(tmpdir(), 'baton-cli-e2e-'));
+
+const app = () => {
+  const dir = join(work, 'app');
+  mkdirSync(join(dir, 'site'), { recursive: true });
+  writeFileSync(join(dir, 'site', 'index.html'), '<h1>baton</h1>');
+  writeFileSync(
+    join(dir, 'appspec.yml'),
+    ['version: 0.0', 'os: linux', 'files:', '  - source: site', '    destination: /srv/web'].join('\n'),
+  );
+  return dir;
+};
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI as a user runs it, with none of this process's environment (the stack file must carry it). */
+const baton = (...argv: string[]): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'cli', 'baton.mjs'), ...argv], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: work, BATON_OPERATOR: 'alice' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+
+const closedPort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 1));
+    });
+  });
+
+describe('baton CLI on the local stack', () => {
+  let stack: LocalStack;
+  let stackFile: string;
+  let commit: string;
+  let local: string[];
+  const latestIn = async (environment: string): Promise<string> => {
+    const answer = await stack.operator({ command: 'status', application: 'web' });
+    const found = JSON.stringify(answer).match(
+      new RegExp(
+        `"environment":"${environment}","deploymentGroup":"[^"]+","latest":\\{"deploymentId":"(d-[A-Z0-9]{9})"`,
+      ),
+    );
+    return found?.[1] ?? '';
+  };
+  /** CodeDeploy finished it, and deployment-finished (audit, release flow) has run. */
+  const finished = async (deploymentId: string) => {
+    const status = await stack.codedeploy.waitForDeployment(deploymentId);
+    await stack.router.settle();
+    return status;
+  };
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ instances: 3 });
+    stackFile = writeStackFile(stack, join(work, 'stack.json'));
+    local = ['--local', stackFile];
+    const artifact = buildArtifact(app(), '/nonexistent');
+    commit = artifact.commit;
+    await stack.clients.s3.send(
+      new PutObjectCommand({
+        Bucket: stack.bucket,
+        Key: `artifacts/web/${commit}.zip`,
+        Body: artifact.zip,
+        Metadata: { branch: 'main' },
+      }),
+    );
+    await stack.pollS3();
+    await stack.router.settle();
+    expect(await finished(await latestIn('dev'))).toBe('Succeeded');
+    await stack.push({ repository: 'web', type: 'tag', name: 'v1.0.0', commit });
+    await stack.router.settle();
+    expect(await finished(await latestIn('staging'))).toBe('Succeeded');
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('prints status, releases, approvals and secrets-check as tables, and --json for scripts', async () => {
+    // Act
+    const [status, statusJson, releases, approvals, secrets, help, deployHelp] = await Promise.all([
+      baton('status', '--app', 'web', ...local),
+      baton('status', '--app', 'web', '--json', ...local),
+      baton('releases', '--app', 'web', ...local),
+      baton('approvals', ...local),
+      baton('secrets-check', '--app', 'web', '--env', 'staging', ...local),
+      baton('--help'),
+      baton('deploy', '--help'),
+    ]);
+    // Assess
+    const c = commit.slice(0, 7);
+    expect(status).toMatchObject({ code: 0, stderr: '' });
+    expect(status.stdout).toMatch(new RegExp(`^dev +d-[A-Z0-9]{9} ${c} +VERIFIED `, 'm'));
+    expect(status.stdout).toMatch(
+      new RegExp(`^staging +d-[A-Z0-9]{9} ${c} v1\\.0\\.0 +VERIFIED .* release v1\\.0\\.0$`, 'm'),
+    );
+    expect(status.stdout).toMatch(/^production +- +- +- +- +- +-$/m);
+    expect(JSON.parse(statusJson.stdout)).toMatchObject({
+      application: 'web',
+      environments: [
+        { environment: 'dev', latest: { commit, verdict: 'VERIFIED' } },
+        { environment: 'staging', latest: { commit, release: 'v1.0.0', verdict: 'VERIFIED' } },
+        { environment: 'production', queued: [] },
+      ],
+    });
+    expect(releases.stdout).toContain(`v1.0.0   ${c}  staging      VERIFIED          d-`);
+    expect(releases.stdout).toContain('                  production   approval pending  -');
+    expect(releases.stdout).toContain('Next:\n  v1.0.0  wait for approval: approval to enter production\n');
+    expect(approvals.stdout).toMatch(
+      new RegExp(
+        `^[0-9a-f]{20}  web v1\\.0\\.0 \\(${c}\\)  production  staging \\(deployment d-[A-Z0-9]{9}\\)  0 of 1    release-manager@example\\.com  .*\\(in 3d\\)$`,
+        'm',
+      ),
+    );
+    expect(secrets.stdout).toContain('web staging: ready\n');
+    expect(secrets.stdout).toMatch(
+      /^baton\/web\/staging\/env {6}\.env {12}0600 {2}yes {5}DATABASE_URL, FEATURE_FLAGS/m,
+    );
+    expect(secrets.stdout).not.toContain('staging-password');
+    expect(secrets.stdout).not.toContain('PRIVATE KEY');
+    expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining('  secrets-check  ') });
+    expect(deployHelp.stdout).toContain('--commit <commit>');
+    expect(deployHelp.stdout).toContain('--environment, --env <environment>');
+  });
+
+  it('exits 1 on a refused command, naming the field as its flag', async () => {
+    const refused = await baton(
+      'promote',
+      '--app',
+      'web',
+      '--release',
+      'v1.0.0',
+      '--env',
+      'production',
+      '--force',
+      ...local,
+    );
+    expect(refused).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: [
+        'baton promote: the operator refused the command:',
+        '  --reason: required when force is true (it is kept on the release timeline)',
+        'Flags: baton promote --help',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  it('rejects the approval, forces the release into production with a reason, and audits it', async () => {
+    // Prepare
+    const pending = await stack.operator({ command: 'approvals' });
+    const approvalId = JSON.stringify(pending).match(/"approvalId":"([0-9a-f]{20})"/)?.[1] ?? '';
+    // Act
+    const decided = await baton(
+      'decide',
+      '--approval-id',
+      approvalId,
+      '--decision',
+      'reject',
+      '--comment',
+      'not in the freeze',
+      ...local,
+    );
+    const forced = await baton(
+      'promote',
+      '--app',
+      'web',
+      '--release',
+      'v1.0.0',
+      '--env',
+      'production',
+      '--force',
+      '--reason',
+      'hotfix agreed in the release call',
+      ...local,
+    );
+    const deploymentId = forced.stdout.match(/Result: deployment (d-[A-Z0-9]{9}) started/)?.[1] ?? '';
+    const status = await finished(deploymentId);
+    const [audited, timeline] = await Promise.all([
+      baton('audit', '--deployment-id', deploymentId, ...local),
+      baton('releases', '--app', 'web', '--release', 'v1.0.0', ...local),
+    ]);
+    // Assess
+    expect(decided).toEqual({
+      code: 0,
+      stdout: `web v1.0.0 → production (approval ${approvalId}): reject recorded for alice\nThe approval is rejected: rejected by operator alice.\n`,
+      stderr: '',
+    });
+    expect(forced).toMatchObject({ code: 0, stderr: '' });
+    expect(forced.stdout).toContain(
+      ') → production (forced: the reason is on the release timeline)\nStep: deploy to production (forced)\n',
+    );
+    expect(status).toBe('Succeeded');
+    expect(audited).toMatchObject({ code: 0, stderr: '' });
+    expect(audited.stdout).toContain(
+      `VERIFIED: web v1.0.0 (commit ${commit.slice(0, 12)}) in production, deployment ${deploymentId}\n`,
+    );
+    expect(audited.stdout).toContain('3 targets: 3 succeeded.');
+    expect(audited.stdout).toContain(`Recorded as VERIFIED in the ledger: audits/${deploymentId}.json\n`);
+    expect(timeline.stdout).toMatch(/ production +blocked +the approval to enter production was rejected /m);
+    expect(timeline.stdout).toMatch(
+      / production +forced +forced into production by alice: hotfix agreed in the release call \(by alice\)$/m,
+    );
+  });
+
+  it('deploys a recorded artifact into an environment by hand', async () => {
+    const deployed = await baton('deploy', '--app', 'web', '--env', 'dev', '--commit', commit, ...local);
+    const deploymentId =
+      deployed.stdout.match(/^web dev: deployment (d-[A-Z0-9]{9}) started \(request [0-9a-f]+\)$/m)?.[1] ??
+      '';
+    expect(await finished(deploymentId)).toBe('Succeeded');
+    expect(await stack.operator({ command: 'status', application: 'web' })).toMatchObject({
+      ok: true,
+      result: {
+        environments: expect.arrayContaining([
+          expect.objectContaining({
+            environment: 'dev',
+            latest: expect.objectContaining({ deploymentId, cause: 'operator alice', verdict: 'VERIFIED' }),
+          }),
+        ]),
+      },
+    });
+    expect(deployed.stderr).toBe('');
+    expect(deploymentId).not.toBe('');
+  });
+
+  it('exits 3 saying the local stack is not running when its endpoints refuse connections', async () => {
+    const port = await closedPort();
+    const file = JSON.parse(readFileSync(stackFile, 'utf8'));
+    const gone = `http://127.0.0.1:${port}`;
+    file.env = { ...file.env, AWS_ENDPOINT_URL: gone, AWS_ENDPOINT_URL_CODEDEPLOY: gone };
+    const stale = join(work, 'stale-stack.json');
+    writeFileSync(stale, JSON.stringify(file));
+    expect(await baton('status', '--app', 'web', '--local', stale)).toEqual({
+      code: 3,
+      stdout: '',
+      stderr:
+        'baton status: the local stack is not running (connection refused): start it with `npm start -- --keep`\n',
+    });
+  });
+});
