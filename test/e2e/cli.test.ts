@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import { buildArtifact } from '../../local/artifact';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { writeStackFile } from '../../local/stack-file';
@@ -26,15 +27,13 @@ const app = () => {
   return dir;
 };
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The CLI as a user runs it, with none of this process's environment (the stack file must carry it). */
-const baton = (...argv: string[]): Promise<Run> =>
+/**
+ * The CLI as a user types it (`"…"` keeps words together), with none of this process's environment:
+ * the stack file has to carry it.
+ */
+const baton = (line: string): Promise<{ code: number | null; stdout: string; stderr: string }> =>
   new Promise((resolve, reject) => {
+    const argv = (line.match(/"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^"(.*)"$/, '$1'));
     const child = spawn(process.execPath, [join(root, 'cli', 'baton.mjs'), ...argv], {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', HOME: work, BATON_OPERATOR: 'alice' },
@@ -59,22 +58,34 @@ const closedPort = (): Promise<number> =>
     });
   });
 
+const statusAnswer = z.object({
+  ok: z.literal(true),
+  result: z.object({
+    environments: z.array(
+      z.looseObject({
+        environment: z.string(),
+        latest: z.optional(z.looseObject({ deploymentId: z.string(), cause: z.string() })),
+      }),
+    ),
+  }),
+});
+const approvalsAnswer = z.object({
+  ok: z.literal(true),
+  result: z.object({ approvals: z.array(z.looseObject({ approvalId: z.string() })) }),
+});
+
 describe('baton CLI on the local stack', () => {
   let stack: LocalStack;
   let stackFile: string;
   let commit: string;
-  let local: string[];
-  const latestIn = async (environment: string): Promise<string> => {
-    const answer = await stack.operator({ command: 'status', application: 'web' });
-    const found = JSON.stringify(answer).match(
-      new RegExp(
-        `"environment":"${environment}","deploymentGroup":"[^"]+","latest":\\{"deploymentId":"(d-[A-Z0-9]{9})"`,
-      ),
-    );
-    return found?.[1] ?? '';
+  let local: string;
+  /** Read in this process (test preparation), not through the CLI under test. */
+  const latestIn = async (environment: string) => {
+    const status = statusAnswer.parse(await stack.operator({ command: 'status', application: 'web' }));
+    return status.result.environments.find((e) => e.environment === environment)?.latest;
   };
   /** CodeDeploy finished it, and deployment-finished (audit, release flow) has run. */
-  const finished = async (deploymentId: string) => {
+  const finished = async (deploymentId = '') => {
     const status = await stack.codedeploy.waitForDeployment(deploymentId);
     await stack.router.settle();
     return status;
@@ -83,7 +94,7 @@ describe('baton CLI on the local stack', () => {
   beforeAll(async () => {
     stack = await startLocalStack({ instances: 3 });
     stackFile = writeStackFile(stack, join(work, 'stack.json'));
-    local = ['--local', stackFile];
+    local = `--local ${stackFile}`;
     const artifact = buildArtifact(app(), '/nonexistent');
     commit = artifact.commit;
     await stack.clients.s3.send(
@@ -96,10 +107,10 @@ describe('baton CLI on the local stack', () => {
     );
     await stack.pollS3();
     await stack.router.settle();
-    expect(await finished(await latestIn('dev'))).toBe('Succeeded');
+    expect(await finished((await latestIn('dev'))?.deploymentId)).toBe('Succeeded');
     await stack.push({ repository: 'web', type: 'tag', name: 'v1.0.0', commit });
     await stack.router.settle();
-    expect(await finished(await latestIn('staging'))).toBe('Succeeded');
+    expect(await finished((await latestIn('staging'))?.deploymentId)).toBe('Succeeded');
   });
   afterAll(async () => {
     await stack?.stop();
@@ -108,13 +119,13 @@ describe('baton CLI on the local stack', () => {
   it('prints status, releases, approvals and secrets-check as tables, and --json for scripts', async () => {
     // Act
     const [status, statusJson, releases, approvals, secrets, help, deployHelp] = await Promise.all([
-      baton('status', '--app', 'web', ...local),
-      baton('status', '--app', 'web', '--json', ...local),
-      baton('releases', '--app', 'web', ...local),
-      baton('approvals', ...local),
-      baton('secrets-check', '--app', 'web', '--env', 'staging', ...local),
+      baton(`status --app web ${local}`),
+      baton(`status --app web --json ${local}`),
+      baton(`releases --app web ${local}`),
+      baton(`approvals ${local}`),
+      baton(`secrets-check --app web --env staging ${local}`),
       baton('--help'),
-      baton('deploy', '--help'),
+      baton('deploy --help'),
     ]);
     // Assess
     const c = commit.slice(0, 7);
@@ -153,18 +164,7 @@ describe('baton CLI on the local stack', () => {
   });
 
   it('exits 1 on a refused command, naming the field as its flag', async () => {
-    const refused = await baton(
-      'promote',
-      '--app',
-      'web',
-      '--release',
-      'v1.0.0',
-      '--env',
-      'production',
-      '--force',
-      ...local,
-    );
-    expect(refused).toEqual({
+    expect(await baton(`promote --app web --release v1.0.0 --env production --force ${local}`)).toEqual({
       code: 1,
       stdout: '',
       stderr: [
@@ -178,37 +178,20 @@ describe('baton CLI on the local stack', () => {
 
   it('rejects the approval, forces the release into production with a reason, and audits it', async () => {
     // Prepare
-    const pending = await stack.operator({ command: 'approvals' });
-    const approvalId = JSON.stringify(pending).match(/"approvalId":"([0-9a-f]{20})"/)?.[1] ?? '';
+    const pending = approvalsAnswer.parse(await stack.operator({ command: 'approvals' }));
+    const approvalId = pending.result.approvals[0]?.approvalId;
     // Act
     const decided = await baton(
-      'decide',
-      '--approval-id',
-      approvalId,
-      '--decision',
-      'reject',
-      '--comment',
-      'not in the freeze',
-      ...local,
+      `decide --approval-id ${approvalId} --decision reject --comment "not now" ${local}`,
     );
     const forced = await baton(
-      'promote',
-      '--app',
-      'web',
-      '--release',
-      'v1.0.0',
-      '--env',
-      'production',
-      '--force',
-      '--reason',
-      'hotfix agreed in the release call',
-      ...local,
+      `promote --app web --release v1.0.0 --env production --force --reason "hotfix agreed" ${local}`,
     );
-    const deploymentId = forced.stdout.match(/Result: deployment (d-[A-Z0-9]{9}) started/)?.[1] ?? '';
+    const deploymentId = forced.stdout.match(/Result: deployment (d-[A-Z0-9]{9}) started/)?.[1];
     const status = await finished(deploymentId);
     const [audited, timeline] = await Promise.all([
-      baton('audit', '--deployment-id', deploymentId, ...local),
-      baton('releases', '--app', 'web', '--release', 'v1.0.0', ...local),
+      baton(`audit --deployment-id ${deploymentId} ${local}`),
+      baton(`releases --app web --release v1.0.0 ${local}`),
     ]);
     // Assess
     expect(decided).toEqual({
@@ -229,39 +212,31 @@ describe('baton CLI on the local stack', () => {
     expect(audited.stdout).toContain(`Recorded as VERIFIED in the ledger: audits/${deploymentId}.json\n`);
     expect(timeline.stdout).toMatch(/ production +blocked +the approval to enter production was rejected /m);
     expect(timeline.stdout).toMatch(
-      / production +forced +forced into production by alice: hotfix agreed in the release call \(by alice\)$/m,
+      / production +forced +forced into production by alice: hotfix agreed \(by alice\)$/m,
     );
   });
 
   it('deploys a recorded artifact into an environment by hand', async () => {
-    const deployed = await baton('deploy', '--app', 'web', '--env', 'dev', '--commit', commit, ...local);
-    const deploymentId =
-      deployed.stdout.match(/^web dev: deployment (d-[A-Z0-9]{9}) started \(request [0-9a-f]+\)$/m)?.[1] ??
-      '';
-    expect(await finished(deploymentId)).toBe('Succeeded');
-    expect(await stack.operator({ command: 'status', application: 'web' })).toMatchObject({
-      ok: true,
-      result: {
-        environments: expect.arrayContaining([
-          expect.objectContaining({
-            environment: 'dev',
-            latest: expect.objectContaining({ deploymentId, cause: 'operator alice', verdict: 'VERIFIED' }),
-          }),
-        ]),
-      },
-    });
+    const deployed = await baton(`deploy --app web --env dev --commit ${commit} ${local}`);
+    const deploymentId = deployed.stdout.match(
+      /^web dev: deployment (d-[A-Z0-9]{9}) started \(request \w+\)$/m,
+    )?.[1];
     expect(deployed.stderr).toBe('');
-    expect(deploymentId).not.toBe('');
+    expect(await finished(deploymentId)).toBe('Succeeded');
+    expect(await latestIn('dev')).toMatchObject({
+      deploymentId,
+      cause: 'operator alice',
+      verdict: 'VERIFIED',
+    });
   });
 
   it('exits 3 saying the local stack is not running when its endpoints refuse connections', async () => {
-    const port = await closedPort();
+    const gone = `http://127.0.0.1:${await closedPort()}`;
     const file = JSON.parse(readFileSync(stackFile, 'utf8'));
-    const gone = `http://127.0.0.1:${port}`;
     file.env = { ...file.env, AWS_ENDPOINT_URL: gone, AWS_ENDPOINT_URL_CODEDEPLOY: gone };
     const stale = join(work, 'stale-stack.json');
     writeFileSync(stale, JSON.stringify(file));
-    expect(await baton('status', '--app', 'web', '--local', stale)).toEqual({
+    expect(await baton(`status --app web --local ${stale}`)).toEqual({
       code: 3,
       stdout: '',
       stderr:

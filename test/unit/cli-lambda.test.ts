@@ -17,7 +17,7 @@ import { run } from '../../cli/main';
 import type { Io } from '../../cli/output';
 
 const lambda = mockClient(LambdaClient);
-const STAGE = ['--stage', 'prod', '--region', 'eu-west-1'];
+const STAGE = '--stage prod --region eu-west-1';
 const FUNCTION = 'baton-prod-operator';
 
 /** A response Payload as the SDK hands it over: the bytes, and the SDK's way to read them as text. */
@@ -26,7 +26,9 @@ const payload = (value: unknown): InvokeCommandOutput['Payload'] =>
     transformToString: () => JSON.stringify(value),
   });
 
-const baton = async (...argv: string[]) => {
+/** A command line as typed (`"…"` keeps words together). */
+const baton = async (line: string) => {
+  const argv = (line.match(/"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^"(.*)"$/, '$1'));
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = {
@@ -74,7 +76,7 @@ describe('baton against a deployed stage', () => {
     // Prepare
     lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload({ ok: true, result: STATUS }) });
     // Act
-    const { code, stdout, stderr } = await baton('status', '--app', 'web', ...STAGE);
+    const { code, stdout, stderr } = await baton(`status --app web ${STAGE}`);
     // Assess
     expect(code).toBe(0);
     expect(stderr).toBe('');
@@ -94,17 +96,7 @@ describe('baton against a deployed stage', () => {
         result: { outcome: 'started', requestId: 'r1', deploymentId: 'd-7Q4BZ2K1X' },
       }),
     });
-    const { code, stdout } = await baton(
-      'deploy',
-      '--app',
-      'web',
-      '--env',
-      'dev',
-      '--commit',
-      '3f78685',
-      '--json',
-      ...STAGE,
-    );
+    const { code, stdout } = await baton(`deploy --app web --env dev --commit 3f78685 --json ${STAGE}`);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({ outcome: 'started', requestId: 'r1', deploymentId: 'd-7Q4BZ2K1X' });
     expect(sentEvent()).toEqual({
@@ -120,13 +112,7 @@ describe('baton against a deployed stage', () => {
     lambda
       .on(InvokeCommand)
       .resolves({ StatusCode: 200, Payload: payload({ ok: true, result: { approvals: [] } }) });
-    const { code, stdout } = await baton(
-      'approvals',
-      '--function',
-      'my-baton-operator',
-      '--region',
-      'eu-west-1',
-    );
+    const { code, stdout } = await baton(`approvals --function my-baton-operator --region eu-west-1`);
     expect(code).toBe(0);
     expect(stdout).toBe('No approvals are waiting for a decision.\n');
     expect(lambda).toHaveReceivedCommandWith(InvokeCommand, { FunctionName: 'my-baton-operator' });
@@ -142,15 +128,7 @@ describe('baton against a deployed stage', () => {
       }),
     });
     const { code, stdout, stderr } = await baton(
-      'promote',
-      '--app',
-      'web',
-      '--release',
-      'v1.2.0',
-      '--env',
-      'production',
-      '--force',
-      ...STAGE,
+      `promote --app web --release v1.2.0 --env production --force ${STAGE}`,
     );
     expect(code).toBe(1);
     expect(stdout).toBe('');
@@ -167,8 +145,8 @@ describe('baton against a deployed stage', () => {
   it('exits 1 with the operator message for other refusals, and prints the answer with --json', async () => {
     const refusal = { ok: false, kind: 'NotFoundError', error: 'web has no release v9.9.9' };
     lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload(refusal) });
-    const human = await baton('releases', '--app', 'web', '--release', 'v9.9.9', ...STAGE);
-    const script = await baton('releases', '--app', 'web', '--release', 'v9.9.9', '--json', ...STAGE);
+    const human = await baton(`releases --app web --release v9.9.9 ${STAGE}`);
+    const script = await baton(`releases --app web --release v9.9.9 --json ${STAGE}`);
     expect(human).toEqual({
       code: 1,
       stdout: '',
@@ -197,7 +175,7 @@ describe('baton against a deployed stage', () => {
       lambda
         .on(InvokeCommand)
         .resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload(document) });
-      const { code, stderr } = await baton('status', '--app', 'web', ...STAGE);
+      const { code, stderr } = await baton(`status --app web ${STAGE}`);
       expect(code).toBe(1);
       expect(stderr).toBe(
         `baton status: ${message}\nits logs: aws logs tail /aws/lambda/${FUNCTION} --since 15m --region eu-west-1\n`,
@@ -240,7 +218,7 @@ describe('baton against a deployed stage', () => {
     ],
   ])('exits 3 when the function cannot be invoked: %s', async (error, message) => {
     lambda.on(InvokeCommand).rejects(error);
-    const { code, stdout, stderr } = await baton('status', '--app', 'web', ...STAGE);
+    const { code, stdout, stderr } = await baton(`status --app web ${STAGE}`);
     expect(code).toBe(3);
     expect(stdout).toBe('');
     expect(stderr).toContain(`baton status: ${message}`);
@@ -250,7 +228,7 @@ describe('baton against a deployed stage', () => {
     lambda
       .on(InvokeCommand)
       .resolves({ StatusCode: 200, Payload: payload({ statusCode: 200, body: 'hello' }) });
-    const { code, stderr } = await baton('status', '--app', 'web', ...STAGE);
+    const { code, stderr } = await baton(`status --app web ${STAGE}`);
     expect(code).toBe(3);
     expect(stderr).toBe(
       `baton status: ${FUNCTION} in eu-west-1 did not answer as Baton's operator does: is --function the operator function?\n`,
@@ -262,14 +240,14 @@ describe('baton against a deployed stage', () => {
       StatusCode: 200,
       Payload: payload({ ok: true, result: { application: 'web', environments: 'new shape' } }),
     });
-    const { code, stdout, stderr } = await baton('status', '--app', 'web', ...STAGE);
+    const { code, stdout, stderr } = await baton(`status --app web ${STAGE}`);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({ application: 'web', environments: 'new shape' });
     expect(stderr).toContain('this result has a shape the CLI does not know');
   });
 
   it('exits 2 on a usage error without calling anything', async () => {
-    const { code, stderr } = await baton('status', '--app', 'web', '--limit', '3', ...STAGE);
+    const { code, stderr } = await baton(`status --app web --limit 3 ${STAGE}`);
     expect(code).toBe(2);
     expect(stderr).toBe(
       'baton status: unknown flag --limit for status (its flags: --application)\nSee: baton status --help\n',
