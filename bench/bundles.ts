@@ -16,7 +16,7 @@ export interface BundleRow {
   initRatio: number;
 }
 
-export const benchBundles = async (rounds = 15): Promise<BundleRow[]> => {
+export const benchBundles = async (rounds = 25): Promise<BundleRow[]> => {
   const out = join(root, 'bench', 'out');
   mkdirSync(out, { recursive: true });
   const functions = readdirSync(join(root, 'functions')).sort();

@@ -8,15 +8,7 @@ import { auditOf, findDeployment, waitFor } from '../local/ledger-watch';
 import { type LocalStack, startLocalStack } from '../local/stack';
 import { root } from './lib/bundle';
 import { type Call, callsOf, labelCalls } from './lib/labelled-calls';
-
-export interface CallRow {
-  step: string;
-  goal: string;
-  /** Calls up to and including the goal; 0 when the step has no goal call. */
-  untilGoal: number;
-  total: number;
-  sequence: string;
-}
+import { type CallRow, callTable } from './lib/tables';
 
 const row = (step: string, goal: string, calls: Call[], isGoal?: (c: Call) => boolean): CallRow => {
   if (calls.length === 0) throw new Error(`${step}: no calls were recorded`);
@@ -118,12 +110,6 @@ export const benchCalls = async (): Promise<CallRow[]> => {
     await stack.stop();
   }
 };
-
-export const callTable = (rows: CallRow[]) => [
-  '| step | goal | calls until the goal | calls in all | sequence |',
-  '| --- | --- | ---: | ---: | --- |',
-  ...rows.map((r) => `| ${r.step} | ${r.goal} | ${r.untilGoal || '—'} | ${r.total} | ${r.sequence} |`),
-];
 
 if (require.main === module) {
   benchCalls().then((rows) => console.log(callTable(rows).join('\n')));

@@ -6,19 +6,8 @@
 // JSON.stringify of the result, as the runtime does around the handler). Run: npx tsx bench/handlers.ts
 import { branch, type Case, finished, page, tag, upload } from './lib/handler-cases';
 import { median, percentile } from './lib/stats';
+import { type HandlerRow, handlerTable } from './lib/tables';
 
-export interface HandlerRow {
-  event: string;
-  handler: string;
-  iterations: number;
-  parseMs: number;
-  medianMs: number;
-  p95Ms: number;
-  payloadMedianMs: number;
-  payloadP95Ms: number;
-}
-
-export const TARGET_MS = 5;
 type Mode = 'parse' | 'run' | 'payload';
 
 const sample = async <D>(c: Case<D>, mode: Mode, iterations: number, warmUp: number) => {
@@ -62,16 +51,6 @@ export const benchHandlers = async (iterations = 1000, warmUp = 200): Promise<Ha
   await measure(branch, iterations, warmUp),
   await measure(finished, iterations, warmUp),
   await measure(page, iterations, warmUp),
-];
-
-const ms = (x: number) => x.toFixed(3);
-export const handlerTable = (rows: HandlerRow[]) => [
-  '| event | function | schema parse ms | run ms median | run ms p95 | payload → result ms median | payload → result ms p95 | under 5 ms (p95) |',
-  '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
-  ...rows.map(
-    (r) =>
-      `| ${r.event} | ${r.handler} | ${ms(r.parseMs)} | ${ms(r.medianMs)} | ${ms(r.p95Ms)} | ${ms(r.payloadMedianMs)} | ${ms(r.payloadP95Ms)} | ${Math.max(r.p95Ms, r.payloadP95Ms) < TARGET_MS ? 'yes' : 'NO'} |`,
-  ),
 ];
 
 if (require.main === module) {

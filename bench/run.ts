@@ -3,7 +3,7 @@
 // Takes about 3 minutes, most of it the naive audit loop at 1,000 targets (~54 s) kept for comparison.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { arch, cpus, release, totalmem, type } from 'node:os';
+import { arch, cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { root } from './lib/bundle';
@@ -35,6 +35,9 @@ const machine = (): string[] => {
     `- CPU: ${cores[0]?.model ?? 'unknown'} × ${cores.length}`,
     `- memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     `- OS: ${type()} ${release()} ${arch()}; Node ${process.version}`,
+    `- load average at the start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / ')} (1 / 5 / 15 min; other work on the machine shows in the timings)`,
     `- date: ${new Date().toISOString()}`,
     `- commit: ${git('rev-parse', '--short', 'HEAD') || 'unknown'}${
       changes ? ` (${changes} uncommitted changes in functions/, shared/, local/, bench/)` : ''

@@ -22,7 +22,7 @@ const isPart = (name: string | undefined): name is PartName => Boolean(name && O
 export const runPart = (name: PartName): Promise<unknown> =>
   new Promise((resolve, reject) => {
     const child = fork(__filename, [name], {
-      execArgv: ['--require', 'tsx/cjs'],
+      execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 2, 'inherit', 'ipc'],
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
