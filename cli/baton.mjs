@@ -3,11 +3,12 @@
 // CLI runs from the repository: `npx baton …` or `npm run baton -- …`. Arguments, stdio and the exit
 // code pass straight through.
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 // Resolved from this file, so that `baton` works from any folder of the repository.
-const tsx = import.meta.resolve('tsx');
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 const child = spawn(process.execPath, ['--import', tsx, main, ...process.argv.slice(2)], {
   stdio: 'inherit',
@@ -17,8 +18,8 @@ const child = spawn(process.execPath, ['--import', tsx, main, ...process.argv.sl
     ...process.env,
   },
 });
-// The terminal sends Ctrl-C to both processes; the child decides, the launcher waits for it.
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {});
+// A signal for the launcher is meant for the CLI: pass it on and wait for the CLI to end.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => {
   if (!signal) process.exit(code ?? 1);
   // Ended by a signal: end the same way, so the caller's shell sees it.
