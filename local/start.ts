@@ -2,7 +2,7 @@
 // functions, with a timeline as it goes and a table at the end. Exits non-zero if anything unexpected
 // happened (a verdict other than expected, a step that never came).
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { unzipSync } from 'fflate';
@@ -99,6 +99,7 @@ const main = async (): Promise<number> => {
         `${file}; try: npx baton status --application ${appName} (Ctrl-C to stop)`,
       );
       await new Promise<void>((done) => process.once('SIGINT', () => done()));
+      rmSync(file, { force: true });
     }
   } finally {
     await stack.stop();
