@@ -1,5 +1,6 @@
 // CodeDeploy says a deployment changed state: record it; when it finished, audit it.
 import { environmentForGroup } from '../domain/config';
+import { NotFoundError } from '../domain/errors';
 import { auditKeys, type DeploymentStateRecord } from '../ledger/audits';
 import type { DeploymentNotice } from '../schemas/codedeploy-events';
 import { type AuditDeps, audit } from './audit';
@@ -41,7 +42,15 @@ export const deploymentFinished = async (
   await deps.store.create(auditKeys.state(deploymentId, state), record);
   if (state === 'START' || state === 'READY') return { outcome: 'recorded', deploymentId, state };
 
-  const result = await audit(deps, { deploymentId, trigger: `${notice.source} ${state}`, group });
+  const result = await audit(deps, { deploymentId, trigger: `${notice.source} ${state}`, group }).catch(
+    async (error: unknown) => {
+      // Neither CodeDeploy nor the ledger knows the deployment: a retry cannot help, so refuse and record.
+      if (!(error instanceof NotFoundError)) throw error;
+      await recordRejection(deps, SOURCE, `${error.message} (${notice.source} ${state})`);
+      return { outcome: 'rejected' as const, reason: error.message };
+    },
+  );
+  if (result.outcome === 'rejected') return { outcome: 'rejected', deploymentId, reason: result.reason };
   if (result.outcome === 'unfinished')
     // The event ran ahead of GetDeployment; reconcile audits it once CodeDeploy agrees it finished.
     return { outcome: 'unfinished', deploymentId, state, status: result.status };

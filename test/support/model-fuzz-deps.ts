@@ -1,0 +1,120 @@
+// In-memory deps for the fuzz tests, one fresh set per event: a MemoryStore ledger, recording fakes, the
+// real approvals use case whose key is the canary, and the real AWS adapters on SDK clients that the
+// test files mock with aws-sdk-client-mock.
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { codedeployReader } from '../../shared/adapters/codedeploy-reader';
+import { codedeployTargets } from '../../shared/adapters/codedeploy-targets';
+import { s3Artifacts } from '../../shared/adapters/s3-artifacts';
+import { secretValues } from '../../shared/adapters/secret-values';
+import type { PageDeps } from '../../shared/approval-page/respond';
+import { MemoryStore } from '../../shared/ledger/memory-store';
+import type { OperatorDeps } from '../../shared/operator/commands';
+import type { ReleaseFlow } from '../../shared/ports';
+import type { SecretValue } from '../../shared/secret-ports';
+import { approvals } from '../../shared/usecases/approvals';
+import type { ArtifactDeps } from '../../shared/usecases/artifact-uploaded';
+import type { AuditDeps } from '../../shared/usecases/audit';
+import { releaseFlow } from '../../shared/usecases/promotion';
+import type { SecretsDeps } from '../../shared/usecases/secrets';
+import type { SourcePushedDeps } from '../../shared/usecases/source-pushed';
+import { ManualClock, RecordingNotifier, RecordingReleaseFlow } from './approvals';
+import { FakeReader } from './audit';
+import { CapturingLog, FakeDeployer, samplePipeline } from './fixtures';
+import { CANARY, CANARY_KEY } from './model-fuzz';
+import { APPROVAL_TOPIC, PAGE_URL } from './model-world';
+import { ALERTS } from './releases';
+import { jwtPem, stagingEnv } from './secrets';
+
+const pipeline = samplePipeline();
+const region = { region: 'us-east-1' };
+
+/** The ledger as one text, to look for the canary in. */
+export class MemoryStoreWithText extends MemoryStore {
+  text = () => [...this.records].map(([k, v]) => `${k} ${v.body}`).join('\n');
+}
+
+const core = () => ({
+  pipeline,
+  store: new MemoryStoreWithText(),
+  clock: new ManualClock(),
+  log: new CapturingLog(),
+});
+
+/** Deploying, approving and advancing releases as the event-driven functions do, key = canary. */
+const deploying = () => {
+  const c = core();
+  const notifier = new RecordingNotifier();
+  let flow: ReleaseFlow | undefined;
+  const approvalDeps = {
+    ...c,
+    notifier,
+    alertTopicArn: ALERTS,
+    releaseFlow: {
+      advance: (a: string, r: string, t: string) => (flow ? flow.advance(a, r, t) : Promise.resolve()),
+    },
+    keys: async () => ({ current: CANARY_KEY }),
+    approvalTopicArn: APPROVAL_TOPIC,
+    approvalUrl: PAGE_URL,
+  };
+  const deployer = new FakeDeployer();
+  const promotion = { ...c, deployer, approvals: approvals(approvalDeps) };
+  flow = releaseFlow(promotion);
+  return { ...promotion, notifier, flow, approvalDeps };
+};
+
+export const eventDeps = () => {
+  const d = deploying();
+  const artifact: ArtifactDeps = { ...d, artifacts: s3Artifacts(new S3Client(region)) };
+  const push: SourcePushedDeps = { ...d, alertTopicArn: ALERTS };
+  const audit: AuditDeps = {
+    ...d,
+    reader: codedeployReader(new CodeDeployClient(region), { sleep: async () => undefined }),
+    alertTopicArn: ALERTS,
+    metrics: { audited: () => undefined },
+    releaseFlow: d.flow,
+  };
+  return { artifact, push, audit, store: d.store, log: d.log, deployer: d.deployer, notifier: d.notifier };
+};
+
+/** The approval page's deps: the canary key signs; links of the sample events verify with the previous key. */
+export const pageDeps = (
+  sampleKey: Uint8Array,
+): PageDeps & { store: MemoryStoreWithText; log: CapturingLog } => {
+  const c = core();
+  return {
+    ...c,
+    notifier: new RecordingNotifier(),
+    alertTopicArn: ALERTS,
+    releaseFlow: new RecordingReleaseFlow(),
+    keys: async () => ({ current: CANARY_KEY, previous: sampleKey }),
+  };
+};
+
+export const secretsDeps = (): SecretsDeps & { store: MemoryStoreWithText; log: CapturingLog } => ({
+  ...core(),
+  targets: codedeployTargets(new CodeDeployClient(region)),
+  secrets: secretValues(new SecretsManagerClient(region)),
+});
+
+/** Secret values with the canary in them, in memory, for the operator's secrets-check. */
+const canarySecrets = {
+  read: async (secretId: string): Promise<SecretValue> => ({
+    arn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${secretId}-AbCdEf`,
+    versionId: 'EXAMPLE1-90ab-cdef-fedc-ba987SECRET1',
+    value: secretId.endsWith('/env') ? JSON.stringify({ ...stagingEnv, CANARY }) : jwtPem,
+  }),
+};
+
+export const operatorDeps = () => {
+  const d = deploying();
+  const reader = new FakeReader();
+  const deps: OperatorDeps = {
+    ...d,
+    secrets: canarySecrets,
+    auditing: { reader, notifier: d.notifier, alertTopicArn: ALERTS, metrics: { audited: () => undefined } },
+    deciding: { notifier: d.notifier, alertTopicArn: ALERTS },
+  };
+  return { deps, store: d.store, log: d.log, deployer: d.deployer, notifier: d.notifier };
+};
