@@ -10,7 +10,7 @@ const count = <T>(rows: T[], ok: (r: T) => boolean) => `${rows.filter(ok).length
 const over = (rows: BundleRow[], ratio: (r: BundleRow) => number, limit: number) =>
   rows
     .filter((r) => ratio(r) > limit)
-    .map((r) => `${r.fn} ${ratio(r).toFixed(2)}`)
+    .map((r) => `${r.fn} ${ratio(r).toFixed(3)}`)
     .join(', ') || 'none';
 
 export const bundleSection = (rows: BundleRow[]) => [
@@ -33,7 +33,7 @@ export const handlerSection = (rows: HandlerRow[]) => [
   `The functions' \`run(event, deps)\` in-process with the ledger in memory (MemoryStore) and fakes for`,
   "CodeDeploy, S3 HEAD, SNS, the audit reader and the approval key, so the time is Baton's own. Every",
   `iteration gets a fresh event (new commit, key, tag, deployment id, approval) and a fresh ledger seeded as`,
-  `the step needs (untimed); ${rows[0]?.iterations ?? 0} timed iterations after 200 warm-up ones per column.`,
+  `the step needs (untimed); ${rows[0]?.iterations ?? 0} timed iterations after 200 warm-up ones, the columns interleaved.`,
   '"payload → result" adds `JSON.parse` of the raw payload and `JSON.stringify` of the result, as the',
   'Lambda runtime does around the handler; schema parsing is inside both.',
   '',

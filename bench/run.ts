@@ -60,7 +60,7 @@ const main = async () => {
   const start = performance.now();
   const header = machine();
   const sections = [
-    await section('bundles', 'bundles (7 functions and their floors, init time 15 rounds)'),
+    await section('bundles', 'bundles (7 functions and their floors, init time 25 rounds)'),
     await section('handlers', 'handler time per event'),
     await section('calls', 'AWS calls per step on the local stack'),
     await section('audit', 'audit at 10 / 1,000 / 10,000 targets beside the naive loop (~1.5 min)'),
