@@ -14,9 +14,33 @@ export interface CreateDeploymentInput {
   description: string;
 }
 
+export interface FoundDeployment {
+  deploymentId: string;
+  /** CodeDeploy's status: Created, Queued, InProgress, Baking, Ready, Succeeded, Failed, Stopped. */
+  status: string;
+  createdAt?: string;
+}
+
+export interface DeploymentQuery {
+  codedeployApplication: string;
+  deploymentGroup: string;
+  /** Text the deployment's description contains (Baton's descriptions name their request). */
+  marker: string;
+  since: Date;
+}
+
 export interface Deployer {
-  /** Starts a deployment; throws GroupBusyError when the group already has an active one. */
+  /**
+   * Starts a deployment; throws GroupBusyError when the group already has an active one, and
+   * DeploymentOutcomeUnknown when CodeDeploy may or may not have created it.
+   */
   createDeployment(input: CreateDeploymentInput): Promise<string>;
+}
+
+/** Reconcile's look-up after a launch with an unknown outcome. */
+export interface DeploymentLookup {
+  /** The group's deployment whose description holds `marker`, created since `since`, if any. */
+  find(query: DeploymentQuery): Promise<FoundDeployment | undefined>;
 }
 
 export interface ArtifactStore {

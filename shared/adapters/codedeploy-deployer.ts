@@ -1,11 +1,23 @@
-// Deployer on AWS CodeDeploy: CreateDeployment with an S3 revision.
+// Deployer on AWS CodeDeploy: CreateDeployment with an S3 revision. CreateDeployment takes no
+// idempotency token, so a call the SDK retried may have created the deployment on an attempt whose
+// answer was lost: such an outcome is reported as unknown (reconcile looks it up: codedeploy-lookup).
 import {
   type CodeDeployClient,
+  CodeDeployServiceException,
   CreateDeploymentCommand,
   DeploymentLimitExceededException,
 } from '@aws-sdk/client-codedeploy';
-import { GroupBusyError } from '../domain/errors';
+import { DeploymentOutcomeUnknown, GroupBusyError } from '../domain/errors';
 import type { CreateDeploymentInput, Deployer } from '../ports';
+
+/** The SDK's count of attempts, on any error its retry loop let through (network errors included). */
+const attemptsOf = (error: unknown): number | undefined => {
+  const meta =
+    typeof error === 'object' && error !== null && '$metadata' in error ? error.$metadata : undefined;
+  return typeof meta === 'object' && meta !== null && 'attempts' in meta && typeof meta.attempts === 'number'
+    ? meta.attempts
+    : undefined;
+};
 
 /** CodeDeploy wants the ETag without the quotes S3 puts around it. */
 export const bareEtag = (etag: string) => etag.replace(/^"|"$/g, '');
@@ -33,11 +45,19 @@ export const codedeployDeployer = (client: CodeDeployClient): Deployer => ({
       if (!out.deploymentId) throw new Error('CreateDeployment returned no deploymentId');
       return out.deploymentId;
     } catch (error) {
-      if (error instanceof DeploymentLimitExceededException)
+      // One attempt, refused by CodeDeploy (4xx): nothing was created. Anything else may have been.
+      const attempts = attemptsOf(error) ?? 1;
+      const refused = error instanceof CodeDeployServiceException && error.$fault === 'client';
+      if (refused && attempts === 1 && error instanceof DeploymentLimitExceededException)
         throw new GroupBusyError(`deployment group ${input.deploymentGroup} has an active deployment`, {
           cause: error,
         });
-      throw error;
+      if (refused && attempts === 1) throw error;
+      const name = error instanceof Error ? error.name : 'unknown error';
+      throw new DeploymentOutcomeUnknown(
+        `CreateDeployment in ${input.deploymentGroup} ended in ${name} after ${attempts} attempt(s)`,
+        { cause: error },
+      );
     }
   },
 });

@@ -67,12 +67,13 @@ export class S3RecordStore implements RecordStore {
   }
 
   private async write(key: string, record: unknown, condition: { IfNoneMatch?: string; IfMatch?: string }) {
+    const body = `${JSON.stringify(record, null, 2)}\n`;
     try {
       await this.client.send(
         new PutObjectCommand({
           Bucket: this.bucket,
           Key: this.prefix + key,
-          Body: `${JSON.stringify(record, null, 2)}\n`,
+          Body: body,
           ContentType: 'application/json',
           ...condition,
         }),
@@ -80,8 +81,15 @@ export class S3RecordStore implements RecordStore {
       return true;
     } catch (error) {
       // 412: another writer won; 409: a concurrent conditional write is in flight on the same key.
-      if (isStatus(error, 412, 409)) return false;
-      throw error;
+      if (!isStatus(error, 412, 409)) throw error;
+      // Unless the SDK retried: the winner may be this very write, whose first answer was lost.
+      const retried = error instanceof S3ServiceException && (error.$metadata.attempts ?? 1) > 1;
+      return retried && (await this.holds(key, body));
     }
+  }
+
+  private async holds(key: string, body: string): Promise<boolean> {
+    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+    return (await out.Body?.transformToString()) === body;
   }
 }

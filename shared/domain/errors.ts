@@ -25,3 +25,10 @@ export class NotFoundError extends BatonError {}
 
 /** CodeDeploy allows one active deployment per group; the request must wait. */
 export class GroupBusyError extends BatonError {}
+
+/**
+ * CodeDeploy may or may not have created the deployment: an attempt timed out or lost its answer, or a
+ * retry was refused as busy (perhaps by the deployment the first attempt created). Only a look in
+ * CodeDeploy tells.
+ */
+export class DeploymentOutcomeUnknown extends BatonError {}

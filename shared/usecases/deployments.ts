@@ -4,7 +4,7 @@
 import { bundleTypeOf } from '../domain/artifact';
 import type { Pipeline } from '../domain/config';
 import { findApplication, findEnvironment } from '../domain/config';
-import { GroupBusyError, ValidationError } from '../domain/errors';
+import { DeploymentOutcomeUnknown, GroupBusyError, ValidationError } from '../domain/errors';
 import { stableId } from '../domain/ids';
 import { keys } from '../ledger/keys';
 import type {
@@ -66,31 +66,50 @@ export const requestDeployment = async (
   };
   const requestKey = keys.request(input.application, input.environment, id);
   if (!(await deps.store.create(requestKey, request))) {
-    const existing = await deps.store.get<DeploymentRequest>(requestKey);
-    return { outcome: 'duplicate', requestId: id, state: existing?.record.state ?? 'pending' };
+    const existing = (await deps.store.get<DeploymentRequest>(requestKey))?.record;
+    // Still pending: the delivery that wrote it stopped (failed, timed out) before the request was
+    // queued or started. This delivery takes it on, unless a launch of it holds the group's slot.
+    if (existing?.state === 'pending') {
+      const slot = await deps.store.get<GroupSlot>(keys.slot(input.application, input.environment));
+      if (slot?.record.requestId !== id) return place(deps, existing, now);
+    }
+    return { outcome: 'duplicate', requestId: id, state: existing?.state ?? 'pending' };
   }
+  return place(deps, request, now);
+};
+
+/** A new (or resumed) request: deploy at once if the group is free, otherwise queue it. */
+const place = async (deps: DeployDeps, request: DeploymentRequest, now: string): Promise<DeployOutcome> => {
+  const { application, environment, id } = request;
   // Fast path: take the group's slot and deploy at once.
   const slot: GroupSlot = { v: 1, requestId: id, takenAt: now };
-  if (await deps.store.create(keys.slot(input.application, input.environment), slot)) {
-    return launch(deps, request);
-  }
+  if (await deps.store.create(keys.slot(application, environment), slot)) return launch(deps, request);
   await enqueue(deps, request, 'the deployment group is busy');
   // The group may have freed up between our attempt and the enqueue: look again.
-  await startNext(deps, input.application, input.environment);
-  const after = await deps.store.get<DeploymentRequest>(requestKey);
+  await startNext(deps, application, environment);
+  const after = await deps.store.get<DeploymentRequest>(keys.request(application, environment, id));
   if (after?.record.state === 'started' && after.record.deploymentId)
     return { outcome: 'started', requestId: id, deploymentId: after.record.deploymentId };
   return { outcome: 'queued', requestId: id, reason: after?.record.note ?? 'the deployment group is busy' };
 };
 
+// The queue entry first: a request marked queued always has one, even if this invocation stops here.
 const enqueue = async (deps: DeployDeps, request: DeploymentRequest, note: string) => {
-  await setRequest(deps, request, { state: 'queued', note });
   await deps.store.put(
     keys.queueEntry(request.application, request.environment, request.requestedAt, request.id),
     {
       v: 1,
       requestId: request.id,
     },
+  );
+  // A duplicate delivery may have started it meanwhile: never back from started or superseded.
+  await update<DeploymentRequest>(
+    deps.store,
+    keys.request(request.application, request.environment, request.id),
+    (r) =>
+      r.state === 'started' || r.state === 'superseded'
+        ? undefined
+        : { ...r, state: 'queued', note, updatedAt: deps.clock.now().toISOString() },
   );
 };
 
@@ -105,14 +124,17 @@ const setRequest = (deps: DeployDeps, request: DeploymentRequest, change: Partia
     }),
   );
 
+/** How a deployment's description names its request: reconcile finds a launch it lost track of by it. */
+export const requestMarker = (requestId: string) => `[request ${requestId}]`;
+
 const deploymentDescription = (request: DeploymentRequest) => {
   const commit = request.artifact.commit.slice(0, 12);
   const what = request.release ? `${request.release} (commit ${commit})` : `commit ${commit}`;
-  return `Baton: ${request.application} ${what} to ${request.environment}, ${request.cause.detail} [request ${request.id}]`;
+  return `Baton: ${request.application} ${what} to ${request.environment}, ${request.cause.detail} ${requestMarker(request.id)}`;
 };
 
 /** Holding the slot: create the deployment and record it. */
-const launch = async (deps: DeployDeps, request: DeploymentRequest): Promise<DeployOutcome> => {
+export const launch = async (deps: DeployDeps, request: DeploymentRequest): Promise<DeployOutcome> => {
   const app = findApplication(deps.pipeline, request.application);
   const slotKey = keys.slot(request.application, request.environment);
   let deploymentId: string;
@@ -128,6 +150,12 @@ const launch = async (deps: DeployDeps, request: DeploymentRequest): Promise<Dep
       description: deploymentDescription(request),
     });
   } catch (error) {
+    // CodeDeploy may have created it (an answer lost, the retry refused as busy): the slot stays with
+    // this request, the mark of a launch to check; reconcile asks CodeDeploy once the lease runs out.
+    if (error instanceof DeploymentOutcomeUnknown) {
+      deps.log.warn('CreateDeployment outcome unknown; reconcile will look it up', { requestId: request.id });
+      throw error;
+    }
     await deps.store.delete(slotKey);
     if (error instanceof GroupBusyError) {
       const note = 'the deployment group has an active deployment not started by Baton';
@@ -139,6 +167,19 @@ const launch = async (deps: DeployDeps, request: DeploymentRequest): Promise<Dep
     await enqueue(deps, request, `CreateDeployment failed: ${(error as Error).name}`);
     throw error;
   }
+  await recordLaunch(deps, request, deploymentId);
+  return { outcome: 'started', requestId: request.id, deploymentId };
+};
+
+/** The request holding the slot has its deployment: record it, the slot, the head, the request. */
+export const recordLaunch = async (
+  deps: DeployDeps,
+  request: DeploymentRequest,
+  deploymentId: string,
+  /** When CodeDeploy created it, if known; otherwise now. */
+  createdAt?: string,
+) => {
+  const slotKey = keys.slot(request.application, request.environment);
   const now = deps.clock.now().toISOString();
   const record: DeploymentRecord = {
     v: 1,
@@ -151,9 +192,10 @@ const launch = async (deps: DeployDeps, request: DeploymentRequest): Promise<Dep
     artifact: request.artifact,
     cause: request.cause,
     ...(request.release ? { release: request.release } : {}),
-    createdAt: now,
+    createdAt: createdAt ?? now,
   };
-  await deps.store.put(keys.deployment(deploymentId), record);
+  // Created, not overwritten: a record written before (and the verdict on it) stays.
+  await deps.store.create(keys.deployment(deploymentId), record);
   await deps.store.put(slotKey, {
     v: 1,
     requestId: request.id,
@@ -176,7 +218,6 @@ const launch = async (deps: DeployDeps, request: DeploymentRequest): Promise<Dep
     requestId: request.id,
     environment: request.environment,
   });
-  return { outcome: 'started', requestId: request.id, deploymentId };
 };
 
 export type StartNextOutcome = 'busy' | 'idle' | DeployOutcome;
@@ -206,12 +247,14 @@ export const startNext = async (
     const head = await deps.store.get<EnvironmentHead>(keys.head(application, environment));
     const entries = await Promise.all(queued.map((k) => deps.store.get<{ requestId: string }>(k)));
     const requests: DeploymentRequest[] = [];
-    for (const entry of entries) {
+    for (const [i, entry] of entries.entries()) {
       if (!entry) continue;
       const r = await deps.store.get<DeploymentRequest>(
         keys.request(application, environment, entry.record.requestId),
       );
-      if (r) requests.push(r.record);
+      // The environment's head already started (a duplicate delivery queued it while it launched).
+      if (r && r.record.id === head?.record.requestId) await deps.store.delete(queued[i] ?? '');
+      else if (r) requests.push(r.record);
     }
     requests.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.id.localeCompare(b.id));
     const rollback = requests.filter((r) => r.cause.type === 'rollback').at(-1);

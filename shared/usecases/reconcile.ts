@@ -7,11 +7,16 @@ import { isFinished } from '../domain/evidence';
 import { auditKeys } from '../ledger/audits';
 import { keys } from '../ledger/keys';
 import type { DeploymentRecord, GroupSlot } from '../ledger/records';
+import type { DeploymentLookup } from '../ports';
 import { expireApprovalsStep } from './approval-sweep';
 import { type AuditDeps, audit } from './audit';
 import { startNext } from './deployments';
+import { recoverStalledLaunches } from './stalled-launches';
 
-export type ReconcileDeps = AuditDeps;
+export interface ReconcileDeps extends AuditDeps {
+  /** Finds the deployment of a launch whose outcome was unknown; without it such launches wait. */
+  lookup?: DeploymentLookup;
+}
 
 export interface ReconcileStep {
   name: string;
@@ -102,6 +107,7 @@ export const reconcileSteps: ReconcileStep[] = [
   resumeFollowUps,
   startQueuedDeployments,
   expireApprovalsStep,
+  recoverStalledLaunches,
 ];
 
 export const reconcile = async (

@@ -20,6 +20,7 @@ export const ACTIONS: Record<string, string[]> = {
     'codedeploy:RegisterApplicationRevision',
   ],
   'codedeploy:GetDeployment': ['codedeploy:GetDeployment'],
+  'codedeploy:ListDeployments': ['codedeploy:ListDeployments'],
   'codedeploy:ListDeploymentTargets': ['codedeploy:ListDeploymentTargets'],
   'codedeploy:BatchGetDeploymentTargets': ['codedeploy:BatchGetDeploymentTargets'],
   'codedeploy:GetDeploymentTarget': ['codedeploy:GetDeploymentTarget'],

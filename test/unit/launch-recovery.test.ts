@@ -1,0 +1,218 @@
+// Deployments that stopped half-way: a redelivered event takes on a request its first delivery left
+// pending; a launch whose CreateDeployment outcome is unknown keeps the group's slot, and reconcile,
+// once the lease ran out, records the deployment CodeDeploy did create or creates it. Never twice.
+import { describe, expect, it } from 'vitest';
+import { DeploymentOutcomeUnknown } from '../../shared/domain/errors';
+import { type AuditRecord, auditKeys } from '../../shared/ledger/audits';
+import { keys } from '../../shared/ledger/keys';
+import { MemoryStore } from '../../shared/ledger/memory-store';
+import type {
+  DeploymentRecord,
+  DeploymentRequest,
+  EnvironmentHead,
+  GroupSlot,
+} from '../../shared/ledger/records';
+import type { CreateDeploymentInput, Deployer, DeploymentLookup, DeploymentQuery } from '../../shared/ports';
+import { audit } from '../../shared/usecases/audit';
+import { releaseGroup, requestDeployment } from '../../shared/usecases/deployments';
+import { LAUNCH_LEASE_MS, recoverStalledLaunches } from '../../shared/usecases/stalled-launches';
+import { auditMemoryDeps, target } from '../support/audit';
+import { COMMIT, COMMIT2 } from '../support/fixtures';
+
+/** CodeDeploy in memory, with the two ways a CreateDeployment can end unknown. */
+class UncertainDeployer implements Deployer, DeploymentLookup {
+  readonly created: { deploymentId: string; input: CreateDeploymentInput; createdAt: string }[] = [];
+  next?: 'created-answer-lost' | 'not-created';
+  /** What CodeDeploy says of the deployments it created. */
+  status = 'InProgress';
+  async createDeployment(input: CreateDeploymentInput) {
+    const mode = this.next;
+    this.next = undefined;
+    if (mode === 'not-created') throw new DeploymentOutcomeUnknown('throttled after 4 attempts');
+    const deploymentId = `d-UNCERTAIN${this.created.length + 1}`;
+    this.created.push({ deploymentId, input, createdAt: '2026-11-20T18:00:05.000Z' });
+    if (mode === 'created-answer-lost') throw new DeploymentOutcomeUnknown('socket hang up, then busy');
+    return deploymentId;
+  }
+  async find(q: DeploymentQuery) {
+    const found = this.created.find(
+      (d) => d.input.deploymentGroup === q.deploymentGroup && d.input.description.includes(q.marker),
+    );
+    return found && { deploymentId: found.deploymentId, status: this.status, createdAt: found.createdAt };
+  }
+}
+
+/** A ledger whose writes to keys under `prefix` fail (an S3 outage outlasting the retries). */
+class FailingStore extends MemoryStore {
+  failing?: { op: 'create' | 'put'; prefix: string };
+  override async create(key: string, record: unknown) {
+    if (this.failing?.op === 'create' && key.startsWith(this.failing.prefix))
+      throw new Error('InternalError');
+    return super.create(key, record);
+  }
+  override async put(key: string, record: unknown) {
+    if (this.failing?.op === 'put' && key.startsWith(this.failing.prefix)) throw new Error('InternalError');
+    return super.put(key, record);
+  }
+}
+
+const setup = () => {
+  const deployer = new UncertainDeployer();
+  const store = new FailingStore();
+  return { ...auditMemoryDeps(), deployer, store, lookup: deployer };
+};
+type Deps = ReturnType<typeof setup>;
+
+const ask = (deps: Deps, commit = COMMIT) =>
+  requestDeployment(deps, {
+    application: 'web',
+    environment: 'dev',
+    artifact: { bucket: 'pipeline', key: `artifacts/web/${commit}.zip`, etag: '"e"', commit },
+    cause: { type: 'branch', detail: 'push to main' },
+    dedupeKey: `artifact:${commit}`,
+  });
+const slotOf = async (deps: Deps) => (await deps.store.get<GroupSlot>(keys.slot('web', 'dev')))?.record;
+const requestOf = async (deps: Deps, id: string) =>
+  (await deps.store.get<DeploymentRequest>(keys.request('web', 'dev', id)))?.record;
+const recover = async (deps: Deps) => (await recoverStalledLaunches.run(deps)) as Record<string, string>;
+
+describe('a redelivered event', () => {
+  it('takes on a request its first delivery left pending, and a third delivery is a duplicate', async () => {
+    // Prepare: the first delivery writes the request, then the ledger fails on the group's slot.
+    const deps = setup();
+    deps.store.failing = { op: 'create', prefix: 'slots/' };
+    await expect(ask(deps)).rejects.toThrow('InternalError');
+    const id = (await deps.store.list('requests/web/dev/'))[0]?.replace(/^.*\/|\.json$/g, '') ?? '';
+    expect((await requestOf(deps, id))?.state).toBe('pending');
+    // Act
+    deps.store.failing = undefined;
+    const second = await ask(deps);
+    const third = await ask(deps);
+    // Assess
+    expect(second).toMatchObject({ outcome: 'started', requestId: id, deploymentId: 'd-UNCERTAIN1' });
+    expect(third).toEqual({ outcome: 'duplicate', requestId: id, state: 'started' });
+    expect(deps.deployer.created).toHaveLength(1);
+  });
+
+  it('leaves alone a request whose launch holds the slot', async () => {
+    const deps = setup();
+    deps.deployer.next = 'created-answer-lost';
+    await expect(ask(deps)).rejects.toThrow(DeploymentOutcomeUnknown);
+    const again = await ask(deps);
+    expect(again).toMatchObject({ outcome: 'duplicate', state: 'pending' });
+    expect(deps.deployer.created).toHaveLength(1);
+    expect(await slotOf(deps)).toMatchObject({ requestId: again.requestId });
+    expect((await slotOf(deps))?.deploymentId).toBeUndefined();
+  });
+});
+
+describe('reconcile and launches whose outcome is unknown', () => {
+  it('records the deployment CodeDeploy did create, once the lease ran out', async () => {
+    // Prepare
+    const deps = setup();
+    deps.deployer.next = 'created-answer-lost';
+    await expect(ask(deps)).rejects.toThrow(DeploymentOutcomeUnknown);
+    const early = await recover(deps);
+    deps.clock.advance(LAUNCH_LEASE_MS + 1);
+    // Act
+    const late = await recover(deps);
+    // Assess
+    expect(early['web/dev']).toBe('launch under way');
+    expect(late['web/dev']).toMatch(/found d-UNCERTAIN1 in CodeDeploy, recorded \(InProgress\)$/);
+    const slot = await slotOf(deps);
+    expect(slot?.deploymentId).toBe('d-UNCERTAIN1');
+    expect(await requestOf(deps, slot?.requestId ?? '')).toMatchObject({
+      state: 'started',
+      deploymentId: 'd-UNCERTAIN1',
+    });
+    expect((await deps.store.get<EnvironmentHead>(keys.head('web', 'dev')))?.record.deploymentId).toBe(
+      'd-UNCERTAIN1',
+    );
+    expect((await deps.store.get<DeploymentRecord>(keys.deployment('d-UNCERTAIN1')))?.record.createdAt).toBe(
+      '2026-11-20T18:00:05.000Z',
+    );
+    expect(deps.deployer.created).toHaveLength(1);
+    expect((await recover(deps))['web/dev']).toBe('nothing stalled');
+  });
+
+  it('creates the deployment CodeDeploy did not create, once', async () => {
+    const deps = setup();
+    deps.deployer.next = 'not-created';
+    await expect(ask(deps)).rejects.toThrow(DeploymentOutcomeUnknown);
+    deps.clock.advance(LAUNCH_LEASE_MS + 1);
+    const results = await recover(deps);
+    expect(results['web/dev']).toMatch(/not in CodeDeploy, created d-UNCERTAIN1$/);
+    expect(deps.deployer.created).toHaveLength(1);
+    expect(await slotOf(deps)).toMatchObject({ deploymentId: 'd-UNCERTAIN1' });
+  });
+
+  it('a launch that stopped before recording a deployment that finished: audited as Baton own, the queue moves', async () => {
+    // Prepare: CreateDeployment succeeds, recording it fails; the finish event is audited meanwhile.
+    const deps = setup();
+    deps.store.failing = { op: 'create', prefix: 'deployments/' };
+    await expect(ask(deps)).rejects.toThrow('InternalError');
+    deps.store.failing = undefined;
+    deps.reader.add(
+      'd-UNCERTAIN1',
+      { deploymentGroup: 'web-dev' },
+      ['i-1', 'i-2', 'i-3'].map((i) => target(i)),
+    );
+    const stranger = await audit(deps, {
+      deploymentId: 'd-UNCERTAIN1',
+      trigger: 'eventbridge SUCCESS',
+      group: { codedeployApplication: 'baton-web', deploymentGroup: 'web-dev' },
+    });
+    const queued = await ask(deps, COMMIT2);
+    deps.deployer.status = 'Succeeded';
+    deps.clock.advance(LAUNCH_LEASE_MS + 1);
+    // Act
+    const results = await recover(deps);
+    // Assess
+    expect(stranger).toMatchObject({ outcome: 'audited', verdict: 'VERIFIED' });
+    expect(queued.outcome).toBe('queued');
+    expect(results['web/dev']).toMatch(/found d-UNCERTAIN1 in CodeDeploy, recorded; audited VERIFIED$/);
+    const record = await deps.store.get<AuditRecord>(auditKeys.audit('d-UNCERTAIN1'));
+    expect(record?.record).toMatchObject({ inLedger: true, followUp: { state: 'done' } });
+    expect((await deps.store.get<DeploymentRecord>(keys.deployment('d-UNCERTAIN1')))?.record.verdict).toBe(
+      'VERIFIED',
+    );
+    expect(deps.deployer.created.map((d) => d.deploymentId)).toEqual(['d-UNCERTAIN1', 'd-UNCERTAIN2']);
+    expect(await requestOf(deps, queued.requestId)).toMatchObject({
+      state: 'started',
+      deploymentId: 'd-UNCERTAIN2',
+    });
+  });
+
+  it('frees a slot a queue pick abandoned, and the queue moves', async () => {
+    const deps = setup();
+    await deps.store.put(keys.slot('web', 'dev'), {
+      v: 1,
+      requestId: 'queue',
+      takenAt: deps.clock.now().toISOString(),
+    });
+    const queued = await ask(deps);
+    deps.clock.advance(LAUNCH_LEASE_MS + 1);
+    const results = await recover(deps);
+    expect(queued.outcome).toBe('queued');
+    expect(results['web/dev']).toBe(`abandoned slot freed; started ${queued.requestId}`);
+    expect(deps.deployer.created).toHaveLength(1);
+  });
+});
+
+describe('the queue', () => {
+  it('drops an entry of the request that already started (queued by a racing duplicate), never deploys it twice', async () => {
+    const deps = setup();
+    const started = await ask(deps);
+    if (started.outcome !== 'started') throw new Error('not started');
+    const request = await requestOf(deps, started.requestId);
+    await deps.store.put(keys.queueEntry('web', 'dev', request?.requestedAt ?? '', started.requestId), {
+      v: 1,
+      requestId: started.requestId,
+    });
+    const next = await releaseGroup(deps, 'web', 'dev', started.deploymentId);
+    expect(next).toBe('idle');
+    expect(deps.deployer.created).toHaveLength(1);
+    expect(await deps.store.list(keys.queue('web', 'dev'))).toEqual([]);
+    expect((await requestOf(deps, started.requestId))?.state).toBe('started');
+  });
+});
