@@ -38,11 +38,14 @@ export interface SecretValues {
 /** Reading a secret failed for a reason other than its absence (throttling, access, KMS). */
 export class SecretReadError extends Error {
   override readonly name = 'SecretReadError';
+  /** Throttling, 5xx, timeouts, broken connections: the same request may well succeed later. */
+  readonly transient: boolean;
   constructor(
     readonly secretId: string,
     readonly reason: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; transient?: boolean },
   ) {
     super(`secret ${secretId} could not be read (${reason})`, options);
+    this.transient = options?.transient ?? false;
   }
 }

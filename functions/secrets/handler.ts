@@ -30,10 +30,11 @@ export const run = async (event: unknown, d: SecretsDeps = deps()) => {
       : await refuseMalformed(d, reading.reason, reading.iam?.userArn);
     return secretsResponse(answer);
   } catch (error) {
+    // AWS failed after the SDK's retries: 503 (no detail) tells the instance's hook to try again.
     d.log.error('secrets request failed', { error: error instanceof Error ? error.name : 'unknown' });
     return secretsResponse({
-      status: 500,
-      reason: 'internal error; the secrets function log has the details',
+      status: 503,
+      reason: 'try again shortly; the secrets function log has the details',
     });
   }
 };

@@ -7,6 +7,7 @@ import {
   GetSecretValueCommand,
   ResourceNotFoundException,
   type SecretsManagerClient,
+  SecretsManagerServiceException,
 } from '@aws-sdk/client-secrets-manager';
 import { SecretReadError, type SecretValue, type SecretValues } from '../secret-ports';
 
@@ -35,6 +36,27 @@ class SecretVersionProvider extends BaseProvider {
 const isSecretValue = (v: unknown): v is SecretValue =>
   typeof v === 'object' && v !== null && 'arn' in v && 'versionId' in v && 'value' in v;
 
+// What the SDK's retries gave up on but a later request may not meet: throttling, 5xx, timeouts, resets.
+const TRANSIENT = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'TimeoutError',
+]);
+const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+const isTransient = (error: unknown): boolean => {
+  if (!(error instanceof Error)) return false;
+  const status = error instanceof SecretsManagerServiceException ? (error.$metadata.httpStatusCode ?? 0) : 0;
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
+  return (
+    TRANSIENT.has(error.name) ||
+    NETWORK.has(code) ||
+    status === 429 ||
+    status >= 500 ||
+    isTransient(error.cause)
+  );
+};
+
 /** Only the error's name leaves this module: SDK messages are not ours to vouch for. */
 const reasonOf = (error: unknown): string => {
   const inner = error instanceof Error && error.cause instanceof Error ? error.cause : error;
@@ -49,7 +71,7 @@ export const secretValues = (client: SecretsManagerClient, maxAge = 30): SecretV
       try {
         found = await provider.get(secretId, { maxAge, forceFetch: options?.fresh ?? false });
       } catch (error) {
-        throw new SecretReadError(secretId, reasonOf(error), { cause: error });
+        throw new SecretReadError(secretId, reasonOf(error), { cause: error, transient: isTransient(error) });
       }
       return isSecretValue(found) ? found : undefined;
     },

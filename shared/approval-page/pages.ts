@@ -109,7 +109,8 @@ export type Refusal =
   | 'used'
   | 'closed'
   | 'no-decision'
-  | 'method';
+  | 'method'
+  | 'unavailable';
 
 const REFUSALS: Record<Refusal, { status: number; title: string; text: string }> = {
   malformed: {
@@ -154,6 +155,11 @@ const REFUSALS: Record<Refusal, { status: number; title: string; text: string }>
     text: 'Open the link again and press one of the two buttons.',
   },
   method: { status: 405, title: 'Not allowed', text: 'This page answers GET and POST only.' },
+  unavailable: {
+    status: 503,
+    title: 'Baton could not answer just now',
+    text: 'Please try again in a minute. If you had pressed Approve or Reject, the page will then show whether your decision was recorded.',
+  },
 };
 
 export const refusalPage = (

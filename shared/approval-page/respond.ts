@@ -87,6 +87,16 @@ export const respond = async (deps: PageDeps, req: HttpRequest): Promise<HttpRes
 export const respondToEvent = async (deps: PageDeps, event: unknown): Promise<HttpResponse> => {
   const parsed = functionUrlEventSchema.safeParse(event);
   const req = parsed.success ? httpRequestOf(parsed.data) : undefined;
-  const res = req ? await respond(deps, req) : refuse('malformed');
+  const res = req ? await respondOrUnavailable(deps, req) : refuse('malformed');
   return req?.method === 'HEAD' ? { ...res, body: '' } : res;
+};
+
+/** AWS failed after the SDK's retries: a generic 503 page, the error's name in the log, nothing more. */
+const respondOrUnavailable = async (deps: PageDeps, req: HttpRequest): Promise<HttpResponse> => {
+  try {
+    return await respond(deps, req);
+  } catch (error) {
+    deps.log.error('approval page failed', { error: error instanceof Error ? error.name : 'unknown' });
+    return refuse('unavailable');
+  }
 };

@@ -2,7 +2,12 @@
 // 200 {files: [{path, mode, owner?, encoding: "base64", content}]}; otherwise {error, reason, refusal?}.
 import type { SecretsAnswer } from '../usecases/secrets';
 
-const ERRORS = { 400: 'bad request', 403: 'forbidden', 500: 'secrets unavailable' } as const;
+const ERRORS = {
+  400: 'bad request',
+  403: 'forbidden',
+  500: 'secrets unavailable',
+  503: 'temporarily unavailable',
+} as const;
 
 export const secretsResponse = (answer: SecretsAnswer) => ({
   statusCode: answer.status,

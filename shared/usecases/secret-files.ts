@@ -63,7 +63,9 @@ const read = async (secrets: SecretValues, w: Wanted): Promise<SecretValue> => {
     if (!secret) throw new SecretsUnavailable(`secret ${w.secretId} does not exist`);
     return secret;
   } catch (error) {
-    if (error instanceof SecretReadError) throw new SecretsUnavailable(error.message, { cause: error });
+    // A transient failure is not the configuration's fault: it goes up, and the caller is told to retry.
+    if (error instanceof SecretReadError && !error.transient)
+      throw new SecretsUnavailable(error.message, { cause: error });
     throw error;
   }
 };

@@ -28,7 +28,7 @@ export type Refusal =
 
 export type SecretsAnswer =
   | { status: 200; files: SecretFile[] }
-  | { status: 400 | 500; reason: string }
+  | { status: 400 | 500 | 503; reason: string }
   | { status: 403; refusal: Refusal; reason: string };
 
 const FINISHED = new Set(['Succeeded', 'Failed', 'Stopped']);

@@ -359,14 +359,14 @@ describe('secrets function', () => {
       expect(JSON.stringify([first, second])).not.toContain(CANARY);
     });
 
-    it('when CodeDeploy fails unexpectedly (the log names the error, not more)', async () => {
+    it('when CodeDeploy fails unexpectedly (the log names the error, not more; 503: the hook retries)', async () => {
       codedeploy
         .on(GetDeploymentCommand)
         .rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
       const d = deps();
       expect(await answer(urlEvent(), d)).toMatchObject({
-        status: 500,
-        body: { reason: 'internal error; the secrets function log has the details' },
+        status: 503,
+        body: { reason: 'try again shortly; the secrets function log has the details' },
       });
       expect(d.log.lines).toContainEqual({
         level: 'error',
