@@ -2,6 +2,7 @@
 // S3 notification (whose keys arrive URL-encoded with + for spaces). Both become ObjectCreated notices.
 // Shapes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html and notification-content-structure.html
 import * as z from 'zod/mini';
+import { wellFormed } from './fields';
 
 export interface ObjectCreated {
   bucket: string;
@@ -14,7 +15,7 @@ export interface ObjectCreated {
 
 export const decodeS3Key = (key: string): string => decodeURIComponent(key.replace(/\+/g, ' '));
 
-const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max), wellFormed());
 const bucketName = z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'));
 const objectKey = text(1024);
 const decodableKey = objectKey.check(

@@ -1,7 +1,7 @@
 // Fuzzing the event-driven handlers (artifact-uploaded, source-pushed, deployment-finished, reconcile)
-// with damaged sample events and things that are no event at all. S3 and CodeDeploy are mocked
-// (aws-sdk-client-mock) in the shapes of their API references: the object is gone (HeadObject 404), and
-// CodeDeploy knows one finished deployment, d-7Q4BZ2K1X of web-dev, the one the samples name.
+// with damaged sample events and things that are no event at all. S3 answers 404 through the whole SDK
+// stack (the object is gone); CodeDeploy is mocked (aws-sdk-client-mock) in its API reference shapes
+// and knows one finished deployment, d-7Q4BZ2K1X of web-dev, the one the samples name.
 import {
   BatchGetDeploymentTargetsCommand,
   CodeDeployClient,
@@ -9,7 +9,6 @@ import {
   GetDeploymentCommand,
   ListDeploymentTargetsCommand,
 } from '@aws-sdk/client-codedeploy';
-import { HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,21 +28,12 @@ import { eventDeps } from '../support/model-fuzz-deps';
 import { captureOutput } from '../support/secrets';
 
 const MALFORMED = 1000;
-const DAMAGED = 300;
+const DAMAGED = 1000;
 const RUNS = 1000;
 const KNOWN = 'd-7Q4BZ2K1X';
-const s3 = mockClient(S3Client);
 const codedeploy = mockClient(CodeDeployClient);
 
 beforeAll(() => {
-  s3.on(HeadObjectCommand).rejects(
-    new S3ServiceException({
-      name: 'NotFound',
-      $fault: 'client',
-      $metadata: { httpStatusCode: 404 },
-      message: 'Not Found',
-    }),
-  );
   const unknown = new DeploymentDoesNotExistException({ message: 'no such deployment', $metadata: {} });
   const ids = instanceIds(3);
   codedeploy.on(GetDeploymentCommand).rejects(unknown);
@@ -57,7 +47,6 @@ beforeAll(() => {
   });
 });
 afterAll(() => {
-  s3.restore();
   codedeploy.restore();
 });
 
@@ -199,6 +188,24 @@ describe('reconcile under hostile events', () => {
 });
 
 describe('regressions found by fuzzing', () => {
+  it('refuses an S3 version id with a lone surrogate, which HeadObject could not even encode', async () => {
+    // Prepare: the minimized input was the classic sample with \ud800 spliced into its versionId.
+    const event = loadEvent<{ Records: { s3: { object: { versionId: string } } }[] }>(
+      's3/object-created.json',
+    );
+    const [record] = event.Records;
+    if (record) record.s3.object.versionId = 'IYV3p45BT0ac8hjHg1houSdS\ud8001a.Mro8e';
+    const deps = eventDeps();
+    // Act
+    const result = await artifactUploaded(event, deps.artifact);
+    // Assess
+    expect(result).toEqual({
+      outcome: 'rejected',
+      reason: 'Records[0].s3.object.versionId: must be well-formed Unicode (no lone surrogate)',
+    });
+    expect([...deps.store.records.keys()]).toEqual([expect.stringMatching(/^rejected\//)]);
+  });
+
   it('refuses and records a finished deployment that neither CodeDeploy nor the ledger knows, instead of throwing', async () => {
     // Prepare: the minimized input was the FAILURE sample itself; CodeDeploy has no d-M3XJ8R0TQ.
     const deps = eventDeps();

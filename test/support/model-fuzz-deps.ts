@@ -1,6 +1,7 @@
 // In-memory deps for the fuzz tests, one fresh set per event: a MemoryStore ledger, recording fakes, the
 // real approvals use case whose key is the canary, and the real AWS adapters on SDK clients that the
 // test files mock with aws-sdk-client-mock.
+import { Readable } from 'node:stream';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -8,12 +9,11 @@ import { codedeployReader } from '../../shared/adapters/codedeploy-reader';
 import { codedeployTargets } from '../../shared/adapters/codedeploy-targets';
 import { s3Artifacts } from '../../shared/adapters/s3-artifacts';
 import { secretValues } from '../../shared/adapters/secret-values';
-import type { PageDeps } from '../../shared/approval-page/respond';
 import { MemoryStore } from '../../shared/ledger/memory-store';
 import type { OperatorDeps } from '../../shared/operator/commands';
 import type { ReleaseFlow } from '../../shared/ports';
 import type { SecretValue } from '../../shared/secret-ports';
-import { approvals } from '../../shared/usecases/approvals';
+import { type ApprovalDeps, approvals } from '../../shared/usecases/approvals';
 import type { ArtifactDeps } from '../../shared/usecases/artifact-uploaded';
 import type { AuditDeps } from '../../shared/usecases/audit';
 import { releaseFlow } from '../../shared/usecases/promotion';
@@ -33,6 +33,12 @@ const region = { region: 'us-east-1' };
 /** The ledger as one text, to look for the canary in. */
 export class MemoryStoreWithText extends MemoryStore {
   text = () => [...this.records].map(([k, v]) => `${k} ${v.body}`).join('\n');
+  /** A fresh store holding the same records (new ETags), so each event meets the same ledger. */
+  async copy(): Promise<MemoryStoreWithText> {
+    const copy = new MemoryStoreWithText();
+    for (const [key, { body }] of this.records) await copy.put(key, JSON.parse(body));
+    return copy;
+  }
 }
 
 const core = () => ({
@@ -64,9 +70,23 @@ const deploying = () => {
   return { ...promotion, notifier, flow, approvalDeps };
 };
 
+/**
+ * S3 through the whole SDK stack (serialising, signing, parsing), answering 404 to every HeadObject: the
+ * object is gone. A mocked `send` would skip the serialiser, where a malformed key can throw.
+ */
+const goneS3 = () =>
+  new S3Client({
+    ...region,
+    maxAttempts: 1,
+    credentials: { accessKeyId: 'AKIAFUZZ', secretAccessKey: 'fuzz' },
+    requestHandler: {
+      handle: async () => ({ response: { statusCode: 404, headers: {}, body: Readable.from([]) } }),
+    },
+  });
+
 export const eventDeps = () => {
   const d = deploying();
-  const artifact: ArtifactDeps = { ...d, artifacts: s3Artifacts(new S3Client(region)) };
+  const artifact: ArtifactDeps = { ...d, artifacts: s3Artifacts(goneS3()) };
   const push: SourcePushedDeps = { ...d, alertTopicArn: ALERTS };
   const audit: AuditDeps = {
     ...d,
@@ -78,19 +98,25 @@ export const eventDeps = () => {
   return { artifact, push, audit, store: d.store, log: d.log, deployer: d.deployer, notifier: d.notifier };
 };
 
-/** The approval page's deps: the canary key signs; links of the sample events verify with the previous key. */
+/** The approval function's deps: the canary key signs; the sample events' links verify with the previous key. */
 export const pageDeps = (
   sampleKey: Uint8Array,
-): PageDeps & { store: MemoryStoreWithText; log: CapturingLog } => {
-  const c = core();
-  return {
-    ...c,
-    notifier: new RecordingNotifier(),
-    alertTopicArn: ALERTS,
-    releaseFlow: new RecordingReleaseFlow(),
-    keys: async () => ({ current: CANARY_KEY, previous: sampleKey }),
-  };
-};
+  store = new MemoryStoreWithText(),
+): ApprovalDeps & {
+  store: MemoryStoreWithText;
+  log: CapturingLog;
+  notifier: RecordingNotifier;
+  releaseFlow: RecordingReleaseFlow;
+} => ({
+  ...core(),
+  store,
+  notifier: new RecordingNotifier(),
+  alertTopicArn: ALERTS,
+  releaseFlow: new RecordingReleaseFlow(),
+  keys: async () => ({ current: CANARY_KEY, previous: sampleKey }),
+  approvalTopicArn: APPROVAL_TOPIC,
+  approvalUrl: PAGE_URL,
+});
 
 export const secretsDeps = (): SecretsDeps & { store: MemoryStoreWithText; log: CapturingLog } => ({
   ...core(),

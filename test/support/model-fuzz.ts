@@ -10,7 +10,7 @@ export const CANARY = 'canary-fuzz-5ecr3t-7d41c0de';
 export const CANARY_KEY = Buffer.from(`baton-approval-key-${CANARY}`, 'utf8');
 
 /** A refusal that names the field: `Records[0].s3.object.key: required`, or `(event): …` for the whole. */
-export const NAMES_A_FIELD = /^(\(event\)|[A-Za-z0-9_.[\]-]+): \S/;
+export const NAMES_A_FIELD = /^(\(event\)|[A-Za-z0-9_.[\]?-]+): \S/;
 
 export const INJECTIONS = [
   '../',
@@ -89,6 +89,27 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: deep },
 );
 
+/** Text that is valid JSON yet troublesome: lone surrogates, direction overrides, zero width, NUL. */
+const ODD_UNICODE = [
+  '\ud800',
+  '\udfff',
+  'x\ud83d',
+  '\u202e',
+  '\u200b',
+  '\ufeff',
+  '\u0000',
+  'e\u0301',
+  '😀',
+  '\u2028',
+];
+
+const hostileText = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...INJECTIONS) },
+  { weight: 3, arbitrary: fc.constantFrom(...ODD_UNICODE) },
+  { weight: 2, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 10 }) },
+  { weight: 1, arbitrary: huge },
+);
+
 const hostileKey = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_KEYS) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
@@ -96,11 +117,12 @@ const hostileKey = fc.oneof(
 );
 
 type Holder = Record<string | number, unknown>;
-type Damage = 'replace' | 'delete' | 'add-key' | 'wrap-in-array' | 'as-string';
+type Damage = 'replace' | 'splice' | 'delete' | 'add-key' | 'wrap-in-array' | 'as-string';
 
 /** Every object and array in the event, JSON in strings included (re-serialised after the damage). */
 const holdersOf = (event: unknown) => {
   const holders: Holder[] = [];
+  const strings: { holder: Holder; field: string }[] = [];
   const nested: { parent: Holder; field: string; doc: Holder }[] = [];
   const walk = (v: unknown) => {
     if (!v || typeof v !== 'object') return;
@@ -113,22 +135,36 @@ const holdersOf = (event: unknown) => {
           nested.push({ parent: holder, field, doc });
           walk(doc);
         } catch {
-          // Not JSON after all: an ordinary string.
+          strings.push({ holder, field });
         }
-      } else walk(child);
+      } else if (typeof child === 'string') strings.push({ holder, field });
+      else walk(child);
     }
   };
   walk(event);
-  return { holders, nested };
+  return { holders, strings, nested };
 };
 
-const damage = (event: unknown, pick: number, how: Damage, value: unknown, key: string): unknown => {
-  const { holders, nested } = holdersOf(event);
+const damage = (
+  event: unknown,
+  pick: number,
+  how: Damage,
+  value: unknown,
+  key: string,
+  text: string,
+): unknown => {
+  const { holders, strings, nested } = holdersOf(event);
   const holder = holders[pick % Math.max(1, holders.length)];
   if (!holder) return value;
   const fields = Object.keys(holder);
   const field = fields[Math.floor(pick / 997) % Math.max(1, fields.length)] ?? key;
-  if (how === 'replace') holder[field] = value;
+  // Into one of the event's strings: past the prefix and layout checks, into what follows them.
+  const leaf = strings[pick % Math.max(1, strings.length)];
+  if (how === 'splice' && leaf) {
+    const current = String(leaf.holder[leaf.field]);
+    const at = Math.floor(pick / 31) % (current.length + 1);
+    leaf.holder[leaf.field] = current.slice(0, at) + text + current.slice(at);
+  } else if (how === 'replace' || how === 'splice') holder[field] = value;
   else if (how === 'delete') delete holder[field];
   else if (how === 'wrap-in-array') holder[field] = [holder[field]];
   else if (how === 'as-string') holder[field] = JSON.stringify(holder[field]) ?? 'undefined';
@@ -147,7 +183,8 @@ export const damagedEvent = (samples: readonly string[], extra: readonly unknown
       how: fc.constantFrom<Damage>(
         'replace',
         'replace',
-        'replace',
+        'splice',
+        'splice',
         'delete',
         'add-key',
         'wrap-in-array',
@@ -155,11 +192,12 @@ export const damagedEvent = (samples: readonly string[], extra: readonly unknown
       ),
       value: hostileValue,
       key: hostileKey,
+      text: hostileText,
     })
-    .map(({ sample, pick, how, value, key }) => {
+    .map(({ sample, pick, how, value, key, text }) => {
       const path = samples[sample];
       const event = path ? loadEvent(path) : structuredClone(extra[sample - samples.length]);
-      return damage(event, pick, how, value, key);
+      return damage(event, pick, how, value, key, text);
     });
 
 /** Mostly damaged samples; sometimes no event at all (a string, an array, a deep nest, null). */
