@@ -11,7 +11,10 @@ import { metrics } from '../../shared/runtime/metrics';
 import { logger } from '../../shared/runtime/observability';
 import { type ReconcileDeps, reconcile } from '../../shared/usecases/reconcile';
 
-const deps = (): ReconcileDeps => ({ ...auditDeps(approvingFlow), lookup: codedeployLookup(codedeploy) });
+export const deps = (): ReconcileDeps => ({
+  ...auditDeps(approvingFlow),
+  lookup: codedeployLookup(codedeploy),
+});
 
 export const run = async (_event: unknown, d: ReconcileDeps = deps()) => ({
   outcome: 'done' as const,
