@@ -25,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCodeDeploy, startLocalCodeDeploy } from '../../local/codedeploy';
 import { type Moto, startMoto } from '../../local/moto';
 import { clientConfig } from '../../shared/adapters/client-config';
+import { S3RecordStore } from '../../shared/adapters/s3-ledger';
 import {
   type Attempt,
   FaultInjector,
@@ -188,6 +189,34 @@ describe('faults as the SDK classifies them', () => {
     expect(server.forwarded).toBe(before + 1);
     const read = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'lost' }));
     expect(await read.Body?.transformToString()).toBe('written once');
+  });
+});
+
+describe('the S3 ledger and lost answers', () => {
+  it('a conditional write whose answer was lost is its own (read back); a real competitor still wins', async () => {
+    // Prepare
+    const { injector, s3 } = clients();
+    const store = new S3RecordStore(s3, BUCKET, 'ledger/');
+    const lose = () => injector.next((a) => a.operation === 'PutObject', 'lost-response');
+    // Act: create and replace lose their first answers; the SDK's retry meets 412 (the write is there).
+    lose();
+    const created = await store.create('slots/a.json', { v: 1, requestId: 'r1' });
+    const second = await store.create('slots/a.json', { v: 1, requestId: 'r2' });
+    const first = await store.get<{ requestId: string }>('slots/a.json');
+    lose();
+    const replaced = await store.replace(
+      'slots/a.json',
+      { v: 1, requestId: 'r1', deploymentId: 'd-1' },
+      first?.etag ?? '',
+    );
+    // A competitor replaces it; a write with the older ETag loses, even after a retry.
+    await store.put('slots/a.json', { v: 1, requestId: 'r3' });
+    injector.next((a) => a.operation === 'PutObject', 'reset');
+    const stale = await store.replace('slots/a.json', { v: 1, requestId: 'r1' }, first?.etag ?? '');
+    // Assess
+    expect([created, second, replaced, stale]).toEqual([true, false, true, false]);
+    expect(injector.callsBy((a) => a.operation === 'PutObject')).toEqual({ PutObject: [2, 1, 2, 1, 2] });
+    expect((await store.get<{ requestId: string }>('slots/a.json'))?.record.requestId).toBe('r3');
   });
 });
 

@@ -73,6 +73,10 @@ export interface FaultStack {
   /** The approval POST for the link emailed for `release` (read back from SNS). */
   approvalPost(decision: 'approve' | 'reject'): Promise<unknown>;
   messages(topicArn: string): Promise<{ subject: string }[]>;
+  /** The scheduled reconcile, run as if `minutes` had passed (leases and staleness are clock-based). */
+  reconcileIn(minutes: number): Promise<Record<string, unknown>>;
+  /** An empty ledger for the next test (CodeDeploy keeps its history: compare counts). */
+  resetLedger(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -138,11 +142,13 @@ export const startFaultStack = async (): Promise<FaultStack> => {
     if (!event) throw new Error(`no final event for ${deploymentId}`);
     return event;
   };
+  const fns = await handlers();
+  const ledger = new S3RecordStore(admin.s3, BUCKET, pipeline.ledgerPrefix);
   return {
     faults,
-    fns: await handlers(),
+    fns,
     standIn,
-    ledger: new S3RecordStore(admin.s3, BUCKET, pipeline.ledgerPrefix),
+    ledger,
     pipeline,
     approvalTopicArn: approvals.approvalTopicArn,
     alertTopicArn,
@@ -188,6 +194,14 @@ export const startFaultStack = async (): Promise<FaultStack> => {
       return post;
     },
     messages: async (topicArn) => emailedApprovals(moto.endpoint, topicArn),
+    async reconcileIn(minutes) {
+      const clock = { now: () => new Date(Date.now() + minutes * 60_000) };
+      const { steps } = await fns.reconcile.run({}, { ...fns.reconcile.deps(), clock });
+      return Object.fromEntries(steps.map((r) => [r.step, r.ok ? r.result : `failed: ${r.error}`]));
+    },
+    async resetLedger() {
+      for (const key of await ledger.list('')) await ledger.delete(key);
+    },
     async stop() {
       await rm(gate, { force: true });
       await server.close();
