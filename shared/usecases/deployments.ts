@@ -7,6 +7,7 @@ import { findApplication, findEnvironment } from '../domain/config';
 import { DeploymentOutcomeUnknown, GroupBusyError, ValidationError } from '../domain/errors';
 import { stableId } from '../domain/ids';
 import { keys } from '../ledger/keys';
+import { type OpenRequestMark, openRequestKeys } from '../ledger/open-requests';
 import type {
   ArtifactRef,
   Cause,
@@ -65,16 +66,41 @@ export const requestDeployment = async (
     updatedAt: now,
   };
   const requestKey = keys.request(input.application, input.environment, id);
-  if (!(await deps.store.create(requestKey, request))) {
+  // Written ahead: should this invocation stop before the request is queued or started, reconcile
+  // finds the request by its mark (stalled-launches.ts).
+  const mark = openRequestKeys.mark(input.application, input.environment, now, id);
+  await deps.store.put(mark, {
+    v: 1,
+    requestId: id,
+    application: input.application,
+    environment: input.environment,
+    at: now,
+  } satisfies OpenRequestMark);
+  let outcome: DeployOutcome;
+  if (await deps.store.create(requestKey, request)) outcome = await place(deps, request, now);
+  else {
     const existing = (await deps.store.get<DeploymentRequest>(requestKey))?.record;
-    // Still pending: the delivery that wrote it stopped (failed, timed out) before the request was
-    // queued or started. This delivery takes it on, unless a launch of it holds the group's slot.
-    if (existing?.state === 'pending') {
-      const slot = await deps.store.get<GroupSlot>(keys.slot(input.application, input.environment));
-      if (slot?.record.requestId !== id) return place(deps, existing, now);
-    }
-    return { outcome: 'duplicate', requestId: id, state: existing?.state ?? 'pending' };
+    outcome =
+      existing?.state === 'pending'
+        ? await resumeRequest(deps, existing, now)
+        : { outcome: 'duplicate', requestId: id, state: existing?.state ?? 'pending' };
   }
+  await deps.store.delete(mark);
+  return outcome;
+};
+
+/**
+ * A request still pending: the invocation that wrote it stopped (failed, timed out) before it was
+ * queued or started. This one takes it on, unless a launch of it holds the group's slot.
+ */
+export const resumeRequest = async (
+  deps: DeployDeps,
+  request: DeploymentRequest,
+  now: string,
+): Promise<DeployOutcome> => {
+  const slot = await deps.store.get<GroupSlot>(keys.slot(request.application, request.environment));
+  if (slot?.record.requestId === request.id)
+    return { outcome: 'duplicate', requestId: request.id, state: 'pending' };
   return place(deps, request, now);
 };
 

@@ -11,7 +11,7 @@ import type { DeploymentLookup } from '../ports';
 import { expireApprovalsStep } from './approval-sweep';
 import { type AuditDeps, audit } from './audit';
 import { startNext } from './deployments';
-import { recoverStalledLaunches } from './stalled-launches';
+import { recoverStalledLaunches, resumePendingRequests } from './stalled-launches';
 
 export interface ReconcileDeps extends AuditDeps {
   /** Finds the deployment of a launch whose outcome was unknown; without it such launches wait. */
@@ -108,6 +108,7 @@ export const reconcileSteps: ReconcileStep[] = [
   startQueuedDeployments,
   expireApprovalsStep,
   recoverStalledLaunches,
+  resumePendingRequests,
 ];
 
 export const reconcile = async (

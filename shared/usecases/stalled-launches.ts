@@ -7,6 +7,7 @@ import { findApplication } from '../domain/config';
 import { isFinished } from '../domain/evidence';
 import { type AuditRecord, auditKeys } from '../ledger/audits';
 import { keys } from '../ledger/keys';
+import { type OpenRequestMark, openRequestKeys } from '../ledger/open-requests';
 import type { DeploymentRequest, GroupSlot } from '../ledger/records';
 import { audit } from './audit';
 import {
@@ -14,6 +15,7 @@ import {
   recordLaunch,
   releaseGroup,
   requestMarker,
+  resumeRequest,
   type StartNextOutcome,
   startNext,
 } from './deployments';
@@ -77,6 +79,33 @@ export const recoverLaunch = async (
   const what = `request ${request.id}: found ${found.deploymentId} in CodeDeploy, recorded`;
   if (!isFinished(found.status)) return `${what} (${found.status})`;
   return `${what}; ${await settleFinished(deps, found.deploymentId, request)}`;
+};
+
+/** Requests whose invocation stopped before they were queued or started (found by their open mark). */
+export const resumePendingRequests: ReconcileStep = {
+  name: 'resumePendingRequests',
+  async run(deps) {
+    const results: Record<string, string> = {};
+    const now = deps.clock.now();
+    for (const key of await deps.store.list(openRequestKeys.all())) {
+      const mark = (await deps.store.get<OpenRequestMark>(key))?.record;
+      if (!mark || now.getTime() - Date.parse(mark.at) < LAUNCH_LEASE_MS) continue;
+      try {
+        const requestKey = keys.request(mark.application, mark.environment, mark.requestId);
+        const request = (await deps.store.get<DeploymentRequest>(requestKey))?.record;
+        let note = request ? `already ${request.state}` : 'never recorded (its event is retried or kept)';
+        if (request?.state === 'pending') {
+          const outcome = await resumeRequest(deps, request, now.toISOString());
+          note = outcome.outcome === 'started' ? `started ${outcome.deploymentId}` : outcome.outcome;
+        }
+        await deps.store.delete(key);
+        results[mark.requestId] = note;
+      } catch (error) {
+        results[mark.requestId] = `failed: ${error instanceof Error ? error.name : 'unknown error'}`;
+      }
+    }
+    return results;
+  },
 };
 
 export const recoverStalledLaunches: ReconcileStep = {

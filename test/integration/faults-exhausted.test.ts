@@ -81,6 +81,24 @@ describe('artifact-uploaded, retries exhausted', () => {
     await s.fns.deploymentFinished.run(await s.finished(created[0] ?? ''));
     expect(await verdict(created[0] ?? '')).toBe('VERIFIED');
     expect(await slot('dev')).toBeUndefined();
+    // The first delivery's open mark outlived it; reconcile sees the request done and clears it.
+    const later = await s.reconcileIn(6);
+    expect(Object.values(later.resumePendingRequests ?? {})).toEqual(['already started']);
+    expect(await s.ledger.list('open-requests/')).toEqual([]);
+  });
+
+  it('on the group slot write, never delivered again: reconcile deploys the pending request, once', async () => {
+    const before = await s.deployments('web-dev');
+    s.faults.exhaust(putTo('/slots/'), 'throttle');
+    await expect(s.fns.artifactUploaded.run(await s.upload(commit()))).rejects.toThrow(
+      'Please reduce your request rate.',
+    );
+    const later = await s.reconcileIn(6);
+    const created = await newIn('web-dev', before);
+    expect(created).toHaveLength(1);
+    expect(Object.values(later.resumePendingRequests ?? {})).toEqual([`started ${created[0]}`]);
+    await s.fns.deploymentFinished.run(await s.finished(created[0] ?? ''));
+    expect(await verdict(created[0] ?? '')).toBe('VERIFIED');
   });
 
   it('on CreateDeployment, throttled: throws, the slot marks a stalled launch; reconcile creates it, once', async () => {

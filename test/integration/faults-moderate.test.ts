@@ -105,6 +105,7 @@ describe('a release with faults at random rates on every AWS call', () => {
     expect(timeline.filter((e) => e.what === 'done')).toHaveLength(1);
     expect(await s.messages(s.approvalTopicArn)).toHaveLength(1);
     expect(await s.messages(s.alertTopicArn)).toHaveLength(0);
+    expect(await s.ledger.list('open-requests/')).toEqual([]);
 
     // …and the faults were many, of every kind, on every service, each absorbed within 4 attempts.
     const faulted = s.faults.attempts.filter((a) => a.fault);

@@ -15,7 +15,11 @@ import type {
 import type { CreateDeploymentInput, Deployer, DeploymentLookup, DeploymentQuery } from '../../shared/ports';
 import { audit } from '../../shared/usecases/audit';
 import { releaseGroup, requestDeployment } from '../../shared/usecases/deployments';
-import { LAUNCH_LEASE_MS, recoverStalledLaunches } from '../../shared/usecases/stalled-launches';
+import {
+  LAUNCH_LEASE_MS,
+  recoverStalledLaunches,
+  resumePendingRequests,
+} from '../../shared/usecases/stalled-launches';
 import { auditMemoryDeps, target } from '../support/audit';
 import { COMMIT, COMMIT2 } from '../support/fixtures';
 
@@ -103,6 +107,37 @@ describe('a redelivered event', () => {
     expect(deps.deployer.created).toHaveLength(1);
     expect(await slotOf(deps)).toMatchObject({ requestId: again.requestId });
     expect((await slotOf(deps))?.deploymentId).toBeUndefined();
+  });
+});
+
+describe('reconcile and requests left pending', () => {
+  it('deploys, once the lease ran out, a request whose invocation stopped and whose event never came back', async () => {
+    // Prepare: the slot write fails; the event is never delivered again (its retries failed too).
+    const deps = setup();
+    deps.store.failing = { op: 'create', prefix: 'slots/' };
+    await expect(ask(deps)).rejects.toThrow('InternalError');
+    deps.store.failing = undefined;
+    const [mark = ''] = await deps.store.list('open-requests/');
+    const early = await resumePendingRequests.run(deps);
+    deps.clock.advance(LAUNCH_LEASE_MS + 1);
+    // Act
+    const late = (await resumePendingRequests.run(deps)) as Record<string, string>;
+    const again = await resumePendingRequests.run(deps);
+    // Assess
+    expect(mark).toMatch(/^open-requests\/web\/dev\/2026-11-20T18:00:00.000Z_[0-9a-f]+\.json$/);
+    expect(early).toEqual({});
+    expect(Object.values(late)).toEqual(['started d-UNCERTAIN1']);
+    expect(again).toEqual({});
+    expect(await deps.store.list('open-requests/')).toEqual([]);
+    expect(deps.deployer.created).toHaveLength(1);
+  });
+
+  it('leaves no open mark behind a request that was started, queued or a duplicate', async () => {
+    const deps = setup();
+    await ask(deps);
+    await ask(deps);
+    await ask(deps, COMMIT2);
+    expect(await deps.store.list('open-requests/')).toEqual([]);
   });
 });
 
