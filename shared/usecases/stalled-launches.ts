@@ -82,50 +82,49 @@ export const recoverLaunch = async (
 };
 
 /** Requests whose invocation stopped before they were queued or started (found by their open mark). */
-export const resumePendingRequests: ReconcileStep = {
-  name: 'resumePendingRequests',
-  async run(deps) {
-    const results: Record<string, string> = {};
-    const now = deps.clock.now();
-    for (const key of await deps.store.list(openRequestKeys.all())) {
-      const mark = (await deps.store.get<OpenRequestMark>(key))?.record;
-      if (!mark || now.getTime() - Date.parse(mark.at) < LAUNCH_LEASE_MS) continue;
-      try {
-        const requestKey = keys.request(mark.application, mark.environment, mark.requestId);
-        const request = (await deps.store.get<DeploymentRequest>(requestKey))?.record;
-        let note = request ? `already ${request.state}` : 'never recorded (its event is retried or kept)';
-        if (request?.state === 'pending') {
-          const outcome = await resumeRequest(deps, request, now.toISOString());
-          note = outcome.outcome === 'started' ? `started ${outcome.deploymentId}` : outcome.outcome;
-        }
-        await deps.store.delete(key);
-        results[mark.requestId] = note;
-      } catch (error) {
-        results[mark.requestId] = `failed: ${error instanceof Error ? error.name : 'unknown error'}`;
+export const resumePending = async (deps: ReconcileDeps): Promise<Record<string, string>> => {
+  const results: Record<string, string> = {};
+  const now = deps.clock.now();
+  for (const key of await deps.store.list(openRequestKeys.all())) {
+    const mark = (await deps.store.get<OpenRequestMark>(key))?.record;
+    if (!mark || now.getTime() - Date.parse(mark.at) < LAUNCH_LEASE_MS) continue;
+    try {
+      const requestKey = keys.request(mark.application, mark.environment, mark.requestId);
+      const request = (await deps.store.get<DeploymentRequest>(requestKey))?.record;
+      let note = request ? `already ${request.state}` : 'never recorded (its event is retried or kept)';
+      if (request?.state === 'pending') {
+        const outcome = await resumeRequest(deps, request, now.toISOString());
+        note = outcome.outcome === 'started' ? `started ${outcome.deploymentId}` : outcome.outcome;
       }
+      await deps.store.delete(key);
+      results[mark.requestId] = note;
+    } catch (error) {
+      results[mark.requestId] = `failed: ${error instanceof Error ? error.name : 'unknown error'}`;
     }
-    return results;
-  },
+  }
+  return results;
 };
 
-export const recoverStalledLaunches: ReconcileStep = {
-  name: 'recoverStalledLaunches',
-  async run(deps) {
-    const results: Record<string, string> = {};
-    for (const [application, spec] of Object.entries(deps.pipeline.applications))
-      for (const env of spec.environments) {
-        try {
-          results[`${application}/${env.name}`] = await recoverLaunch(deps, application, env.name);
-        } catch (error) {
-          const name = error instanceof Error ? error.name : 'unknown error';
-          deps.log.error('reconcile could not recover a launch', {
-            application,
-            environment: env.name,
-            error: name,
-          });
-          results[`${application}/${env.name}`] = `failed: ${name}`;
-        }
+export const resumePendingRequests: ReconcileStep = { name: 'resumePendingRequests', run: resumePending };
+
+/** Every environment's stalled launch, if any. */
+export const recoverLaunches = async (deps: ReconcileDeps): Promise<Record<string, string>> => {
+  const results: Record<string, string> = {};
+  for (const [application, spec] of Object.entries(deps.pipeline.applications))
+    for (const env of spec.environments) {
+      try {
+        results[`${application}/${env.name}`] = await recoverLaunch(deps, application, env.name);
+      } catch (error) {
+        const name = error instanceof Error ? error.name : 'unknown error';
+        deps.log.error('reconcile could not recover a launch', {
+          application,
+          environment: env.name,
+          error: name,
+        });
+        results[`${application}/${env.name}`] = `failed: ${name}`;
       }
-    return results;
-  },
+    }
+  return results;
 };
+
+export const recoverStalledLaunches: ReconcileStep = { name: 'recoverStalledLaunches', run: recoverLaunches };

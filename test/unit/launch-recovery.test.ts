@@ -15,11 +15,7 @@ import type {
 import type { CreateDeploymentInput, Deployer, DeploymentLookup, DeploymentQuery } from '../../shared/ports';
 import { audit } from '../../shared/usecases/audit';
 import { releaseGroup, requestDeployment } from '../../shared/usecases/deployments';
-import {
-  LAUNCH_LEASE_MS,
-  recoverStalledLaunches,
-  resumePendingRequests,
-} from '../../shared/usecases/stalled-launches';
+import { LAUNCH_LEASE_MS, recoverLaunches, resumePending } from '../../shared/usecases/stalled-launches';
 import { auditMemoryDeps, target } from '../support/audit';
 import { COMMIT, COMMIT2 } from '../support/fixtures';
 
@@ -78,7 +74,7 @@ const ask = (deps: Deps, commit = COMMIT) =>
 const slotOf = async (deps: Deps) => (await deps.store.get<GroupSlot>(keys.slot('web', 'dev')))?.record;
 const requestOf = async (deps: Deps, id: string) =>
   (await deps.store.get<DeploymentRequest>(keys.request('web', 'dev', id)))?.record;
-const recover = async (deps: Deps) => (await recoverStalledLaunches.run(deps)) as Record<string, string>;
+const recover = (deps: Deps) => recoverLaunches(deps);
 
 describe('a redelivered event', () => {
   it('takes on a request its first delivery left pending, and a third delivery is a duplicate', async () => {
@@ -118,11 +114,11 @@ describe('reconcile and requests left pending', () => {
     await expect(ask(deps)).rejects.toThrow('InternalError');
     deps.store.failing = undefined;
     const [mark = ''] = await deps.store.list('open-requests/');
-    const early = await resumePendingRequests.run(deps);
+    const early = await resumePending(deps);
     deps.clock.advance(LAUNCH_LEASE_MS + 1);
     // Act
-    const late = (await resumePendingRequests.run(deps)) as Record<string, string>;
-    const again = await resumePendingRequests.run(deps);
+    const late = await resumePending(deps);
+    const again = await resumePending(deps);
     // Assess
     expect(mark).toMatch(/^open-requests\/web\/dev\/2026-11-20T18:00:00.000Z_[0-9a-f]+\.json$/);
     expect(early).toEqual({});
