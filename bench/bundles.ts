@@ -1,5 +1,6 @@
-// Per function: bundle size and module init time beside a floor bundle holding only the same AWS
-// SDK clients, built and timed side by side in one run. Run: npx tsx bench/bundles.ts
+// Per function: bundle size and module init time beside two floors built and timed side by side in
+// one run: the same AWS SDK clients only, and those clients with the commands the function sends.
+// Run: npx tsx bench/bundles.ts
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundle, floorSource, root } from './lib/bundle';
@@ -14,6 +15,11 @@ export interface BundleRow {
   initMs: number;
   floorInitMs: number;
   initRatio: number;
+  /** The floor with the commands too: everything from the AWS SDK the function needs. */
+  sdkFloorKb: number;
+  sdkSizeRatio: number;
+  sdkFloorInitMs: number;
+  sdkInitRatio: number;
 }
 
 export const benchBundles = async (rounds = 25): Promise<BundleRow[]> => {
@@ -24,15 +30,21 @@ export const benchBundles = async (rounds = 25): Promise<BundleRow[]> => {
   for (const fn of functions) {
     const fnBundle = await bundle(join(root, 'functions', fn, 'handler.ts'), join(out, `${fn}.js`));
     const floor = await bundle('', join(out, `${fn}.floor.js`), floorSource(fnBundle.clients));
-    pairs.push({ fn, fnBundle, floor });
+    const sdkFloor = await bundle(
+      '',
+      join(out, `${fn}.sdk-floor.js`),
+      floorSource(fnBundle.clients, fnBundle.commands),
+    );
+    pairs.push({ fn, fnBundle, floor, sdkFloor });
   }
   const { times } = initTimes(
-    pairs.flatMap((p) => [p.fnBundle.file, p.floor.file]),
+    pairs.flatMap((p) => [p.fnBundle.file, p.floor.file, p.sdkFloor.file]),
     rounds,
   );
-  return pairs.map(({ fn, fnBundle, floor }) => {
+  return pairs.map(({ fn, fnBundle, floor, sdkFloor }) => {
     const initMs = times.get(fnBundle.file) ?? 0;
     const floorInitMs = times.get(floor.file) ?? 0;
+    const sdkFloorInitMs = times.get(sdkFloor.file) ?? 0;
     return {
       fn,
       clients: fnBundle.clients.map((c) => c.replace('@aws-sdk/client-', '')).join('+'),
@@ -42,16 +54,20 @@ export const benchBundles = async (rounds = 25): Promise<BundleRow[]> => {
       initMs,
       floorInitMs,
       initRatio: initMs / floorInitMs,
+      sdkFloorKb: sdkFloor.bytes / 1024,
+      sdkSizeRatio: fnBundle.bytes / sdkFloor.bytes,
+      sdkFloorInitMs,
+      sdkInitRatio: initMs / sdkFloorInitMs,
     };
   });
 };
 
 export const bundleTable = (rows: BundleRow[]) => [
-  '| function | AWS clients | bundle KB | floor KB | size ratio | init ms | floor init ms | init ratio |',
-  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| function | AWS clients | bundle KB | clients floor KB | size ratio | SDK floor KB | size ratio | init ms | clients floor init ms | init ratio | SDK floor init ms | init ratio |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rows.map(
     (r) =>
-      `| ${r.fn} | ${r.clients} | ${r.kb.toFixed(0)} | ${r.floorKb.toFixed(0)} | ${r.sizeRatio.toFixed(2)} | ${r.initMs.toFixed(1)} | ${r.floorInitMs.toFixed(1)} | ${r.initRatio.toFixed(2)} |`,
+      `| ${r.fn} | ${r.clients} | ${r.kb.toFixed(0)} | ${r.floorKb.toFixed(0)} | ${r.sizeRatio.toFixed(2)} | ${r.sdkFloorKb.toFixed(0)} | ${r.sdkSizeRatio.toFixed(2)} | ${r.initMs.toFixed(1)} | ${r.floorInitMs.toFixed(1)} | ${r.initRatio.toFixed(2)} | ${r.sdkFloorInitMs.toFixed(1)} | ${r.sdkInitRatio.toFixed(2)} |`,
   ),
 ];
 

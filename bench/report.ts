@@ -14,17 +14,22 @@ const over = (rows: BundleRow[], ratio: (r: BundleRow) => number, limit: number)
     .join(', ') || 'none';
 
 export const bundleSection = (rows: BundleRow[]) => [
-  '## Bundles: size and module init time beside a floor of the same AWS SDK clients',
+  '## Bundles: size and module init time beside floors of the same AWS SDK code',
   '',
-  'Each function bundled as serverless.yml does (esbuild, minified, `mainFields: module,main`), beside a',
-  'floor bundle that only constructs the same SDK clients. Init time: a fresh `node` process times its own',
-  "`require()` of the bundle (Node's start, the same for all, left out); median of 25 interleaved rounds.",
+  'Each function bundled as serverless.yml does (esbuild, minified, `mainFields: module,main`), beside two',
+  'floors: one that only constructs the same SDK clients, and one that also holds the SDK commands the',
+  "function sends (all the AWS SDK code it needs and none of Baton's). Init time: a fresh `node` process",
+  "times its own `require()` of the bundle (Node's start, the same for all, left out); median of 25",
+  'interleaved rounds.',
   '',
   ...bundleTable(rows),
   '',
-  `- size ≤ 1.3 × floor (issue 9): ${count(rows, (r) => r.sizeRatio <= 1.3)}; over: ${over(rows, (r) => r.sizeRatio, 1.3)}`,
-  `- size ≤ 1.15 × floor (issue 2): ${count(rows, (r) => r.sizeRatio <= 1.15)}; over: ${over(rows, (r) => r.sizeRatio, 1.15)}`,
-  `- init ≤ 1.3 × floor: ${count(rows, (r) => r.initRatio <= 1.3)}; over: ${over(rows, (r) => r.initRatio, 1.3)}`,
+  `- size ≤ 1.3 × clients floor (issue 9): ${count(rows, (r) => r.sizeRatio <= 1.3)}; over: ${over(rows, (r) => r.sizeRatio, 1.3)}`,
+  `- size ≤ 1.3 × SDK floor: ${count(rows, (r) => r.sdkSizeRatio <= 1.3)}; over: ${over(rows, (r) => r.sdkSizeRatio, 1.3)}`,
+  `- size ≤ 1.15 × clients floor (issue 2): ${count(rows, (r) => r.sizeRatio <= 1.15)}; over: ${over(rows, (r) => r.sizeRatio, 1.15)}`,
+  `- size ≤ 1.15 × SDK floor: ${count(rows, (r) => r.sdkSizeRatio <= 1.15)}; over: ${over(rows, (r) => r.sdkSizeRatio, 1.15)}`,
+  `- init ≤ 1.3 × clients floor: ${count(rows, (r) => r.initRatio <= 1.3)}; over: ${over(rows, (r) => r.initRatio, 1.3)}`,
+  `- init ≤ 1.3 × SDK floor: ${count(rows, (r) => r.sdkInitRatio <= 1.3)}; over: ${over(rows, (r) => r.sdkInitRatio, 1.3)}`,
 ];
 
 export const handlerSection = (rows: HandlerRow[]) => [

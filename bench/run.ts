@@ -64,6 +64,7 @@ const main = async () => {
     await section('handlers', 'handler time per event'),
     await section('calls', 'AWS calls per step on the local stack'),
     await section('audit', 'audit at 10 / 1,000 / 10,000 targets beside the naive loop (~1.5 min)'),
+    await section('property', 'property: 10,000 random interleavings (~30 s)'),
   ];
   const runs = [];
   for (let i = 1; i <= RELEASE_RUNS; i++)

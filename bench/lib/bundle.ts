@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { parse } from 'yaml';
 
 export const root = join(__dirname, '..', '..');
@@ -15,46 +15,67 @@ export interface Bundle {
   bytes: number;
   /** npm packages of AWS SDK clients inside the bundle, e.g. @aws-sdk/client-s3. */
   clients: string[];
+  /** SDK commands esbuild kept, as `@aws-sdk/client-s3:HeadObject`. */
+  commands: string[];
 }
 
-export const bundle = async (entry: string, outfile: string, stdin?: string): Promise<Bundle> => {
-  const result = await build({
-    ...(stdin ? { stdin: { contents: stdin, resolveDir: root, loader: 'ts' } } : { entryPoints: [entry] }),
-    outfile,
+/** esbuild options for a Lambda bundle, as serverless.yml's custom.esbuild sets them. */
+export const lambdaBuild = (input: { entry: string } | { stdin: string }) =>
+  ({
+    ...('stdin' in input
+      ? { stdin: { contents: input.stdin, resolveDir: root, loader: 'ts' as const } }
+      : { entryPoints: [input.entry] }),
     bundle: true,
     minify: true,
-    platform: 'node',
+    platform: 'node' as const,
     target: 'node22',
-    format: 'cjs',
+    format: 'cjs' as const,
     mainFields: ['module', 'main'],
-    metafile: true,
-    logLevel: 'error',
+    metafile: true as const,
+    logLevel: 'error' as const,
     define: { 'process.env.BATON_PIPELINE_JSON': bakedPipeline() },
-  });
+  }) satisfies BuildOptions;
+
+const COMMAND = /node_modules\/(@aws-sdk\/client-[a-z0-9-]+)\/dist-es\/commands\/([A-Za-z0-9]+)Command\.js$/;
+
+export const bundle = async (entry: string, outfile: string, stdin?: string): Promise<Bundle> => {
+  const result = await build({ ...lambdaBuild(stdin ? { stdin } : { entry }), outfile });
   const output = Object.values(result.metafile.outputs)[0];
   const clients = new Set<string>();
-  for (const input of Object.keys(output?.inputs ?? {})) {
+  const commands = new Set<string>();
+  for (const [input, info] of Object.entries(output?.inputs ?? {})) {
     const m = /node_modules\/(@aws-sdk\/client-[a-z0-9-]+)\//.exec(input);
     if (m?.[1]) clients.add(m[1]);
+    const c = COMMAND.exec(input);
+    if (c?.[1] && c[2] && info.bytesInOutput > 0) commands.add(`${c[1]}:${c[2]}`);
   }
-  return { file: outfile, bytes: output?.bytes ?? 0, clients: [...clients].sort() };
+  return {
+    file: outfile,
+    bytes: output?.bytes ?? 0,
+    clients: [...clients].sort(),
+    commands: [...commands].sort(),
+  };
 };
 
-/** A floor: only the same AWS SDK clients, constructed once, as the function does. */
-export const floorSource = (clients: string[]) =>
+const CLIENT_CLASSES: Record<string, string> = {
+  '@aws-sdk/client-s3': 'S3Client',
+  '@aws-sdk/client-sns': 'SNSClient',
+  '@aws-sdk/client-codedeploy': 'CodeDeployClient',
+  '@aws-sdk/client-secrets-manager': 'SecretsManagerClient',
+};
+
+/**
+ * A floor: only the same AWS SDK clients, constructed once, as the function does; with `commands`,
+ * also the SDK commands the function sends (all the AWS SDK code it needs, none of Baton's).
+ */
+export const floorSource = (clients: string[], commands: string[] = []) =>
   clients
     .map((pkg, i) => {
-      const name = pkg.replace('@aws-sdk/client-', '');
-      const cls = `${name
-        .split('-')
-        .map((p) => p[0]?.toUpperCase() + p.slice(1))
-        .join('')}Client`;
-      const known: Record<string, string> = {
-        S3Client: 'S3Client',
-        SnsClient: 'SNSClient',
-        CodedeployClient: 'CodeDeployClient',
-      };
-      const klass = known[cls] ?? cls;
-      return `import { ${klass} as C${i} } from '${pkg}';\nexport const c${i} = new C${i}({});`;
+      const klass = CLIENT_CLASSES[pkg] ?? 'Client';
+      const ops = commands
+        .filter((c) => c.startsWith(`${pkg}:`))
+        .map((c) => `${c.slice(pkg.length + 1)}Command`);
+      const imports = [`${klass} as C${i}`, ...ops].join(', ');
+      return `import { ${imports} } from '${pkg}';\nexport const c${i} = new C${i}({});\nexport const k${i} = [${ops.join(', ')}];`;
     })
     .join('\n');

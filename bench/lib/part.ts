@@ -12,6 +12,18 @@ const parts = {
   calls: async () => (await import('../report')).callSection(await (await import('../calls')).benchCalls()),
   audit: async () => (await import('../report')).auditSection(await (await import('../audit')).benchAudit()),
   release: async () => (await import('../release')).benchRelease(),
+  property: async () => {
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+    const { runs, ms } = await (await import('../property')).benchProperty(10_000);
+    return [
+      '## Property: random interleavings with every invariant checked',
+      '',
+      `${runs.toLocaleString('en')} random interleavings of uploads, pushes, duplicate and reordered deliveries,`,
+      'finishes with random per-target results, approvals and expiries, through the real handlers in an',
+      `in-memory world (the test suite runs 1,000): ${(ms / 1000).toFixed(1)} s, ${((ms / runs) * 1000).toFixed(0)} µs`,
+      'per interleaving, no invariant broken.',
+    ];
+  },
 } satisfies Record<string, () => Promise<unknown>>;
 
 export type PartName = keyof typeof parts;

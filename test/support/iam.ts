@@ -1,9 +1,10 @@
 // What a function's code can call, read from its bundle: the AWS SDK commands esbuild kept, mapped to
 // the IAM actions they need (Service Authorization Reference, "Actions defined by …" tables).
 
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { bakedPipeline } from '../../bench/lib/bundle';
+import { bundle } from '../../bench/lib/bundle';
 
 /** SDK command → IAM actions it needs. CreateDeployment also reads the deployment config and the
  * application revision (CodeDeploy User Guide, "Identity-based policy examples": deploy permissions). */
@@ -38,24 +39,11 @@ const SERVICES: Record<string, string> = {
 
 /** The SDK commands inside a function's bundle, as `service:Operation`. */
 export const commandsOf = async (handler: string): Promise<string[]> => {
-  const result = await build({
-    entryPoints: [handler],
-    bundle: true,
-    write: false,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    mainFields: ['module', 'main'],
-    metafile: true,
-    logLevel: 'error',
-    outfile: join('/tmp', 'iam-probe.js'),
-    define: { 'process.env.BATON_PIPELINE_JSON': bakedPipeline() },
-  });
-  const found = new Set<string>();
-  for (const output of Object.values(result.metafile.outputs))
-    for (const [input, info] of Object.entries(output.inputs)) {
-      const m = /@aws-sdk\/(client-[a-z0-9-]+)\/dist-es\/commands\/([A-Za-z0-9]+)Command\.js$/.exec(input);
-      if (m?.[1] && m[2] && info.bytesInOutput > 0) found.add(`${SERVICES[m[1]] ?? m[1]}:${m[2]}`);
-    }
-  return [...found].sort();
+  const built = await bundle(handler, join(mkdtempSync(join(tmpdir(), 'baton-iam-')), 'probe.js'));
+  return built.commands
+    .map((c) => {
+      const [pkg = '', op = ''] = c.split(':');
+      return `${SERVICES[pkg.replace('@aws-sdk/', '')] ?? pkg}:${op}`;
+    })
+    .sort();
 };
