@@ -1,43 +1,23 @@
 // Starting deployments: one active deployment per group; a busy group queues the request, and
 // when the group frees up the newest queued request starts and older ones are superseded.
-
 import { bundleTypeOf } from '../domain/artifact';
-import type { Pipeline } from '../domain/config';
-import { findApplication, findEnvironment } from '../domain/config';
-import { DeploymentOutcomeUnknown, GroupBusyError, ValidationError } from '../domain/errors';
+import { findEnvironment } from '../domain/config';
+import { ValidationError } from '../domain/errors';
 import { stableId } from '../domain/ids';
 import { keys } from '../ledger/keys';
 import { type OpenRequestMark, openRequestKeys } from '../ledger/open-requests';
-import type {
-  ArtifactRef,
-  Cause,
-  DeploymentRecord,
-  DeploymentRequest,
-  EnvironmentHead,
-  GroupSlot,
-} from '../ledger/records';
-import { update } from '../ledger/store';
-import type { Core, Deployer } from '../ports';
+import type { DeploymentRequest, GroupSlot } from '../ledger/records';
+import {
+  type DeployDeps,
+  type DeployOutcome,
+  type DeployRequestInput,
+  enqueue,
+  launch,
+} from './deployment-launch';
+import { startNext } from './deployment-queue';
 
-export interface DeployDeps extends Core {
-  pipeline: Pipeline;
-  deployer: Deployer;
-}
-
-export interface DeployRequestInput {
-  application: string;
-  environment: string;
-  artifact: ArtifactRef;
-  cause: Cause;
-  release?: string;
-  /** Same key, same request: a duplicate event finds the request already there. */
-  dedupeKey: string;
-}
-
-export type DeployOutcome =
-  | { outcome: 'started'; requestId: string; deploymentId: string }
-  | { outcome: 'queued'; requestId: string; reason: string }
-  | { outcome: 'duplicate'; requestId: string; state: DeploymentRequest['state'] };
+export * from './deployment-launch';
+export * from './deployment-queue';
 
 export const requestId = (application: string, environment: string, dedupeKey: string) =>
   stableId('request', application, environment, dedupeKey);
@@ -117,207 +97,4 @@ const place = async (deps: DeployDeps, request: DeploymentRequest, now: string):
   if (after?.record.state === 'started' && after.record.deploymentId)
     return { outcome: 'started', requestId: id, deploymentId: after.record.deploymentId };
   return { outcome: 'queued', requestId: id, reason: after?.record.note ?? 'the deployment group is busy' };
-};
-
-// The queue entry first: a request marked queued always has one, even if this invocation stops here.
-const enqueue = async (deps: DeployDeps, request: DeploymentRequest, note: string) => {
-  await deps.store.put(
-    keys.queueEntry(request.application, request.environment, request.requestedAt, request.id),
-    {
-      v: 1,
-      requestId: request.id,
-    },
-  );
-  // A duplicate delivery may have started it meanwhile: never back from started or superseded.
-  await update<DeploymentRequest>(
-    deps.store,
-    keys.request(request.application, request.environment, request.id),
-    (r) =>
-      r.state === 'started' || r.state === 'superseded'
-        ? undefined
-        : { ...r, state: 'queued', note, updatedAt: deps.clock.now().toISOString() },
-  );
-};
-
-const setRequest = (deps: DeployDeps, request: DeploymentRequest, change: Partial<DeploymentRequest>) =>
-  update<DeploymentRequest>(
-    deps.store,
-    keys.request(request.application, request.environment, request.id),
-    (r) => ({
-      ...r,
-      ...change,
-      updatedAt: deps.clock.now().toISOString(),
-    }),
-  );
-
-/** How a deployment's description names its request: reconcile finds a launch it lost track of by it. */
-export const requestMarker = (requestId: string) => `[request ${requestId}]`;
-
-const deploymentDescription = (request: DeploymentRequest) => {
-  const commit = request.artifact.commit.slice(0, 12);
-  const what = request.release ? `${request.release} (commit ${commit})` : `commit ${commit}`;
-  return `Baton: ${request.application} ${what} to ${request.environment}, ${request.cause.detail} ${requestMarker(request.id)}`;
-};
-
-/** Holding the slot: create the deployment and record it. */
-export const launch = async (deps: DeployDeps, request: DeploymentRequest): Promise<DeployOutcome> => {
-  const app = findApplication(deps.pipeline, request.application);
-  const slotKey = keys.slot(request.application, request.environment);
-  let deploymentId: string;
-  try {
-    deploymentId = await deps.deployer.createDeployment({
-      codedeployApplication: app.codedeployApplication,
-      deploymentGroup: request.deploymentGroup,
-      bucket: request.artifact.bucket,
-      key: request.artifact.key,
-      bundleType: bundleTypeOf(request.artifact.key) ?? 'zip',
-      etag: request.artifact.etag,
-      ...(request.artifact.versionId ? { versionId: request.artifact.versionId } : {}),
-      description: deploymentDescription(request),
-    });
-  } catch (error) {
-    // CodeDeploy may have created it (an answer lost, the retry refused as busy): the slot stays with
-    // this request, the mark of a launch to check; reconcile asks CodeDeploy once the lease runs out.
-    if (error instanceof DeploymentOutcomeUnknown) {
-      deps.log.warn('CreateDeployment outcome unknown; reconcile will look it up', { requestId: request.id });
-      throw error;
-    }
-    await deps.store.delete(slotKey);
-    if (error instanceof GroupBusyError) {
-      const note = 'the deployment group has an active deployment not started by Baton';
-      await enqueue(deps, request, note);
-      deps.log.warn('deployment group busy outside Baton; request queued', { requestId: request.id });
-      return { outcome: 'queued', requestId: request.id, reason: note };
-    }
-    // Keep the request: queued, it is retried by the next group release or by reconcile.
-    await enqueue(deps, request, `CreateDeployment failed: ${(error as Error).name}`);
-    throw error;
-  }
-  await recordLaunch(deps, request, deploymentId);
-  return { outcome: 'started', requestId: request.id, deploymentId };
-};
-
-/** The request holding the slot has its deployment: record it, the slot, the head, the request. */
-export const recordLaunch = async (
-  deps: DeployDeps,
-  request: DeploymentRequest,
-  deploymentId: string,
-  /** When CodeDeploy created it, if known; otherwise now. */
-  createdAt?: string,
-) => {
-  const slotKey = keys.slot(request.application, request.environment);
-  const now = deps.clock.now().toISOString();
-  const record: DeploymentRecord = {
-    v: 1,
-    kind: 'deployment',
-    deploymentId,
-    requestId: request.id,
-    application: request.application,
-    environment: request.environment,
-    deploymentGroup: request.deploymentGroup,
-    artifact: request.artifact,
-    cause: request.cause,
-    ...(request.release ? { release: request.release } : {}),
-    createdAt: createdAt ?? now,
-  };
-  // Created, not overwritten: a record written before (and the verdict on it) stays.
-  await deps.store.create(keys.deployment(deploymentId), record);
-  await deps.store.put(slotKey, {
-    v: 1,
-    requestId: request.id,
-    deploymentId,
-    takenAt: now,
-  } satisfies GroupSlot);
-  // A rollback restores the last good revision without superseding what was queued behind it.
-  if (request.cause.type !== 'rollback') {
-    const head: EnvironmentHead = {
-      v: 1,
-      requestId: request.id,
-      requestedAt: request.requestedAt,
-      deploymentId,
-    };
-    await deps.store.put(keys.head(request.application, request.environment), head);
-  }
-  await setRequest(deps, request, { state: 'started', deploymentId, note: undefined });
-  deps.log.info('deployment started', {
-    deploymentId,
-    requestId: request.id,
-    environment: request.environment,
-  });
-};
-
-export type StartNextOutcome = 'busy' | 'idle' | DeployOutcome;
-
-/**
- * Starts the newest queued request if the group is free. Older queued requests, and queued requests
- * older than the last one started, are marked superseded. A queued rollback goes first and supersedes
- * nothing: the newest queued request starts after it. Safe to call any number of times.
- */
-export const startNext = async (
-  deps: DeployDeps,
-  application: string,
-  environment: string,
-): Promise<StartNextOutcome> => {
-  const slotKey = keys.slot(application, environment);
-  for (let round = 0; round < 5; round++) {
-    const now = deps.clock.now().toISOString();
-    if (!(await deps.store.create(slotKey, { v: 1, requestId: 'queue', takenAt: now } satisfies GroupSlot)))
-      return 'busy';
-    const queued = await deps.store.list(keys.queue(application, environment));
-    if (queued.length === 0) {
-      await deps.store.delete(slotKey);
-      // A request may have been queued after our listing but before the delete: look again.
-      if ((await deps.store.list(keys.queue(application, environment))).length === 0) return 'idle';
-      continue;
-    }
-    const head = await deps.store.get<EnvironmentHead>(keys.head(application, environment));
-    const entries = await Promise.all(queued.map((k) => deps.store.get<{ requestId: string }>(k)));
-    const requests: DeploymentRequest[] = [];
-    for (const [i, entry] of entries.entries()) {
-      if (!entry) continue;
-      const r = await deps.store.get<DeploymentRequest>(
-        keys.request(application, environment, entry.record.requestId),
-      );
-      // The environment's head already started (a duplicate delivery queued it while it launched).
-      if (r && r.record.id === head?.record.requestId) await deps.store.delete(queued[i] ?? '');
-      else if (r) requests.push(r.record);
-    }
-    requests.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.id.localeCompare(b.id));
-    const rollback = requests.filter((r) => r.cause.type === 'rollback').at(-1);
-    if (rollback) {
-      await deps.store.put(slotKey, { v: 1, requestId: rollback.id, takenAt: now } satisfies GroupSlot);
-      await deps.store.delete(keys.queueEntry(application, environment, rollback.requestedAt, rollback.id));
-      return launch(deps, rollback);
-    }
-    const newest = requests.at(-1);
-    for (const r of requests) {
-      const stale = r !== newest || (head && r.requestedAt < head.record.requestedAt);
-      if (!stale) continue;
-      const by = r === newest ? head?.record.requestId : newest?.id;
-      await setRequest(deps, r, { state: 'superseded', ...(by ? { supersededBy: by } : {}) });
-      await deps.store.delete(keys.queueEntry(application, environment, r.requestedAt, r.id));
-      deps.log.info('queued deployment superseded', { requestId: r.id, supersededBy: by });
-    }
-    if (!newest || (head && newest.requestedAt < head.record.requestedAt)) {
-      await deps.store.delete(slotKey);
-      continue;
-    }
-    await deps.store.put(slotKey, { v: 1, requestId: newest.id, takenAt: now } satisfies GroupSlot);
-    await deps.store.delete(keys.queueEntry(application, environment, newest.requestedAt, newest.id));
-    return launch(deps, newest);
-  }
-  return 'busy';
-};
-
-/** Frees the group after its deployment finished, then starts what waits for it. */
-export const releaseGroup = async (
-  deps: DeployDeps,
-  application: string,
-  environment: string,
-  deploymentId: string,
-): Promise<StartNextOutcome> => {
-  const slotKey = keys.slot(application, environment);
-  const slot = await deps.store.get<GroupSlot>(slotKey);
-  if (slot?.record.deploymentId === deploymentId) await deps.store.delete(slotKey);
-  return startNext(deps, application, environment);
 };

@@ -1,0 +1,79 @@
+import { keys } from '../ledger/keys';
+import type { DeploymentRequest, EnvironmentHead, GroupSlot } from '../ledger/records';
+import { type DeployDeps, type DeployOutcome, launch, setRequest } from './deployment-launch';
+
+export type StartNextOutcome = 'busy' | 'idle' | DeployOutcome;
+
+/**
+ * Starts the newest queued request if the group is free. Older queued requests, and queued requests
+ * older than the last one started, are marked superseded. A queued rollback goes first and supersedes
+ * nothing: the newest queued request starts after it. Safe to call any number of times.
+ */
+export const startNext = async (
+  deps: DeployDeps,
+  application: string,
+  environment: string,
+): Promise<StartNextOutcome> => {
+  const slotKey = keys.slot(application, environment);
+  for (let round = 0; round < 5; round++) {
+    const now = deps.clock.now().toISOString();
+    if (!(await deps.store.create(slotKey, { v: 1, requestId: 'queue', takenAt: now } satisfies GroupSlot)))
+      return 'busy';
+    const queued = await deps.store.list(keys.queue(application, environment));
+    if (queued.length === 0) {
+      await deps.store.delete(slotKey);
+      // A request may have been queued after our listing but before the delete: look again.
+      if ((await deps.store.list(keys.queue(application, environment))).length === 0) return 'idle';
+      continue;
+    }
+    const head = await deps.store.get<EnvironmentHead>(keys.head(application, environment));
+    const entries = await Promise.all(queued.map((k) => deps.store.get<{ requestId: string }>(k)));
+    const requests: DeploymentRequest[] = [];
+    for (const [i, entry] of entries.entries()) {
+      if (!entry) continue;
+      const r = await deps.store.get<DeploymentRequest>(
+        keys.request(application, environment, entry.record.requestId),
+      );
+      // The environment's head already started (a duplicate delivery queued it while it launched).
+      if (r && r.record.id === head?.record.requestId) await deps.store.delete(queued[i] ?? '');
+      else if (r) requests.push(r.record);
+    }
+    requests.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.id.localeCompare(b.id));
+    const rollback = requests.filter((r) => r.cause.type === 'rollback').at(-1);
+    if (rollback) {
+      await deps.store.put(slotKey, { v: 1, requestId: rollback.id, takenAt: now } satisfies GroupSlot);
+      await deps.store.delete(keys.queueEntry(application, environment, rollback.requestedAt, rollback.id));
+      return launch(deps, rollback);
+    }
+    const newest = requests.at(-1);
+    for (const r of requests) {
+      const stale = r !== newest || (head && r.requestedAt < head.record.requestedAt);
+      if (!stale) continue;
+      const by = r === newest ? head?.record.requestId : newest?.id;
+      await setRequest(deps, r, { state: 'superseded', ...(by ? { supersededBy: by } : {}) });
+      await deps.store.delete(keys.queueEntry(application, environment, r.requestedAt, r.id));
+      deps.log.info('queued deployment superseded', { requestId: r.id, supersededBy: by });
+    }
+    if (!newest || (head && newest.requestedAt < head.record.requestedAt)) {
+      await deps.store.delete(slotKey);
+      continue;
+    }
+    await deps.store.put(slotKey, { v: 1, requestId: newest.id, takenAt: now } satisfies GroupSlot);
+    await deps.store.delete(keys.queueEntry(application, environment, newest.requestedAt, newest.id));
+    return launch(deps, newest);
+  }
+  return 'busy';
+};
+
+/** Frees the group after its deployment finished, then starts what waits for it. */
+export const releaseGroup = async (
+  deps: DeployDeps,
+  application: string,
+  environment: string,
+  deploymentId: string,
+): Promise<StartNextOutcome> => {
+  const slotKey = keys.slot(application, environment);
+  const slot = await deps.store.get<GroupSlot>(slotKey);
+  if (slot?.record.deploymentId === deploymentId) await deps.store.delete(slotKey);
+  return startNext(deps, application, environment);
+};
