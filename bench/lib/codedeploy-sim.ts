@@ -1,8 +1,10 @@
 // A simulated CodeDeploy for the audit benchmark: the JSON protocol on loopback, every call answered
 // after a fixed latency, calls counted per operation. It runs in a child process so that its CPU and
 // memory stay out of the measured audit. Targets are made on demand (1 in 500 fails ValidateService).
+
 import { type ChildProcess, fork } from 'node:child_process';
 import { createServer } from 'node:http';
+import { LIFECYCLE_EVENTS } from '../../local/codedeploy/types';
 
 export interface SimOptions {
   targets: number;
@@ -11,15 +13,7 @@ export interface SimOptions {
 }
 
 export const DEPLOYMENT_ID = 'd-BENCH0001';
-const EVENTS = [
-  'ApplicationStop',
-  'DownloadBundle',
-  'BeforeInstall',
-  'Install',
-  'AfterInstall',
-  'ApplicationStart',
-  'ValidateService',
-];
+const EVENTS = LIFECYCLE_EVENTS;
 const idAt = (i: number) => `i-${i.toString(16).padStart(17, '0')}`;
 const indexOf = (id: string) => Number.parseInt(id.slice(2), 16);
 const fails = (i: number) => i % 500 === 499;

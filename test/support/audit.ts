@@ -1,6 +1,8 @@
 // Audit test helpers: domain builders, recording fakes for the audit's ports, and memory deps.
 // CodeDeploy's API shapes are in ./codedeploy-api.
+
 import type { Diagnostics } from '@aws-sdk/client-codedeploy';
+import { LIFECYCLE_EVENTS } from '../../local/codedeploy/types';
 import { findEnvironment, type Pipeline } from '../../shared/domain/config';
 import { NotFoundError } from '../../shared/domain/errors';
 import type { DeploymentFacts, Target, TargetStatus } from '../../shared/domain/evidence';
@@ -14,15 +16,7 @@ import { memoryDeps, samplePipeline } from './fixtures';
 export const DEPLOYMENT = 'd-AUDIT0001';
 export const ALERTS = 'arn:aws:sns:us-east-1:123456789012:baton-alerts';
 
-export const IN_PLACE_EVENTS = [
-  'ApplicationStop',
-  'DownloadBundle',
-  'BeforeInstall',
-  'Install',
-  'AfterInstall',
-  'ApplicationStart',
-  'ValidateService',
-];
+export const IN_PLACE_EVENTS: readonly string[] = LIFECYCLE_EVENTS;
 
 export const VALIDATE_FAILED: Diagnostics = {
   errorCode: 'ScriptFailed',
