@@ -56,6 +56,18 @@ const approvalSubscriptions = () => {
   );
 };
 
+// One email subscription to the alert topic per address in alertEmails.
+const alertSubscriptions = () =>
+  Object.fromEntries(
+    [...new Set(load().alertEmails || [])].map((email) => [
+      `AlertSubscription${createHash('sha256').update(email).digest('hex').slice(0, 12)}`,
+      {
+        Type: 'AWS::SNS::Subscription',
+        Properties: { TopicArn: { Ref: 'AlertTopic' }, Protocol: 'email', Endpoint: email },
+      },
+    ]),
+  );
+
 // The CodeCommit repositories pipeline.yml names. An EventBridge pattern refuses an empty list, so with
 // none configured the rule matches a name no repository can have.
 const repositories = () => [...new Set(applications().flatMap((a) => a.repositories || []))];
@@ -92,6 +104,7 @@ module.exports = {
   artifactPrefix: () => load().artifactPrefix || 'artifacts/',
   approvers: () => [...new Set(environments().flatMap(({ env }) => env.approval?.approvers || []))],
   approvalSubscriptions,
+  alertSubscriptions,
   instanceRoleArns: () =>
     [...new Set(applications().flatMap((a) => a.instanceRoles || []))].map((r) =>
       sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${r}`),

@@ -91,6 +91,8 @@ export const pipelineSchema = z
     artifactPrefix: z._default(prefix(/^([A-Za-z0-9._-]+\/)*$/), 'artifacts/'),
     ledgerPrefix: z._default(prefix(/^([A-Za-z0-9._-]+\/)+$/), 'ledger/'),
     staleAfterMinutes: z._default(minutes(1, 24 * 60), 30),
+    // Who hears of PARTIAL / FAILED / INCOMPLETE verdicts, rejections and moved tags (email).
+    alertEmails: z._default(z.array(z.email()), []),
     applications: z.record(name, applicationSchema),
   })
   .check(

@@ -170,3 +170,23 @@ describe('least privilege in the packaged template', () => {
     }
   });
 });
+
+describe('subscriptions generated from pipeline.yml', () => {
+  it('subscribes each approver with a filter on their own address, and each alert email', () => {
+    const subscriptions = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::SNS::Subscription' && r.Properties.Protocol === 'email')
+      .map((r) => ({
+        topic: (r.Properties.TopicArn as { Ref: string }).Ref,
+        endpoint: r.Properties.Endpoint,
+        filter: r.Properties.FilterPolicy,
+      }));
+    expect(subscriptions).toEqual([
+      {
+        topic: 'ApprovalTopic',
+        endpoint: 'release-manager@example.com',
+        filter: { approver: ['release-manager@example.com'] },
+      },
+      { topic: 'AlertTopic', endpoint: 'oncall@example.com', filter: undefined },
+    ]);
+  });
+});
