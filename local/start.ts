@@ -69,6 +69,11 @@ const main = async (): Promise<number> => {
     t.note('stack up', `moto ${stack.moto.endpoint}, local CodeDeploy ${stack.codedeploy.endpoint}`);
     const [appName, app] = Object.entries(stack.pipeline.applications)[0] ?? [];
     if (!appName || !app) throw new Error('the pipeline configuration has no application');
+    for (const e of app.environments.filter((x) => instances < x.audit.minimumTargets))
+      t.note(
+        'note',
+        `${e.name} expects at least ${e.audit.minimumTargets} targets: with ${instances} its verdict is PARTIAL`,
+      );
     const specs = values['no-failure'] ? [] : (values.fail ?? ['production:2:ValidateService']);
     const failures = specs.map((s) => parseFailure(s, app, instances));
     for (const f of failures)
@@ -81,7 +86,12 @@ const main = async (): Promise<number> => {
       artifact,
       release: values.release,
       autoApprove: values['auto-approve'],
-      failingEnvironments: new Set(failures.map((f) => f.env)),
+      // An environment fails its audit when an instance fails, or when it has fewer instances than
+      // its audit.minimumTargets: both are what Baton must catch.
+      failingEnvironments: new Set([
+        ...failures.map((f) => f.env),
+        ...app.environments.filter((e) => instances < e.audit.minimumTargets).map((e) => e.name),
+      ]),
     });
     await stack.router.settle();
     console.log('');
