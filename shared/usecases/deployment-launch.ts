@@ -44,8 +44,9 @@ export const enqueue = async (deps: DeployDeps, request: DeploymentRequest, note
       requestId: request.id,
     },
   );
-  // A duplicate delivery may have started it meanwhile: never back from started or superseded.
-  await update<DeploymentRequest>(
+  // A duplicate delivery may have started it meanwhile: never back from started or superseded, and
+  // then take back the entry just written.
+  const after = await update<DeploymentRequest>(
     deps.store,
     keys.request(request.application, request.environment, request.id),
     (r) =>
@@ -53,6 +54,10 @@ export const enqueue = async (deps: DeployDeps, request: DeploymentRequest, note
         ? undefined
         : { ...r, state: 'queued', note, updatedAt: deps.clock.now().toISOString() },
   );
+  if (after?.state === 'started' || after?.state === 'superseded')
+    await deps.store.delete(
+      keys.queueEntry(request.application, request.environment, request.requestedAt, request.id),
+    );
 };
 
 export const setRequest = (

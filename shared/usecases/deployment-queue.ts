@@ -1,3 +1,5 @@
+// The group's queue: when the group frees up, the newest queued request starts and older ones are
+// superseded; a queued rollback goes first.
 import { keys } from '../ledger/keys';
 import type { DeploymentRequest, EnvironmentHead, GroupSlot } from '../ledger/records';
 import { type DeployDeps, type DeployOutcome, launch, setRequest } from './deployment-launch';
@@ -34,8 +36,10 @@ export const startNext = async (
       const r = await deps.store.get<DeploymentRequest>(
         keys.request(application, environment, entry.record.requestId),
       );
-      // The environment's head already started (a duplicate delivery queued it while it launched).
-      if (r && r.record.id === head?.record.requestId) await deps.store.delete(queued[i] ?? '');
+      // An entry left behind for a request that already started or was superseded (a duplicate
+      // delivery queued it while it launched) is dropped, never launched again.
+      const settled = r && (r.record.state === 'started' || r.record.state === 'superseded');
+      if (r && (settled || r.record.id === head?.record.requestId)) await deps.store.delete(queued[i] ?? '');
       else if (r) requests.push(r.record);
     }
     requests.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.id.localeCompare(b.id));

@@ -116,7 +116,8 @@ describe('starting deployments', () => {
     expect(b.outcome).toBe('queued');
     expect(
       (await deps.store.get<DeploymentRequest>(keys.request('web', 'dev', a.requestId)))?.record.state,
-    ).toBe('superseded');
+    ).toBe('started');
+    expect(await deps.store.list(keys.queue('web', 'dev'))).toEqual([]);
   });
 });
 
@@ -149,5 +150,39 @@ describe('a rollback in a busy group', () => {
       'cccc',
       COMMIT2.slice(0, 4),
     ]);
+  });
+});
+
+describe('a queue entry left behind', () => {
+  it('for a rollback that already started is dropped, never launched again', async () => {
+    const deps = memoryDeps();
+    const broken = await ask(deps, COMMIT);
+    if (broken.outcome !== 'started') throw new Error('first did not start');
+    const rollbackInput = {
+      application: 'web',
+      environment: 'dev',
+      artifact: artifact('c'.repeat(40)),
+      cause: { type: 'rollback' as const, detail: `rollback of ${broken.deploymentId}` },
+      dedupeKey: `rollback:${broken.deploymentId}`,
+    };
+    const rollback = await requestDeployment(deps, rollbackInput);
+    const started = await releaseGroup(deps, 'web', 'dev', broken.deploymentId);
+    if (started === 'busy' || started === 'idle' || started.outcome !== 'started')
+      throw new Error('no rollback');
+    // A late duplicate's enqueue wrote its entry after the rollback had started.
+    const request = await deps.store.get<DeploymentRequest>(keys.request('web', 'dev', rollback.requestId));
+    await deps.store.put(
+      keys.queueEntry('web', 'dev', request?.record.requestedAt ?? '', rollback.requestId),
+      {
+        v: 1,
+        requestId: rollback.requestId,
+      },
+    );
+
+    expect(await releaseGroup(deps, 'web', 'dev', started.deploymentId)).toBe('idle');
+    expect(deps.deployer.calls).toHaveLength(2);
+    expect(await deps.store.list(keys.queue('web', 'dev'))).toEqual([]);
+    const after = await deps.store.get<DeploymentRequest>(keys.request('web', 'dev', rollback.requestId));
+    expect(after?.record.state).toBe('started');
   });
 });
