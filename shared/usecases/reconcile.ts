@@ -4,7 +4,7 @@
 // Each step is one entry of a list; a step that fails does not stop the others.
 
 import { isFinished } from '../domain/evidence';
-import { auditKeys } from '../ledger/audits';
+import { type AuditRecord, auditKeys } from '../ledger/audits';
 import { keys } from '../ledger/keys';
 import type { DeploymentRecord, GroupSlot } from '../ledger/records';
 import type { DeploymentLookup } from '../ports';
@@ -55,7 +55,12 @@ export const auditStaleDeployments: ReconcileStep = {
           results[id] = `still ${facts.status}`;
           continue;
         }
-        const outcome = await audit(deps, { deploymentId: id, trigger: 'reconcile' });
+        let outcome = await audit(deps, { deploymentId: id, trigger: 'reconcile' });
+        // Audited before Baton had recorded the launch (the finish event won the race), so as a
+        // deployment Baton did not start: audit again with the ledger's facts, which frees the group.
+        const earlier = (await deps.store.get<AuditRecord>(auditKeys.audit(id)))?.record;
+        if (outcome.outcome === 'recorded-earlier' && earlier?.inLedger === false)
+          outcome = await audit(deps, { deploymentId: id, trigger: 'reconcile', again: true });
         results[id] = outcome.outcome === 'unfinished' ? `still ${outcome.status}` : outcome.verdict;
       } catch (error) {
         deps.log.error('reconcile could not audit a deployment', {
@@ -79,7 +84,12 @@ export const resumeFollowUps: ReconcileStep = {
       if (!entry) continue;
       const id = entry.record.deploymentId;
       try {
-        const outcome = await audit(deps, { deploymentId: id, trigger: 'reconcile' });
+        let outcome = await audit(deps, { deploymentId: id, trigger: 'reconcile' });
+        // Audited before Baton had recorded the launch (the finish event won the race), so as a
+        // deployment Baton did not start: audit again with the ledger's facts, which frees the group.
+        const earlier = (await deps.store.get<AuditRecord>(auditKeys.audit(id)))?.record;
+        if (outcome.outcome === 'recorded-earlier' && earlier?.inLedger === false)
+          outcome = await audit(deps, { deploymentId: id, trigger: 'reconcile', again: true });
         results[id] = outcome.outcome;
       } catch (error) {
         results[id] = `failed: ${errorName(error)}`;

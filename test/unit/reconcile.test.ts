@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/reconcile/handler';
 import { type AuditRecord, auditKeys } from '../../shared/ledger/audits';
 import { keys } from '../../shared/ledger/keys';
-import type { DeploymentRecord } from '../../shared/ledger/records';
+import type { DeploymentRecord, GroupSlot } from '../../shared/ledger/records';
 import { audit, FOLLOW_UP_LEASE_MS } from '../../shared/usecases/audit';
 import { requestDeployment } from '../../shared/usecases/deployments';
 import {
@@ -124,5 +124,28 @@ describe('reconcile', () => {
       'resumeFollowUps',
       'startQueuedDeployments',
     ]);
+  });
+});
+
+describe('reconcile after a finish event that overtook the launch record', () => {
+  it('audits again with the ledger facts, records the verdict and frees the group', async () => {
+    const deps = auditMemoryDeps();
+    const id = await deployed(deps, 'dev', COMMIT);
+    // The finish event is audited before the launch is recorded: the audit sees a deployment Baton
+    // did not start, and cannot free the slot, which then names the deployment.
+    const record = await deps.store.get<DeploymentRecord>(keys.deployment(id));
+    const slot = await deps.store.get<GroupSlot>(keys.slot('web', 'dev'));
+    await deps.store.delete(keys.deployment(id));
+    await deps.store.put(keys.slot('web', 'dev'), { ...slot?.record, deploymentId: undefined });
+    await audit(deps, { deploymentId: id, trigger: 'eventbridge SUCCESS' });
+    await deps.store.put(keys.deployment(id), record?.record);
+    await deps.store.put(keys.slot('web', 'dev'), slot?.record);
+    expect((await deps.store.get<AuditRecord>(auditKeys.audit(id)))?.record.inLedger).toBe(false);
+
+    deps.clock.advance(minutes(31));
+    await run({}, deps);
+
+    expect(await verdictOf(deps, id)).toBe('VERIFIED');
+    expect(await deps.store.get(keys.slot('web', 'dev'))).toBeUndefined();
   });
 });
