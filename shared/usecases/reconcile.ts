@@ -84,12 +84,7 @@ export const resumeFollowUps: ReconcileStep = {
       if (!entry) continue;
       const id = entry.record.deploymentId;
       try {
-        let outcome = await audit(deps, { deploymentId: id, trigger: 'reconcile' });
-        // Audited before Baton had recorded the launch (the finish event won the race), so as a
-        // deployment Baton did not start: audit again with the ledger's facts, which frees the group.
-        const earlier = (await deps.store.get<AuditRecord>(auditKeys.audit(id)))?.record;
-        if (outcome.outcome === 'recorded-earlier' && earlier?.inLedger === false)
-          outcome = await audit(deps, { deploymentId: id, trigger: 'reconcile', again: true });
+        const outcome = await audit(deps, { deploymentId: id, trigger: 'reconcile' });
         results[id] = outcome.outcome;
       } catch (error) {
         results[id] = `failed: ${errorName(error)}`;
