@@ -235,7 +235,8 @@ describe('the retry timeline', () => {
     expect(waits.every((w) => w.length === 3)).toBe(true);
     for (const [i, bound] of [1000, 2000, 4000].entries()) {
       const ith = waits.map((w) => w[i] ?? -1);
-      expect(Math.max(...ith)).toBeLessThan(bound + 100);
+      // Full jitter: every wait below its ceiling (plus slack for a busy machine's timers), and spread.
+      expect(Math.max(...ith)).toBeLessThan(bound + 400);
       expect(new Set(ith).size).toBeGreaterThan(15);
     }
     expect(outs.every((o) => o.$metadata.attempts === 4 && (o.$metadata.totalRetryDelay ?? 0) < 7000)).toBe(
@@ -255,10 +256,10 @@ describe('the retry timeline', () => {
     const [defaults, secrets] = await Promise.all([timed(standard), timed(secretsFn)]);
     expect(defaults).toMatchObject({ name: 'TimeoutError', attempts: 4 });
     expect(defaults.ms).toBeGreaterThanOrEqual(12_000);
-    expect(defaults.ms).toBeLessThan(12_000 + 350 + 500);
+    expect(defaults.ms).toBeLessThan(12_000 + 350 + 1_500);
     expect(secrets).toMatchObject({ name: 'TimeoutError', attempts: 3 });
     expect(secrets.ms).toBeGreaterThanOrEqual(6_000);
-    expect(secrets.ms).toBeLessThan(6_000 + 150 + 500);
+    expect(secrets.ms).toBeLessThan(6_000 + 150 + 1_500);
     console.info(
       `[faults] every attempt hanging: defaults ${defaults.ms} ms, secrets settings ${secrets.ms} ms`,
     );
