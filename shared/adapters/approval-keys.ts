@@ -58,7 +58,10 @@ export const secretsKeySource = (
   return async (options) => {
     const force = Boolean(options?.refresh) && now() - fetchedAt >= minRefreshMs;
     if (force || fetchedAt === 0) fetchedAt = now();
-    const [current, previous] = await Promise.all([read('AWSCURRENT', force), read('AWSPREVIOUS', force)]);
+    const [current, previous] = await Promise.all([
+      read('AWSCURRENT', force),
+      options?.signing ? undefined : read('AWSPREVIOUS', force),
+    ]);
     if (!current) throw new Error('approval key secret has no AWSCURRENT value');
     const keys: TokenKeys = { current, ...(previous ? { previous } : {}) };
     return keys;

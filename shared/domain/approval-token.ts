@@ -10,7 +10,8 @@ export interface TokenKeys {
 }
 
 /** Where the keys come from (Secrets Manager in Lambda); `refresh` asks for a fresh read. */
-export type TokenKeySource = (options?: { refresh?: boolean }) => Promise<TokenKeys>;
+/** `signing`: only the current key is needed (no previous one to verify old links with). */
+export type TokenKeySource = (options?: { refresh?: boolean; signing?: boolean }) => Promise<TokenKeys>;
 
 export interface TokenClaims {
   approvalId: string;

@@ -68,7 +68,10 @@ const newRecord = (deps: ApprovalDeps, input: ApprovalRequestInput, now: Date): 
 };
 
 const sendRequests = async (deps: ApprovalDeps, r: ApprovalRecord, now: Date): Promise<void> => {
-  const [keys, audit] = await Promise.all([deps.keys(), readAudit(deps.store, r.fromDeploymentId)]);
+  const [keys, audit] = await Promise.all([
+    deps.keys({ signing: true }),
+    readAudit(deps.store, r.fromDeploymentId),
+  ]);
   const expiresAt = new Date(r.expiresAt);
   // The link is deterministic (same key, same claims), so a message sent twice carries the same link.
   await Promise.all(
