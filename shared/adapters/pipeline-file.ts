@@ -1,4 +1,5 @@
-// Loads pipeline.yml (BATON_CONFIG, default ./pipeline.yml) once per container.
+// Loads and validates a pipeline.yml file: for local runs, the CLI and tests (Lambda bundles get the
+// configuration baked in; see shared/runtime/core.ts).
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { type Pipeline, parsePipeline } from '../domain/config';
@@ -18,12 +19,4 @@ export const loadPipelineFile = (path: string): Pipeline => {
     throw new ConfigError([`${path}: not valid YAML (${(cause as Error).message.split('\n')[0]})`]);
   }
   return parsePipeline(raw);
-};
-
-let cached: { path: string; pipeline: Pipeline } | undefined;
-
-export const pipelineFromEnv = (env: NodeJS.ProcessEnv = process.env): Pipeline => {
-  const path = env.BATON_CONFIG || 'pipeline.yml';
-  if (cached?.path !== path) cached = { path, pipeline: loadPipelineFile(path) };
-  return cached.pipeline;
 };
