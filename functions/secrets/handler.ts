@@ -1,12 +1,14 @@
 // Lambda function URL (AuthType AWS_IAM) → the secret files an in-progress deployment target writes.
 // The caller is whoever Lambda says signed the request (requestContext.authorizer.iam); no header or
 // body field says who is calling. Responses carry secrets: never logged, never cached.
+
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { codedeploy } from '../../shared/adapters/codedeploy-client';
 import { codedeployTargets } from '../../shared/adapters/codedeploy-targets';
 import { secretValues } from '../../shared/adapters/secret-values';
 import { secretsManager } from '../../shared/adapters/secrets-client';
+import { errorName } from '../../shared/domain/errors';
 import { runtime } from '../../shared/runtime/core';
 import { logger } from '../../shared/runtime/observability';
 import { readSecretsRequest } from '../../shared/schemas/secrets-request';
@@ -31,7 +33,7 @@ export const run = async (event: unknown, d: SecretsDeps = deps()) => {
     return secretsResponse(answer);
   } catch (error) {
     // AWS failed after the SDK's retries: 503 (no detail) tells the instance's hook to try again.
-    d.log.error('secrets request failed', { error: error instanceof Error ? error.name : 'unknown' });
+    d.log.error('secrets request failed', { error: errorName(error) });
     return secretsResponse({
       status: 503,
       reason: 'try again shortly; the secrets function log has the details',

@@ -7,7 +7,7 @@ import {
   CreateDeploymentCommand,
   DeploymentLimitExceededException,
 } from '@aws-sdk/client-codedeploy';
-import { DeploymentOutcomeUnknown, GroupBusyError } from '../domain/errors';
+import { DeploymentOutcomeUnknown, errorName, GroupBusyError } from '../domain/errors';
 import type { CreateDeploymentInput, Deployer } from '../ports';
 
 /** The SDK's count of attempts, on any error its retry loop let through (network errors included). */
@@ -53,7 +53,7 @@ export const codedeployDeployer = (client: CodeDeployClient): Deployer => ({
           cause: error,
         });
       if (refused && attempts === 1) throw error;
-      const name = error instanceof Error ? error.name : 'unknown error';
+      const name = errorName(error);
       throw new DeploymentOutcomeUnknown(
         `CreateDeployment in ${input.deploymentGroup} ended in ${name} after ${attempts} attempt(s)`,
         { cause: error },

@@ -1,6 +1,8 @@
 // The approval function's HTTP behaviour. GET and HEAD only read: they verify the link and show the
 // page (mail scanners open every link). POST verifies the link again and records the decision.
+
 import { type TokenCheck, type TokenKeySource, verifyToken } from '../domain/approval-token';
+import { errorName } from '../domain/errors';
 import { approvalById, type Decision, decisionOf, decisionsOf, effectiveState } from '../ledger/approvals';
 import {
   functionUrlEventSchema,
@@ -96,7 +98,7 @@ const respondOrUnavailable = async (deps: PageDeps, req: HttpRequest): Promise<H
   try {
     return await respond(deps, req);
   } catch (error) {
-    deps.log.error('approval page failed', { error: error instanceof Error ? error.name : 'unknown' });
+    deps.log.error('approval page failed', { error: errorName(error) });
     return refuse('unavailable');
   }
 };

@@ -32,3 +32,6 @@ export class GroupBusyError extends BatonError {}
  * CodeDeploy tells.
  */
 export class DeploymentOutcomeUnknown extends BatonError {}
+
+/** An error's class name for a log line: never its message, which may quote input or a secret. */
+export const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown error');

@@ -1,7 +1,7 @@
 // The audit report as plain text that reads well in an email: the verdict, why, the counts, and per
 // failing target the lifecycle event that failed with its diagnostics (log tails trimmed).
 import { TARGET_STATUSES, type TargetStatus } from './evidence';
-import type { AuditReport, FailingTarget } from './verdict';
+import { type AuditReport, type FailingTarget, plural } from './verdict';
 
 export interface ReportContext {
   application: string;
@@ -26,8 +26,6 @@ const WORDS: Record<TargetStatus, string> = {
   InProgress: 'in progress',
   Ready: 'ready',
 };
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 // Script output may hold terminal escapes and other control characters; an email shows them as junk.
 const printable = (s: string) =>

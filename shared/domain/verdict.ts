@@ -113,7 +113,7 @@ const sortTargets = (targets: readonly Target[], blueGreen: boolean, tolerate: r
   return { counts, failing };
 };
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const overviewTotal = (o: DeploymentFacts['overview']) =>
   o ? Object.values(o).reduce<number>((sum, n) => sum + (n ?? 0), 0) : undefined;
 

@@ -2,25 +2,17 @@
 // approver, created once (the first decision wins); an index by id for links and operator commands,
 // and an "open" marker that stays until the outcome has been handed to the release flow.
 import { stableId } from '../domain/ids';
-import type { ApprovalState } from '../ports';
-import type { ArtifactRef } from './records';
+import type { ApprovalRequestInput, ApprovalState } from '../ports';
 import type { RecordStore, Stored } from './store';
 
 export type Decision = 'approve' | 'reject';
 export type DecisionSource = 'link' | 'operator';
 
-export interface ApprovalRecord {
+/** The request as the release flow made it, and what Baton added: who decides, by when, and how it went. */
+export interface ApprovalRecord extends ApprovalRequestInput {
   v: 1;
   kind: 'approval';
   id: string;
-  application: string;
-  /** The release tag. */
-  release: string;
-  commit: string;
-  artifact: ArtifactRef;
-  environment: string;
-  fromEnvironment: string;
-  fromDeploymentId: string;
   approvers: string[];
   required: number;
   requestedAt: string;

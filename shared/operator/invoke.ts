@@ -1,5 +1,5 @@
 // A manual invocation: validate the command, run it, and answer with a result or a clear error.
-import { BatonError } from '../domain/errors';
+import { BatonError, errorName } from '../domain/errors';
 import { parseWith } from '../schemas/parse';
 import { type OperatorDeps, operatorCommandSchema, runCommand } from './commands';
 
@@ -16,7 +16,7 @@ export const invokeOperator = async (deps: OperatorDeps, event: unknown): Promis
       const hint = error.message.startsWith('command:') ? ` (commands: ${COMMANDS.join(', ')})` : '';
       return { ok: false, kind: error.name, error: error.message + hint };
     }
-    deps.log.error('operator command failed', { error: error instanceof Error ? error.name : 'unknown' });
+    deps.log.error('operator command failed', { error: errorName(error) });
     throw error;
   }
 };

@@ -2,7 +2,7 @@
 // one rejected, or an operator decided, or it expired, the approval closes and the outcome is handed to
 // the release flow (and, for a rejection or expiry, to the alert topic). Whoever closes it hands it off;
 // the reconcile sweep repeats a hand-off that did not finish.
-import { NotFoundError, ValidationError } from '../domain/errors';
+import { errorName, NotFoundError, ValidationError } from '../domain/errors';
 import {
   type ApprovalDecision,
   type ApprovalRecord,
@@ -116,7 +116,7 @@ export const settle = async (deps: DecisionDeps, approval: ApprovalRecord): Prom
     // The decision stands; the reconcile sweep repeats the hand-off.
     deps.log.error('approval hand-off failed', {
       approvalId: closed.id,
-      error: error instanceof Error ? error.name : 'unknown',
+      error: errorName(error),
     });
     return closed;
   }

@@ -1,13 +1,13 @@
 // The audit's evidence: the deployment and its targets, read side by side. What could not be read is
 // named (the verdict will say INCOMPLETE), never thrown.
-import { NotFoundError } from '../domain/errors';
+import { errorName, NotFoundError } from '../domain/errors';
 import type { Evidence } from '../domain/evidence';
 import { type DeploymentReader, EvidenceError } from './audit-ports';
 
 const reasonOf = (error: unknown) =>
   error instanceof EvidenceError || error instanceof NotFoundError
     ? error.message
-    : `${error instanceof Error ? error.name : 'error'} (unexpected)`;
+    : `${errorName(error)} (unexpected)`;
 
 /** `unknown`: CodeDeploy says there is no such deployment. */
 export const readEvidence = async (reader: DeploymentReader, deploymentId: string) => {

@@ -2,7 +2,9 @@
 // VERIFIED deployment, roll back where configured, alert, move the release, free the group. A step
 // that throws is retried later (Lambda's retry, or reconcile once the lease ran out); the others,
 // freeing the group above all, still run.
+
 import { findEnvironment } from '../domain/config';
+import { errorName } from '../domain/errors';
 import { renderReport } from '../domain/verdict-text';
 import { type AuditRecord, auditKeys, type FollowUpStep, type VerifiedDeployment } from '../ledger/audits';
 import { keys } from '../ledger/keys';
@@ -173,7 +175,7 @@ export const followUp = async (deps: AuditDeps, record: AuditRecord): Promise<Au
       deps.log.error('audit follow-up step failed', {
         deploymentId: rec.deploymentId,
         step: name,
-        error: error instanceof Error ? error.name : 'unknown',
+        error: errorName(error),
       });
     }
   }

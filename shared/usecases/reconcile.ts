@@ -3,6 +3,7 @@
 // finished, abandoned follow-ups are resumed, and queued deployments start where the group is free.
 // Each step is one entry of a list; a step that fails does not stop the others.
 
+import { errorName } from '../domain/errors';
 import { isFinished } from '../domain/evidence';
 import { type AuditRecord, auditKeys } from '../ledger/audits';
 import { keys } from '../ledger/keys';
@@ -31,8 +32,6 @@ const environments = (deps: ReconcileDeps) =>
   Object.entries(deps.pipeline.applications).flatMap(([application, spec]) =>
     spec.environments.map((env) => ({ application, environment: env.name })),
   );
-
-const errorName = (error: unknown) => (error instanceof Error ? error.name : 'unknown error');
 
 /**
  * A deployment Baton started holds its group's slot until its audit frees it, so the slots name every

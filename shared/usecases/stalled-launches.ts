@@ -3,7 +3,9 @@
 // CreateDeployment's outcome was unknown (an answer lost). Once the lease has run out, CodeDeploy is
 // asked whether the deployment exists (Baton's descriptions name their request): found, it is recorded
 // as started, and audited if it finished meanwhile; not found, it is created now. Either way once.
+
 import { findApplication } from '../domain/config';
+import { errorName } from '../domain/errors';
 import { isFinished } from '../domain/evidence';
 import { type AuditRecord, auditKeys } from '../ledger/audits';
 import { keys } from '../ledger/keys';
@@ -99,7 +101,7 @@ export const resumePending = async (deps: ReconcileDeps): Promise<Record<string,
       await deps.store.delete(key);
       results[mark.requestId] = note;
     } catch (error) {
-      results[mark.requestId] = `failed: ${error instanceof Error ? error.name : 'unknown error'}`;
+      results[mark.requestId] = `failed: ${errorName(error)}`;
     }
   }
   return results;
@@ -115,7 +117,7 @@ export const recoverLaunches = async (deps: ReconcileDeps): Promise<Record<strin
       try {
         results[`${application}/${env.name}`] = await recoverLaunch(deps, application, env.name);
       } catch (error) {
-        const name = error instanceof Error ? error.name : 'unknown error';
+        const name = errorName(error);
         deps.log.error('reconcile could not recover a launch', {
           application,
           environment: env.name,
