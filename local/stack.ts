@@ -19,7 +19,7 @@ import { type Moto, startMoto } from './moto';
 import { type Push, pushEvent } from './pushes';
 import { Router } from './router';
 import { watchBucket } from './s3-watcher';
-import { serveFunctionUrl } from './secrets-url';
+import { LOCAL_ACCOUNT, serveFunctionUrl } from './secrets-url';
 
 export interface StackOptions {
   pipelinePath?: string;
@@ -98,7 +98,10 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
   // The secrets URL: a local instance of one of the application's groups signs as its instance role.
   let roleOf: (instanceId: string) => string | undefined = () => undefined;
   const secretsUrl = await serveFunctionUrl(
-    async (event) => (await import('../functions/secrets/handler')).run(event),
+    async (event) => {
+      const secrets = await import('../functions/secrets/handler');
+      return secrets.run(event, secrets.deps(LOCAL_ACCOUNT));
+    },
     (id) => roleOf(id),
   );
   const approvalUrl = await serveApprovalUrl(async (event) =>

@@ -4,10 +4,12 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { codedeploy } from '../../shared/adapters/codedeploy-client';
 import { codedeployTargets } from '../../shared/adapters/codedeploy-targets';
 import { secretValues } from '../../shared/adapters/secret-values';
 import { secretsManager } from '../../shared/adapters/secrets-client';
+import { functionAccountOf } from '../../shared/domain/caller';
 import { errorName } from '../../shared/domain/errors';
 import { runtime } from '../../shared/runtime/core';
 import { logger } from '../../shared/runtime/observability';
@@ -18,13 +20,14 @@ import { handOutSecrets, refuseMalformed, type SecretsDeps } from '../../shared/
 // Module scope: the value cache lives as long as the container.
 const values = secretValues(secretsManager);
 
-export const deps = (): SecretsDeps => ({
+export const deps = (functionAccount: string): SecretsDeps => ({
   ...runtime(),
+  functionAccount,
   targets: codedeployTargets(codedeploy),
   secrets: values,
 });
 
-export const run = async (event: unknown, d: SecretsDeps = deps()) => {
+export const run = async (event: unknown, d: SecretsDeps) => {
   const reading = readSecretsRequest(event);
   try {
     const answer = reading.ok
@@ -41,6 +44,6 @@ export const run = async (event: unknown, d: SecretsDeps = deps()) => {
   }
 };
 
-export const handler = middy((event: unknown) => run(event)).use(
-  injectLambdaContext(logger, { logEvent: false }),
-);
+export const handler = middy((event: unknown, context: Context) =>
+  run(event, deps(functionAccountOf(context.invokedFunctionArn))),
+).use(injectLambdaContext(logger, { logEvent: false }));

@@ -27,9 +27,21 @@ export const instanceSessionArn = (account: string, role: string, instanceId: st
   `arn:aws:sts::${account}:assumed-role/${role}/${instanceId}`;
 
 /**
- * Reads the caller from the verified IAM identity. `functionAccount` is requestContext.accountId, the
- * account that owns the function: callers from other accounts are refused even if a resource policy
- * were to let them in.
+ * The account that owns the function, from its own ARN (`context.invokedFunctionArn`,
+ * arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]). Not requestContext.accountId: for a
+ * function URL that field describes the caller's side ("anonymous" with auth NONE in AWS's own example
+ * payload), so a caller from another account would compare equal to itself.
+ */
+export const functionAccountOf = (invokedFunctionArn: string): string => {
+  const account = invokedFunctionArn.split(':')[4] ?? '';
+  if (!/^\d{12}$/.test(account)) throw new Error(`not a Lambda function ARN: ${invokedFunctionArn}`);
+  return account;
+};
+
+/**
+ * Reads the caller from the verified IAM identity. `functionAccount` is the account that owns the
+ * function (functionAccountOf): callers from other accounts are refused even if a resource policy were
+ * to let them in.
  */
 export const readCaller = (iam: IamIdentity | undefined | null, functionAccount: string): CallerReading => {
   const arn = iam?.userArn;

@@ -9,8 +9,6 @@ import { parseWith } from './parse';
 export interface SecretsRequest {
   /** requestContext.authorizer.iam: the signer as Lambda verified it. Nothing else identifies the caller. */
   iam?: IamIdentity;
-  /** requestContext.accountId: the account that owns the function. */
-  functionAccount: string;
   deploymentId: string;
 }
 
@@ -22,7 +20,6 @@ const nullableText = z.optional(z.nullable(z.string()));
 
 const eventSchema = z.object({
   requestContext: z.object({
-    accountId: z.string().check(z.minLength(1)),
     http: z.object({ method: z.string() }),
     authorizer: z.optional(
       z.nullable(
@@ -37,9 +34,13 @@ const eventSchema = z.object({
   isBase64Encoded: z.optional(z.boolean()),
 });
 
-export const deploymentIdSchema = z
-  .string()
-  .check(z.regex(/^d-[A-Z0-9]{9}$/, 'a CodeDeploy deployment id (d-XXXXXXXXX)'));
+// The CodeDeploy API types a deployment id as a plain string (no pattern, no length): any non-empty
+// Unicode text is passed on for CodeDeploy to judge. The body's own bound keeps it small. A lone
+// surrogate is not text at all (JSON can carry one; no AWS API or ledger key can).
+export const deploymentIdSchema = z.string().check(
+  z.minLength(1),
+  z.refine((s) => !/\p{Cs}/u.test(s), 'must be well-formed Unicode text'),
+);
 const bodySchema = z.strictObject({ deploymentId: deploymentIdSchema });
 
 const MAX_BODY = 4096;
@@ -53,7 +54,7 @@ const bodyOf = (event: z.output<typeof eventSchema>): unknown => {
     return JSON.parse(text);
   } catch {
     // JSON.parse's message quotes the input: never pass it on.
-    throw new ValidationError(['body: must be JSON such as {"deploymentId": "d-XXXXXXXXX"}']);
+    throw new ValidationError(['body: must be JSON such as {"deploymentId": "d-EXAMPLE11"}']);
   }
 };
 
@@ -71,7 +72,7 @@ export const readSecretsRequest = (event: unknown): SecretsRequestReading => {
     const method = parsed.requestContext.http.method.toUpperCase();
     if (method !== 'POST' && method !== 'GET') throw new ValidationError(['method: must be GET or POST']);
     const { deploymentId } = parseWith(bodySchema, bodyOf(parsed));
-    return { ok: true, request: { iam, functionAccount: parsed.requestContext.accountId, deploymentId } };
+    return { ok: true, request: { iam, deploymentId } };
   } catch (error) {
     if (error instanceof ValidationError) return { ok: false, reason: error.message, iam };
     throw error;

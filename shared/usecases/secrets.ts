@@ -12,6 +12,8 @@ import { readSecretFiles, type SecretFile, SecretsUnavailable } from './secret-f
 
 export interface SecretsDeps extends Core {
   pipeline: Pipeline;
+  /** The account that owns the secrets function (functionAccountOf its invoked ARN). */
+  functionAccount: string;
   targets: DeploymentTargets;
   secrets: SecretValues;
 }
@@ -113,7 +115,7 @@ export const refuseMalformed = (deps: SecretsDeps, reason: string, callerArn?: s
 export const handOutSecrets = async (deps: SecretsDeps, request: SecretsRequest): Promise<SecretsAnswer> => {
   const trail: Partial<SecretGrantInput> = { deploymentId: request.deploymentId };
   if (request.iam?.userArn) trail.callerArn = request.iam.userArn;
-  const reading = readCaller(request.iam, request.functionAccount);
+  const reading = readCaller(request.iam, deps.functionAccount);
   if (!reading.ok)
     return finish(deps, trail, 'refused', {
       status: 403,

@@ -30,6 +30,7 @@ import {
   instanceTarget,
   jwtPem,
   stagingEnv,
+  urlEvent,
 } from '../support/secrets';
 
 const SAMPLES = [
@@ -74,8 +75,8 @@ afterAll(() => {
 const authorized = (event: unknown) => {
   const reading = readSecretsRequest(event);
   if (!reading.ok) return false;
-  const { iam, functionAccount, deploymentId } = reading.request;
-  return iam?.userArn === arnOf() && functionAccount === ACCOUNT && deploymentId === DEPLOYMENT;
+  const { iam, deploymentId } = reading.request;
+  return iam?.userArn === arnOf() && deploymentId === DEPLOYMENT;
 };
 
 const answer = async (event: unknown) => {
@@ -161,5 +162,18 @@ describe('regressions found by fuzzing', () => {
     );
     for (const text of [res.body, deps.log.text(), deps.store.text()])
       expect(text).not.toContain('{"a":{"a":');
+  });
+});
+
+describe('regressions found by fuzzing: deployment ids', () => {
+  it('refuses a deployment id holding a lone surrogate with a 400, and records the refusal', async () => {
+    // Prepare: JSON may carry "\ud800"; no ledger key or AWS request can.
+    const event = urlEvent({ body: '{"deploymentId":"d-A1B2C3D4E\\ud800"}' });
+    // Act
+    const { status, body, grant } = await answer(event);
+    // Assess
+    expect(status).toBe(400);
+    expect(body.reason).toBe('deploymentId: must be well-formed Unicode text');
+    expect(grant).toMatchObject({ outcome: 'malformed' });
   });
 });

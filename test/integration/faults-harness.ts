@@ -29,7 +29,7 @@ import { S3RecordStore } from '../../shared/adapters/s3-ledger';
 import type { Pipeline } from '../../shared/domain/config';
 import { FaultInjector, type FaultServer, startFaultServer } from '../support/faults';
 import { loadEvent, samplePipeline } from '../support/fixtures';
-import { arnOf, urlEvent } from '../support/secrets';
+import { ACCOUNT, arnOf, urlEvent } from '../support/secrets';
 
 const BUCKET = 'baton-faults';
 const GROUPS = ['web-dev', 'web-staging', 'web-production'] as const;
@@ -48,7 +48,11 @@ const handlers = async () => ({
   deploymentFinished: await import('../../functions/deployment-finished/handler'),
   reconcile: await import('../../functions/reconcile/handler'),
   approval: await import('../../functions/approval/handler'),
-  secrets: await import('../../functions/secrets/handler'),
+  secrets: await (async () => {
+    const secrets = await import('../../functions/secrets/handler');
+    // The account the sample function URL events' callers belong to.
+    return { run: (event: unknown) => secrets.run(event, secrets.deps(ACCOUNT)) };
+  })(),
 });
 
 export interface FaultStack {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../functions/secrets/handler';
-import { serveFunctionUrl } from '../../local/secrets-url';
+import { LOCAL_ACCOUNT, serveFunctionUrl } from '../../local/secrets-url';
 import { MemoryStore } from '../../shared/ledger/memory-store';
 import type { DeploymentTargets, SecretValues } from '../../shared/secret-ports';
 import { CapturingLog, StepClock, samplePipeline } from '../support/fixtures';
@@ -43,6 +43,7 @@ const secrets: SecretValues = {
 };
 const deps = {
   pipeline: samplePipeline(),
+  functionAccount: LOCAL_ACCOUNT,
   store: new MemoryStore(),
   clock: new StepClock(),
   log: new CapturingLog(),

@@ -20,6 +20,7 @@ import type { DeploymentTargets } from '../../shared/secret-ports';
 import { StepClock, samplePipeline } from '../support/fixtures';
 import { clientsFor, createVersionedBucket, useMoto } from '../support/moto';
 import {
+  ACCOUNT,
   arnOf,
   CANARY,
   captureOutput,
@@ -64,6 +65,7 @@ let output: ReturnType<typeof captureOutput>;
 
 const deps = (overrides: Partial<{ targets: DeploymentTargets; cacheFor: number }> = {}) => ({
   pipeline: pipeline(),
+  functionAccount: ACCOUNT,
   store: new S3RecordStore(ctx.s3, BUCKET, 'ledger/'),
   clock,
   log: debugLog(),

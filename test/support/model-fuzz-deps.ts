@@ -25,7 +25,7 @@ import { CapturingLog, FakeDeployer, samplePipeline } from './fixtures';
 import { CANARY, CANARY_KEY } from './model-fuzz';
 import { APPROVAL_TOPIC, PAGE_URL } from './model-world';
 import { ALERTS } from './releases';
-import { jwtPem, stagingEnv } from './secrets';
+import { ACCOUNT, jwtPem, stagingEnv } from './secrets';
 
 const pipeline = samplePipeline();
 const region = { region: 'us-east-1' };
@@ -120,6 +120,7 @@ export const pageDeps = (
 
 export const secretsDeps = (): SecretsDeps & { store: MemoryStoreWithText; log: CapturingLog } => ({
   ...core(),
+  functionAccount: ACCOUNT,
   targets: codedeployTargets(new CodeDeployClient(region)),
   secrets: secretValues(new SecretsManagerClient(region)),
 });

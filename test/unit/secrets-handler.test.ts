@@ -24,6 +24,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../functions/secrets/handler';
 import { codedeployTargets } from '../../shared/adapters/codedeploy-targets';
 import { secretValues } from '../../shared/adapters/secret-values';
+import { functionAccountOf, instanceSessionArn } from '../../shared/domain/caller';
 import { parsePipeline } from '../../shared/domain/config';
 import { MemoryStore } from '../../shared/ledger/memory-store';
 import { type SecretGrant, secretGrantKeys } from '../../shared/ledger/secret-grants';
@@ -64,6 +65,7 @@ const newLog = () => {
 
 const deps = (pipeline = samplePipeline()) => ({
   pipeline,
+  functionAccount: ACCOUNT,
   store: new MemoryStore(),
   clock: new StepClock(),
   log: newLog(),
@@ -162,6 +164,38 @@ describe('secrets function', () => {
     expect(codedeploy).not.toHaveReceivedCommandWith(GetDeploymentTargetCommand, {
       targetId: 'i-0fedcba9876543210',
     });
+  });
+
+  it("refuses a caller from another account, whatever the event's accountId says", async () => {
+    // requestContext.accountId describes the request's side, not the function's: a caller from another
+    // account arrives with its own account there and in its ARN, which agree with each other.
+    const stranger = '210987654321';
+    const event = urlEvent({ arn: instanceSessionArn(stranger, 'baton-web-instance', INSTANCE) });
+    const context = event.requestContext as Record<string, unknown> & { authorizer: { iam: object } };
+    context.accountId = stranger;
+    context.authorizer.iam = { ...context.authorizer.iam, accountId: stranger };
+    const { status, body } = await answer(event, deps());
+    expect(status).toBe(403);
+    expect(body.reason).toContain(`account ${stranger}`);
+    expect(codedeploy).not.toHaveReceivedCommand(GetDeploymentCommand);
+  });
+
+  it('takes its own account from the invoked function ARN, with or without a qualifier', () => {
+    expect(functionAccountOf('arn:aws:lambda:us-east-1:123456789012:function:baton-dev-secrets')).toBe(
+      ACCOUNT,
+    );
+    expect(functionAccountOf('arn:aws-cn:lambda:cn-north-1:123456789012:function:f:live')).toBe(ACCOUNT);
+    expect(() => functionAccountOf('baton-dev-secrets')).toThrow('not a Lambda function ARN');
+  });
+
+  it('accepts any deployment id CodeDeploy may issue (the API types it as a plain string)', async () => {
+    const deploymentId = 'd-ABCDEFGH12';
+    codedeploy.on(GetDeploymentCommand).resolves({
+      deploymentInfo: { ...deploymentInfo('InProgress').deploymentInfo, deploymentId },
+    });
+    const { status } = await answer(urlEvent({ body: JSON.stringify({ deploymentId }) }), deps());
+    expect(status).toBe(200);
+    expect(codedeploy).toHaveReceivedCommandWith(GetDeploymentTargetCommand, { deploymentId });
   });
 
   it('reads each secret once for the instances of a deployment (cached per container)', async () => {
@@ -298,8 +332,8 @@ describe('secrets function', () => {
   });
 
   it.each([
-    ['secrets/malformed-body.json', 'body: must be JSON such as {"deploymentId": "d-XXXXXXXXX"}'],
-    ['secrets/bad-deployment-id.json', 'deploymentId: a CodeDeploy deployment id (d-XXXXXXXXX)'],
+    ['secrets/malformed-body.json', 'body: must be JSON such as {"deploymentId": "d-EXAMPLE11"}'],
+    ['secrets/bad-deployment-id.json', 'deploymentId: too short (min 1)'],
   ])('answers a malformed request (%s) with 400, recorded', async (sample, reason) => {
     const d = deps();
     expect(await answer(loadEvent(sample), d)).toMatchObject({
