@@ -14,7 +14,6 @@ import type {
 } from './types';
 import { isTerminal } from './types';
 
-const DEPLOYMENT_ID = /^d-[A-Z0-9]{9}$/;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const groupKey = (application: string, group: string): string => `${application}/${group}`;
 
@@ -78,9 +77,8 @@ export class Store {
     );
   }
 
+  /** Any id: CodeDeploy's model gives a deployment id no format, so an unknown one simply does not exist. */
   deployment(id: string): Deployment {
-    if (!DEPLOYMENT_ID.test(id))
-      fail('InvalidDeploymentIdException', `Specified DeploymentId is not in the valid format: ${id}`);
     return (
       this.deployments.get(id) ?? fail('DeploymentDoesNotExistException', `Deployment ${id} does not exist`)
     );

@@ -12,7 +12,7 @@ import { type PromotionDeps, releaseFlow } from '../usecases/promotion';
 
 export const auditSchema = z.strictObject({
   command: z.literal('audit'),
-  deploymentId: z.string().check(z.regex(/^d-[A-Z0-9]{9}$/, 'a CodeDeploy deployment id (d-XXXXXXXXX)')),
+  deploymentId: fields.deploymentId,
   operator: z._default(fields.text(100), 'console'),
 });
 

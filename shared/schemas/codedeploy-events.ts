@@ -5,7 +5,7 @@
 // https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-sns-event-notifications-json-format.html
 import * as z from 'zod/mini';
 import type { DeploymentState } from '../ledger/audits';
-import { name, text } from './fields';
+import { codedeployName, deploymentId, text } from './fields';
 
 export interface DeploymentNotice {
   source: 'eventbridge' | 'sns';
@@ -16,8 +16,6 @@ export interface DeploymentNotice {
   at: string;
 }
 
-const deploymentId = z.string().check(z.regex(/^d-[A-Z0-9]{9}$/, 'a CodeDeploy deployment id (d-XXXXXXXXX)'));
-
 const eventBridge = z.pipe(
   z.object({
     source: z.literal('aws.codedeploy'),
@@ -25,8 +23,8 @@ const eventBridge = z.pipe(
     time: text(64),
     detail: z.object({
       deploymentId,
-      application: name,
-      deploymentGroup: name,
+      application: codedeployName,
+      deploymentGroup: codedeployName,
       state: z.enum(['START', 'SUCCESS', 'FAILURE', 'STOP', 'READY']),
     }),
   }),
@@ -62,8 +60,8 @@ const triggerStatus = z.pipe(
 
 const deploymentTrigger = z.object({
   deploymentId,
-  applicationName: name,
-  deploymentGroupName: name,
+  applicationName: codedeployName,
+  deploymentGroupName: codedeployName,
   status: triggerStatus,
 });
 // Instance-based triggers (one per instance) may share the topic; the audit reads every instance itself.

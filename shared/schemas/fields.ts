@@ -12,3 +12,27 @@ export const name = z
   .string()
   .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, . _ - (max 100)'));
 export const commit = z.string().check(z.regex(/^[0-9a-f]{7,64}$/, 'a hexadecimal commit id'));
+
+const codePoints = (s: string) => {
+  let n = 0;
+  for (const _ of s) n += 1;
+  return n;
+};
+
+/** A string of `min` to `max` characters, counted as AWS counts them (code points). */
+export const awsString = (min: number, max: number, what: string) =>
+  z.string().check(
+    z.maxLength(2 * max, `${what}: ${min} to ${max} characters`),
+    z.refine((s) => codePoints(s) >= min && codePoints(s) <= max, `${what}: ${min} to ${max} characters`),
+    wellFormed(),
+  );
+
+/**
+ * CodeDeploy's API model types a deployment id as a plain string, with no pattern and no length: its
+ * ids are d- and 9 characters today, but nothing promises it. The bound keeps every ledger key that
+ * names a deployment within S3's 1,024 bytes, even percent-encoded.
+ */
+export const DEPLOYMENT_ID_MAX = 64;
+export const deploymentId = awsString(1, DEPLOYMENT_ID_MAX, 'a CodeDeploy deployment id');
+/** ApplicationName, DeploymentGroupName and DeploymentConfigName: 1-100 characters, no pattern (API model). */
+export const codedeployName = awsString(1, 100, 'a CodeDeploy name');

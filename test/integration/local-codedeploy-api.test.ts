@@ -9,7 +9,6 @@ import {
   GetDeploymentCommand,
   GetDeploymentConfigCommand,
   GetDeploymentGroupCommand,
-  InvalidDeploymentIdException,
   ListDeploymentGroupsCommand,
   RoleRequiredException,
 } from '@aws-sdk/client-codedeploy';
@@ -66,12 +65,12 @@ describe('applications, groups and configurations', () => {
         }),
       ),
     ).rejects.toBeInstanceOf(RoleRequiredException);
-    await expect(cd.send(new GetDeploymentCommand({ deploymentId: 'not-an-id' }))).rejects.toBeInstanceOf(
-      InvalidDeploymentIdException,
-    );
-    await expect(cd.send(new GetDeploymentCommand({ deploymentId: 'd-ABCDEFGHI' }))).rejects.toBeInstanceOf(
-      DeploymentDoesNotExistException,
-    );
+    // The API model gives a deployment id no format: any shape of unknown id is one that does not exist.
+    for (const deploymentId of ['d-ABCDEFGHI', 'd-ABCDEFGH12', 'd-abcdefghi', 'not-an-id']) {
+      await expect(cd.send(new GetDeploymentCommand({ deploymentId }))).rejects.toBeInstanceOf(
+        DeploymentDoesNotExistException,
+      );
+    }
   });
 
   it('pages deployment groups and reports the built-in configurations', async () => {
