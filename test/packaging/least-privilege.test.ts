@@ -1,31 +1,20 @@
 // Least privilege, read from what is deployed: the packaged CloudFormation template's role for each
 // function allows exactly the actions its bundled code can call, on scoped resources.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { resolve } from '../support/cfn-values';
+import { destinationsOf, platformActions } from '../support/create-time';
 import { root } from '../support/fixtures';
 import { ACTIONS, commandsOf } from '../support/iam';
+import {
+  actionsOf,
+  asList,
+  FUNCTION_FOLDERS,
+  functionsOf,
+  packageStack,
+  type Template,
+} from '../support/packaged';
 
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-}
-type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: unknown };
-
-// Granted by the framework for every function, not called by Baton's code: logs, X-Ray (tracing on),
-// and the on-failure destination, which Lambda writes to with the function's role.
-const PLATFORM = new Set([
-  'logs:CreateLogStream',
-  'logs:CreateLogGroup',
-  'logs:PutLogEvents',
-  'xray:PutTraceSegments',
-  'xray:PutTelemetryRecords',
-  'sqs:SendMessage',
-]);
 // Service Authorization Reference: these actions support no resource-level permissions, so "*".
 const UNSCOPABLE = new Set([
   'codedeploy:ListDeploymentTargets',
@@ -45,50 +34,22 @@ const BUNDLED_NOT_CALLED: Record<string, Record<string, string>> = {
 // S3 Express One Zone's session call ships inside every S3 client; Baton's bucket is a general-purpose one.
 const NEVER_CALLED = new Set(['s3:CreateSession']);
 
-let template: { Resources: Record<string, Resource> };
+let template: Template;
 
 beforeAll(() => {
-  const out = mkdtempSync(join(tmpdir(), 'baton-package-'));
-  execFileSync('npx', ['osls', 'package', '--stage', 'dev', '--package', out], {
-    cwd: root,
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' },
-    stdio: 'pipe',
-  });
-  template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+  template = packageStack().template;
 }, 120_000);
 
-const functions = () =>
-  Object.entries(template.Resources)
-    .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
-    .map(([logicalId, r]) => {
-      const handler = String(r.Properties.Handler ?? '');
-      const folder = /functions\/([^/]+)\/handler/.exec(handler)?.[1] ?? '';
-      const roleId = ((r.Properties.Role as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt'] ?? [])[0] ?? '';
-      const role = template.Resources[roleId];
-      const statements = (
-        (role?.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]
-      ).flatMap((p) => p.PolicyDocument.Statement);
-      return { logicalId, folder, statements };
-    });
-
-const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const functions = () => functionsOf(template);
 
 describe('least privilege in the packaged template', () => {
   it('gives every function its own role', () => {
     const fns = functions();
-    expect(fns.map((f) => f.folder).sort()).toEqual([
-      'approval',
-      'artifact-uploaded',
-      'deployment-finished',
-      'operator',
-      'reconcile',
-      'secrets',
-      'source-pushed',
-    ]);
+    expect(fns.map((f) => f.folder).sort()).toEqual(FUNCTION_FOLDERS);
     for (const f of fns) expect(f.statements.length, f.folder).toBeGreaterThan(0);
   });
 
-  it('allows exactly the actions each function can call', async () => {
+  it('allows exactly the actions each function can call, and those Lambda uses for it', async () => {
     for (const f of functions()) {
       const commands = (await commandsOf(join(root, 'functions', f.folder, 'handler.ts'))).filter(
         (c) => !NEVER_CALLED.has(c),
@@ -97,8 +58,11 @@ describe('least privilege in the packaged template', () => {
       const needed = new Set(
         commands.filter((c) => !excused[c]).flatMap((c) => ACTIONS[c] ?? [`unmapped ${c}`]),
       );
-      const possible = new Set(commands.flatMap((c) => ACTIONS[c] ?? []));
-      const granted = new Set(f.statements.flatMap(actionsOf).filter((a) => !PLATFORM.has(a)));
+      // Lambda itself writes the logs, traces and destination messages with the function's role.
+      const platform = platformActions(template, f);
+      for (const a of platform) needed.add(a);
+      const possible = new Set([...commands.flatMap((c) => ACTIONS[c] ?? []), ...platform]);
+      const granted = new Set(f.statements.flatMap(actionsOf));
       expect(
         [...needed].filter((a) => !granted.has(a)),
         `${f.folder} lacks`,
@@ -121,6 +85,18 @@ describe('least privilege in the packaged template', () => {
             `${f.folder}: * resource`,
           ).toEqual([]);
       }
+  });
+
+  it("scopes sqs:SendMessage to the function's own destinations", () => {
+    for (const f of functions()) {
+      const queues = f.statements
+        .filter((s) => actionsOf(s).includes('sqs:SendMessage'))
+        .flatMap((s) => asList(s.Resource).map((r) => resolve(template, r)));
+      const destinations = destinationsOf(template, f)
+        .filter((d) => d.action === 'sqs:SendMessage')
+        .map((d) => d.arn);
+      expect(queues.sort(), f.folder).toEqual(destinations.sort());
+    }
   });
 
   it('scopes S3 to the pipeline bucket and the prefixes each function uses', () => {
