@@ -1,12 +1,55 @@
 // serverless.yml reads what it needs for resources and IAM from pipeline.yml through this file,
 // so the stack and the functions never disagree about applications, groups, secrets or approvers.
+// The file is validated here with the very schema the functions use (shared/domain/config.ts, bundled
+// on the fly by esbuild), so a bad pipeline.yml fails `osls package` and `osls deploy` with the same
+// path-and-rule messages, before anything reaches AWS.
 const { createHash } = require('node:crypto');
 const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
+const Module = require('node:module');
+const { join, resolve } = require('node:path');
+const { buildSync } = require('esbuild');
 const { parse } = require('yaml');
 
-const load = () =>
-  parse(readFileSync(join(__dirname, '..', process.env.BATON_CONFIG || 'pipeline.yml'), 'utf8'));
+const root = join(__dirname, '..');
+
+const loadConfigModule = () => {
+  const entry = join(root, 'shared', 'domain', 'config.ts');
+  const [bundle] = buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'silent',
+  }).outputFiles;
+  const mod = new Module(entry, module);
+  mod.filename = entry;
+  mod._compile(bundle.text, entry);
+  return mod.exports;
+};
+
+let loaded;
+/** pipeline.yml (or BATON_CONFIG, relative to the repository), parsed and validated, defaults filled. */
+const load = () => {
+  const file = resolve(root, process.env.BATON_CONFIG || 'pipeline.yml');
+  if (loaded?.file === file) return loaded.pipeline;
+  const raw = parse(readFileSync(file, 'utf8'));
+  const { parsePipeline } = loadConfigModule();
+  let pipeline;
+  try {
+    pipeline = parsePipeline(raw);
+  } catch (error) {
+    if (!Array.isArray(error.issues)) throw error;
+    const invalid = new Error(
+      `${file} is not a valid pipeline configuration:\n${error.issues.map((i) => `  - ${i}`).join('\n')}`,
+    );
+    // osls prints the stack: the message is all an operator needs.
+    invalid.stack = invalid.message;
+    throw invalid;
+  }
+  loaded = { file, pipeline, raw };
+  return pipeline;
+};
 
 const sub = (s) => ({ 'Fn::Sub': s });
 const arn = (service, resource) =>
@@ -93,7 +136,10 @@ const codecommitTriggerPermissions = () =>
 
 module.exports = {
   // An esbuild `define` value: the configuration as a JSON string literal, baked into each bundle.
-  bakedJson: () => JSON.stringify(JSON.stringify(load())),
+  bakedJson: () => {
+    load();
+    return JSON.stringify(JSON.stringify(loaded.raw));
+  },
   deploymentGroupArns,
   applicationArns,
   // For EventBridge patterns on CodeDeploy's events (detail.application).

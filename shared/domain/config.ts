@@ -83,6 +83,30 @@ const applicationSchema = z.strictObject({
   environments: z.array(environmentSchema).check(z.minLength(1)),
 });
 
+type Issues = { addIssue: (issue: { code: 'custom'; path: PropertyKey[]; message: string }) => void };
+
+// An approval that could never be given, or that counts one person twice, is a configuration error.
+const approvalContradictions = (
+  approval: z.infer<typeof approvalSchema> | undefined,
+  at: PropertyKey[],
+  ctx: Issues,
+) => {
+  if (!approval) return;
+  const seen = new Set<string>();
+  approval.approvers.forEach((email, i) => {
+    const key = email.toLowerCase();
+    if (seen.has(key))
+      ctx.addIssue({ code: 'custom', path: [...at, 'approvers', i], message: 'duplicate approver' });
+    seen.add(key);
+  });
+  if (approval.required > seen.size)
+    ctx.addIssue({
+      code: 'custom',
+      path: [...at, 'required'],
+      message: `${approval.required} approvals required, but only ${seen.size} distinct approver(s)`,
+    });
+};
+
 const prefix = (pattern: RegExp) => z.string().check(z.regex(pattern, 'a prefix ending in /'));
 
 export const pipelineSchema = z
@@ -105,6 +129,7 @@ export const pipelineSchema = z
           if (seen.has(env.name))
             ctx.addIssue({ code: 'custom', path: [...at, 'name'], message: 'duplicate name' });
           seen.add(env.name);
+          approvalContradictions(env.approval, [...at, 'approval'], ctx);
           if (env.enter === 'promotion' && i === 0)
             ctx.addIssue({
               code: 'custom',
@@ -134,7 +159,8 @@ export type TolerableStatus = z.infer<typeof targetStatus>;
 
 export const parsePipeline = (raw: unknown): Pipeline => {
   const result = pipelineSchema.safeParse(raw, { reportInput: true });
-  if (!result.success) throw new ConfigError(describeIssues(result.error.issues));
+  if (!result.success)
+    throw new ConfigError(describeIssues(result.error.issues, '', pipelineSchema, '(top level)'));
   return result.data;
 };
 

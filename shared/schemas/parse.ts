@@ -5,6 +5,6 @@ import { describeIssues } from '../domain/validation';
 
 export const parseWith = <S extends z.ZodMiniType>(schema: S, input: unknown, prefix = ''): z.output<S> => {
   const result = schema.safeParse(input, { reportInput: true });
-  if (!result.success) throw new ValidationError(describeIssues(result.error.issues, prefix));
+  if (!result.success) throw new ValidationError(describeIssues(result.error.issues, prefix, schema));
   return result.data;
 };

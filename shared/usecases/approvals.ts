@@ -60,7 +60,7 @@ const newRecord = (deps: ApprovalDeps, input: ApprovalRequestInput, now: Date): 
     fromEnvironment: input.fromEnvironment,
     fromDeploymentId: input.fromDeploymentId,
     approvers: [...new Set(env.approval.approvers)],
-    required: Math.min(env.approval.required, new Set(env.approval.approvers).size),
+    required: env.approval.required,
     requestedAt: at.toISOString(),
     expiresAt: new Date(at.getTime() + env.approval.expiresInMinutes * 60_000).toISOString(),
     state: 'pending',

@@ -50,7 +50,9 @@ describe('pipeline configuration', () => {
     raw.applications.web.environments[2].approval.expiresInMinutes = 1;
     raw.applications.web.releaseTagPattern = '([';
     const issues = issuesOf(raw);
-    expect(issues).toContain('applications.web.environments[0]: unknown field(s) deploymentGrup');
+    expect(issues).toContain(
+      'applications.web.environments[0]: unknown field(s) deploymentGrup (did you mean deploymentGroup?)',
+    );
     expect(issues).toContain('applications.web.environments[1].audit.minimumTargets: must be number');
     expect(issues).toContain('applications.web.environments[2].approval.expiresInMinutes: too short (min 5)');
     expect(issues).toContain('applications.web.releaseTagPattern: must be a valid regular expression');
@@ -81,5 +83,35 @@ describe('pipeline configuration', () => {
     expect(environmentForGroup(pipeline, 'baton-web', 'nope')).toBeUndefined();
     expect(nextEnvironment(web, 'staging')?.name).toBe('production');
     expect(nextEnvironment(web, 'production')).toBeUndefined();
+  });
+
+  it('suggests the nearest known field for a misspelt one, at its own level, and none for a stranger', () => {
+    const raw = sample();
+    raw.alertEmail = raw.alertEmails;
+    delete raw.alertEmails;
+    raw.applications.web.environments[0].enter = { brnch: 'main' };
+    raw.applications.web.environments[1].secrets.files[0].secretid = 'x';
+    raw.applications.web.colour = 'blue';
+    expect(issuesOf(raw)).toEqual([
+      'applications.web.environments[0].enter.branch: required',
+      'applications.web.environments[0].enter: unknown field(s) brnch (did you mean branch?)',
+      'applications.web.environments[1].secrets.files[0]: unknown field(s) secretid (did you mean secretId?)',
+      'applications.web: unknown field(s) colour',
+      '(top level): unknown field(s) alertEmail (did you mean alertEmails?)',
+    ]);
+  });
+
+  it('refuses approvals that could never be given or count one approver twice, all at once', () => {
+    const raw = sample();
+    raw.applications.web.environments[2].approval = {
+      approvers: ['a@example.com', 'b@example.com', 'A@example.com'],
+      required: 3,
+    };
+    raw.applications.web.environments[1].approval = { approvers: ['a@example.com'], required: 2 };
+    expect(issuesOf(raw)).toEqual([
+      'applications.web.environments[1].approval.required: 2 approvals required, but only 1 distinct approver(s)',
+      'applications.web.environments[2].approval.approvers[2]: duplicate approver',
+      'applications.web.environments[2].approval.required: 3 approvals required, but only 2 distinct approver(s)',
+    ]);
   });
 });

@@ -1,0 +1,92 @@
+// A bad pipeline.yml must not package: serverless.yml reads it through infra/pipeline.cjs, which
+// validates it with the functions' own schema and fails the build with the same messages.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { root } from '../support/fixtures';
+
+const work = mkdtempSync(join(tmpdir(), 'baton-pipeline-build-'));
+const sample = () => parse(readFileSync(join(root, 'pipeline.yml'), 'utf8'));
+
+/** A copy of the shipped pipeline.yml with `change` applied, written where BATON_CONFIG can name it. */
+const configWith = (name: string, change: (raw: ReturnType<typeof sample>) => void) => {
+  const raw = sample();
+  change(raw);
+  const file = join(work, `${name}.yml`);
+  writeFileSync(file, stringify(raw));
+  return file;
+};
+
+const misspelt = (raw: ReturnType<typeof sample>) => {
+  raw.alertEmail = raw.alertEmails;
+  delete raw.alertEmails;
+  raw.applications.web.environments[1].deploymentgroup = raw.applications.web.environments[1].deploymentGroup;
+  delete raw.applications.web.environments[1].deploymentGroup;
+  raw.applications.web.releaseTagPattern = '^v(';
+  raw.applications.web.environments[2].approval.approvers = ['not-an-email'];
+};
+const EXPECTED = [
+  'applications.web.environments[1].deploymentGroup: required',
+  'applications.web.environments[1]: unknown field(s) deploymentgroup (did you mean deploymentGroup?)',
+  'applications.web.environments[2].approval.approvers[0]: must be an email address',
+  'applications.web.releaseTagPattern: must be a valid regular expression',
+  '(top level): unknown field(s) alertEmail (did you mean alertEmails?)',
+];
+
+const freshPipelineModule = () => {
+  const require = createRequire(__filename);
+  const path = require.resolve(join(root, 'infra', 'pipeline.cjs'));
+  delete require.cache[path];
+  return require(path) as { deploymentGroupArns: () => unknown[]; bakedJson: () => string };
+};
+
+afterEach(() => {
+  delete process.env.BATON_CONFIG;
+});
+
+describe('pipeline.yml at build time', () => {
+  it('refuses a bad file with every path and rule at once, naming the nearest known field', () => {
+    process.env.BATON_CONFIG = configWith('misspelt', misspelt);
+    const pipeline = freshPipelineModule();
+    let message = '';
+    try {
+      pipeline.deploymentGroupArns();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split('\n').slice(1).sort()).toEqual(EXPECTED.map((i) => `  - ${i}`).sort());
+  });
+
+  it('gives the template what the functions see, defaults filled', () => {
+    process.env.BATON_CONFIG = configWith('defaults', (raw) => {
+      delete raw.ledgerPrefix;
+    });
+    const pipeline = freshPipelineModule();
+    expect(JSON.stringify(pipeline.deploymentGroupArns())).not.toContain('undefined');
+    expect(JSON.parse(JSON.parse(pipeline.bakedJson())).applications.web.codedeployApplication).toBe(
+      'baton-web',
+    );
+  });
+
+  it('fails `osls package` with the same messages, and writes no template', () => {
+    const out = join(work, 'package');
+    const run = spawnSync('npx', ['osls', 'package', '--stage', 'dev', '--package', out], {
+      cwd: root,
+      env: {
+        ...process.env,
+        BATON_CONFIG: configWith('package', misspelt),
+        AWS_ACCESS_KEY_ID: 'x',
+        AWS_SECRET_ACCESS_KEY: 'x',
+      },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(run.status).not.toBe(0);
+    for (const issue of EXPECTED) expect(run.stdout + run.stderr).toContain(issue);
+    expect(() => readFileSync(join(out, 'cloudformation-template-update-stack.json'))).toThrow();
+  }, 120_000);
+});
