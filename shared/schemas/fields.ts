@@ -11,7 +11,11 @@ export const text = (max: number) => z.string().check(z.minLength(1), z.maxLengt
 export const name = z
   .string()
   .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, . _ - (max 100)'));
-export const commit = z.string().check(z.regex(/^[0-9a-f]{7,64}$/, 'a hexadecimal commit id'));
+/** A git object name (40 hex digits for SHA-1, 64 for SHA-256; git reads either case), kept lowercase. */
+export const commit = z.pipe(
+  z.string().check(z.regex(/^[0-9a-fA-F]{7,64}$/, 'a hexadecimal commit id (7 to 64 digits)')),
+  z.transform((s) => s.toLowerCase()),
+);
 
 const codePoints = (s: string) => {
   let n = 0;

@@ -16,17 +16,24 @@ export interface ObjectCreated {
 export const decodeS3Key = (key: string): string => decodeURIComponent(key.replace(/\+/g, ' '));
 
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max), wellFormed());
-const bucketName = z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name'));
-const objectKey = text(1024);
-const decodableKey = objectKey.check(
+// S3's naming rules: 3-63 of a-z 0-9 . -; buckets made in us-east-1 before March 2018 may also hold
+// A-Z and _ and run to 255 characters. Such a bucket's events must not be dropped.
+const bucketName = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9._-]{3,255}$/, 'an S3 bucket name (3 to 255 of letters, digits, . _ -)'));
+// Keys are 1 to 1,024 bytes of UTF-8 (S3's limit); the classic notification carries them
+// percent-encoded, up to three times as long.
+const KEY_BYTES = 1024;
+const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
+const objectKey = text(KEY_BYTES);
+const decodableKey = text(3 * KEY_BYTES).check(
   z.refine((k) => {
     try {
-      decodeS3Key(k);
-      return true;
+      return utf8Bytes(decodeS3Key(k)) <= KEY_BYTES;
     } catch {
       return false;
     }
-  }, 'must be URL-encoded'),
+  }, 'must be a URL-encoded key of at most 1024 bytes'),
 );
 
 const eventBridge = z.pipe(
