@@ -32,9 +32,10 @@ export const instanceSessionArn = (account: string, role: string, instanceId: st
  * function URL that field describes the caller's side ("anonymous" with auth NONE in AWS's own example
  * payload), so a caller from another account would compare equal to itself.
  */
-export const functionAccountOf = (invokedFunctionArn: string): string => {
-  const account = invokedFunctionArn.split(':')[4] ?? '';
-  if (!/^\d{12}$/.test(account)) throw new Error(`not a Lambda function ARN: ${invokedFunctionArn}`);
+export const functionAccountOf = (invokedFunctionArn: string | undefined): string => {
+  const account = invokedFunctionArn?.split(':')[4] ?? '';
+  if (!/^\d{12}$/.test(account))
+    throw new Error(`the context's invokedFunctionArn is not a Lambda function ARN: ${invokedFunctionArn}`);
   return account;
 };
 
