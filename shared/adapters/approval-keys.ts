@@ -47,6 +47,8 @@ export const secretsKeySource = (
         forceFetch,
         sdkOptions: { VersionStage: stage },
       });
+      // Found (after a rotation, say): stop answering "no previous key" from the earlier miss.
+      if (stage === 'AWSPREVIOUS') previousMissingUntil = 0;
       return value === undefined ? undefined : bytesOf(value);
     } catch (error) {
       if (stage !== 'AWSPREVIOUS' || !isMissing(error)) throw error;
