@@ -17,8 +17,9 @@ export interface Caller {
 export type CallerReading = { ok: true; caller: Caller } | { ok: false; reason: string };
 
 // Role names: 1-64 of [\w+=,.@-] (IAM); assumed-role ARNs carry the name without the role's path.
+// Any partition (aws, aws-cn, aws-us-gov, aws-iso-e, aws-eusc, …): partitions are AWS's to add.
 const ASSUMED_ROLE =
-  /^arn:aws(?:-cn|-us-gov|-iso|-iso-b)?:sts::(\d{12}):assumed-role\/([\w+=,.@-]{1,64})\/([\w+=,.@-]{2,64})$/;
+  /^arn:aws(?:-[a-z]+)*:sts::(\d{12}):assumed-role\/([\w+=,.@-]{1,64})\/([\w+=,.@-]{2,64})$/;
 // EC2 ids are i- and 8 or 17 hex digits; the local CodeDeploy's instances are i-0local<hex>.
 const INSTANCE_ID = /^i-[0-9a-z]{8,32}$/;
 

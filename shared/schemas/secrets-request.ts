@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import type { IamIdentity } from '../domain/caller';
 import { ValidationError } from '../domain/errors';
+import * as fields from './fields';
 import { parseWith } from './parse';
 
 export interface SecretsRequest {
@@ -34,13 +35,8 @@ const eventSchema = z.object({
   isBase64Encoded: z.optional(z.boolean()),
 });
 
-// The CodeDeploy API types a deployment id as a plain string (no pattern, no length): any non-empty
-// Unicode text is passed on for CodeDeploy to judge. The body's own bound keeps it small. A lone
-// surrogate is not text at all (JSON can carry one; no AWS API or ledger key can).
-export const deploymentIdSchema = z.string().check(
-  z.minLength(1),
-  z.refine((s) => !/\p{Cs}/u.test(s), 'must be well-formed Unicode text'),
-);
+// The CodeDeploy API types a deployment id as a plain string: the same bound as every other reader.
+export const deploymentIdSchema = fields.deploymentId;
 const bodySchema = z.strictObject({ deploymentId: deploymentIdSchema });
 
 const MAX_BODY = 4096;

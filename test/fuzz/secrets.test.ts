@@ -173,7 +173,7 @@ describe('regressions found by fuzzing: deployment ids', () => {
     const { status, body, grant } = await answer(event);
     // Assess
     expect(status).toBe(400);
-    expect(body.reason).toBe('deploymentId: must be well-formed Unicode text');
+    expect(body.reason).toBe('deploymentId: must be well-formed Unicode (no lone surrogate)');
     expect(grant).toMatchObject({ outcome: 'malformed' });
   });
 });

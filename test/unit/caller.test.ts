@@ -25,6 +25,11 @@ describe('the secrets caller', () => {
       ok: true,
       caller: { role: 'r', instanceId: 'i-0123abcd' },
     });
+    for (const partition of ['aws-us-gov', 'aws-iso-e', 'aws-eusc'])
+      expect(
+        readCaller({ userArn: `arn:${partition}:sts::${ACCOUNT}:assumed-role/r/i-0123abcd` }, ACCOUNT).ok,
+        partition,
+      ).toBe(true);
     const local = instanceSessionArn('000000000000', 'baton-web-instance', 'i-0local1a2b3c4d01');
     expect(readCaller({ userArn: local }, '000000000000')).toMatchObject({
       ok: true,

@@ -333,7 +333,7 @@ describe('secrets function', () => {
 
   it.each([
     ['secrets/malformed-body.json', 'body: must be JSON such as {"deploymentId": "d-EXAMPLE11"}'],
-    ['secrets/bad-deployment-id.json', 'deploymentId: too short (min 1)'],
+    ['secrets/bad-deployment-id.json', 'deploymentId: a CodeDeploy deployment id: 1 to 64 characters'],
   ])('answers a malformed request (%s) with 400, recorded', async (sample, reason) => {
     const d = deps();
     expect(await answer(loadEvent(sample), d)).toMatchObject({
