@@ -1,5 +1,6 @@
 // The audit report as plain text that reads well in an email: the verdict, why, the counts, and per
 // failing target the lifecycle event that failed with its diagnostics (log tails trimmed).
+import { oneLine, plainText, quoted } from './email-text';
 import { TARGET_STATUSES, type TargetStatus } from './evidence';
 import { type AuditReport, type FailingTarget, plural } from './verdict';
 
@@ -16,6 +17,7 @@ const TAIL_LINES = 10;
 const TAIL_CHARS = 1000;
 const LINE_CHARS = 200;
 const MESSAGE_CHARS = 500;
+const QUOTE = { indent: '    ', maxChars: TAIL_CHARS, maxLines: TAIL_LINES };
 
 const WORDS: Record<TargetStatus, string> = {
   Succeeded: 'succeeded',
@@ -27,18 +29,12 @@ const WORDS: Record<TargetStatus, string> = {
   Ready: 'ready',
 };
 
-// Script output may hold terminal escapes and other control characters; an email shows them as junk.
-const printable = (s: string) =>
-  [...s]
-    .filter((ch) => ch === '\n' || ch === '\t' || ch.charCodeAt(0) >= 32)
-    .join('')
-    .replace(/\u007f/g, '');
-
 const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 /** The last lines of a log tail, each line and the whole bounded, for an email. */
 export const trimLogTail = (tail: string): string[] => {
-  const lines = printable(tail.replace(/\r\n?/g, '\n'))
+  // Script output may hold terminal escapes, other control characters, or words meant to mislead.
+  const lines = plainText(tail)
     .split('\n')
     .map((l) => l.trimEnd())
     .filter((l) => l !== '')
@@ -64,11 +60,13 @@ const targetLines = (t: FailingTarget): string[] => {
   const e = t.event;
   if (!e) return lines;
   if (e.errorCode || e.scriptName)
-    lines.push(`    ${e.errorCode ?? 'error'}${e.scriptName ? ` in ${printable(e.scriptName)}` : ''}`);
-  if (e.message) lines.push(`    ${cut(printable(e.message).replace(/\s+/g, ' ').trim(), MESSAGE_CHARS)}`);
+    lines.push(
+      `    ${e.errorCode ?? 'error'}${e.scriptName ? ` in ${oneLine(e.scriptName, LINE_CHARS)}` : ''}`,
+    );
+  if (e.message) lines.push(`    ${oneLine(e.message, MESSAGE_CHARS)}`);
   if (e.logTail) {
     const tail = trimLogTail(e.logTail);
-    if (tail.length) lines.push('    log tail:', ...tail.map((l) => `      ${l}`));
+    if (tail.length) lines.push(...quoted(`Log tail from ${t.id}:`, tail.join('\n'), QUOTE));
   }
   return lines;
 };

@@ -19,7 +19,7 @@ import {
 } from '../ledger/approvals';
 import { update } from '../ledger/store';
 import type { ApprovalState, Core, Notifier, ReleaseFlow } from '../ports';
-import { closedNotice, utc } from './approval-message';
+import { closedNotice, decisionText } from './approval-message';
 
 /** What deciding needs: the ledger, the alert topic, and the release flow to hand the outcome to. */
 export interface DecisionDeps extends Core {
@@ -72,13 +72,7 @@ const conclusion = (
 };
 
 export const describeDecisions = (decisions: ApprovalDecision[]): string =>
-  decisions
-    .map((d) => {
-      const verb = d.decision === 'approve' ? 'approved' : 'rejected';
-      const who = d.via === 'operator' ? `operator ${d.approver}` : d.approver;
-      return `- ${who} ${verb} at ${utc(d.at)}${d.comment ? `: "${d.comment}"` : ''}`;
-    })
-    .join('\n');
+  decisions.map(decisionText).join('\n');
 
 const recordKey = (r: ApprovalRecord) => approvalKeys.approval(r.application, r.release, r.environment);
 

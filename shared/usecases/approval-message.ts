@@ -1,5 +1,6 @@
 // The plain-text approval email: what is asked, what approving does, the approver's own link.
-import type { ApprovalRecord } from '../ledger/approvals';
+import { oneLine, quoted } from '../domain/email-text';
+import type { ApprovalDecision, ApprovalRecord } from '../ledger/approvals';
 import type { Notice } from '../ports';
 import type { AuditSummary } from './approval-audit';
 
@@ -66,7 +67,7 @@ export const closedNotice = (r: ApprovalRecord, decisions: string): Notice => ({
     row('Commit', r.commit),
     row('Artifact', artifactText(r.artifact)),
     row('From', `${r.fromEnvironment} (deployment ${r.fromDeploymentId})`),
-    row('Outcome', r.outcome ?? r.state),
+    row('Outcome', oneLine(r.outcome ?? r.state, 300)),
     '',
     decisions || 'No decisions were recorded.',
     '',
@@ -76,3 +77,11 @@ export const closedNotice = (r: ApprovalRecord, decisions: string): Notice => ({
   ].join('\n'),
   attributes: { kind: `approval-${r.state}`, application: r.application },
 });
+
+/** One decision for an email; a comment is the approver's own words, quoted under their name. */
+export const decisionText = (d: ApprovalDecision): string => {
+  const verb = d.decision === 'approve' ? 'approved' : 'rejected';
+  const who = oneLine(d.via === 'operator' ? `operator ${d.approver}` : d.approver, 200);
+  const line = `- ${who} ${verb} at ${utc(d.at)}`;
+  return d.comment ? [line, ...quoted(`Comment from ${who}:`, d.comment, { indent: '  ' })].join('\n') : line;
+};

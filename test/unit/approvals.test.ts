@@ -208,7 +208,7 @@ describe('deciding', () => {
     const alert = deps.notifier.published.find((p) => p.topicArn === ALERT_TOPIC);
     expect(alert?.notice.subject).toBe('web v1.2.0 rejected for production');
     expect(alert?.notice.message).toContain(
-      '- cy@example.com rejected at 2026-11-20 18:00 UTC: "migration not ready"',
+      '- cy@example.com rejected at 2026-11-20 18:00 UTC\n  Comment from cy@example.com:\n  > migration not ready',
     );
     expect(alert?.notice.message).toContain('- ana@example.com approved at 2026-11-20 18:00 UTC');
     expect(deps.releaseFlow.calls).toEqual([
