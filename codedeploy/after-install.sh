@@ -10,7 +10,7 @@
 #   and only paths, modes and the server's refusal reason are ever printed.
 #
 # Settings (environment, or KEY=VALUE lines in $BATON_SECRETS_CONFIG, default /etc/baton/secrets.conf):
-#   BATON_SECRETS_URL     the secrets URL (stack output SecretsLambdaFunctionUrl)          required
+#   BATON_SECRETS_URL     the secrets URL (stack output SecretsLambdaFunctionUrl), https   required
 #   BATON_APP_DIR         where the files go (the appspec `files` destination)             /srv/web
 #   BATON_SECRETS_OWNER   owner of files the pipeline names no owner for (.env)            unchanged
 #   BATON_SECRETS_REGION  region for SigV4        AWS_REGION, the URL's region or IMDS placement/region
@@ -53,6 +53,12 @@ deployment="${DEPLOYMENT_ID:-}"
 retry_delay="${BATON_SECRETS_RETRY_DELAY:-1}"
 
 [ -n "$url" ] || fail "BATON_SECRETS_URL is not set (environment or $config_file)" 2
+# The signed request and the secrets travel over TLS; plain http only to this machine itself (the
+# local stack). The host must be exactly a loopback address: no user info, no look-alike names.
+octet='(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
+loopback_http="^http://(localhost|127(\\.${octet}){3}|\\[::1\\])(:[0-9]{1,5})?([/?#]|$)"
+[[ "${url,,}" =~ ^https://[^/?#] || "${url,,}" =~ $loopback_http ]] ||
+  fail "BATON_SECRETS_URL must be https:// (plain http only to a loopback address: 127.0.0.0/8, ::1, localhost)" 2
 [[ "$retry_delay" =~ ^[0-9]{1,2}$ ]] || fail "BATON_SECRETS_RETRY_DELAY is not a number of seconds" 2
 [[ "$deployment" =~ ^d-[A-Z0-9]{9}$ ]] || fail "DEPLOYMENT_ID is missing or not a deployment id" 2
 [ -d "$app_dir" ] || fail "the application folder $app_dir does not exist" 2
