@@ -1,6 +1,8 @@
 // The pipeline configuration (pipeline.yml): its schema and the questions the rest of Baton asks it.
 import * as z from 'zod/mini';
+import { groupSchema } from './deployment-group';
 import { ConfigError, NotFoundError } from './errors';
+import { resolveExisting, stackRules } from './stack-rules';
 import { describeIssues } from './validation';
 
 const name = z
@@ -50,6 +52,8 @@ const environmentSchema = z.strictObject({
   audit: z._default(auditSchema, { minimumTargets: 1, tolerate: [] }),
   onFailure: z._default(z.enum(['block', 'rollback']), 'block'),
   secrets: z._default(secretsSchema, { files: [] }),
+  // The deployment group the stack creates (see deployment-group.ts).
+  group: z.optional(groupSchema),
 });
 
 const validRegExp = (s: string) => {
@@ -61,7 +65,7 @@ const validRegExp = (s: string) => {
   }
 };
 
-const applicationSchema = z.strictObject({
+const applicationObject = z.strictObject({
   codedeployApplication: name,
   repositories: z._default(z.array(name), []),
   artifactKey: z._default(
@@ -80,8 +84,13 @@ const applicationSchema = z.strictObject({
     '^v\\d+\\.\\d+\\.\\d+$',
   ),
   instanceRoles: z._default(z.array(name), []),
+  // The stack creates the roles in instanceRoles, each with its instance profile.
+  createInstanceRoles: z._default(z.boolean(), false),
+  // Adopt the CodeDeploy application and groups (true), or create them from `group:` blocks.
+  existing: z.optional(z.boolean()),
   environments: z.array(environmentSchema).check(z.minLength(1)),
 });
+const applicationSchema = z.pipe(applicationObject, z.transform(resolveExisting));
 
 type Issues = { addIssue: (issue: { code: 'custom'; path: PropertyKey[]; message: string }) => void };
 
@@ -148,6 +157,7 @@ export const pipelineSchema = z
           repos.set(repo, app);
         });
       }
+      stackRules(config.applications, ctx);
     }),
   );
 
