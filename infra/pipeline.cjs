@@ -135,6 +135,8 @@ const codecommitTriggerPermissions = () =>
   );
 
 module.exports = {
+  // pipeline.yml validated, defaults filled (for the other generators in infra/).
+  load,
   // An esbuild `define` value: the configuration as a JSON string literal, baked into each bundle.
   bakedJson: () => {
     load();

@@ -31,6 +31,8 @@ export const MOTO_UNMODELLED = new Set([
   'AWS::SNS::Subscription',
   'AWS::S3::BucketPolicy',
   'AWS::SecretsManager::Secret',
+  'AWS::CodeDeploy::Application',
+  'AWS::CodeDeploy::DeploymentGroup',
 ]);
 export const PLACEHOLDER = 'unmodelled-in-moto';
 
