@@ -1,5 +1,6 @@
 // The ports of the secrets broker: what it asks CodeDeploy about a deployment and its targets, and
-// how it reads a secret. Adapters: adapters/codedeploy-targets.ts, adapters/secret-values.ts.
+// how it reads a secret; and what secrets-check reads instead of values. Adapters:
+// adapters/codedeploy-targets.ts, adapters/secret-values.ts, adapters/secret-metadata.ts.
 
 export interface DeploymentFacts {
   deploymentId: string;
@@ -33,6 +34,21 @@ export interface SecretValue {
 export interface SecretValues {
   /** The current version; undefined when the secret does not exist. `fresh` skips the cache. */
   read(secretId: string, options?: { fresh?: boolean }): Promise<SecretValue | undefined>;
+}
+
+/** What Secrets Manager says about a secret without reading its value (DescribeSecret). */
+export interface SecretFacts {
+  arn: string;
+  /** Each version's id and its staging labels (AWSCURRENT, AWSPREVIOUS, AWSPENDING, custom ones). */
+  versions: { versionId: string; stages: string[] }[];
+  lastChangedAt?: string;
+  /** Set when the secret is scheduled for deletion. */
+  deletedAt?: string;
+}
+
+export interface SecretMetadata {
+  /** Undefined when the secret does not exist. Never reads a value. */
+  describe(secretId: string): Promise<SecretFacts | undefined>;
 }
 
 /** Reading a secret failed for a reason other than its absence (throttling, access, KMS). */

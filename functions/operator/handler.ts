@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { codedeploy } from '../../shared/adapters/codedeploy-client';
 import { codedeployDeployer } from '../../shared/adapters/codedeploy-deployer';
-import { secretValues } from '../../shared/adapters/secret-values';
+import { secretMetadata } from '../../shared/adapters/secret-metadata';
 import { secretsManager } from '../../shared/adapters/secrets-client';
 import type { OperatorDeps } from '../../shared/operator/commands';
 import { invokeOperator } from '../../shared/operator/invoke';
@@ -19,7 +19,7 @@ export const deps = (): OperatorDeps => {
   const { approvals, decisionDeps } = approvalsFor(deploy);
   return {
     ...deploy,
-    secrets: secretValues(secretsManager),
+    secretMetadata: secretMetadata(secretsManager),
     auditing: auditServices(),
     approvals,
     deciding: { notifier: decisionDeps.notifier, alertTopicArn: decisionDeps.alertTopicArn },

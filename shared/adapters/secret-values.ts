@@ -7,9 +7,9 @@ import {
   GetSecretValueCommand,
   ResourceNotFoundException,
   type SecretsManagerClient,
-  SecretsManagerServiceException,
 } from '@aws-sdk/client-secrets-manager';
-import { SecretReadError, type SecretValue, type SecretValues } from '../secret-ports';
+import type { SecretValue, SecretValues } from '../secret-ports';
+import { secretReadError } from './secret-errors';
 
 class SecretVersionProvider extends BaseProvider {
   constructor(private readonly sm: SecretsManagerClient) {
@@ -36,33 +36,6 @@ class SecretVersionProvider extends BaseProvider {
 const isSecretValue = (v: unknown): v is SecretValue =>
   typeof v === 'object' && v !== null && 'arn' in v && 'versionId' in v && 'value' in v;
 
-// What the SDK's retries gave up on but a later request may not meet: throttling, 5xx, timeouts, resets.
-const TRANSIENT = new Set([
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'TimeoutError',
-]);
-const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
-const isTransient = (error: unknown): boolean => {
-  if (!(error instanceof Error)) return false;
-  const status = error instanceof SecretsManagerServiceException ? (error.$metadata.httpStatusCode ?? 0) : 0;
-  const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
-  return (
-    TRANSIENT.has(error.name) ||
-    NETWORK.has(code) ||
-    status === 429 ||
-    status >= 500 ||
-    isTransient(error.cause)
-  );
-};
-
-/** Only the error's name leaves this module: SDK messages are not ours to vouch for. */
-const reasonOf = (error: unknown): string => {
-  const inner = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  return inner instanceof Error ? inner.name : 'unknown error';
-};
-
 export const secretValues = (client: SecretsManagerClient, maxAge = 30): SecretValues => {
   const provider = new SecretVersionProvider(client);
   return {
@@ -71,7 +44,7 @@ export const secretValues = (client: SecretsManagerClient, maxAge = 30): SecretV
       try {
         found = await provider.get(secretId, { maxAge, forceFetch: options?.fresh ?? false });
       } catch (error) {
-        throw new SecretReadError(secretId, reasonOf(error), { cause: error, transient: isTransient(error) });
+        throw secretReadError(secretId, error);
       }
       return isSecretValue(found) ? found : undefined;
     },

@@ -1,11 +1,11 @@
-// Operator command `secrets-check`: which secrets an environment's instances would receive, whether
-// each exists, and the .env keys it would hold. Names only: no value ever leaves this command.
+// Operator command `secrets-check`: which secrets an environment's instances would receive, and from
+// Secrets Manager's metadata whether each exists, its versions and when it last changed. It never
+// reads a value, so the operator's role holds no GetSecretValue on any environment's secrets.
 import * as z from 'zod/mini';
 import { findApplication, findEnvironment, type Pipeline } from '../domain/config';
-import { DOTENV_KEY, describeProblem, dotenvProblems } from '../domain/dotenv';
 import { BatonError } from '../domain/errors';
 import * as fields from '../schemas/fields';
-import { SecretReadError, type SecretValue, type SecretValues } from '../secret-ports';
+import { type SecretFacts, type SecretMetadata, SecretReadError } from '../secret-ports';
 import { wantedSecrets } from '../usecases/secret-files';
 
 export const secretsCheckSchema = z.strictObject({
@@ -17,7 +17,7 @@ export const secretsCheckSchema = z.strictObject({
 export interface SecretsCheckDeps {
   pipeline: Pipeline;
   /** Optional so that operator deps built for other commands need not carry it. */
-  secrets?: SecretValues;
+  secretMetadata?: SecretMetadata;
 }
 
 export interface SecretCheck {
@@ -26,40 +26,44 @@ export interface SecretCheck {
   mode: string;
   owner?: string;
   exists: boolean | 'unknown';
+  /** The version instances would receive (AWSCURRENT). */
   versionId?: string;
-  /** For the .env secret: its valid key names, in order. */
-  keys?: string[];
+  /** Every version Secrets Manager keeps, with its staging labels. */
+  versions?: { versionId: string; stages: string[] }[];
+  lastChangedAt?: string;
   problems?: string[];
 }
 
-const dotenvFacts = (secret: SecretValue): Pick<SecretCheck, 'keys' | 'problems'> => {
-  if (typeof secret.value !== 'string')
-    return { keys: [], problems: ['binary secret: .env needs a JSON SecretString'] };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(secret.value);
-  } catch {
-    return { keys: [], problems: ['not JSON: store the .env secret as key/value pairs'] };
-  }
-  const keys =
-    typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? Object.keys(parsed).filter((k) => DOTENV_KEY.test(k))
-      : [];
-  const problems = dotenvProblems(parsed).map(describeProblem);
-  return { keys, ...(problems.length > 0 ? { problems } : {}) };
+const CURRENT = 'AWSCURRENT';
+
+const factsOf = (
+  facts: SecretFacts,
+): Pick<SecretCheck, 'versionId' | 'versions' | 'lastChangedAt' | 'problems'> => {
+  const current = facts.versions.find((v) => v.stages.includes(CURRENT));
+  const problems = [
+    ...(current ? [] : ['no current version (AWSCURRENT): instances would receive nothing']),
+    ...(facts.deletedAt ? [`scheduled for deletion (since ${facts.deletedAt})`] : []),
+  ];
+  return {
+    ...(current ? { versionId: current.versionId } : {}),
+    versions: facts.versions,
+    ...(facts.lastChangedAt ? { lastChangedAt: facts.lastChangedAt } : {}),
+    ...(problems.length ? { problems } : {}),
+  };
 };
 
 export const secretsCheck = async (deps: SecretsCheckDeps, cmd: z.output<typeof secretsCheckSchema>) => {
   const app = findApplication(deps.pipeline, cmd.application);
   const environment = findEnvironment(deps.pipeline, cmd.application, cmd.environment);
-  const reader = deps.secrets;
-  if (!reader) throw new BatonError('secrets-check: this operator has no Secrets Manager access configured');
+  const metadata = deps.secretMetadata;
+  if (!metadata)
+    throw new BatonError('secrets-check: this operator has no Secrets Manager access configured');
   const secrets = await Promise.all(
-    wantedSecrets(environment).map(async ({ dotenv, ...w }): Promise<SecretCheck> => {
+    wantedSecrets(environment).map(async ({ dotenv: _, ...w }): Promise<SecretCheck> => {
       try {
-        const secret = await reader.read(w.secretId, { fresh: true });
-        if (!secret) return { ...w, exists: false, problems: ['the secret does not exist'] };
-        return { ...w, exists: true, versionId: secret.versionId, ...(dotenv ? dotenvFacts(secret) : {}) };
+        const facts = await metadata.describe(w.secretId);
+        if (!facts) return { ...w, exists: false, problems: ['the secret does not exist'] };
+        return { ...w, exists: true, ...factsOf(facts) };
       } catch (error) {
         if (!(error instanceof SecretReadError)) throw error;
         return { ...w, exists: 'unknown', problems: [error.message] };

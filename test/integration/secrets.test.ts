@@ -1,6 +1,6 @@
 // The secrets function on moto: JSON and file secrets read from Secrets Manager (through the client
 // the function builds from AWS_ENDPOINT_URL), grants recorded in the S3 ledger with ARN and version
-// and never a value, and secrets-check naming keys only. CodeDeploy is a fake of the port: moto lacks
+// and never a value, and secrets-check reading metadata only. CodeDeploy is a fake of the port: moto lacks
 // GetDeploymentTarget.
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import {
@@ -12,6 +12,7 @@ import { parse } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../functions/secrets/handler';
 import { S3RecordStore } from '../../shared/adapters/s3-ledger';
+import { secretMetadata } from '../../shared/adapters/secret-metadata';
 import { secretValues } from '../../shared/adapters/secret-values';
 import { type Pipeline, parsePipeline } from '../../shared/domain/config';
 import type { SecretGrant } from '../../shared/ledger/secret-grants';
@@ -190,12 +191,18 @@ describe('secrets on moto', () => {
     expect(JSON.parse(res.body).reason).toBe('secret baton/web/staging/missing does not exist');
   });
 
-  it('secrets-check names the secrets, their keys and what is wrong, never a value', async () => {
-    const staging = await secretsCheck(deps(), {
-      command: 'secrets-check',
-      application: 'web',
-      environment: 'staging',
-    });
+  it('secrets-check reads metadata only: existence, the current version and its last change', async () => {
+    // A rotation of the staging JWT key leaves AWSPREVIOUS behind.
+    await admin.send(
+      new PutSecretValueCommand({ SecretId: 'baton/web/staging/jwt-key', SecretString: jwtPem }),
+    );
+    const check = (environment: string) =>
+      secretsCheck(
+        { pipeline: pipeline(), secretMetadata: secretMetadata(secrets) },
+        { command: 'secrets-check', application: 'web', environment },
+      );
+    const staging = await check('staging');
+    const production = await check('production');
     expect(staging).toMatchObject({
       ready: true,
       instanceRoles: ['baton-web-instance'],
@@ -204,26 +211,22 @@ describe('secrets on moto', () => {
           secretId: 'baton/web/staging/env',
           path: '.env',
           exists: true,
-          keys: ['DATABASE_URL', 'API_TOKEN', 'GREETING'],
+          versionId: versions['baton/web/staging/env'],
         },
         { secretId: 'baton/web/staging/jwt-key', path: 'config/jwt.pem', mode: '0600', exists: true },
         { secretId: 'baton/web/staging/keystore', path: 'config/keystore.p12', mode: '0640', exists: true },
       ],
     });
-    const production = await secretsCheck(deps(), {
-      command: 'secrets-check',
-      application: 'web',
-      environment: 'production',
-    });
+    const jwt = staging.secrets[1];
+    expect(jwt?.versions?.map((v) => v.stages)).toEqual(
+      expect.arrayContaining([['AWSPREVIOUS'], ['AWSCURRENT']]),
+    );
+    expect(jwt?.versionId).not.toBe(versions['baton/web/staging/jwt-key']);
+    expect(Date.parse(jwt?.lastChangedAt ?? '')).toBeGreaterThan(Date.now() - 600_000);
     expect(production).toMatchObject({
       ready: false,
       secrets: [
-        {
-          secretId: 'baton/web/production/env',
-          exists: true,
-          keys: ['OK'],
-          problems: ['entry 2: the key is not a valid name (^[A-Za-z_][A-Za-z0-9_]*$)'],
-        },
+        { secretId: 'baton/web/production/env', exists: true },
         { secretId: 'baton/web/production/jwt-key', exists: false, problems: ['the secret does not exist'] },
       ],
     });

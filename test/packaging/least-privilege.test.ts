@@ -110,6 +110,25 @@ describe('least privilege in the packaged template', () => {
       }
   });
 
+  it("lets only the secrets function read environments' secret values; others read the link key at most", () => {
+    const readable = (folder: string, action: string) =>
+      (functions().find((f) => f.folder === folder)?.statements ?? [])
+        .filter((s) => actionsOf(s).includes(action))
+        .flatMap((s) => asList(s.Resource).map((r) => resolve(template, r)));
+    const linkKey = resolve(template, { Ref: 'ApprovalTokenKey' });
+    const environmentSecrets = readable('secrets', 'secretsmanager:GetSecretValue');
+    expect(environmentSecrets.length).toBeGreaterThan(0);
+    for (const folder of FUNCTION_FOLDERS.filter((f) => f !== 'secrets'))
+      expect(
+        readable(folder, 'secretsmanager:GetSecretValue').filter((r) => r !== linkKey),
+        folder,
+      ).toEqual([]);
+    // secrets-check describes them instead: existence, versions, last change.
+    expect(readable('operator', 'secretsmanager:DescribeSecret').sort()).toEqual(
+      [...environmentSecrets].sort(),
+    );
+  });
+
   it('caps the approval function with reserved concurrency', () => {
     const approval = Object.values(template.Resources).find(
       (r) =>

@@ -12,7 +12,6 @@ import { secretValues } from '../../shared/adapters/secret-values';
 import { MemoryStore } from '../../shared/ledger/memory-store';
 import type { OperatorDeps } from '../../shared/operator/commands';
 import type { ReleaseFlow } from '../../shared/ports';
-import type { SecretValue } from '../../shared/secret-ports';
 import { type ApprovalDeps, approvals } from '../../shared/usecases/approvals';
 import type { ArtifactDeps } from '../../shared/usecases/artifact-uploaded';
 import type { AuditDeps } from '../../shared/usecases/audit';
@@ -22,10 +21,11 @@ import type { SourcePushedDeps } from '../../shared/usecases/source-pushed';
 import { ManualClock, RecordingNotifier, RecordingReleaseFlow } from './approvals';
 import { FakeReader } from './audit';
 import { CapturingLog, FakeDeployer, samplePipeline } from './fixtures';
-import { CANARY, CANARY_KEY } from './model-fuzz';
+import { CANARY_KEY } from './model-fuzz';
 import { APPROVAL_TOPIC, PAGE_URL } from './model-world';
 import { ALERTS } from './releases';
-import { ACCOUNT, jwtPem, stagingEnv } from './secrets';
+import { describedSecret } from './secret-metadata';
+import { ACCOUNT } from './secrets';
 
 const pipeline = samplePipeline();
 const region = { region: 'us-east-1' };
@@ -125,21 +125,15 @@ export const secretsDeps = (): SecretsDeps & { store: MemoryStoreWithText; log: 
   secrets: secretValues(new SecretsManagerClient(region)),
 });
 
-/** Secret values with the canary in them, in memory, for the operator's secrets-check. */
-const canarySecrets = {
-  read: async (secretId: string): Promise<SecretValue> => ({
-    arn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${secretId}-AbCdEf`,
-    versionId: 'EXAMPLE1-90ab-cdef-fedc-ba987SECRET1',
-    value: secretId.endsWith('/env') ? JSON.stringify({ ...stagingEnv, CANARY }) : jwtPem,
-  }),
-};
+/** Every secret exists, for the operator's secrets-check (which reads metadata, never a value). */
+const everySecret = { describe: async (secretId: string) => describedSecret(secretId) };
 
 export const operatorDeps = () => {
   const d = deploying();
   const reader = new FakeReader();
   const deps: OperatorDeps = {
     ...d,
-    secrets: canarySecrets,
+    secretMetadata: everySecret,
     auditing: { reader, notifier: d.notifier, alertTopicArn: ALERTS, metrics: { audited: () => undefined } },
     deciding: { notifier: d.notifier, alertTopicArn: ALERTS },
   };

@@ -3,11 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { VIEWS } from '../../cli/views';
 import { invokeOperator, type OperatorResponse } from '../../shared/operator/invoke';
-import type { SecretValues } from '../../shared/secret-ports';
 import { approvals as approvalUseCase } from '../../shared/usecases/approvals';
 import { approvalTestDeps, sampleRequest } from '../support/approvals';
 import { auditMemoryDeps, deployed, target } from '../support/audit';
 import { COMMIT, FakeDeployer, memoryDeps } from '../support/fixtures';
+import { CURRENT_VERSION, fakeSecretMetadata } from '../support/secret-metadata';
 
 const NOW = new Date('2026-11-20T18:00:00.000Z');
 
@@ -17,15 +17,6 @@ const resultOf = (answer: OperatorResponse): unknown => {
   if (!answer.ok) throw new Error(`${answer.kind}: ${answer.error}`);
   return answer.result;
 };
-
-const secretsReader = (values: Record<string, string>): SecretValues => ({
-  read: async (id) => {
-    const value = values[id];
-    return value === undefined
-      ? undefined
-      : { arn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${id}`, versionId: 'v7', value };
-  },
-});
 
 describe('audit', () => {
   it("prints the report's plain text and where the verdict is recorded", async () => {
@@ -123,11 +114,16 @@ describe('approvals and decide', () => {
 });
 
 describe('secrets-check', () => {
-  it('shows each secret and .env key by name, whether it exists, and what is wrong, never a value', async () => {
+  it('shows each secret by name, whether it exists, its version and last change, and what is wrong', async () => {
     const deps = {
       ...memoryDeps(),
-      secrets: secretsReader({
-        'baton/web/staging/env': JSON.stringify({ API_TOKEN: 's3cr3t-v4lue', 'bad key': 'x' }),
+      secretMetadata: fakeSecretMetadata({
+        'baton/web/staging/env': {
+          versions: [
+            { versionId: CURRENT_VERSION, stages: ['AWSCURRENT'] },
+            { versionId: 'EXAMPLE9', stages: ['AWSPENDING'] },
+          ],
+        },
       }),
     };
     const result = resultOf(
@@ -139,12 +135,11 @@ describe('secrets-check', () => {
         'web staging: NOT ready',
         'Instance roles allowed to ask: baton-web-instance',
         '',
-        'SECRET                     FILE            MODE  EXISTS  KEYS       PROBLEMS',
-        'baton/web/staging/env      .env            0600  yes     API_TOKEN  entry 2: the key is not a valid name (^[A-Za-z_][A-Za-z0-9_]*$)',
-        'baton/web/staging/jwt-key  config/jwt.pem  0600  NO      -          the secret does not exist',
+        'SECRET                     FILE            MODE  EXISTS  VERSION                                                 CHANGED            PROBLEMS',
+        `baton/web/staging/env      .env            0600  yes     ${CURRENT_VERSION} (also AWSPENDING)  2026-11-02 09:30Z  -`,
+        'baton/web/staging/jwt-key  config/jwt.pem  0600  NO      -                                                       -                  the secret does not exist',
         '',
       ].join('\n'),
     );
-    expect(text).not.toContain('s3cr3t');
   });
 });

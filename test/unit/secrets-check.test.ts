@@ -1,75 +1,86 @@
-// Operator command secrets-check through the operator's own entry point, with a fake secret reader.
+// Operator command secrets-check through the operator's own entry point: from Secrets Manager's
+// metadata only (DescribeSecret), never a value.
 import { describe, expect, it } from 'vitest';
 import { invokeOperator } from '../../shared/operator/invoke';
-import { SecretReadError, type SecretValues } from '../../shared/secret-ports';
 import { loadEvent, memoryDeps } from '../support/fixtures';
-import { CANARY, jwtPem } from '../support/secrets';
-
-const reader = (values: Record<string, string>, failing: string[] = []): SecretValues => ({
-  read: async (id) => {
-    if (failing.includes(id)) throw new SecretReadError(id, 'AccessDeniedException');
-    const value = values[id];
-    return value === undefined
-      ? undefined
-      : { arn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${id}-AbCdEf`, versionId: 'v7', value };
-  },
-});
+import { CHANGED_AT, CURRENT_VERSION, fakeSecretMetadata } from '../support/secret-metadata';
 
 describe('operator secrets-check', () => {
-  it('answers the sample event with ids, paths, keys and readiness, never a value', async () => {
-    const secrets = reader({
-      'baton/web/staging/env': JSON.stringify({ API_TOKEN: CANARY, 'not a key': CANARY, MULTI: "'`\\n\r" }),
-      'baton/web/staging/jwt-key': jwtPem,
+  it('answers the sample event with ids, paths, versions, last change and readiness', async () => {
+    // Prepare
+    const secretMetadata = fakeSecretMetadata({
+      'baton/web/staging/env': {
+        versions: [
+          { versionId: CURRENT_VERSION, stages: ['AWSCURRENT'] },
+          { versionId: 'EXAMPLE2-90ab-cdef-fedc-ba987SECRET2', stages: ['AWSPREVIOUS'] },
+        ],
+      },
+      'baton/web/staging/jwt-key': {},
     });
+    // Act
     const answer = await invokeOperator(
-      { ...memoryDeps(), secrets },
+      { ...memoryDeps(), secretMetadata },
       loadEvent('operator/secrets-check.json'),
     );
+    // Assess
     expect(answer).toEqual({
       ok: true,
       result: {
         application: 'web',
         environment: 'staging',
         instanceRoles: ['baton-web-instance'],
-        ready: false,
+        ready: true,
         secrets: [
           {
             secretId: 'baton/web/staging/env',
             path: '.env',
             mode: '0600',
             exists: true,
-            versionId: 'v7',
-            keys: ['API_TOKEN', 'MULTI'],
-            problems: [
-              'entry 2: the key is not a valid name (^[A-Za-z_][A-Za-z0-9_]*$)',
-              'entry 3 (MULTI): the value cannot be written to a .env file exactly',
+            versionId: CURRENT_VERSION,
+            versions: [
+              { versionId: CURRENT_VERSION, stages: ['AWSCURRENT'] },
+              { versionId: 'EXAMPLE2-90ab-cdef-fedc-ba987SECRET2', stages: ['AWSPREVIOUS'] },
             ],
+            lastChangedAt: CHANGED_AT,
           },
           {
             secretId: 'baton/web/staging/jwt-key',
             path: 'config/jwt.pem',
             mode: '0600',
             exists: true,
-            versionId: 'v7',
+            versionId: CURRENT_VERSION,
+            versions: [{ versionId: CURRENT_VERSION, stages: ['AWSCURRENT'] }],
+            lastChangedAt: CHANGED_AT,
           },
         ],
       },
     });
-    expect(JSON.stringify(answer)).not.toContain(CANARY);
+    expect(secretMetadata.described.sort()).toEqual(['baton/web/staging/env', 'baton/web/staging/jwt-key']);
   });
 
-  it('says which secret is missing or unreadable', async () => {
-    const secrets = reader({}, ['baton/web/staging/jwt-key']);
-    const answer = await invokeOperator(
-      { ...memoryDeps(), secrets },
-      loadEvent('operator/secrets-check.json'),
+  it('says which secret is missing, unreadable, without a current version or being deleted', async () => {
+    const secretMetadata = fakeSecretMetadata(
+      {
+        'baton/web/staging/env': { versions: [{ versionId: 'EXAMPLE3', stages: ['AWSPENDING'] }] },
+        'baton/web/production/env': { deletedAt: '2026-11-19T08:00:00.000Z' },
+      },
+      ['baton/web/staging/jwt-key'],
     );
-    expect(answer).toMatchObject({
+    const check = (environment: string) =>
+      invokeOperator(
+        { ...memoryDeps(), secretMetadata },
+        { command: 'secrets-check', application: 'web', environment },
+      );
+    expect(await check('staging')).toMatchObject({
       ok: true,
       result: {
         ready: false,
         secrets: [
-          { secretId: 'baton/web/staging/env', exists: false, problems: ['the secret does not exist'] },
+          {
+            secretId: 'baton/web/staging/env',
+            exists: true,
+            problems: ['no current version (AWSCURRENT): instances would receive nothing'],
+          },
           {
             secretId: 'baton/web/staging/jwt-key',
             exists: 'unknown',
@@ -78,11 +89,24 @@ describe('operator secrets-check', () => {
         ],
       },
     });
+    expect(await check('production')).toMatchObject({
+      result: {
+        ready: false,
+        secrets: [
+          { exists: true, problems: ['scheduled for deletion (since 2026-11-19T08:00:00.000Z)'] },
+          {
+            secretId: 'baton/web/production/jwt-key',
+            exists: false,
+            problems: ['the secret does not exist'],
+          },
+        ],
+      },
+    });
   });
 
   it('refuses an unknown environment and an operator without Secrets Manager access', async () => {
     const bad = { command: 'secrets-check', application: 'web', environment: 'qa' };
-    expect(await invokeOperator({ ...memoryDeps(), secrets: reader({}) }, bad)).toEqual({
+    expect(await invokeOperator({ ...memoryDeps(), secretMetadata: fakeSecretMetadata({}) }, bad)).toEqual({
       ok: false,
       kind: 'NotFoundError',
       error: 'application "web" has no environment "qa"',
