@@ -5,6 +5,9 @@ import { codedeploy } from '../../shared/adapters/codedeploy-client';
 import { codedeployDeployer } from '../../shared/adapters/codedeploy-deployer';
 import { s3Artifacts } from '../../shared/adapters/s3-artifacts';
 import { s3 } from '../../shared/adapters/s3-client';
+import { sns } from '../../shared/adapters/sns-client';
+import { snsNotifier } from '../../shared/adapters/sns-notifier';
+import { requireEnv } from '../../shared/env';
 import { runtime } from '../../shared/runtime/core';
 import { logger } from '../../shared/runtime/observability';
 import { parseWith } from '../../shared/schemas/parse';
@@ -16,6 +19,9 @@ export const deps = (): ArtifactDeps => ({
   ...runtime(),
   deployer: codedeployDeployer(codedeploy),
   artifacts: s3Artifacts(s3),
+  // A refused upload of a configured application alerts the team.
+  notifier: snsNotifier(sns),
+  alertTopicArn: requireEnv('BATON_ALERT_TOPIC_ARN'),
 });
 
 export const run = async (event: unknown, d: ArtifactDeps = deps()) =>

@@ -45,9 +45,12 @@ export const keyPattern = (layout: string): RegExp => {
   return new RegExp(`^${body}$`);
 };
 
+/** A refusal; `application` when the key names a configured application (its refusals alert). */
+export type KeyRefusal = { ok: false; reason: string; application?: string };
+
 export type KeyLocation =
   | { ok: true; application: string; app: Application; groups: Record<string, string | undefined> }
-  | { ok: false; reason: string };
+  | KeyRefusal;
 
 /** What the key alone says: inside the prefix, a known application, the application's layout. */
 export const locateArtifact = (pipeline: Pipeline, key: string): KeyLocation => {
@@ -57,17 +60,17 @@ export const locateArtifact = (pipeline: Pipeline, key: string): KeyLocation => 
   const appName = rest.split('/')[0] ?? '';
   const app = Object.hasOwn(pipeline.applications, appName) ? pipeline.applications[appName] : undefined;
   if (!app) return { ok: false, reason: `unknown application "${appName.slice(0, 100)}"` };
+  const refuse = (reason: string): KeyRefusal => ({ ok: false, reason, application: appName });
   const match = keyPattern(app.artifactKey).exec(rest);
-  if (!match?.groups) return { ok: false, reason: `key does not follow the layout "${app.artifactKey}"` };
-  if (match.groups.application !== appName)
-    return { ok: false, reason: 'key does not name its application first' };
-  if (!bundleTypeOf(key)) return { ok: false, reason: 'key must end in .zip, .tar, .tar.gz or .tgz' };
+  if (!match?.groups) return refuse(`key does not follow the layout "${app.artifactKey}"`);
+  if (match.groups.application !== appName) return refuse('key does not name its application first');
+  if (!bundleTypeOf(key)) return refuse('key must end in .zip, .tar, .tar.gz or .tgz');
   return { ok: true, application: appName, app, groups: match.groups };
 };
 
 export type KeyReading =
   | { ok: true; application: string; app: Application; commit: string; branch?: string }
-  | { ok: false; reason: string };
+  | KeyRefusal;
 
 /** Reads application, commit and branch from the key, completed by the object's metadata. */
 export const readArtifactKey = (
@@ -77,10 +80,11 @@ export const readArtifactKey = (
 ): KeyReading => {
   const location = locateArtifact(pipeline, key);
   if (!location.ok) return location;
+  const refuse = (reason: string): KeyRefusal => ({ ok: false, reason, application: location.application });
   const commit = (location.groups.commit ?? metadata.commit ?? '').toLowerCase();
-  if (!COMMIT.test(commit)) return { ok: false, reason: 'commit is missing or not a hexadecimal commit id' };
+  if (!COMMIT.test(commit)) return refuse('commit is missing or not a hexadecimal commit id');
   if (metadata.commit && metadata.commit.toLowerCase() !== commit)
-    return { ok: false, reason: 'metadata commit disagrees with the key' };
+    return refuse('metadata commit disagrees with the key');
   const branch = location.groups.branch ?? metadata.branch;
   return {
     ok: true,

@@ -15,4 +15,6 @@ export const keys = {
   deployments: () => 'deployments/',
   rejection: (at: string, id: string) => `rejected/${at.slice(0, 10)}/${at}_${id}.json`,
   rejections: () => 'rejected/',
+  /** One per cause of a refusal that alerted (see usecases/rejection-alerts.ts). */
+  rejectionAlert: (id: string) => `rejection-alerts/${id}.json`,
 };

@@ -10,10 +10,11 @@ import type { ObjectCreated } from '../schemas/s3-events';
 import type { DeployOutcome } from './deployments';
 import { deployExpected } from './expectations';
 import { advanceRelease, type PromotionDeps } from './promotion';
+import { type AlertTopic, refuseAndAlert } from './rejection-alerts';
 import { recordRejection } from './rejections';
 import { attachArtifact } from './release-actions';
 
-export interface ArtifactDeps extends PromotionDeps {
+export interface ArtifactDeps extends PromotionDeps, AlertTopic {
   artifacts: ArtifactStore;
 }
 
@@ -42,18 +43,28 @@ export const artifactUploaded = async (
     key: notice.key,
     ...(notice.versionId ? { versionId: notice.versionId } : {}),
   };
-  const reject = async (reason: string): Promise<ArtifactOutcome> => {
-    await recordRejection(deps, SOURCE, reason, object);
+  // An upload under a configured application alerts once (per rule and object version); others are recorded.
+  const reject = async (reason: string, rule: string, application?: string): Promise<ArtifactOutcome> => {
+    const subject = `s3://${object.bucket}/${object.key}${object.versionId ? ` version ${object.versionId}` : ''}`;
+    if (application)
+      await refuseAndAlert(
+        deps,
+        SOURCE,
+        reason,
+        { rule, owner: `application ${application}`, subject },
+        object,
+      );
+    else await recordRejection(deps, SOURCE, reason, object);
     return { outcome: 'rejected', key: notice.key, reason };
   };
   // Refuse what cannot be an artifact before spending a call on it.
   const location = locateArtifact(deps.pipeline, notice.key);
-  if (!location.ok) return reject(location.reason);
+  if (!location.ok) return reject(location.reason, 'artifact-key', location.application);
 
   const facts = await deps.artifacts.describe(notice.bucket, notice.key, notice.versionId);
-  if (!facts) return reject('the object no longer exists');
+  if (!facts) return reject('the object no longer exists', 'artifact-gone', location.application);
   const reading = readArtifactKey(deps.pipeline, notice.key, facts.metadata);
-  if (!reading.ok) return reject(reading.reason);
+  if (!reading.ok) return reject(reading.reason, 'artifact-key', reading.application);
 
   const ref: ArtifactRef = {
     bucket: facts.bucket,
@@ -77,7 +88,12 @@ export const artifactUploaded = async (
   if (!(await deps.store.create(recordKey, record))) {
     const existing = await deps.store.get<ArtifactRecord>(recordKey);
     const same = existing?.record.versionId === record.versionId && existing?.record.etag === record.etag;
-    if (!same) return reject(`commit ${reading.commit} already has an artifact; artifacts are built once`);
+    if (!same)
+      return reject(
+        `commit ${reading.commit} already has an artifact; artifacts are built once`,
+        'artifact-rebuilt',
+        reading.application,
+      );
   }
   // Recorded first, looked around second: a push or a release tag racing this artifact either sees
   // the record, or wrote its expectation / waiting mark before we read it (see expectations.ts).

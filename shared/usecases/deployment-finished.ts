@@ -4,6 +4,7 @@ import { NotFoundError } from '../domain/errors';
 import { auditKeys, type DeploymentStateRecord } from '../ledger/audits';
 import type { DeploymentNotice } from '../schemas/codedeploy-events';
 import { type AuditDeps, audit } from './audit';
+import { refuseAndAlert } from './rejection-alerts';
 import { recordRejection } from './rejections';
 
 export const SOURCE = 'deployment-finished';
@@ -44,9 +45,14 @@ export const deploymentFinished = async (
 
   const result = await audit(deps, { deploymentId, trigger: `${notice.source} ${state}`, group }).catch(
     async (error: unknown) => {
-      // Neither CodeDeploy nor the ledger knows the deployment: a retry cannot help, so refuse and record.
+      // Neither CodeDeploy nor the ledger knows the deployment: a retry cannot help. The event names a
+      // group of the pipeline, so the refusal alerts (once per deployment).
       if (!(error instanceof NotFoundError)) throw error;
-      await recordRejection(deps, SOURCE, `${error.message} (${notice.source} ${state})`);
+      await refuseAndAlert(deps, SOURCE, `${error.message} (${notice.source} ${state})`, {
+        rule: 'deployment-unknown',
+        owner: `deployment group ${group.codedeployApplication}/${group.deploymentGroup}`,
+        subject: `deployment ${deploymentId}`,
+      });
       return { outcome: 'rejected' as const, reason: error.message };
     },
   );

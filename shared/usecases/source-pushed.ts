@@ -6,6 +6,7 @@ import { stableId } from '../domain/ids';
 import { type PushRecord, releaseKeys } from '../ledger/releases';
 import type { RefChange } from '../schemas/codecommit-events';
 import { type ExpectOutcome, expectCommit } from './expectations';
+import { refuseAndAlert } from './rejection-alerts';
 import { recordRejection } from './rejections';
 import { type ReleaseTagDeps, type TagOutcome, tagPushed } from './release-tag';
 
@@ -52,7 +53,11 @@ const dispatch = async (
   const { ref } = change;
   if (change.kind === 'other') {
     const reason = `${ref} is neither a branch (refs/heads/…) nor a tag (refs/tags/…)`;
-    await recordRejection(deps, SOURCE, `${reason} [repository ${change.repository}]`);
+    await refuseAndAlert(deps, SOURCE, `${reason} [repository ${change.repository}]`, {
+      rule: 'ref-kind',
+      owner: `repository ${change.repository} (application ${application})`,
+      subject: ref,
+    });
     return { outcome: 'refused', ref, reason };
   }
   const commit = change.commit;

@@ -14,7 +14,16 @@ import { S3RecordStore } from '../../shared/adapters/s3-ledger';
 import { keys } from '../../shared/ledger/keys';
 import type { ArtifactRecord, DeploymentRecord, DeploymentRequest } from '../../shared/ledger/records';
 import { releaseGroup } from '../../shared/usecases/deployments';
-import { CapturingLog, COMMIT, COMMIT2, loadEvent, StepClock, samplePipeline } from '../support/fixtures';
+import {
+  ALERT_TOPIC,
+  CapturingLog,
+  COMMIT,
+  COMMIT2,
+  loadEvent,
+  SentNotices,
+  StepClock,
+  samplePipeline,
+} from '../support/fixtures';
 import { createVersionedBucket, useMoto } from '../support/moto';
 
 const ctx = useMoto();
@@ -29,6 +38,8 @@ const deps = () => ({
   log: new CapturingLog(),
   deployer: codedeployDeployer(ctx.codedeploy),
   artifacts: s3Artifacts(ctx.s3),
+  notifier: new SentNotices(),
+  alertTopicArn: ALERT_TOPIC,
 });
 
 const upload = async (commit: string, branch = 'main') => {

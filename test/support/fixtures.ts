@@ -6,7 +6,15 @@ import type { ArtifactObject } from '../../shared/domain/artifact';
 import type { Pipeline } from '../../shared/domain/config';
 import { GroupBusyError } from '../../shared/domain/errors';
 import { MemoryStore } from '../../shared/ledger/memory-store';
-import type { ArtifactStore, Clock, CreateDeploymentInput, Deployer, Log } from '../../shared/ports';
+import type {
+  ArtifactStore,
+  Clock,
+  CreateDeploymentInput,
+  Deployer,
+  Log,
+  Notice,
+  Notifier,
+} from '../../shared/ports';
 
 export const root = join(__dirname, '..', '..');
 
@@ -53,6 +61,14 @@ export class CapturingLog implements Log {
   text = () => JSON.stringify(this.lines);
 }
 
+export const ALERT_TOPIC = 'arn:aws:sns:us-east-1:123456789012:baton-alerts';
+
+/** The alert topic of memory deps: what was published, in order. */
+export class SentNotices implements Notifier {
+  readonly notices: Notice[] = [];
+  publish = async (_topicArn: string, notice: Notice) => `notice-${this.notices.push(notice)}`;
+}
+
 export class StepClock implements Clock {
   private t: number;
   constructor(start = '2026-11-20T18:00:00.000Z') {
@@ -71,4 +87,6 @@ export const memoryDeps = (pipeline: Pipeline = samplePipeline()) => ({
   log: new CapturingLog(),
   deployer: new FakeDeployer(),
   artifacts: new FakeArtifacts(),
+  notifier: new SentNotices(),
+  alertTopicArn: ALERT_TOPIC,
 });

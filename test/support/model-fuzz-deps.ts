@@ -86,7 +86,7 @@ const goneS3 = () =>
 
 export const eventDeps = () => {
   const d = deploying();
-  const artifact: ArtifactDeps = { ...d, artifacts: s3Artifacts(goneS3()) };
+  const artifact: ArtifactDeps = { ...d, artifacts: s3Artifacts(goneS3()), alertTopicArn: ALERTS };
   const push: SourcePushedDeps = { ...d, alertTopicArn: ALERTS };
   const audit: AuditDeps = {
     ...d,

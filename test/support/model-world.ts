@@ -109,7 +109,7 @@ const wire = (w: {
   const promotion = { ...core, deployer: w.codedeploy, approvals: approvals(approval) };
   flow = releaseFlow(promotion);
   return {
-    artifact: { ...promotion, artifacts: w.artifacts },
+    artifact: { ...promotion, artifacts: w.artifacts, notifier: w.notifier, alertTopicArn: ALERTS },
     push: { ...promotion, notifier: w.notifier, alertTopicArn: ALERTS },
     audit: {
       ...promotion,

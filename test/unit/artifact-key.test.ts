@@ -30,18 +30,22 @@ describe('artifact keys', () => {
   });
 
   it.each([
-    ['uploads/web/x.zip', 'key is outside the artifact prefix "artifacts/"'],
-    [`artifacts/shop/${COMMIT}.zip`, 'unknown application "shop"'],
-    [`artifacts/web/${COMMIT}.tar`, 'key does not follow the layout "{application}/{commit}.zip"'],
-    ['artifacts/web/not-a-commit.zip', 'commit is missing or not a hexadecimal commit id'],
-  ])('refuses %s with a reason', (key, reason) => {
-    expect(readArtifactKey(pipeline, key)).toEqual({ ok: false, reason });
-  });
+    ['uploads/web/x.zip', 'key is outside the artifact prefix "artifacts/"', undefined],
+    [`artifacts/shop/${COMMIT}.zip`, 'unknown application "shop"', undefined],
+    [`artifacts/web/${COMMIT}.tar`, 'key does not follow the layout "{application}/{commit}.zip"', 'web'],
+    ['artifacts/web/not-a-commit.zip', 'commit is missing or not a hexadecimal commit id', 'web'],
+  ])(
+    'refuses %s with a reason, naming the application only when it is configured',
+    (key, reason, application) => {
+      expect(readArtifactKey(pipeline, key)).toEqual({ ok: false, reason, application });
+    },
+  );
 
   it('refuses metadata that contradicts the key', () => {
     expect(readArtifactKey(pipeline, `artifacts/web/${COMMIT}.zip`, { commit: 'abcdef1' })).toEqual({
       ok: false,
       reason: 'metadata commit disagrees with the key',
+      application: 'web',
     });
   });
 

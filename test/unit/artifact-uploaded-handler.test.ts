@@ -14,7 +14,15 @@ import { s3Artifacts } from '../../shared/adapters/s3-artifacts';
 import { keys } from '../../shared/ledger/keys';
 import { MemoryStore } from '../../shared/ledger/memory-store';
 import type { DeploymentRequest, Rejection } from '../../shared/ledger/records';
-import { CapturingLog, COMMIT, loadEvent, StepClock, samplePipeline } from '../support/fixtures';
+import {
+  ALERT_TOPIC,
+  CapturingLog,
+  COMMIT,
+  loadEvent,
+  SentNotices,
+  StepClock,
+  samplePipeline,
+} from '../support/fixtures';
 
 const codedeploy = mockClient(CodeDeployClient);
 const s3 = mockClient(S3Client);
@@ -26,6 +34,8 @@ const deps = (pipeline = samplePipeline()) => ({
   log: new CapturingLog(),
   deployer: codedeployDeployer(new CodeDeployClient({ region: 'us-east-1' })),
   artifacts: s3Artifacts(new S3Client({ region: 'us-east-1' })),
+  notifier: new SentNotices(),
+  alertTopicArn: ALERT_TOPIC,
 });
 
 const head = {
