@@ -2,6 +2,7 @@
 // Started by cli/baton.mjs; `run` is what the tests call.
 import { existsSync } from 'node:fs';
 import { type Invocation, parseArgs } from './args';
+import { DOCTOR_HELP } from './doctor/help';
 import { CliError, EXIT, UsageError } from './errors';
 import { findCommand } from './flags';
 import { commandHelp, generalHelp } from './help';
@@ -27,6 +28,10 @@ const help = (invocation: Extract<Invocation, { mode: 'help' }>, io: Io): number
     io.out(generalHelp());
     return EXIT.ok;
   }
+  if (invocation.command === 'doctor') {
+    io.out(DOCTOR_HELP);
+    return EXIT.ok;
+  }
   const spec = findCommand(invocation.command);
   if (!spec) throw new UsageError(`unknown command "${invocation.command}"`);
   io.out(commandHelp(spec));
@@ -39,6 +44,8 @@ export const run = async (argv: readonly string[], io: Io): Promise<number> => {
     return EXIT.usage;
   }
   try {
+    // doctor reads the stage through AWS's APIs itself: it is no operator command.
+    if (argv[0] === 'doctor') return await (await import('./doctor/command')).runDoctor(argv.slice(1), io);
     const invocation = parseArgs(argv, io.env);
     if (invocation.mode === 'help') return help(invocation, io);
     const answer = await ask(invocation, io);
@@ -50,7 +57,9 @@ export const run = async (argv: readonly string[], io: Io): Promise<number> => {
       error instanceof UsageError
         ? `\n${command ? `See: baton ${command} --help` : 'See: baton --help'}`
         : '';
-    io.err(`baton${command && findCommand(command) ? ` ${command}` : ''}: ${error.message}${hint}\n`);
+    io.err(
+      `baton${command && (findCommand(command) || command === 'doctor') ? ` ${command}` : ''}: ${error.message}${hint}\n`,
+    );
     return error.exitCode;
   }
 };

@@ -1,0 +1,71 @@
+// What pipeline.yml says a deployed stage must have: the names doctor asks AWS about.
+import type { Pipeline } from '../../shared/domain/config';
+
+/** Baton audits EC2/on-premises deployments; pipeline.yml has no other platform to configure. */
+export const EXPECTED_PLATFORM = 'Server';
+
+export interface PlannedGroup {
+  /** The application's key in pipeline.yml, and the environment's name. */
+  app: string;
+  environment: string;
+  application: string;
+  group: string;
+}
+
+export interface PlannedRole {
+  app: string;
+  role: string;
+}
+
+export interface Plan {
+  applications: string[];
+  groups: PlannedGroup[];
+  roles: PlannedRole[];
+  /** Applications whose environments have secrets but which name no instance role. */
+  appsWithoutRoles: { app: string; needsSecrets: boolean }[];
+  secrets: string[];
+  approvers: string[];
+  alertEmails: string[];
+  artifactPrefix: string;
+  /** An artifact key of each application, as CI would upload it (for the instance roles' read check). */
+  sampleKeys: Record<string, string>;
+}
+
+const unique = <T>(items: T[]): T[] => [...new Set(items)];
+
+export const planOf = (pipeline: Pipeline): Plan => {
+  const apps = Object.entries(pipeline.applications);
+  const secretsOf = (spec: (typeof apps)[number][1]) =>
+    spec.environments.flatMap((e) => [e.secrets.env, ...e.secrets.files.map((f) => f.secretId)]);
+  return {
+    applications: unique(apps.map(([, spec]) => spec.codedeployApplication)),
+    groups: apps.flatMap(([app, spec]) =>
+      spec.environments.map((e) => ({
+        app,
+        environment: e.name,
+        application: spec.codedeployApplication,
+        group: e.deploymentGroup,
+      })),
+    ),
+    roles: apps.flatMap(([app, spec]) => unique(spec.instanceRoles).map((role) => ({ app, role }))),
+    appsWithoutRoles: apps
+      .filter(([, spec]) => spec.instanceRoles.length === 0)
+      .map(([app, spec]) => ({ app, needsSecrets: secretsOf(spec).some(Boolean) })),
+    secrets: unique(apps.flatMap(([, spec]) => secretsOf(spec)).filter((s): s is string => Boolean(s))),
+    approvers: unique(
+      apps.flatMap(([, spec]) => spec.environments.flatMap((e) => e.approval?.approvers ?? [])),
+    ),
+    alertEmails: unique(pipeline.alertEmails),
+    artifactPrefix: pipeline.artifactPrefix,
+    sampleKeys: Object.fromEntries(
+      apps.map(([app, spec]) => [
+        app,
+        pipeline.artifactPrefix +
+          spec.artifactKey
+            .replaceAll('{application}', app)
+            .replaceAll('{commit}', '0'.repeat(40))
+            .replaceAll('{branch}', 'main'),
+      ]),
+    ),
+  };
+};

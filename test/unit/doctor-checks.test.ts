@@ -1,0 +1,181 @@
+// baton doctor's rules over plain facts: no AWS, no mocks.
+import { describe, expect, it } from 'vitest';
+import { roleRow } from '../../cli/doctor/checks-access';
+import { applicationRow, groupRows } from '../../cli/doctor/checks-codedeploy';
+import { queueRow, stackRow, topicRow } from '../../cli/doctor/checks-stage';
+import { got, type StackFacts } from '../../cli/doctor/facts';
+import { allows, statementsOf } from '../../cli/doctor/policy';
+import { run } from '../../cli/main';
+
+const stack: StackFacts = {
+  name: 'baton-prod',
+  status: 'UPDATE_COMPLETE',
+  region: 'eu-west-1',
+  account: '111122223333',
+  partition: 'aws',
+  resources: {},
+  outputs: {},
+};
+const planned = { app: 'web', environment: 'prod', application: 'baton-web', group: 'web-prod' };
+const groupInfo = { ec2Tags: [], onPremisesTags: [], autoScalingGroups: ['web-asg'] };
+const topicArn = 'arn:aws:sns:eu-west-1:111122223333:approvals';
+
+describe('doctor checks', () => {
+  it('names every pending subscription, and every configured endpoint not subscribed', () => {
+    const subscriptions = got([
+      { protocol: 'email', endpoint: 'ann@example.com', subscriptionArn: 'PendingConfirmation' },
+      { protocol: 'email', endpoint: 'bob@example.com', subscriptionArn: `${topicArn}:1` },
+      { protocol: 'email', endpoint: 'eve@example.com', subscriptionArn: 'PendingConfirmation' },
+    ]);
+    const row = topicRow({ topic: 'approvals', arn: topicArn, subscriptions }, 'approvals', [
+      'ann@example.com',
+      'Bob@example.com',
+      'cy@example.com',
+    ]);
+    expect(row).toEqual({
+      check: 'subscriptions',
+      subject: 'approvals',
+      status: 'FAIL',
+      detail: 'pending confirmation: ann@example.com, eve@example.com; not subscribed: cy@example.com',
+    });
+  });
+
+  it('warns when nobody is to hear alerts, and passes confirmed subscriptions', () => {
+    const none = topicRow({ topic: 'alerts', arn: topicArn, subscriptions: got([]) }, 'alerts', []);
+    expect(none.status).toBe('warn');
+    const confirmed = got([
+      { protocol: 'email', endpoint: 'a@example.com', subscriptionArn: `${topicArn}:1` },
+    ]);
+    expect(
+      topicRow({ topic: 'alerts', arn: topicArn, subscriptions: confirmed }, 'alerts', ['a@example.com']),
+    ).toEqual({
+      check: 'subscriptions',
+      subject: 'alerts',
+      status: 'ok',
+      detail: '1 confirmed (every alert email of pipeline.yml)',
+    });
+  });
+
+  it('fails an application or group on another compute platform, and a group without a service role', () => {
+    expect(
+      applicationRow({ application: 'baton-web', info: got({ computePlatform: 'Lambda' }) }, 'eu-west-1'),
+    ).toEqual({
+      check: 'application',
+      subject: 'baton-web',
+      status: 'FAIL',
+      detail: 'compute platform Lambda, expected Server',
+    });
+    const rows = groupRows(planned, { application: 'baton-web', group: 'web-prod', info: got(groupInfo) });
+    expect(rows).toEqual([
+      { check: 'deployment group', subject: 'baton-web/web-prod', status: 'FAIL', detail: 'no service role' },
+      {
+        check: 'instances',
+        subject: 'baton-web/web-prod',
+        status: 'ok',
+        detail: 'Auto Scaling groups web-asg',
+      },
+    ]);
+  });
+
+  it('reports a read it could not make as a failure naming the error', () => {
+    const info = { ok: false as const, error: 'AccessDeniedException: not authorized' };
+    expect(groupRows(planned, { application: 'baton-web', group: 'web-prod', info })).toEqual([
+      {
+        check: 'deployment group',
+        subject: 'baton-web/web-prod',
+        status: 'FAIL',
+        detail: 'could not check: AccessDeniedException: not authorized',
+      },
+    ]);
+  });
+
+  it("checks an instance role's statements: wildcards allow, an unconditional Deny wins", () => {
+    const resources = {
+      PipelineBucket: { type: 'AWS::S3::Bucket', physicalId: 'bkt' },
+      SecretsLambdaFunction: { type: 'AWS::Lambda::Function', physicalId: 'baton-prod-secrets' },
+    };
+    const needs = {
+      artifact: 'arn:aws:s3:::bkt/artifacts/web/1.zip',
+      secretsFunction: 'arn:aws:lambda:eu-west-1:111122223333:function:baton-prod-secrets',
+    };
+    const statements = [
+      { Effect: 'Allow', Action: 's3:Get*', Resource: 'arn:aws:s3:::bkt/artifacts/*' },
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction*', Resource: needs.secretsFunction, Condition: {} },
+      { Effect: 'Deny', Action: 'lambda:invokefunctionurl', Resource: '*' },
+    ];
+    const role = { app: 'web', role: 'web-instance' };
+    const row = roleRow(role, { role: 'web-instance', statements: got(statements) }, needs);
+    expect(row).toEqual({
+      check: 'instance role',
+      subject: 'web-instance',
+      status: 'FAIL',
+      detail: `not allowed: lambda:InvokeFunctionUrl on ${needs.secretsFunction}`,
+    });
+    expect({ ...stack, resources }.resources.PipelineBucket.physicalId).toBe('bkt');
+    expect(roleRow(role, { role: 'web-instance', statements: got(undefined) }, needs).detail).toBe(
+      'no such IAM role (pipeline.yml web.instanceRoles)',
+    );
+  });
+
+  it('reads policy documents as IAM returns them, URL-encoded', () => {
+    const doc = { Version: '2012-10-17', Statement: { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' } };
+    const statements = statementsOf(encodeURIComponent(JSON.stringify(doc)));
+    expect(allows(statements, 's3:GetObject', 'arn:aws:s3:::b/k')).toBe(true);
+    expect(allows(statements, 'iam:PassRole', 'arn:aws:iam::1:role/r')).toBe(false);
+  });
+
+  it('judges the stack by its status', () => {
+    expect(stackRow(stack).status).toBe('ok');
+    expect(stackRow({ ...stack, status: 'UPDATE_ROLLBACK_COMPLETE' }).status).toBe('warn');
+    expect(stackRow({ ...stack, status: 'ROLLBACK_COMPLETE' })).toEqual({
+      check: 'stack',
+      subject: 'baton-prod',
+      status: 'FAIL',
+      detail: 'ROLLBACK_COMPLETE in eu-west-1, account 111122223333',
+    });
+  });
+
+  it('passes an empty failed-invocations queue', () => {
+    const url = 'https://sqs.eu-west-1.amazonaws.com/111122223333/baton-prod-FailedInvocations-X';
+    expect(queueRow({ url, messages: got(0) })).toEqual({
+      check: 'failed invocations',
+      subject: 'baton-prod-FailedInvocations-X',
+      status: 'ok',
+      detail: 'empty',
+    });
+  });
+});
+
+describe('baton doctor on the command line', () => {
+  const cli = async (argv: string[]) => {
+    const said = { out: '', err: '' };
+    const io = {
+      out: (t: string) => {
+        said.out += t;
+      },
+      err: (t: string) => {
+        said.err += t;
+      },
+      env: {},
+      now: () => new Date(),
+    };
+    return { code: await run(argv, io), ...said };
+  };
+
+  it('needs --stage (exit 2) and refuses unknown flags', async () => {
+    expect(await cli(['doctor'])).toEqual({
+      code: 2,
+      out: '',
+      err: 'baton doctor: --stage <stage> is required: the deployed stage to check\nSee: baton doctor --help\n',
+    });
+    expect((await cli(['doctor', '--stage', 'dev', '--app', 'web'])).code).toBe(2);
+  });
+
+  it('has its own help, listed in the general help', async () => {
+    const help = await cli(['doctor', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('Usage: baton doctor --stage <stage>');
+    expect((await cli(['help', 'doctor'])).out).toBe(help.out);
+    expect((await cli(['--help'])).out).toContain('doctor --stage <stage>');
+  });
+});
