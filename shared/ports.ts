@@ -80,7 +80,7 @@ export interface Notifier {
 
 // Contracts between the release flow (promotion), the audit and the approvals.
 
-export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired';
+export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired' | 'superseded';
 
 export interface ApprovalRequestInput {
   application: string;
@@ -93,6 +93,8 @@ export interface ApprovalRequestInput {
   /** The environment it leaves, whose audit verdict the approvers see. */
   fromEnvironment: string;
   fromDeploymentId: string;
+  /** When the release was pushed: a pending approval of an older release for the same environment is superseded. */
+  pushedAt?: string;
 }
 
 export interface Approvals {

@@ -104,10 +104,12 @@ export type Refusal =
   | 'tampered'
   | 'wrong-approval'
   | 'not-approver'
+  | 'removed-approver'
   | 'expired'
   | 'unknown'
   | 'used'
   | 'closed'
+  | 'superseded'
   | 'no-decision'
   | 'method'
   | 'unavailable';
@@ -133,6 +135,11 @@ const REFUSALS: Record<Refusal, { status: number; title: string; text: string }>
     title: 'This link is not valid for this approval',
     text: 'Its approver is not an approver of this release. Nothing was recorded.',
   },
+  'removed-approver': {
+    status: 403,
+    title: 'You are no longer an approver',
+    text: 'pipeline.yml no longer lists you as an approver of this environment, so this link cannot decide. Nothing was decided.',
+  },
   expired: {
     status: 410,
     title: 'This link has expired',
@@ -148,6 +155,11 @@ const REFUSALS: Record<Refusal, { status: number; title: string; text: string }>
     status: 409,
     title: 'This approval is closed',
     text: 'It was decided or it expired before your decision. Nothing was recorded.',
+  },
+  superseded: {
+    status: 409,
+    title: 'This approval was superseded',
+    text: 'A newer release asks to enter this environment; its approvers have new links. Nothing was recorded.',
   },
   'no-decision': {
     status: 400,

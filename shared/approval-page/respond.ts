@@ -2,6 +2,7 @@
 // page (mail scanners open every link). POST verifies the link again and records the decision.
 
 import { type TokenCheck, type TokenKeySource, verifyToken } from '../domain/approval-token';
+import type { Pipeline } from '../domain/config';
 import { errorName } from '../domain/errors';
 import { approvalById, type Decision, decisionOf, decisionsOf, effectiveState } from '../ledger/approvals';
 import {
@@ -12,11 +13,14 @@ import {
 } from '../schemas/function-url';
 import { readAudit } from '../usecases/approval-audit';
 import { type DecisionDeps, decide } from '../usecases/approval-decisions';
+import { refuseRemovedApprover, stillApprover } from '../usecases/approver-standing';
 import { SECURITY_HEADERS } from './layout';
 import { decisionPage, donePage, type Refusal, refusalPage } from './pages';
 
 export interface PageDeps extends DecisionDeps {
   keys: TokenKeySource;
+  /** pipeline.yml as deployed now: who may still decide. */
+  pipeline: Pipeline;
 }
 
 const MAX_COMMENT = 1000;
@@ -51,7 +55,9 @@ const post = async (deps: PageDeps, req: HttpRequest, approvalId: string, approv
   if (result.outcome === 'recorded') return ok(donePage(result.approval, result.decision));
   if (result.outcome === 'already-decided')
     return refuse('used', { decision: result.decision, approval: result.approval });
-  return refuse('closed', { approval: result.approval });
+  return refuse(result.approval.state === 'superseded' ? 'superseded' : 'closed', {
+    approval: result.approval,
+  });
 };
 
 export const respond = async (deps: PageDeps, req: HttpRequest): Promise<HttpResponse> => {
@@ -72,10 +78,16 @@ export const respond = async (deps: PageDeps, req: HttpRequest): Promise<HttpRes
   const approver = verified.claims.approver;
   if (!approval.approvers.some((a) => a.toLowerCase() === approver.toLowerCase()))
     return refuse('not-approver');
+  if (!stillApprover(deps.pipeline, approval, approver)) {
+    if (req.method === 'POST') await refuseRemovedApprover(deps, approval, approver);
+    return refuse('removed-approver');
+  }
   if (req.method === 'POST') return post(deps, req, approvalId, approver);
   const earlier = await decisionOf(deps.store, approvalId, approver);
   if (earlier) return refuse('used', { decision: earlier, approval });
-  if (effectiveState(approval, now) !== 'pending') return refuse('closed', { approval });
+  const state = effectiveState(approval, now);
+  if (state === 'superseded') return refuse('superseded', { approval });
+  if (state !== 'pending') return refuse('closed', { approval });
   const [audit, decisions] = await Promise.all([
     readAudit(deps.store, approval.fromDeploymentId),
     decisionsOf(deps.store, approvalId),

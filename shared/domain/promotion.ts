@@ -2,7 +2,7 @@
 // Pure: the use case gathers the facts, this decides, the use case acts.
 import type { Application, Environment } from './config';
 
-export type ApprovalDecision = 'pending' | 'approved' | 'rejected' | 'expired';
+export type ApprovalDecision = 'pending' | 'approved' | 'rejected' | 'expired' | 'superseded';
 export type RequestProgress = 'pending' | 'queued' | 'started' | 'superseded';
 
 export interface EnvironmentFacts {
@@ -22,6 +22,8 @@ export interface EnvironmentFacts {
 export interface ReleaseFacts {
   tag: string;
   commit: string;
+  /** A branch release: the branch environment its path starts in (see releasePath). */
+  entry?: string;
   hasArtifact: boolean;
   environments: Record<string, EnvironmentFacts | undefined>;
 }
@@ -45,13 +47,29 @@ export type Step =
   | { step: 'blocked'; environment?: string; reason: string };
 
 /**
- * The environments a release passes through, in order: from the first one entered by releases
- * (`enter: release`) to the end, leaving out those entered by branch pushes.
+ * The environments a release passes through, in order. A tag's release: from the first one entered by
+ * releases (`enter: release`) to the end, leaving out those entered by branch pushes. A branch release
+ * (`entry`, a branch environment): that environment, then the `enter: promotion` ones right after it.
  */
-export const releasePath = (app: Application): Environment[] => {
+export const releasePath = (app: Application, entry?: string): Environment[] => {
+  if (entry !== undefined) {
+    const at = app.environments.findIndex((e) => e.name === entry);
+    if (at < 0) return [];
+    const after = app.environments.slice(at + 1);
+    const end = after.findIndex((e) => e.enter !== 'promotion');
+    return [app.environments[at] as Environment, ...(end < 0 ? after : after.slice(0, end))];
+  }
   const first = app.environments.findIndex((e) => e.enter === 'release');
   return first < 0 ? [] : app.environments.slice(first).filter((e) => typeof e.enter !== 'object');
 };
+
+/** A branch environment whose VERIFIED commits are promoted: the environment after it is entered by promotion. */
+export const promotesFrom = (app: Application, env: Environment): boolean =>
+  typeof env.enter === 'object' &&
+  app.environments[app.environments.findIndex((e) => e.name === env.name) + 1]?.enter === 'promotion';
+
+/** Whether entering `env` has a gate: an approval, or a previous environment that must be VERIFIED first. */
+export const isGated = (env: Environment): boolean => env.enter === 'promotion' || env.approval !== undefined;
 
 type Settled = { verified: true; deploymentId: string } | { verified: false; step: Step };
 
@@ -124,17 +142,26 @@ const gate = (
         environment,
         reason: `the approval to enter ${environment} was ${f.approval} (an operator may force it, with a reason)`,
       } satisfies Step;
+    case 'superseded':
+      return {
+        step: 'blocked',
+        environment,
+        reason: `the approval to enter ${environment} was superseded by a newer release`,
+      } satisfies Step;
     case 'approved':
       return undefined;
   }
 };
 
 export const decide = (app: Application, facts: ReleaseFacts): Step => {
-  const path = releasePath(app);
+  const path = releasePath(app, facts.entry);
   if (path.length === 0)
     return {
       step: 'blocked',
-      reason: 'the application has no environment entered by releases (enter: release)',
+      reason:
+        facts.entry === undefined
+          ? 'the application has no environment entered by releases (enter: release)'
+          : `the release's branch environment ${facts.entry} is no longer in the pipeline`,
     };
   if (!facts.hasArtifact)
     return {

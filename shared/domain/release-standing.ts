@@ -11,7 +11,7 @@ export interface Standing {
 
 /** Where the release stands in every environment of its path, for people. */
 export const standings = (app: Application, facts: ReleaseFacts): Standing[] =>
-  releasePath(app).map((env) => {
+  releasePath(app, facts.entry).map((env) => {
     const f = facts.environments[env.name] ?? { attempt: 0 };
     const extra = f.attempt > 0 ? { attempt: f.attempt } : {};
     const r = f.request;

@@ -37,6 +37,13 @@ export interface ReleaseRecord {
   createdBy: string;
   createdAt: string;
   artifactAttachedAt?: string;
+  /**
+   * A branch release, made for a commit pushed to a branch environment rather than for a tag: the
+   * environment its path starts in (a gated branch environment, or one whose commits are promoted).
+   */
+  entry?: string;
+  /** The deployment that already made the commit VERIFIED in `entry` (promotion from a branch). */
+  origin?: { deploymentId: string };
 }
 
 export type TimelineWhat =

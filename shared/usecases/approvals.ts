@@ -59,6 +59,7 @@ const newRecord = (deps: ApprovalDeps, input: ApprovalRequestInput, now: Date): 
     environment: input.environment,
     fromEnvironment: input.fromEnvironment,
     fromDeploymentId: input.fromDeploymentId,
+    ...(input.pushedAt ? { pushedAt: input.pushedAt } : {}),
     approvers: [...new Set(env.approval.approvers)],
     required: env.approval.required,
     requestedAt: at.toISOString(),
@@ -86,6 +87,35 @@ const sendRequests = async (deps: ApprovalDeps, r: ApprovalRecord, now: Date): P
   );
 };
 
+/**
+ * The newest release wins: a pending approval for the same environment of a release pushed earlier is
+ * closed as superseded (its links then say so); the reconcile sweep hands that outcome to its release.
+ */
+const supersedeOlder = async (deps: ApprovalDeps, newer: ApprovalRecord, now: Date) => {
+  if (!newer.pushedAt) return;
+  for (const id of await openApprovalIds(deps.store)) {
+    const older = (await approvalById(deps.store, id))?.record;
+    if (!older || older.id === newer.id || older.application !== newer.application) continue;
+    if (older.environment !== newer.environment || !older.pushedAt || older.pushedAt >= newer.pushedAt)
+      continue;
+    const closed = await update<ApprovalRecord>(
+      deps.store,
+      approvalKeys.approval(older.application, older.release, older.environment),
+      (c) =>
+        effectiveState(c, now) === 'pending'
+          ? {
+              ...c,
+              state: 'superseded',
+              closedAt: now.toISOString(),
+              outcome: `superseded by release ${newer.release}`,
+            }
+          : undefined,
+    );
+    if (closed?.state === 'superseded')
+      deps.log.info('approval superseded', { approvalId: older.id, by: newer.release });
+  }
+};
+
 export const requestApproval = async (deps: ApprovalDeps, input: ApprovalRequestInput): Promise<void> => {
   const now = deps.clock.now();
   const record = newRecord(deps, input, now);
@@ -94,12 +124,14 @@ export const requestApproval = async (deps: ApprovalDeps, input: ApprovalRequest
     ? record
     : (await approvalAt(deps.store, input.application, input.release, input.environment))?.record;
   if (!current) throw new Error(`approval ${record.id} vanished while being requested`);
-  if (created)
+  if (created) {
     deps.log.info('approval requested', {
       approvalId: current.id,
       release: current.release,
       environment: current.environment,
     });
+    await supersedeOlder(deps, current, now);
+  }
   // Sent until it is recorded as sent: a crash between creating and sending is repaired by the next request.
   if (effectiveState(current, now) !== 'pending' || current.notifiedAt) return;
   await indexApproval(deps.store, current);

@@ -97,8 +97,12 @@ export const artifactUploaded = async (
   }
   // Recorded first, looked around second: a push or a release tag racing this artifact either sees
   // the record, or wrote its expectation / waiting mark before we read it (see expectations.ts).
-  const { deployments, skipped } = await deployExpected(deps, reading.application, reading.app, record);
-  const releases = await completeWaitingReleases(deps, reading.application, record);
+  const arrival = await deployExpected(deps, reading.application, reading.app, record);
+  const { deployments, skipped } = arrival;
+  const releases = {
+    ...Object.fromEntries(Object.values(arrival.releases).map((g) => [g.release, g.next])),
+    ...(await completeWaitingReleases(deps, reading.application, record)),
+  };
   deps.log.info('artifact recorded', {
     application: reading.application,
     commit: reading.commit,

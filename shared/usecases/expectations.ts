@@ -10,11 +10,40 @@ import { keys } from '../ledger/keys';
 import type { ArtifactRecord, DeploymentRequest } from '../ledger/records';
 import { artifactRefOf, type Expectation, releaseKeys } from '../ledger/releases';
 import type { RefChange } from '../schemas/codecommit-events';
+import { gatedBranch, recordBranchRelease } from './branch-releases';
 import { type DeployDeps, type DeployOutcome, requestDeployment, requestId } from './deployments';
+import { advanceRelease, type PromotionDeps } from './promotion';
+
+/** A gated branch environment is entered through a branch release: it asks for approval first. */
+export type GatedOutcome = { outcome: 'release'; release: string; next: string };
 
 export type ExpectOutcome =
   | { expectation: 'stale'; expects: string }
-  | { expectation: 'recorded' | 'same'; deployment: DeployOutcome | { outcome: 'waiting-for-artifact' } };
+  | {
+      expectation: 'recorded' | 'same';
+      deployment: DeployOutcome | GatedOutcome | { outcome: 'waiting-for-artifact' };
+    };
+
+const enterGated = async (
+  deps: PromotionDeps,
+  application: string,
+  env: Environment,
+  expectation: Pick<Expectation, 'branch' | 'commit' | 'pushedAt'> & { by?: string },
+  artifact: ArtifactRecord | undefined,
+): Promise<GatedOutcome> => {
+  const by = `push to ${expectation.branch}${expectation.by ? ` by ${expectation.by}` : ''}`;
+  const release = await recordBranchRelease(deps, {
+    application,
+    environment: env,
+    branch: expectation.branch,
+    commit: expectation.commit,
+    pushedAt: expectation.pushedAt,
+    by,
+    ...(artifact ? { artifact: artifactRefOf(artifact) } : {}),
+  });
+  const advance = await advanceRelease(deps, application, release, by);
+  return { outcome: 'release', release, next: advance?.next ?? 'no such release' };
+};
 
 const baseKey = (commit: string) => `artifact:${commit}`;
 
@@ -88,7 +117,7 @@ const recordExpectation = async (
 
 /** A branch push: the environment now expects its commit; deploy it if its artifact is here. */
 export const expectCommit = async (
-  deps: DeployDeps,
+  deps: PromotionDeps,
   application: string,
   env: Environment,
   branch: string,
@@ -97,6 +126,11 @@ export const expectCommit = async (
   const { order, expectation } = await recordExpectation(deps, application, env, branch, change);
   if (order === 'stale') return { expectation: 'stale', expects: expectation.commit };
   const artifact = await deps.store.get<ArtifactRecord>(keys.artifact(application, change.commit));
+  if (gatedBranch(env))
+    return {
+      expectation: order,
+      deployment: await enterGated(deps, application, env, expectation, artifact?.record),
+    };
   if (!artifact) return { expectation: order, deployment: { outcome: 'waiting-for-artifact' } };
   const deployment = await requestDeployment(deps, {
     application,
@@ -108,19 +142,24 @@ export const expectCommit = async (
   return { expectation: order, deployment };
 };
 
-export type ArrivalOutcome = { deployments: Record<string, DeployOutcome>; skipped: Record<string, string> };
+export type ArrivalOutcome = {
+  deployments: Record<string, DeployOutcome>;
+  /** Gated branch environments: the branch release that asks for approval before deploying. */
+  releases: Record<string, GatedOutcome>;
+  skipped: Record<string, string>;
+};
 
 /**
  * An artifact arrived (and is recorded): deploy it where an environment expects its commit, and where
  * its branch auto-deploys and no push was ever recorded. Not where a push expects another commit.
  */
 export const deployExpected = async (
-  deps: DeployDeps,
+  deps: PromotionDeps,
   application: string,
   app: Application,
   artifact: ArtifactRecord,
 ): Promise<ArrivalOutcome> => {
-  const out: ArrivalOutcome = { deployments: {}, skipped: {} };
+  const out: ArrivalOutcome = { deployments: {}, releases: {}, skipped: {} };
   for (const env of app.environments) {
     if (typeof env.enter !== 'object') continue;
     const byBranch = artifact.branch !== undefined && env.enter.branch === artifact.branch;
@@ -134,6 +173,17 @@ export const deployExpected = async (
     }
     if (!expected && !byBranch) continue;
     const branch = expected?.branch ?? artifact.branch ?? env.enter.branch;
+    if (gatedBranch(env)) {
+      const pushedAt = expected?.pushedAt ?? artifact.recordedAt;
+      out.releases[env.name] = await enterGated(
+        deps,
+        application,
+        env,
+        { branch, commit: artifact.commit, pushedAt, ...(expected?.by ? { by: expected.by } : {}) },
+        artifact,
+      );
+      continue;
+    }
     out.deployments[env.name] = await requestDeployment(deps, {
       application,
       environment: env.name,

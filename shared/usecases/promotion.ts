@@ -12,13 +12,15 @@ import {
   type TimelineEntry,
   timelineId,
 } from '../ledger/releases';
-import type { Approvals, ReleaseFlow } from '../ports';
+import type { Approvals, Notifier, ReleaseFlow } from '../ports';
 import { type DeployDeps, type DeployOutcome, requestDeployment } from './deployments';
 import { gatherFacts, releaseDedupeKey } from './release-facts';
 
 export interface PromotionDeps extends DeployDeps {
   /** Absent where approvals are not wired: a step that needs one waits for another caller. */
   approvals?: Approvals;
+  /** The alert topic, where forcing past a gate is announced; a force is refused without it. */
+  alerts?: { notifier: Notifier; alertTopicArn: string };
 }
 
 export type StepResult =
@@ -130,6 +132,7 @@ const take = async (
         environment: step.environment,
         fromEnvironment: step.from?.environment ?? '',
         fromDeploymentId: step.from?.deploymentId ?? '',
+        pushedAt: release.pushedAt,
       });
       const attempt = facts.environments[step.environment]?.attempt ?? 0;
       await note(timelineId('approval-requested', step.environment, attempt), {

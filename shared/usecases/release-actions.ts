@@ -1,4 +1,5 @@
 // Changes to a release record: attaching its artifact once, and an operator forcing it past a gate.
+import { ConfigError } from '../domain/errors';
 import type { ArtifactRecord } from '../ledger/records';
 import {
   appendTimeline,
@@ -36,11 +37,16 @@ export const attachArtifact = async (
   return release;
 };
 
-/** The operator's way past a gate: a new attempt in `environment`, with the reason on the timeline. */
+/**
+ * The operator's way past a gate: a new attempt in `environment`, with the reason on the timeline and
+ * announced on the alert topic (refused where that topic is not wired: a force is never silent).
+ */
 export const forceRelease = async (
   deps: PromotionDeps,
   input: { application: string; release: string; environment: string; by: string; reason: string },
 ): Promise<Advance | undefined> => {
+  if (!deps.alerts)
+    throw new ConfigError(['force: the alert topic is not wired here, and a force must be announced']);
   const timeline = await readTimeline(deps.store, input.application, input.release);
   const attempt =
     1 +
@@ -65,5 +71,14 @@ export const forceRelease = async (
       detail: `forced into ${input.environment} by ${input.by}: ${input.reason}`,
     },
   );
+  await deps.alerts.notifier.publish(deps.alerts.alertTopicArn, {
+    subject: `Baton: ${input.application} release ${input.release} forced into ${input.environment}`,
+    message: [
+      `Release ${input.release} was forced into ${input.environment}, past its gate (attempt ${attempt}).`,
+      `By: ${input.by}`,
+      `Reason: ${input.reason}`,
+    ].join('\n'),
+    attributes: { event: 'forced', application: input.application, environment: input.environment },
+  });
   return advanceRelease(deps, input.application, input.release, `operator ${input.by}`);
 };

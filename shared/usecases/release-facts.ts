@@ -43,6 +43,16 @@ const newerReleaseIn = async (
   return other && other.record.pushedAt > release.pushedAt ? tag : undefined;
 };
 
+/** A branch release promoted from its branch environment: the deployment the branch push made there. */
+const originFacts = async (deps: FactsDeps, deploymentId: string): Promise<EnvironmentFacts> => {
+  const deployment = await deps.store.get<DeploymentRecord>(keys.deployment(deploymentId));
+  return {
+    attempt: 0,
+    request: { id: `origin:${deploymentId}`, state: 'started', deploymentId },
+    ...(deployment?.record.verdict ? { verdict: deployment.record.verdict } : {}),
+  };
+};
+
 const environmentFacts = async (
   deps: FactsDeps,
   application: string,
@@ -52,6 +62,8 @@ const environmentFacts = async (
 ): Promise<EnvironmentFacts> => {
   const force = latestForce(timeline, env.name);
   const attempt = force?.attempt ?? 0;
+  if (release.origin && release.entry === env.name && attempt === 0)
+    return originFacts(deps, release.origin.deploymentId);
   const id = releaseRequestId(application, env.name, release.tag, attempt);
   const request = (await deps.store.get<DeploymentRequest>(keys.request(application, env.name, id)))?.record;
   const facts: EnvironmentFacts = {
@@ -88,7 +100,7 @@ export const gatherFacts = async (
   const app = findApplication(deps.pipeline, release.application);
   const entries = timeline ?? (await readTimeline(deps.store, release.application, release.tag));
   const environments = await Promise.all(
-    releasePath(app).map(
+    releasePath(app, release.entry).map(
       async (env) =>
         [env.name, await environmentFacts(deps, release.application, env, release, entries)] as const,
     ),
@@ -96,6 +108,7 @@ export const gatherFacts = async (
   return {
     tag: release.tag,
     commit: release.commit,
+    ...(release.entry ? { entry: release.entry } : {}),
     hasArtifact: Boolean(release.artifact),
     environments: Object.fromEntries(environments),
   };

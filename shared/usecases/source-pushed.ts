@@ -24,7 +24,9 @@ const summary = (o: PushOutcome): string => {
       .map(([env, e]) =>
         e.expectation === 'stale'
           ? `${env}: older than the push of ${e.expects}, ignored`
-          : `${env}: expects ${o.commit}, deployment ${e.deployment.outcome}`,
+          : e.deployment.outcome === 'release'
+            ? `${env}: expects ${o.commit}, gated: branch release ${e.deployment.release}, next: ${e.deployment.next}`
+            : `${env}: expects ${o.commit}, deployment ${e.deployment.outcome}`,
       )
       .join('; ');
   if (o.outcome === 'release') return `release ${o.release}: ${o.state}${o.next ? `, next: ${o.next}` : ''}`;

@@ -136,6 +136,7 @@ export const operatorDeps = () => {
     secretMetadata: everySecret,
     auditing: { reader, notifier: d.notifier, alertTopicArn: ALERTS, metrics: { audited: () => undefined } },
     deciding: { notifier: d.notifier, alertTopicArn: ALERTS },
+    alerts: { notifier: d.notifier, alertTopicArn: ALERTS },
   };
   return { deps, store: d.store, log: d.log, deployer: d.deployer, notifier: d.notifier };
 };

@@ -37,12 +37,16 @@ export class FakeApprovals implements Approvals {
   }
 }
 
-export const releaseDeps = (pipeline: Pipeline = samplePipeline()) => ({
-  ...memoryDeps(pipeline),
-  notifier: new FakeNotifier(),
-  alertTopicArn: ALERTS,
-  approvals: new FakeApprovals(),
-});
+export const releaseDeps = (pipeline: Pipeline = samplePipeline()) => {
+  const notifier = new FakeNotifier();
+  return {
+    ...memoryDeps(pipeline),
+    notifier,
+    alertTopicArn: ALERTS,
+    approvals: new FakeApprovals(),
+    alerts: { notifier, alertTopicArn: ALERTS },
+  };
+};
 export type ReleaseDeps = ReturnType<typeof releaseDeps>;
 
 type EventBridgePush = {
