@@ -47,10 +47,11 @@ const blueGreenSchema = z.pipe(
           issue(ctx, ['manualRerouteMinutes'], 'only with reroute: manual');
       }),
     ),
+  // Defaults filled only where they apply, so a parsed configuration parses again unchanged.
   z.transform((b) => ({
     ...b,
-    terminateAfterMinutes: b.originalInstances === 'terminate' ? (b.terminateAfterMinutes ?? 60) : 0,
-    manualRerouteMinutes: b.reroute === 'manual' ? (b.manualRerouteMinutes ?? 60) : 0,
+    ...(b.originalInstances === 'terminate' ? { terminateAfterMinutes: b.terminateAfterMinutes ?? 60 } : {}),
+    ...(b.reroute === 'manual' ? { manualRerouteMinutes: b.manualRerouteMinutes ?? 60 } : {}),
   })),
 );
 

@@ -42,8 +42,12 @@ describe('deployment groups in pipeline.yml', () => {
       originalInstances: 'terminate',
       terminateAfterMinutes: 60,
       reroute: 'when-ready',
-      manualRerouteMinutes: 0,
     });
+  });
+
+  it('parses its own output again unchanged (defaults satisfy the rules)', () => {
+    const once = parsePipeline(shippedPipeline());
+    expect(parsePipeline(JSON.parse(JSON.stringify(once)))).toEqual(once);
   });
 
   it('adopts existing groups when no environment has a group block', () => {
