@@ -30,7 +30,7 @@ export const deps = (event?: unknown): PageDeps => {
     },
     ownUrl(event),
   );
-  return { ...wiring.decisionDeps, keys: wiring.keys };
+  return { ...wiring.decisionDeps, keys: wiring.keys, pipeline: rt.pipeline };
 };
 
 export const run = (event: unknown, d: PageDeps = deps(event)) => respondToEvent(d, event);
