@@ -1,5 +1,6 @@
 // The audit's records: its report per deployment, the last VERIFIED deployment per environment (the
 // fleet to compare with and the revision to roll back to), and CodeDeploy's state changes.
+import type { Reaudit } from '../domain/reaudit';
 import type { AuditReport, Verdict } from '../domain/verdict';
 import type { ArtifactRef, CauseType } from './records';
 
@@ -14,10 +15,13 @@ export const auditKeys = {
   /** Present while an audit's follow-up is unfinished, so that reconcile finds it without a scan. */
   openFollowUp: (deploymentId: string) => `follow-ups/${safe(deploymentId)}.json`,
   openFollowUps: () => 'follow-ups/',
+  /** Present while an INCOMPLETE verdict waits for its re-audit (written before the verdict). */
+  incomplete: (deploymentId: string) => `incomplete/${safe(deploymentId)}.json`,
+  incompletes: () => 'incomplete/',
 };
 
 /** What follows a verdict, step by step; each done step says what happened. */
-export type FollowUpStep = 'verdict' | 'verified' | 'rollback' | 'alert' | 'advance' | 'release';
+export type FollowUpStep = 'verdict' | 'verified' | 'rollback' | 'alert' | 'advance' | 'announce' | 'release';
 
 export interface FollowUp {
   /** pending while some step has not run; a pending follow-up older than its lease is resumed. */
@@ -46,8 +50,18 @@ export interface AuditRecord {
   auditedAt: string;
   report: AuditReport;
   followUp: FollowUp;
+  /** The re-audits of an INCOMPLETE verdict: how many, when the next is due, or why they stopped. */
+  reaudit?: Reaudit;
   /** Earlier audits of the same deployment (the operator's `audit`), oldest first. */
   history: { verdict: Verdict; trigger: string; auditedAt: string }[];
+}
+
+/** Reconcile's pointer to an INCOMPLETE verdict whose re-audit is scheduled. */
+export interface IncompleteMark {
+  v: 1;
+  deploymentId: string;
+  at: string;
+  dueAt: string;
 }
 
 /** The newest VERIFIED deployment of an environment. */

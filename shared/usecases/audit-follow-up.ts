@@ -1,15 +1,15 @@
 // What follows a verdict, as resumable steps: record it on the deployment, remember the newest
-// VERIFIED deployment, roll back where configured, alert, move the release, free the group. A step
-// that throws is retried later (Lambda's retry, or reconcile once the lease ran out); the others,
-// freeing the group above all, still run.
+// VERIFIED deployment, roll back where configured, alert, move the release (and announce an INCOMPLETE
+// that turned VERIFIED), free the group. A step that throws is retried later (Lambda's retry, or
+// reconcile once the lease ran out); the others, freeing the group above all, still run.
 
 import { findEnvironment } from '../domain/config';
 import { errorName } from '../domain/errors';
-import { renderReport } from '../domain/verdict-text';
 import { type AuditRecord, auditKeys, type FollowUpStep, type VerifiedDeployment } from '../ledger/audits';
 import { keys } from '../ledger/keys';
 import type { DeploymentRecord } from '../ledger/records';
 import { update } from '../ledger/store';
+import { alert, announce } from './audit-alerts';
 import type { AuditDeps } from './audit-ports';
 import { type DeployOutcome, releaseGroup, requestDeployment, type StartNextOutcome } from './deployments';
 
@@ -103,34 +103,6 @@ const rollBack: Step = async (deps, rec) => {
   return `${what} requested: ${started(outcome)}`;
 };
 
-/** What the alert says follows: the release blocked, the rollback. */
-export const alertNotes = (rec: AuditRecord): string[] => [
-  rec.release
-    ? `release ${rec.release} is blocked in ${rec.environment}`
-    : `nothing is promoted from this deployment of ${rec.environment}`,
-  ...(rec.followUp.done.rollback ? [`rollback: ${rec.followUp.done.rollback}`] : []),
-];
-
-const alert: Step = async (deps, rec) => {
-  if (rec.verdict === 'VERIFIED') return 'not needed';
-  const { subject, text } = renderReport(
-    rec.report,
-    {
-      application: rec.application,
-      environment: rec.environment,
-      ...(rec.release ? { release: rec.release } : {}),
-      ...(rec.artifact ? { commit: rec.artifact.commit } : {}),
-    },
-    alertNotes(rec),
-  );
-  const messageId = await deps.notifier.publish(deps.alertTopicArn, {
-    subject,
-    message: text,
-    attributes: { verdict: rec.verdict, application: rec.application, environment: rec.environment },
-  });
-  return `alert sent (message ${messageId})`;
-};
-
 const advance: Step = async (deps, rec) => {
   if (!rec.release) return 'no release';
   if (!deps.releaseFlow) {
@@ -151,6 +123,7 @@ const STEPS: readonly [FollowUpStep, Step, boolean][] = [
   ['rollback', rollBack, true],
   ['alert', alert, true],
   ['advance', advance, false],
+  ['announce', announce, true],
   ['release', release, false],
 ];
 

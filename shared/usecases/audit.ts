@@ -4,14 +4,22 @@
 import { type Environment, environmentForGroup, findApplication, findEnvironment } from '../domain/config';
 import { NotFoundError } from '../domain/errors';
 import { type Evidence, isFinished } from '../domain/evidence';
+import { nextReaudit, type Reaudit } from '../domain/reaudit';
 import { type AuditReport, buildReport, type Expectation, type Verdict } from '../domain/verdict';
 import { renderReport } from '../domain/verdict-text';
-import { type AuditRecord, auditKeys, type FollowUp, type VerifiedDeployment } from '../ledger/audits';
+import {
+  type AuditRecord,
+  auditKeys,
+  type FollowUp,
+  type IncompleteMark,
+  type VerifiedDeployment,
+} from '../ledger/audits';
 import { keys } from '../ledger/keys';
 import type { DeploymentRecord } from '../ledger/records';
 import type { Stored } from '../ledger/store';
+import { alertNotes } from './audit-alerts';
 import { readEvidence } from './audit-evidence';
-import { alertNotes, followUp } from './audit-follow-up';
+import { followUp } from './audit-follow-up';
 import type { AuditDeps } from './audit-ports';
 
 export { readEvidence } from './audit-evidence';
@@ -25,6 +33,8 @@ export interface AuditRequest {
   again?: boolean;
   /** The group an event named, for a deployment Baton did not start. */
   group?: { codedeployApplication: string; deploymentGroup: string };
+  /** Audit again only if the recorded audit is still this one (its auditedAt): one re-audit per verdict. */
+  reauditOf?: string;
 }
 
 export type AuditOutcome =
@@ -110,12 +120,14 @@ const resume = async (deps: AuditDeps, existing: Stored<AuditRecord>): Promise<A
   return claim(deps, claimed);
 };
 
-// A re-audit never rolls back a second time, and alerts again only if the verdict changed.
-const carried = (earlier: AuditRecord | undefined, verdict: Verdict): FollowUp['done'] => {
+// A re-audit never rolls back a second time, and alerts again only if the verdict changed (or its
+// re-audits just stopped at their limit).
+const carried = (earlier: AuditRecord | undefined, verdict: Verdict, reaudit?: Reaudit): FollowUp['done'] => {
   const done = earlier?.followUp.done ?? {};
+  const same = earlier?.verdict === verdict && !earlier.reaudit?.gaveUpAt === !reaudit?.gaveUpAt;
   return {
     ...(done.rollback ? { rollback: done.rollback } : {}),
-    ...(done.alert && earlier?.verdict === verdict ? { alert: done.alert } : {}),
+    ...(done.alert && same ? { alert: done.alert } : {}),
   };
 };
 
@@ -123,7 +135,8 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
   const id = req.deploymentId;
   const auditKey = auditKeys.audit(id);
   const existing = await deps.store.get<AuditRecord>(auditKey);
-  if (existing && !req.again) return resume(deps, existing);
+  if (existing && (!req.again || (req.reauditOf && existing.record.auditedAt !== req.reauditOf)))
+    return resume(deps, existing);
 
   const ledger = (await deps.store.get<DeploymentRecord>(keys.deployment(id)))?.record;
   const { evidence, unknown } = await readEvidence(deps.reader, id);
@@ -144,6 +157,15 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
   const report = buildReport(id, evidence, expectation);
   const now = deps.clock.now().toISOString();
   const earlier = existing?.record;
+  const reaudit = nextReaudit(earlier?.reaudit, report.verdict, new Date(now));
+  // The mark first: an INCOMPLETE verdict is never recorded without a re-audit that reconcile finds.
+  if (reaudit?.nextDueAt)
+    await deps.store.put(auditKeys.incomplete(id), {
+      v: 1,
+      deploymentId: id,
+      at: now,
+      dueAt: reaudit.nextDueAt,
+    } satisfies IncompleteMark);
   const record: AuditRecord = {
     v: 1,
     kind: 'audit',
@@ -161,7 +183,8 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
     trigger: req.trigger,
     auditedAt: now,
     report,
-    followUp: { state: 'pending', claimedAt: now, done: carried(earlier, report.verdict) },
+    followUp: { state: 'pending', claimedAt: now, done: carried(earlier, report.verdict, reaudit) },
+    ...(reaudit ? { reaudit } : {}),
     history: earlier
       ? [
           ...earlier.history,
@@ -178,6 +201,7 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
     if (winner) return outcomeOf(winner.record, 'recorded-earlier');
     throw new Error(`audit record ${auditKey} changed under us and vanished`);
   }
+  if (earlier?.reaudit?.nextDueAt && !reaudit?.nextDueAt) await deps.store.delete(auditKeys.incomplete(id));
   deps.metrics.audited(report.verdict, env.name, report.failing.length);
   deps.log.info('deployment audited', { deploymentId: id, verdict: report.verdict, reasons: report.reasons });
   return claim(deps, record);

@@ -1,6 +1,7 @@
 // The scheduled backstop: EventBridge delivers CodeDeploy's events on a best-effort basis, so
 // deployments still without a verdict after `staleAfterMinutes` are looked up and audited when
-// finished, abandoned follow-ups are resumed, and queued deployments start where the group is free.
+// finished, abandoned follow-ups are resumed, INCOMPLETE verdicts are audited again when due, and queued
+// deployments start where the group is free.
 // Each step is one entry of a list; a step that fails does not stop the others.
 
 import { errorName } from '../domain/errors';
@@ -12,6 +13,7 @@ import type { DeploymentLookup } from '../ports';
 import { expireApprovalsStep } from './approval-sweep';
 import { type AuditDeps, audit } from './audit';
 import { startNext } from './deployments';
+import { reauditIncomplete } from './reaudit-incomplete';
 import { recoverStalledLaunches, resumePendingRequests } from './stalled-launches';
 
 export interface ReconcileDeps extends AuditDeps {
@@ -109,6 +111,7 @@ export const startQueuedDeployments: ReconcileStep = {
 export const reconcileSteps: ReconcileStep[] = [
   auditStaleDeployments,
   resumeFollowUps,
+  reauditIncomplete,
   startQueuedDeployments,
   expireApprovalsStep,
   recoverStalledLaunches,

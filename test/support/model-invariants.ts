@@ -140,3 +140,25 @@ export const checkEnd = async (w: World) => {
       );
   }
 };
+
+/**
+ * Once every event has arrived: never an INCOMPLETE left without a scheduled re-audit. Each INCOMPLETE
+ * verdict has its next due time and the mark reconcile finds it by, or reached the limit and alerted so.
+ */
+export const checkReaudits = async (w: World) => {
+  for (const a of await all<AuditRecord>(w, auditKeys.audits())) {
+    if (a.verdict !== 'INCOMPLETE') continue;
+    const at = `INCOMPLETE ${a.deploymentId}`;
+    const mark = (await w.store.get<{ dueAt: string }>(auditKeys.incomplete(a.deploymentId)))?.record;
+    if (a.reaudit?.nextDueAt) {
+      if (mark?.dueAt !== a.reaudit.nextDueAt)
+        w.violations.push(`${at}: re-audit due, but reconcile has no mark of it`);
+      continue;
+    }
+    const alerted = w.notifier.published.some(
+      (p) => p.notice.subject.includes('re-audits stopped') && p.notice.message.includes(a.deploymentId),
+    );
+    if (!a.reaudit?.gaveUpAt) w.violations.push(`${at}: no re-audit scheduled`);
+    else if (!alerted) w.violations.push(`${at}: re-audits stopped without an alert`);
+  }
+};

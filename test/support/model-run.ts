@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { Pipeline } from '../../shared/domain/config';
 import { samplePipeline } from './fixtures';
 import { type Action, actionArb } from './model-actions';
-import { checkEnd, checkStep, watchDeployments } from './model-invariants';
+import { checkEnd, checkReaudits, checkStep, watchDeployments } from './model-invariants';
 import { applyAction, drain } from './model-steps';
 import { World } from './model-world';
 
@@ -57,6 +57,7 @@ export const interleave = async (variant: Variant, actions: Action[], reached = 
   await drain(w);
   checkStep(w);
   await checkEnd(w);
+  await checkReaudits(w);
   for (const d of w.codedeploy.created) {
     const release = /^Baton: web (v\S+) /.exec(d.input.description)?.[1];
     const env = d.input.deploymentGroup;

@@ -148,7 +148,11 @@ describe('auditing a deployment', () => {
     expect((await auditRecord(deps, id))?.history).toEqual([
       { verdict: 'INCOMPLETE', trigger: 'eventbridge SUCCESS', auditedAt: expect.any(String) },
     ]);
-    expect(deps.notifier.sent).toHaveLength(1);
+    // The INCOMPLETE alert, then the change: the release that was blocked moves on.
+    expect(deps.notifier.sent.map((s) => s.notice.subject)).toEqual([
+      expect.stringContaining('INCOMPLETE: web v1.2.0 (commit 3f786850e387) in staging'),
+      'Baton: INCOMPLETE → VERIFIED, release v1.2.0 resumed: web v1.2.0 in staging',
+    ]);
     expect(deps.releaseFlow.calls.map((c) => c.trigger)).toEqual([
       `audit INCOMPLETE of ${id}`,
       `audit VERIFIED of ${id}`,
