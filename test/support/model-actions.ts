@@ -38,6 +38,7 @@ export type Action =
       via: 'use-case' | 'page';
       times: number;
     }
+  | { kind: 'operator-deploy'; environment: string; commit: number; force: boolean }
   | { kind: 'tick'; minutes: number }
   | { kind: 'expire' }
   | { kind: 'reconcile' };
@@ -134,6 +135,15 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
   {
     weight: 4,
     arbitrary: fc.record({ kind: fc.constant('tick' as const), minutes: fc.integer({ min: 1, max: 45 }) }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('operator-deploy' as const),
+      environment: fc.constantFrom('dev', 'staging', 'production'),
+      commit: fc.nat(COMMITS.length - 1),
+      force: fc.constantFrom(false, false, false, true),
+    }),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'expire' as const }) },
   { weight: 4, arbitrary: fc.constant({ kind: 'reconcile' as const }) },

@@ -2,7 +2,7 @@
 // CreateDeployment call is checked against the ledger as it stands then), after every step (one active
 // deployment per group), and once every event has arrived (nothing lost, no wrong verdict).
 import { findApplication } from '../../shared/domain/config';
-import { releasePath } from '../../shared/domain/promotion';
+import { isGated, releasePath } from '../../shared/domain/promotion';
 import { approvalAt } from '../../shared/ledger/approvals';
 import { type AuditRecord, auditKeys } from '../../shared/ledger/audits';
 import { keys } from '../../shared/ledger/keys';
@@ -34,15 +34,27 @@ const all = async <T>(w: World, prefix: string): Promise<T[]> => {
 const sameObject = (a: ArtifactRef | undefined, b: { key: string; etag: string; versionId?: string }) =>
   a !== undefined && a.key === b.key && a.etag === b.etag && a.versionId === b.versionId;
 
+/** The deployment a release's previous environment made of it: its own request, or a branch release's origin. */
+const priorDeployment = async (
+  w: World,
+  release: ReleaseRecord | undefined,
+  previous: string,
+  tag: string,
+) => {
+  if (release?.origin && release.entry === previous) return release.origin.deploymentId;
+  const before = releaseRequestId(APP, previous, tag);
+  return (await w.store.get<DeploymentRequest>(keys.request(APP, previous, before)))?.record.deploymentId;
+};
+
 /**
- * At every CreateDeployment: each request deploys once, and a release enters an environment of its path
- * only with its own artifact, after the previous environment's deployment of it was VERIFIED, and with
- * the approval the environment requires already given.
+ * At every CreateDeployment: each request deploys once; a gated environment is entered only by a
+ * release, a rollback to what it verified, or a recorded force; and a release enters an environment of
+ * its path only with its own artifact, after the previous environment's deployment of it was VERIFIED,
+ * and with the approval the environment requires already given.
  */
 export const watchDeployments = (w: World) => {
   const deployedRequests = new Set<string>();
   const app = findApplication(w.pipeline, APP);
-  const path = releasePath(app);
   w.codedeploy.onCreate = async (input: CreateDeploymentInput) => {
     const id = /\[request ([0-9a-f]+)\]$/.exec(input.description)?.[1] ?? '';
     if (deployedRequests.has(id)) w.violations.push(`request ${id} deployed a second time`);
@@ -51,18 +63,27 @@ export const watchDeployments = (w: World) => {
     const request = env && (await w.store.get<DeploymentRequest>(keys.request(APP, env.name, id)))?.record;
     if (!env || !request) return void w.violations.push(`CreateDeployment for unknown request ${id}`);
     const tag = request.release;
-    if (!tag) return;
+    // A force (with its reason recorded and announced) is the one way past a gate.
+    const forced = request.cause.type === 'operator' && /(^| )forced by /.test(request.cause.detail);
+    if (!tag) {
+      if (isGated(env) && request.cause.type !== 'rollback' && !forced)
+        w.violations.push(
+          `${env.name} is gated, yet request ${id} (${request.cause.type}) entered without a release`,
+        );
+      return;
+    }
     const at = `release ${tag} entering ${env.name}`;
+    const release = (await w.store.get<ReleaseRecord>(releaseKeys.release(APP, tag)))?.record;
+    const path = releasePath(app, release?.entry);
     const i = path.findIndex((e) => e.name === env.name);
     if (i < 0) w.violations.push(`${at}: not an environment of the release path`);
-    const release = (await w.store.get<ReleaseRecord>(releaseKeys.release(APP, tag)))?.record;
     if (!sameObject(release?.artifact, input)) w.violations.push(`${at}: not the release's artifact`);
+    if (forced) return;
     const previous = path[i - 1];
     if (i > 0 && previous) {
-      const before = releaseRequestId(APP, previous.name, tag);
-      const prior = (await w.store.get<DeploymentRequest>(keys.request(APP, previous.name, before)))?.record;
-      const deployment = prior?.deploymentId
-        ? (await w.store.get<DeploymentRecord>(keys.deployment(prior.deploymentId)))?.record
+      const priorId = await priorDeployment(w, release, previous.name, tag);
+      const deployment = priorId
+        ? (await w.store.get<DeploymentRecord>(keys.deployment(priorId)))?.record
         : undefined;
       if (deployment?.verdict !== 'VERIFIED')
         w.violations.push(`${at}: ${previous.name} is ${deployment?.verdict ?? 'not deployed or unaudited'}`);

@@ -4,6 +4,8 @@
 import { createHash } from 'node:crypto';
 import { run as approvalRun } from '../../functions/approval/handler';
 import { signToken } from '../../shared/domain/approval-token';
+import { BatonError } from '../../shared/domain/errors';
+import { deploy } from '../../shared/operator/deploy';
 import { decide, pendingApprovals } from '../../shared/usecases/approvals';
 import { type Action, COMMITS, type Flaw, TAGS } from './model-actions';
 import {
@@ -137,6 +139,23 @@ const announceStarts = (w: World) => {
   w.announced = w.codedeploy.created.length;
 };
 
+/** An operator deploys a commit by hand: refused at a gate (or for a missing artifact), or forced. */
+const operatorDeploy = async (w: World, a: Extract<Action, { kind: 'operator-deploy' }>) => {
+  const command = {
+    command: 'deploy' as const,
+    application: 'web',
+    environment: a.environment,
+    commit: COMMITS[a.commit] ?? '',
+    force: a.force,
+    ...(a.force ? { reason: 'model: break-glass' } : {}),
+  };
+  try {
+    await deploy(w.deps.operator, command, 'model operator');
+  } catch (error) {
+    if (!(error instanceof BatonError)) throw error;
+  }
+};
+
 export const applyAction = async (w: World, a: Action): Promise<void> => {
   w.clock.advance(1000);
   switch (a.kind) {
@@ -166,6 +185,9 @@ export const applyAction = async (w: World, a: Action): Promise<void> => {
       break;
     case 'decide':
       await decideOnce(w, a);
+      break;
+    case 'operator-deploy':
+      await operatorDeploy(w, a);
       break;
     case 'tick':
       w.clock.advance(a.minutes * 60_000);

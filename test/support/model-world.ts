@@ -14,7 +14,7 @@ import type { ArtifactStore, Clock, ReleaseFlow } from '../../shared/ports';
 import { type ApprovalDeps, approvals } from '../../shared/usecases/approvals';
 import type { ArtifactDeps } from '../../shared/usecases/artifact-uploaded';
 import type { AuditDeps } from '../../shared/usecases/audit';
-import { releaseFlow } from '../../shared/usecases/promotion';
+import { type PromotionDeps, releaseFlow } from '../../shared/usecases/promotion';
 import type { SourcePushedDeps } from '../../shared/usecases/source-pushed';
 import { RecordingNotifier } from './approvals';
 import { CapturingLog } from './fixtures';
@@ -72,6 +72,8 @@ const CONFIGS: DeploymentConfig[] = [
 export interface WorldDeps {
   artifact: ArtifactDeps;
   push: SourcePushedDeps;
+  /** The operator's way in (deploy): the gates apply to it as to events. */
+  operator: PromotionDeps;
   audit: AuditDeps;
   approval: ApprovalDeps;
   page: PageDeps;
@@ -111,6 +113,7 @@ const wire = (w: {
   return {
     artifact: { ...promotion, artifacts: w.artifacts, notifier: w.notifier, alertTopicArn: ALERTS },
     push: { ...promotion, notifier: w.notifier, alertTopicArn: ALERTS },
+    operator: { ...promotion, alerts: { notifier: w.notifier, alertTopicArn: ALERTS } },
     audit: {
       ...promotion,
       reader: w.codedeploy,
