@@ -29,6 +29,7 @@ export const MOTO_UNMODELLED = new Set([
   'AWS::Lambda::Url',
   'AWS::Lambda::EventInvokeConfig',
   'AWS::SNS::Subscription',
+  'AWS::SNS::TopicPolicy',
   'AWS::S3::BucketPolicy',
   'AWS::SecretsManager::Secret',
   'AWS::CodeDeploy::Application',
