@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { groupSchema } from './deployment-group';
 import { ConfigError, NotFoundError } from './errors';
+import { operatorsSchema } from './operators-config';
 import { resolveExisting, stackRules } from './stack-rules';
 import { describeIssues } from './validation';
 
@@ -126,6 +127,8 @@ export const pipelineSchema = z
     staleAfterMinutes: z._default(minutes(1, 24 * 60), 30),
     // Who hears of PARTIAL / FAILED / INCOMPLETE verdicts, rejections and moved tags (email).
     alertEmails: z._default(z.array(z.email()), []),
+    // Who may run which operator commands; absent: whoever IAM lets invoke the operator (README).
+    operators: z.optional(operatorsSchema),
     applications: z.record(name, applicationSchema),
   })
   .check(

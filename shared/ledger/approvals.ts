@@ -31,12 +31,19 @@ export interface ApprovalDecision {
   v: 1;
   kind: 'approval-decision';
   approvalId: string;
-  /** The approver's address, or the operator's name for an operator decision. */
+  /** The approver's address, or the operator's verified identity (an IAM ARN) for an operator decision. */
   approver: string;
   decision: Decision;
   comment?: string;
   at: string;
   via: DecisionSource;
+  /**
+   * An operator decision that settles the approval alone (force). False: it counts as one approval of
+   * its identity. Absent on records written before the distinction: those were decisive.
+   */
+  forced?: boolean;
+  /** Text typed with an operator command: never the identity. */
+  note?: string;
   sourceIp?: string;
   userAgent?: string;
 }
@@ -50,8 +57,12 @@ export interface ApprovalLocator {
 }
 
 const safe = (part: string) => encodeURIComponent(part);
-// An operator decision is decisive on its own, so it has one slot per approval.
+// A forced operator decision is decisive on its own, so it has one slot per approval; an unforced one
+// has a slot per operator identity, so one identity counts once.
 const OPERATOR_SLOT = 'operator';
+
+export const isDecisive = (d: Pick<ApprovalDecision, 'via' | 'forced'>) =>
+  d.via === 'operator' && d.forced !== false;
 
 export const approvalKeys = {
   approval: (app: string, release: string, env: string) =>
@@ -103,8 +114,12 @@ export const approvalById = async (
   return found?.record.id === id ? found : undefined;
 };
 
-export const decisionSlot = (d: Pick<ApprovalDecision, 'approver' | 'via'>) =>
-  d.via === 'operator' ? OPERATOR_SLOT : d.approver.toLowerCase();
+export const decisionSlot = (d: Pick<ApprovalDecision, 'approver' | 'via' | 'forced'>) =>
+  isDecisive(d)
+    ? OPERATOR_SLOT
+    : d.via === 'operator'
+      ? `${OPERATOR_SLOT}:${d.approver.toLowerCase()}`
+      : d.approver.toLowerCase();
 
 /** Records a decision unless this approver already decided; returns the one that stands. */
 export const recordDecision = async (

@@ -13,7 +13,6 @@ import { type PromotionDeps, releaseFlow } from '../usecases/promotion';
 export const auditSchema = z.strictObject({
   command: z.literal('audit'),
   deploymentId: fields.deploymentId,
-  operator: z._default(fields.text(100), 'console'),
 });
 
 export interface AuditCommandDeps extends PromotionDeps {
@@ -21,11 +20,11 @@ export interface AuditCommandDeps extends PromotionDeps {
   auditing?: Pick<AuditDeps, 'reader' | 'notifier' | 'alertTopicArn' | 'metrics'>;
 }
 
-export const auditCommand = async (deps: AuditCommandDeps, cmd: z.output<typeof auditSchema>) => {
+export const auditCommand = async (deps: AuditCommandDeps, cmd: z.output<typeof auditSchema>, by: string) => {
   if (!deps.auditing) throw new ConfigError(['the operator function is not wired for audits']);
   const result = await audit(
     { ...deps, ...deps.auditing, releaseFlow: releaseFlow(deps) },
-    { deploymentId: cmd.deploymentId, trigger: `operator ${cmd.operator}`, again: true },
+    { deploymentId: cmd.deploymentId, trigger: `operator ${by}`, again: true },
   );
   if (result.outcome === 'unfinished')
     return {

@@ -1,5 +1,6 @@
 // Every operator command: its schema and the use case it runs. One line per command.
 import * as z from 'zod/mini';
+import { type Actor, actorName, actorText } from '../domain/actor';
 import { approvalsSchema, listApprovals } from './approvals';
 import { type AuditCommandDeps, auditCommand, auditSchema } from './audit';
 import { type DecideCommandDeps, decideCommand, decideSchema } from './decide';
@@ -9,7 +10,12 @@ import { releases, releasesSchema } from './releases';
 import { type SecretsCheckDeps, secretsCheck, secretsCheckSchema } from './secrets-check';
 import { status, statusSchema } from './status';
 
-export type OperatorDeps = AuditCommandDeps & SecretsCheckDeps & DecideCommandDeps;
+export type OperatorDeps = AuditCommandDeps &
+  SecretsCheckDeps &
+  DecideCommandDeps & {
+    /** The account that owns the operator function: its signed callers get the default permissions. */
+    functionAccount?: string;
+  };
 
 export const operatorCommandSchema = z.discriminatedUnion('command', [
   deploySchema,
@@ -24,23 +30,24 @@ export const operatorCommandSchema = z.discriminatedUnion('command', [
 
 export type OperatorCommand = z.output<typeof operatorCommandSchema>;
 
-export const runCommand = (deps: OperatorDeps, cmd: OperatorCommand): Promise<unknown> => {
+/** `actor` is who ran it, as the request proved it (request.ts): the records name it. */
+export const runCommand = (deps: OperatorDeps, cmd: OperatorCommand, actor: Actor): Promise<unknown> => {
   switch (cmd.command) {
     case 'deploy':
-      return deploy(deps, cmd);
+      return deploy(deps, cmd, actorText(actor));
     case 'status':
       return status(deps, cmd);
     case 'secrets-check':
       return secretsCheck(deps, cmd);
     case 'promote':
-      return promote(deps, cmd);
+      return promote(deps, cmd, actorText(actor));
     case 'releases':
       return releases(deps, cmd);
     case 'decide':
-      return decideCommand(deps, cmd);
+      return decideCommand(deps, cmd, actorName(actor), actor.note);
     case 'approvals':
       return listApprovals(deps, cmd);
     case 'audit':
-      return auditCommand(deps, cmd);
+      return auditCommand(deps, cmd, actorText(actor));
   }
 };

@@ -1,5 +1,6 @@
-// Operator command `decide`: approve or reject an approval from the console, with a reason. Recorded
-// as an operator decision, which settles the approval on its own.
+// Operator command `decide`: approve or reject an approval as an operator, with a reason. It counts as
+// one approval of the caller's identity (N-of-M still needs N identities); with `force` it settles the
+// approval on its own, which needs the force permission.
 import * as z from 'zod/mini';
 import { ConfigError } from '../domain/errors';
 import * as fields from '../schemas/fields';
@@ -15,7 +16,7 @@ export const decideSchema = z.strictObject({
   approvalId,
   decision: z.enum(['approve', 'reject']),
   comment: fields.text(1000),
-  operator: fields.text(100),
+  force: z._default(z.boolean(), false),
 });
 
 export interface DecideCommandDeps extends PromotionDeps {
@@ -23,16 +24,23 @@ export interface DecideCommandDeps extends PromotionDeps {
   deciding?: Pick<DecisionDeps, 'notifier' | 'alertTopicArn'>;
 }
 
-export const decideCommand = async (deps: DecideCommandDeps, cmd: z.output<typeof decideSchema>) => {
+export const decideCommand = async (
+  deps: DecideCommandDeps,
+  cmd: z.output<typeof decideSchema>,
+  by: string,
+  note?: string,
+) => {
   if (!deps.deciding) throw new ConfigError(['the operator function is not wired for approval decisions']);
   const result = await decide(
     { ...deps, ...deps.deciding, releaseFlow: releaseFlow(deps) },
     {
       approvalId: cmd.approvalId,
-      approver: cmd.operator,
+      approver: by,
       decision: cmd.decision,
       comment: cmd.comment,
       via: 'operator',
+      forced: cmd.force,
+      ...(note ? { note } : {}),
     },
   );
   const a = result.approval;

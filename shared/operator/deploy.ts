@@ -15,7 +15,6 @@ export const deploySchema = z
     environment: fields.name,
     commit: z.optional(fields.commit),
     artifactKey: z.optional(fields.text(1024)),
-    operator: z._default(fields.text(100), 'console'),
   })
   .check(
     z.refine((c) => Boolean(c.commit) !== Boolean(c.artifactKey), {
@@ -24,7 +23,8 @@ export const deploySchema = z
     }),
   );
 
-export const deploy = async (deps: DeployDeps, cmd: z.output<typeof deploySchema>) => {
+/** `by`: who asked, as the operator request proved it (actor.ts). */
+export const deploy = async (deps: DeployDeps, cmd: z.output<typeof deploySchema>, by: string) => {
   findEnvironment(deps.pipeline, cmd.application, cmd.environment);
   let commit = cmd.commit;
   if (cmd.artifactKey) {
@@ -53,7 +53,7 @@ export const deploy = async (deps: DeployDeps, cmd: z.output<typeof deploySchema
       commit: a.commit,
       ...(a.versionId ? { versionId: a.versionId } : {}),
     },
-    cause: { type: 'operator', detail: `operator ${cmd.operator}` },
+    cause: { type: 'operator', detail: `operator ${by}` },
     dedupeKey: `operator:${a.commit}:${deps.clock.now().toISOString()}`,
   });
 };

@@ -1,7 +1,10 @@
-// A manual invocation: validate the command, run it, and answer with a result or a clear error.
+// A manual invocation (the operator URL, or a console test event): who is calling, the command
+// validated, whether the caller may run it, then the command; a result or a clear error.
 import { BatonError, errorName } from '../domain/errors';
 import { parseWith } from '../schemas/parse';
 import { type OperatorDeps, operatorCommandSchema, runCommand } from './commands';
+import { authorize, PermissionRefused } from './permissions';
+import { isUrlEvent, readOperatorRequest, UnsignedRequest } from './request';
 
 export type OperatorResponse = { ok: true; result: unknown } | { ok: false; error: string; kind: string };
 
@@ -9,8 +12,10 @@ export const COMMANDS = operatorCommandSchema.def.options.map((o) => o.shape.com
 
 export const invokeOperator = async (deps: OperatorDeps, event: unknown): Promise<OperatorResponse> => {
   try {
-    const cmd = parseWith(operatorCommandSchema, event);
-    return { ok: true, result: await runCommand(deps, cmd) };
+    const request = readOperatorRequest(event);
+    const cmd = parseWith(operatorCommandSchema, request.command);
+    authorize(deps.pipeline.operators, request.actor, deps.functionAccount, cmd);
+    return { ok: true, result: await runCommand(deps, cmd, request.actor) };
   } catch (error) {
     if (error instanceof BatonError && error.expose) {
       const hint = error.message.startsWith('command:') ? ` (commands: ${COMMANDS.join(', ')})` : '';
@@ -19,4 +24,21 @@ export const invokeOperator = async (deps: OperatorDeps, event: unknown): Promis
     deps.log.error('operator command failed', { error: errorName(error) });
     throw error;
   }
+};
+
+const statusOf = (answer: OperatorResponse): number => {
+  if (answer.ok) return 200;
+  if (answer.kind === PermissionRefused.name) return 403;
+  return answer.kind === UnsignedRequest.name ? 401 : 400;
+};
+
+/** What the handler returns: the answer itself, or for the function URL an HTTP response carrying it. */
+export const answerEvent = async (deps: OperatorDeps, event: unknown) => {
+  const answer = await invokeOperator(deps, event);
+  if (!isUrlEvent(event)) return answer;
+  return {
+    statusCode: statusOf(answer),
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: JSON.stringify(answer),
+  };
 };

@@ -23,7 +23,6 @@ export const promoteSchema = z
     environment: fields.name,
     force: z._default(z.boolean(), false),
     reason: z.optional(fields.text(500)),
-    operator: z._default(fields.text(100), 'console'),
   })
   .check(
     z.refine((c) => Boolean(c.release) !== Boolean(c.commit), {
@@ -55,7 +54,8 @@ const releaseOfCommit = async (deps: PromotionDeps, application: string, commit:
   return only.tag;
 };
 
-export const promote = async (deps: PromotionDeps, cmd: z.output<typeof promoteSchema>) => {
+/** `by`: who asked, as the operator request proved it (actor.ts). */
+export const promote = async (deps: PromotionDeps, cmd: z.output<typeof promoteSchema>, by: string) => {
   const app = findApplication(deps.pipeline, cmd.application);
   findEnvironment(deps.pipeline, cmd.application, cmd.environment);
   if (!releasePath(app).some((e) => e.name === cmd.environment))
@@ -72,7 +72,7 @@ export const promote = async (deps: PromotionDeps, cmd: z.output<typeof promoteS
       application: cmd.application,
       release: tag,
       environment: cmd.environment,
-      by: cmd.operator,
+      by,
       reason: cmd.reason ?? '',
     });
     return { ...base, forced: true, next: advance?.next, result: advance?.result };
@@ -81,7 +81,7 @@ export const promote = async (deps: PromotionDeps, cmd: z.output<typeof promoteS
   const step = decide(app, facts);
   const here = standings(app, facts).find((s) => s.environment === cmd.environment);
   if ((step.step === 'deploy' || step.step === 'request-approval') && step.environment === cmd.environment) {
-    const advance = await advanceRelease(deps, cmd.application, tag, `operator ${cmd.operator}`);
+    const advance = await advanceRelease(deps, cmd.application, tag, `operator ${by}`);
     return { ...base, next: advance?.next, result: advance?.result };
   }
   if (here && here.state !== 'not entered') return { ...base, already: here, next: describeStep(step) };

@@ -1,5 +1,6 @@
-// Decisions on an approval: recorded once per approver; when enough distinct approvers approved, or
-// one rejected, or an operator decided, or it expired, the approval closes and the outcome is handed to
+// Decisions on an approval: recorded once per approver; when enough distinct approvers approved (an
+// operator's unforced decision counts as one, of its identity), or one rejected, or an operator forced a
+// decision, or it expired, the approval closes and the outcome is handed to
 // the release flow (and, for a rejection or expiry, to the alert topic). Whoever closes it hands it off;
 // the reconcile sweep repeats a hand-off that did not finish.
 import { errorName, NotFoundError, ValidationError } from '../domain/errors';
@@ -14,6 +15,7 @@ import {
   decisionOf,
   decisionsOf,
   effectiveState,
+  isDecisive,
   openApprovalIds,
   recordDecision,
 } from '../ledger/approvals';
@@ -30,11 +32,14 @@ export interface DecisionDeps extends Core {
 
 export interface DecideInput {
   approvalId: string;
-  /** The approver's address (link) or the operator's name (operator). */
+  /** The approver's address (link) or the operator's verified identity (operator). */
   approver: string;
   decision: Decision;
   comment?: string;
   via: DecisionSource;
+  /** An operator decision that settles the approval alone. */
+  forced?: boolean;
+  note?: string;
   sourceIp?: string;
   userAgent?: string;
 }
@@ -47,6 +52,8 @@ export type DecideOutcome =
 /** A sweep leaves a fresh closing to the request that closed it, so the hand-off is not doubled. */
 const HAND_OFF_GRACE_MS = 2 * 60_000;
 
+const whoOf = (d: ApprovalDecision) => (d.via === 'operator' ? `operator ${d.approver}` : d.approver);
+
 const isApprover = (r: ApprovalRecord, who: string) =>
   r.approvers.some((a) => a.toLowerCase() === who.toLowerCase());
 
@@ -55,16 +62,16 @@ const conclusion = (
   decisions: ApprovalDecision[],
   now: Date,
 ): { state: ApprovalState; outcome: string } | undefined => {
-  const operator = decisions.find((d) => d.via === 'operator');
+  const operator = decisions.find(isDecisive);
   if (operator)
     return {
       state: operator.decision === 'approve' ? 'approved' : 'rejected',
       outcome: `${operator.decision === 'approve' ? 'approved' : 'rejected'} by operator ${operator.approver}`,
     };
-  const counted = decisions.filter((d) => d.via === 'link' && isApprover(r, d.approver));
+  const counted = decisions.filter((d) => d.via === 'operator' || isApprover(r, d.approver));
   const rejection = counted.find((d) => d.decision === 'reject');
-  if (rejection) return { state: 'rejected', outcome: `rejected by ${rejection.approver}` };
-  const approvers = [...new Set(counted.filter((d) => d.decision === 'approve').map((d) => d.approver))];
+  if (rejection) return { state: 'rejected', outcome: `rejected by ${whoOf(rejection)}` };
+  const approvers = [...new Set(counted.filter((d) => d.decision === 'approve').map(whoOf))];
   if (approvers.length >= r.required)
     return { state: 'approved', outcome: `approved by ${approvers.join(', ')}` };
   if (effectiveState(r, now) === 'expired') return { state: 'expired', outcome: 'approval expired' };
@@ -138,6 +145,8 @@ export const decide = async (deps: DecisionDeps, input: DecideInput): Promise<De
     ...(comment ? { comment } : {}),
     at: deps.clock.now().toISOString(),
     via: input.via,
+    ...(input.via === 'operator' ? { forced: input.forced === true } : {}),
+    ...(input.note ? { note: input.note } : {}),
     ...(input.sourceIp ? { sourceIp: input.sourceIp } : {}),
     ...(input.userAgent ? { userAgent: input.userAgent } : {}),
   });

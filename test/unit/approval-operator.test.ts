@@ -68,23 +68,24 @@ describe('operator approvals and decide', () => {
           environment: 'production',
           state: 'approved',
         },
-        detail: 'approved by operator alice',
+        detail: 'approved by operator console; identity in CloudTrail',
         decision: {
           v: 1,
           kind: 'approval-decision',
           approvalId: SAMPLE_APPROVAL_ID,
-          approver: 'alice',
+          approver: 'console; identity in CloudTrail',
           decision: 'approve',
           comment: 'Approver on leave; approved in the release call with the team lead.',
           at: '2026-11-20T18:00:00.000Z',
           via: 'operator',
+          forced: false,
         },
       },
     });
     expect(after).toEqual({ ok: true, result: { approvals: [] } });
   });
 
-  it('requires a comment and an operator name, and says which approval ids exist', async () => {
+  it('requires a comment, and says which approval ids exist', async () => {
     const deps = await operatorDeps();
     const { comment: _comment, ...withoutComment } =
       loadEvent<Record<string, unknown>>('operator/decide.json');

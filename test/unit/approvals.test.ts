@@ -227,6 +227,7 @@ describe('deciding', () => {
       decision: 'approve',
       comment: 'approver on leave; approved in the release call',
       via: 'operator',
+      forced: true,
     });
     // Assess
     expect(result).toMatchObject({

@@ -98,15 +98,15 @@ describe('approvals and decide', () => {
     const late = resultOf(await invokeOperator(deps, { ...decide, decision: 'approve', operator: 'bob' }));
     expect(show('decide', rejected)).toBe(
       [
-        'web v1.2.0 → production (approval 84906058d7afd6172731): reject recorded for alice',
-        'The approval is rejected: rejected by operator alice.',
+        'web v1.2.0 → production (approval 84906058d7afd6172731): reject recorded for console; identity in CloudTrail',
+        'The approval is rejected: rejected by operator console; identity in CloudTrail.',
         '',
       ].join('\n'),
     );
     expect(show('decide', late)).toBe(
       [
         'web v1.2.0 → production (approval 84906058d7afd6172731): the approval was already closed; nothing was recorded',
-        'The approval is rejected: rejected by operator alice.',
+        'The approval is rejected: rejected by operator console; identity in CloudTrail.',
         '',
       ].join('\n'),
     );

@@ -30,7 +30,7 @@ describe('operator commands', () => {
     const response = await invokeOperator(deps, loadEvent('operator/deploy.json'));
     expect(response).toMatchObject({ ok: true, result: { outcome: 'started', deploymentId: 'd-FAKE00001' } });
     expect(deps.deployer.calls[0]).toMatchObject({ deploymentGroup: 'web-staging', versionId: 'v1' });
-    expect(deps.deployer.calls[0]?.description).toContain('operator alice');
+    expect(deps.deployer.calls[0]?.description).toContain('operator console; identity in CloudTrail');
   });
 
   it('deploy by artifact key finds the same artifact', async () => {
@@ -124,7 +124,7 @@ describe('operator commands', () => {
     expect(dev?.inFlight).toMatchObject({
       deploymentId: 'd-FAKE00001',
       commit: COMMIT,
-      cause: 'operator console',
+      cause: 'operator console; identity in CloudTrail',
     });
     expect(dev?.queued).toEqual([
       expect.objectContaining({ commit: COMMIT2, note: 'the deployment group is busy' }),

@@ -89,8 +89,8 @@ describe('promote', () => {
               expect.objectContaining({
                 what: 'forced',
                 environment: 'production',
-                by: 'alice',
-                detail: 'forced into production by alice: approver on leave',
+                by: 'console; identity in CloudTrail',
+                detail: 'forced into production by console; identity in CloudTrail: approver on leave',
               }),
             ]),
           },
@@ -103,7 +103,7 @@ describe('promote', () => {
     [
       { environment: 'dev' },
       'ValidationError',
-      'environment: dev is entered by branch pushes, not by releases (use deploy)',
+      'environment: release v1.2.0 does not go through dev (a branch environment is entered by pushes: use deploy)',
     ],
     [{ release: 'v9.9.9' }, 'NotFoundError', 'web has no release v9.9.9'],
     [
