@@ -1,7 +1,11 @@
 // The sample release, step by step on the local stack: push main → artifact → dev → tag → staging →
 // approval by the emailed link → production (where, by default, one instance fails its smoke test).
+// Without an `enter: release` environment, the commit VERIFIED on its branch is promoted instead.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { Environment } from '../shared/domain/config';
+import { promotesFrom, releasePath } from '../shared/domain/promotion';
 import { renderReport } from '../shared/domain/verdict-text';
+import { branchReleaseName, gatedBranch } from '../shared/usecases/branch-releases';
 import { emailedApprovals } from './approvals';
 import type { BuiltArtifact } from './artifact';
 import { auditOf, findDeployment, waitFor } from './ledger-watch';
@@ -121,31 +125,60 @@ export const runReleaseScenario = async (
   );
   t.note('artifact uploaded', `s3://${stack.bucket}/${key}`);
   await stack.pollS3();
+
+  /** Asks (and, with --auto-approve, gives) the approval to enter `env`, if it needs one. */
+  const approval = async (env: Environment, release: string) => {
+    if (!env.approval) return;
+    const mail = await waitFor(`the approval request for ${env.name}`, async () =>
+      (await emailedApprovals(stack.moto.endpoint, stack.approvalTopicArn)).find((m) =>
+        m.message.includes(release),
+      ),
+    );
+    result.approvalLink = mail.link;
+    t.note('approval requested', `${env.name}: emailed to ${mail.approver}`);
+    out(`    open this link in a browser to decide: ${mail.link}`);
+    if (o.autoApprove) {
+      const status = await approveThroughPage(mail.link, 'approved by npm start --auto-approve');
+      t.note('approved', `through the page's form POST (HTTP ${status})`);
+    } else {
+      t.note('waiting for a decision', 'approve or reject on the page (Ctrl-C to stop)');
+    }
+  };
+
+  // A gated branch environment is entered by the commit's branch release, once approved.
+  const branchRelease = branchReleaseName(branch, commit);
+  if (devEnv && gatedBranch(devEnv)) await approval(devEnv, branchRelease);
   if (devEnv && !(await follow(devEnv.name, { commit }))) return result;
 
-  await stack.push({ repository, type: 'tag', name: o.release, commit });
-  t.note('tagged', `${o.release} → ${commit.slice(0, 12)}`);
-  const path = app.environments.slice(app.environments.findIndex((e) => e.enter === 'release'));
+  // The rest of the way: a tag's release from the `enter: release` environment, or (continuous
+  // delivery without tags) the branch release promoted from the branch environment.
+  const byTag = app.environments.some((e) => e.enter === 'release');
+  const release = byTag ? o.release : branchRelease;
+  const path = byTag
+    ? releasePath(app)
+    : devEnv && promotesFrom(app, devEnv)
+      ? releasePath(app, devEnv.name).slice(1)
+      : [];
+  if (path.length === 0) {
+    t.note(
+      'done',
+      `no environment after ${devEnv?.name ?? 'the branch'} is entered by a release or by promotion`,
+    );
+    return result;
+  }
+  if (byTag) {
+    await stack.push({ repository, type: 'tag', name: o.release, commit });
+    t.note('tagged', `${o.release} → ${commit.slice(0, 12)}`);
+  } else
+    t.note(
+      'promoted',
+      `${release}: VERIFIED in ${devEnv?.name}, on its way to ${path.map((e) => e.name).join(', ')}`,
+    );
   for (const env of path) {
-    if (env.approval) {
-      const mail = await waitFor(`the approval request for ${env.name}`, async () =>
-        (await emailedApprovals(stack.moto.endpoint, stack.approvalTopicArn)).find((m) =>
-          m.message.includes(o.release),
-        ),
-      );
-      result.approvalLink = mail.link;
-      t.note('approval requested', `${env.name}: emailed to ${mail.approver}`);
-      out(`    open this link in a browser to decide: ${mail.link}`);
-      if (o.autoApprove) {
-        const status = await approveThroughPage(mail.link, 'approved by npm start --auto-approve');
-        t.note('approved', `through the page's form POST (HTTP ${status})`);
-      } else {
-        t.note('waiting for a decision', 'approve or reject on the page (Ctrl-C to stop)');
-      }
-    }
+    await approval(env, release);
     // A person may take their time; an unattended run should not.
     const patience = env.approval && !o.autoApprove ? 24 * 3600_000 : 30_000;
-    const entered = await follow(env.name, { release: o.release }, patience).catch((error: Error) => {
+    const entered = await follow(env.name, { release }, patience).catch((error: Error) => {
       problems.push(error.message);
       return false;
     });
@@ -156,7 +189,7 @@ export const runReleaseScenario = async (
       }).catch(() => []);
       t.note('alert sent', alerts.map((a) => `"${a.subject}"`).join(', ') || 'none (unexpected)');
       if (alerts.length === 0) problems.push(`${env.name}: no alert on the alert topic`);
-      t.note('release blocked', `${o.release} stops in ${env.name}`);
+      t.note('release blocked', `${release} stops in ${env.name}`);
       break;
     }
   }

@@ -88,8 +88,9 @@ describe('operator deploy into a gated environment', () => {
   });
 
   it('refuses a force where the alert topic is not wired: a force is never silent', async () => {
-    const { alerts: _, ...deps } = releaseDeps();
-    await uploadArtifact(deps, COMMIT, 'feature/x');
+    const wired = releaseDeps();
+    await uploadArtifact(wired, COMMIT, 'feature/x');
+    const { alerts: _, ...deps } = wired;
     expect(await invokeOperator(deps, deploy('production', { force: true, reason: 'x' }))).toMatchObject({
       ok: false,
       kind: 'ConfigError',
