@@ -1,19 +1,11 @@
 // The command line → the operator command's JSON, the target to ask, and how to print the answer.
-import { userInfo } from 'node:os';
 import { UsageError } from './errors';
-import {
-  COMMAND_SPECS,
-  type CommandSpec,
-  FILLED_BY_CLI,
-  type FieldSpec,
-  fieldOfFlag,
-  findCommand,
-} from './flags';
+import { COMMAND_SPECS, type CommandSpec, type FieldSpec, fieldOfFlag, findCommand } from './flags';
 
 export type TargetChoice =
   | { kind: 'local'; file?: string }
-  /** A deployed stage: its operator function, through the Lambda API. */
-  | { kind: 'lambda'; functionName: string; region?: string; profile?: string }
+  /** A deployed stage: its operator function URL, signed with the caller's AWS credentials. */
+  | { kind: 'url'; stage?: string; url?: string; region?: string; profile?: string }
   /** Neither flag: the local stack if its default stack file exists. */
   | { kind: 'default' };
 
@@ -21,14 +13,10 @@ export type Invocation =
   | { mode: 'help'; command?: string }
   | { mode: 'run'; command: string; event: Record<string, unknown>; target: TargetChoice; json: boolean };
 
-const GLOBAL_VALUES = ['stage', 'region', 'function', 'profile'] as const;
+const GLOBAL_VALUES = ['stage', 'region', 'url', 'profile'] as const;
 type GlobalValue = (typeof GLOBAL_VALUES)[number];
 const isGlobalValue = (name: string): name is GlobalValue =>
   (GLOBAL_VALUES as readonly string[]).includes(name);
-
-/** Who is asking, when --operator is not given: the operator field is kept on every record. */
-export const defaultOperator = (env: NodeJS.ProcessEnv = process.env): string =>
-  env.BATON_OPERATOR || env.USER || userInfo().username;
 
 const convert = (spec: CommandSpec, field: FieldSpec, raw: string | boolean): unknown => {
   const flag = `--${field.flag}`;
@@ -51,7 +39,7 @@ const splitFlag = (token: string): { name: string; inline?: string } => {
   return eq < 0 ? { name: body } : { name: body.slice(0, eq), inline: body.slice(eq + 1) };
 };
 
-export const parseArgs = (argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Invocation => {
+export const parseArgs = (argv: readonly string[]): Invocation => {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h') return { mode: 'help' };
   if (first === 'help') return rest[0] ? { mode: 'help', command: rest[0] } : { mode: 'help' };
@@ -111,8 +99,6 @@ export const parseArgs = (argv: readonly string[], env: NodeJS.ProcessEnv = proc
       field === negated ? false : field.kind.type === 'boolean' && inline === undefined ? true : next();
     event[field.field] = convert(spec, field, raw);
   }
-  for (const f of spec.fields)
-    if (FILLED_BY_CLI.has(f.field) && event[f.field] === undefined) event[f.field] = defaultOperator(env);
   return { mode: 'run', command: spec.name, event, target: targetOf(spec, globals, local), json };
 };
 
@@ -121,14 +107,14 @@ const targetOf = (
   globals: Partial<Record<GlobalValue, string>>,
   local: { file?: string } | undefined,
 ): TargetChoice => {
-  const { stage, region, function: named, profile } = globals;
-  if ((stage !== undefined || named !== undefined) && local)
+  const { stage, region, url, profile } = globals;
+  if ((stage !== undefined || url !== undefined) && local)
     throw new UsageError('give one target: --stage <stage> or --local [file], not both', spec.name);
-  if (stage !== undefined || named !== undefined)
+  if (stage !== undefined || url !== undefined)
     return {
-      kind: 'lambda',
-      // osls names functions <service>-<stage>-<function key>: service baton, key operator.
-      functionName: named ?? `baton-${stage}-operator`,
+      kind: 'url',
+      ...(stage !== undefined ? { stage } : {}),
+      ...(url !== undefined ? { url } : {}),
       ...(region ? { region } : {}),
       ...(profile ? { profile } : {}),
     };

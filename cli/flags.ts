@@ -29,12 +29,6 @@ export interface CommandSpec {
   examples: string[];
 }
 
-/** Fields the CLI fills itself when their flag is absent (args.ts): never required on the command line. */
-export const FILLED_BY_CLI = new Set(['operator']);
-
-/** Whether the command line must give the flag. */
-export const mustGive = (f: FieldSpec) => f.required && !FILLED_BY_CLI.has(f.field);
-
 export const kebab = (field: string) => field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 const numberRange = (schema: z.ZodMiniNumber): { min?: number; max?: number } => {

@@ -1,14 +1,15 @@
 // `baton --help` and `baton <command> --help`, written from the command specs (flags.ts).
-import { COMMAND_SPECS, type CommandSpec, FILLED_BY_CLI, type FieldSpec, mustGive } from './flags';
+import { COMMAND_SPECS, type CommandSpec, type FieldSpec } from './flags';
 
 const TARGETS = [
   'Target (where the operator runs):',
   '  --local [file]      the local stack started by `npm start -- --keep` (default file .local/stack.json,',
   '                      or $BATON_STACK_FILE; the default target when that file exists)',
-  '  --stage <stage>     a deployed stage: invokes its operator function baton-<stage>-operator through',
-  '                      the Lambda API with your AWS credentials (needs lambda:InvokeFunction on it)',
+  '  --stage <stage>     a deployed stage: calls its operator URL (stack baton-<stage>, output OperatorUrl)',
+  '                      signed with your AWS credentials, which the operator records as who asked',
+  "                      (needs the stack's OperatorInvokePolicy, or the same permissions)",
   '  --region <region>   its region (default: AWS_REGION or your AWS profile)',
-  '  --function <name>   another function name or ARN',
+  '  --url <url>         the operator URL itself, instead of the stack output',
   '  --profile <name>    an AWS profile from ~/.aws/config',
   'Output:',
   '  --json              the operator result as JSON, for scripts',
@@ -31,11 +32,10 @@ const placeholder = (f: FieldSpec): string => {
 
 const noteOf = (f: FieldSpec): string => {
   const notes: string[] = [];
-  if (mustGive(f)) notes.push('required');
+  if (f.required) notes.push('required');
   if (f.kind.type === 'number' && f.kind.min !== undefined && f.kind.max !== undefined)
     notes.push(`${f.kind.min} to ${f.kind.max}`);
-  if (f.default !== undefined && !FILLED_BY_CLI.has(f.field) && f.default !== false)
-    notes.push(`default ${String(f.default)}`);
+  if (f.default !== undefined && f.default !== false) notes.push(`default ${String(f.default)}`);
   return notes.length ? ` (${notes.join(', ')})` : '';
 };
 
@@ -46,7 +46,7 @@ const columns = (rows: [string, string][]): string[] => {
 
 export const commandHelp = (spec: CommandSpec): string => {
   const usage = spec.fields
-    .map((f) => (mustGive(f) ? `--${f.flag}${placeholder(f)}` : `[--${f.flag}${placeholder(f)}]`))
+    .map((f) => (f.required ? `--${f.flag}${placeholder(f)}` : `[--${f.flag}${placeholder(f)}]`))
     .join(' ');
   const flags = columns(
     spec.fields.map((f) => [
@@ -64,7 +64,7 @@ export const commandHelp = (spec: CommandSpec): string => {
     `Flags (the fields of the operator's "${spec.name}" command):`,
     ...flags,
     '',
-    'Target: --local [file] | --stage <stage> [--region <region>] [--function <name>] [--profile <name>]',
+    'Target: --local [file] | --stage <stage> [--region <region>] [--url <url>] [--profile <name>]',
     'Output: --json for the raw result. More: baton --help',
     ...(spec.examples.length ? ['', 'Examples:', ...spec.examples.map((e) => `  ${e}`)] : []),
     '',

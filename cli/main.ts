@@ -11,7 +11,7 @@ import type { Answer } from './targets/answer';
 
 const ask = async (invocation: Extract<Invocation, { mode: 'run' }>, io: Io): Promise<Answer> => {
   const { target, event } = invocation;
-  if (target.kind === 'lambda') return (await import('./targets/lambda')).invokeLambda(target, event);
+  if (target.kind === 'url') return (await import('./targets/url')).invokeUrl(target, event);
   const { DEFAULT_STACK_FILE, invokeLocal } = await import('./targets/local');
   const stackFile = (target.kind === 'local' && target.file) || io.env.BATON_STACK_FILE || DEFAULT_STACK_FILE;
   if (target.kind === 'default' && !existsSync(stackFile))
@@ -20,7 +20,7 @@ const ask = async (invocation: Extract<Invocation, { mode: 'run' }>, io: Io): Pr
         '`npm start -- --keep` (it writes .local/stack.json, the default target)',
       invocation.command,
     );
-  return invokeLocal(event, stackFile);
+  return invokeLocal(event, stackFile, io.env);
 };
 
 const help = (invocation: Extract<Invocation, { mode: 'help' }>, io: Io): number => {
@@ -46,7 +46,7 @@ export const run = async (argv: readonly string[], io: Io): Promise<number> => {
   try {
     // doctor reads the stage through AWS's APIs itself: it is no operator command.
     if (argv[0] === 'doctor') return await (await import('./doctor/command')).runDoctor(argv.slice(1), io);
-    const invocation = parseArgs(argv, io.env);
+    const invocation = parseArgs(argv);
     if (invocation.mode === 'help') return help(invocation, io);
     const answer = await ask(invocation, io);
     return showAnswer(answer, invocation.command, invocation.event, invocation.json, io);

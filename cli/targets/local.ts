@@ -1,8 +1,11 @@
 // The local stack (`npm start -- --keep`): its stack file gives the environment the functions read; the
-// operator then runs in this process, unchanged, against the stack's moto and local CodeDeploy.
+// operator then runs in this process, unchanged, against the stack's moto and local CodeDeploy, called as
+// its function URL would be by the local operator (local/operator-url.ts).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as z from 'zod/mini';
+import { localOperatorEvent } from '../../local/operator-url';
+import { LOCAL_ACCOUNT } from '../../local/secrets-url';
 import { DEFAULT_STACK_FILE, readStackFile } from '../../local/stack-file';
 import { OperatorFailed, systemCode, UnreachableError } from '../errors';
 import type { Answer } from './answer';
@@ -41,7 +44,11 @@ const readStack = (path: string) => {
   return parsed.data;
 };
 
-export const invokeLocal = async (event: Record<string, unknown>, file: string): Promise<Answer> => {
+export const invokeLocal = async (
+  event: Record<string, unknown>,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Answer> => {
   const path = resolve(file);
   const stack = readStack(path);
   if (!alive(stack.pid))
@@ -57,7 +64,7 @@ export const invokeLocal = async (event: Record<string, unknown>, file: string):
     // Imported only now: their SDK clients read the endpoints from the environment when loaded.
     const { deps } = await import('../../functions/operator/handler');
     const { invokeOperator } = await import('../../shared/operator/invoke');
-    return await invokeOperator(deps(), event);
+    return await invokeOperator(deps(LOCAL_ACCOUNT), localOperatorEvent(event, env));
   } catch (error) {
     if (systemCode(error) === 'ECONNREFUSED')
       throw new UnreachableError(`the local stack is not running (connection refused): ${START}`, {

@@ -10,15 +10,14 @@ import { commandHelp, generalHelp } from '../../cli/help';
 import { COMMANDS } from '../../shared/operator/invoke';
 import { loadEvent, root } from '../support/fixtures';
 
-const env = { BATON_OPERATOR: 'alice' };
 const run = (argv: string[]) => {
-  const parsed = parseArgs(argv, env);
+  const parsed = parseArgs(argv);
   if (parsed.mode !== 'run') throw new Error(`expected a command, got help for ${parsed.command}`);
   return parsed;
 };
 const usageError = (argv: string[]): UsageError => {
   try {
-    parseArgs(argv, env);
+    parseArgs(argv);
   } catch (error) {
     if (error instanceof UsageError) return error;
     throw error;
@@ -62,21 +61,17 @@ describe('baton arguments', () => {
   it.each(samples)('turns the flags of events/operator/%s into that very event', (file) => {
     const event = loadEvent<Record<string, unknown>>(`operator/${file}`);
     const parsed = run(argvOf(event));
-    const operator = findCommand(String(event.command))?.fields.some((f) => f.field === 'operator');
-    expect(parsed.event).toEqual({ ...(operator ? { operator: 'alice' } : {}), ...event });
+    expect(parsed.event).toEqual(event);
     expect(parsed.target).toEqual({ kind: 'default' });
     expect(parsed.json).toBe(false);
   });
 
   it('types each flag as its field: switches, numbers, enums, aliases and camelCase names', () => {
-    expect(
-      run(['deploy', '--app', 'web', '--env=staging', '--commit', '3f78685', '--operator', 'bob']).event,
-    ).toEqual({
+    expect(run(['deploy', '--app', 'web', '--env=staging', '--commit', '3f78685']).event).toEqual({
       command: 'deploy',
       application: 'web',
       environment: 'staging',
       commit: '3f78685',
-      operator: 'bob',
     });
     expect(
       run([
@@ -91,7 +86,7 @@ describe('baton arguments', () => {
         '--reason',
         'hotfix',
       ]).event,
-    ).toMatchObject({ force: true, reason: 'hotfix', operator: 'alice' });
+    ).toMatchObject({ force: true, reason: 'hotfix' });
     expect(run(['promote', '--app', 'web', '--no-force']).event).toMatchObject({ force: false });
     expect(run(['promote', '--app', 'web', '--force=false']).event).toMatchObject({ force: false });
     expect(run(['releases', '--app', 'web', '--limit', '5']).event).toEqual({
@@ -102,7 +97,6 @@ describe('baton arguments', () => {
     expect(run(['audit', '--deploymentId', 'd-7Q4BZ2K1X']).event).toEqual({
       command: 'audit',
       deploymentId: 'd-7Q4BZ2K1X',
-      operator: 'alice',
     });
     expect(
       run(['decide', '--approval-id', 'x', '--decision', 'reject', '--comment', '-1, not today']).event,
@@ -111,15 +105,14 @@ describe('baton arguments', () => {
       approvalId: 'x',
       decision: 'reject',
       comment: '-1, not today',
-      operator: 'alice',
     });
     expect(run(['approvals']).event).toEqual({ command: 'approvals' });
   });
 
-  it('takes the operator from $BATON_OPERATOR, then $USER', () => {
-    expect(parseArgs(['audit', '--deployment-id', 'd-7Q4BZ2K1X'], { USER: 'carol' })).toMatchObject({
-      event: { operator: 'carol' },
-    });
+  it('has no --operator: who asks is whoever signs the request', () => {
+    expect(usageError(['audit', '--deployment-id', 'd-7Q4BZ2K1X', '--operator', 'bob']).message).toBe(
+      'unknown flag --operator for audit (its flags: --deployment-id)',
+    );
   });
 
   it.each([
@@ -127,14 +120,14 @@ describe('baton arguments', () => {
     [['status', '--app', 'web', '--local'], { kind: 'local' }],
     [['status', '--local', 'tmp/stack.json', '--app', 'web'], { kind: 'local', file: 'tmp/stack.json' }],
     [['status', '--local=s.json', '--app', 'web'], { kind: 'local', file: 's.json' }],
-    [['status', '--app', 'web', '--stage', 'prod'], { kind: 'lambda', functionName: 'baton-prod-operator' }],
+    [['status', '--app', 'web', '--stage', 'prod'], { kind: 'url', stage: 'prod' }],
     [
       ['status', '--app', 'web', '--stage', 'prod', '--region', 'eu-west-1', '--profile', 'ops'],
-      { kind: 'lambda', functionName: 'baton-prod-operator', region: 'eu-west-1', profile: 'ops' },
+      { kind: 'url', stage: 'prod', region: 'eu-west-1', profile: 'ops' },
     ],
     [
-      ['status', '--app', 'web', '--function', 'my-operator'],
-      { kind: 'lambda', functionName: 'my-operator' },
+      ['status', '--app', 'web', '--url', 'https://abc.lambda-url.eu-west-1.on.aws/'],
+      { kind: 'url', url: 'https://abc.lambda-url.eu-west-1.on.aws/' },
     ],
   ])('%j targets %j', (argv, target) => {
     expect(run(argv).target).toEqual(target);
