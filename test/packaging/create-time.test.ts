@@ -50,6 +50,7 @@ describe('create-time checks on the packaged template', () => {
     expect(checked(/: url /)).toEqual([
       'approval: url NONE',
       'approval: url NONE invoke',
+      'operator: url AWS_IAM',
       'secrets: url AWS_IAM',
     ]);
     expect(problems(/URL/)).toEqual([]);
