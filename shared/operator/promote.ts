@@ -58,13 +58,13 @@ const releaseOfCommit = async (deps: PromotionDeps, application: string, commit:
 export const promote = async (deps: PromotionDeps, cmd: z.output<typeof promoteSchema>, by: string) => {
   const app = findApplication(deps.pipeline, cmd.application);
   findEnvironment(deps.pipeline, cmd.application, cmd.environment);
-  if (!releasePath(app).some((e) => e.name === cmd.environment))
-    throw new ValidationError([
-      `environment: ${cmd.environment} is entered by branch pushes, not by releases (use deploy)`,
-    ]);
   const tag = cmd.release ?? (await releaseOfCommit(deps, cmd.application, cmd.commit ?? ''));
   const found = await deps.store.get<ReleaseRecord>(releaseKeys.release(cmd.application, tag));
   if (!found) throw new NotFoundError(`${cmd.application} has no release ${tag}`);
+  if (!releasePath(app, found.record.entry).some((e) => e.name === cmd.environment))
+    throw new ValidationError([
+      `environment: release ${tag} does not go through ${cmd.environment} (a branch environment is entered by pushes: use deploy)`,
+    ]);
   const base = { release: tag, commit: found.record.commit, environment: cmd.environment };
 
   if (cmd.force) {

@@ -11,6 +11,7 @@ import type { DeploymentRecord } from '../ledger/records';
 import { update } from '../ledger/store';
 import { alert, announce } from './audit-alerts';
 import type { AuditDeps } from './audit-ports';
+import { promotableRelease } from './branch-releases';
 import { type DeployOutcome, releaseGroup, requestDeployment, type StartNextOutcome } from './deployments';
 
 type Step = (deps: AuditDeps, rec: AuditRecord) => Promise<string>;
@@ -104,13 +105,14 @@ const rollBack: Step = async (deps, rec) => {
 };
 
 const advance: Step = async (deps, rec) => {
-  if (!rec.release) return 'no release';
+  const release = rec.release ?? (await promotableRelease(deps, rec));
+  if (!release) return 'no release';
   if (!deps.releaseFlow) {
-    deps.log.warn('no release flow wired: release not advanced', { release: rec.release });
-    return `release ${rec.release} not advanced: no release flow is wired`;
+    deps.log.warn('no release flow wired: release not advanced', { release });
+    return `release ${release} not advanced: no release flow is wired`;
   }
-  await deps.releaseFlow.advance(rec.application, rec.release, `audit ${rec.verdict} of ${rec.deploymentId}`);
-  return rec.verdict === 'VERIFIED' ? `release ${rec.release} advanced` : `release ${rec.release} blocked`;
+  await deps.releaseFlow.advance(rec.application, release, `audit ${rec.verdict} of ${rec.deploymentId}`);
+  return rec.verdict === 'VERIFIED' ? `release ${release} advanced` : `release ${release} blocked`;
 };
 
 const release: Step = async (deps, rec) =>
