@@ -19,6 +19,9 @@ npx tsc --noEmit -p .
 step "lint and format"
 npx --yes @biomejs/biome@2.6.8 ci --colors=off .
 
+step "import rules (dependency-cruiser)"
+npx depcruise --config .dependency-cruiser.cjs --output-type err shared functions local cli bench test
+
 step "tests"
 npx vitest run
 

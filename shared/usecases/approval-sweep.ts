@@ -1,6 +1,6 @@
 // The approvals' step of the reconcile schedule: expire what is past its expiry, repeat hand-offs.
 import { expireApprovals } from './approval-decisions';
-import type { ReconcileStep } from './reconcile';
+import type { ReconcileStep } from './reconcile-step';
 
 export const expireApprovalsStep: ReconcileStep = {
   name: 'expireApprovals',

@@ -5,7 +5,7 @@ import { errorName } from '../domain/errors';
 import { reauditDue } from '../domain/reaudit';
 import { type AuditRecord, auditKeys, type IncompleteMark } from '../ledger/audits';
 import { audit, FOLLOW_UP_LEASE_MS } from './audit';
-import type { ReconcileDeps, ReconcileStep } from './reconcile';
+import type { ReconcileDeps, ReconcileStep } from './reconcile-step';
 
 const reauditOne = async (deps: ReconcileDeps, key: string, mark: IncompleteMark, now: Date) => {
   const id = mark.deploymentId;

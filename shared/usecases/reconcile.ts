@@ -9,26 +9,14 @@ import { isFinished } from '../domain/evidence';
 import { type AuditRecord, auditKeys } from '../ledger/audits';
 import { keys } from '../ledger/keys';
 import type { DeploymentRecord, GroupSlot } from '../ledger/records';
-import type { DeploymentLookup } from '../ports';
 import { expireApprovalsStep } from './approval-sweep';
-import { type AuditDeps, audit } from './audit';
+import { audit } from './audit';
 import { startNext } from './deployments';
 import { reauditIncomplete } from './reaudit-incomplete';
+import type { ReconcileDeps, ReconcileStep, StepResult } from './reconcile-step';
 import { recoverStalledLaunches, resumePendingRequests } from './stalled-launches';
 
-export interface ReconcileDeps extends AuditDeps {
-  /** Finds the deployment of a launch whose outcome was unknown; without it such launches wait. */
-  lookup?: DeploymentLookup;
-}
-
-export interface ReconcileStep {
-  name: string;
-  run(deps: ReconcileDeps): Promise<unknown>;
-}
-
-export type StepResult =
-  | { step: string; ok: true; result: unknown }
-  | { step: string; ok: false; error: string };
+export type { ReconcileDeps, ReconcileStep, StepResult } from './reconcile-step';
 
 const environments = (deps: ReconcileDeps) =>
   Object.entries(deps.pipeline.applications).flatMap(([application, spec]) =>

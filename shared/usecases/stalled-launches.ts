@@ -21,7 +21,7 @@ import {
   type StartNextOutcome,
   startNext,
 } from './deployments';
-import type { ReconcileDeps, ReconcileStep } from './reconcile';
+import type { ReconcileDeps, ReconcileStep } from './reconcile-step';
 
 /** Longer than any Baton function runs (the longest timeout is 110 s): an older claim was abandoned. */
 export const LAUNCH_LEASE_MS = 5 * 60_000;

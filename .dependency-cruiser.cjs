@@ -1,0 +1,56 @@
+// Import rules, enforced by `npm test` (scripts/test.sh): production code points one way, and only
+// the adapters talk to AWS. Parsed with swc: the TypeScript 7 compiler has no JavaScript API.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'An import cycle ties modules that should be able to change apart.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'aws-sdk-in-adapters-only',
+      severity: 'error',
+      comment:
+        'Use cases and rules talk to ports; the AWS SDK lives in the adapters (and local/, cli/, bench/, tests).',
+      from: { path: '^(shared|functions)/', pathNot: '^shared/adapters/' },
+      to: { path: '@aws-sdk/' },
+    },
+    {
+      name: 'production-never-imports-tooling',
+      severity: 'error',
+      comment: 'What is deployed never depends on the local stack, the CLI, benchmarks or tests.',
+      from: { path: '^(shared|functions)/' },
+      to: { path: '^(local|cli|bench|test)/' },
+    },
+    {
+      name: 'pure-rules-import-pure-rules',
+      severity: 'error',
+      comment: 'The domain decides from facts: it imports only other pure rules (and plain libraries).',
+      from: { path: '^shared/domain/' },
+      to: { path: '^(shared/(?!domain/)|functions/|local/|cli/|bench/|test/)' },
+    },
+    {
+      name: 'adapters-never-import-use-cases',
+      severity: 'error',
+      comment: 'Adapters implement ports; a use case is never their dependency (a ports module is).',
+      from: { path: '^shared/adapters/' },
+      to: { path: '^shared/(usecases|operator|approval-page)/', pathNot: '-ports\\.ts$' },
+    },
+    {
+      name: 'handlers-are-entry-points',
+      severity: 'error',
+      comment: 'Nothing imports a Lambda handler but the local stack, benchmarks and tests.',
+      from: { path: '^(shared|functions)/' },
+      to: { path: '^functions/[^/]+/handler\\.ts$' },
+    },
+  ],
+  options: {
+    parser: 'swc',
+    tsPreCompilationDeps: true,
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};
