@@ -1,6 +1,6 @@
 // Delivers events to the functions as AWS would, by invoking their handlers in-process with the
 // exact event shapes of events/. Every delivery and its result is kept for the timeline and tests.
-export type Route = 'artifact-uploaded' | 'deployment-finished' | 'source-pushed';
+export type Route = 'artifact-uploaded' | 'approval-decided' | 'deployment-finished' | 'source-pushed';
 
 type Runner = (event: unknown) => Promise<unknown>;
 

@@ -12,13 +12,13 @@ import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { loadPipelineFile } from '../shared/adapters/pipeline-file';
 import type { Pipeline } from '../shared/domain/config';
 import { provisionApprovals } from './approvals';
+import { watchPipelineBucket } from './bucket-events';
 import { clientsFor, createVersionedBucket } from './clients';
 import { type HookFailure, type LocalCodeDeploy, startLocalCodeDeploy } from './codedeploy';
 import { serveFunctionUrl as serveApprovalUrl } from './function-url';
 import { type Moto, startMoto } from './moto';
 import { type Push, pushEvent } from './pushes';
 import { Router } from './router';
-import { watchBucket } from './s3-watcher';
 import { LOCAL_ACCOUNT, serveFunctionUrl } from './secrets-url';
 
 export interface StackOptions {
@@ -159,13 +159,12 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
 
   const liveRouter = new Router({
     'artifact-uploaded': async () => (await import('../functions/artifact-uploaded/handler')).run,
+    'approval-decided': async () => (await import('../functions/approval-decided/handler')).run,
     'deployment-finished': async () => (await import('../functions/deployment-finished/handler')).run,
     'source-pushed': async () => (await import('../functions/source-pushed/handler')).run,
   });
   router = liveRouter;
-  const watcher = watchBucket(clients.s3, bucket, pipeline.artifactPrefix, async (event) => {
-    await liveRouter.deliver('artifact-uploaded', event);
-  });
+  const watcher = watchPipelineBucket(clients.s3, bucket, pipeline, liveRouter);
 
   return {
     moto,

@@ -1,4 +1,4 @@
-// Wiring for the functions that ask for approvals or decide them: the key from Secrets Manager, SNS,
+// Wiring for the functions that ask for approvals or settle them: the key from Secrets Manager, SNS,
 // and the release flow. The release flow asks for approvals and approvals advance the release flow, so
 // the two are tied through a late-bound ReleaseFlow.
 import { approvalKeySource } from '../adapters/approval-keys';
@@ -21,7 +21,7 @@ export interface ApprovalWiring {
 
 /**
  * Env: BATON_APPROVAL_KEY_SECRET_ARN, BATON_APPROVAL_TOPIC_ARN, BATON_ALERT_TOPIC_ARN, and the page URL
- * (BATON_APPROVAL_URL, unless the caller knows it, as the approval function does from its own request).
+ * (BATON_APPROVAL_URL, unless the caller passes it).
  * `flow` is called only once a decision closes an approval, so it may be built after this wiring.
  */
 export const wireApprovals = (
@@ -50,18 +50,21 @@ export const wireApprovals = (
   return { approvals: approvals(deps), decisionDeps, keys };
 };
 
-/**
- * The promotion state machine with approvals wired in: for the functions that advance releases
- * (deployment-finished, reconcile, source-pushed, operator), e.g. `auditDeps(approvingFlow)`.
- */
-export const approvingFlow = (deploy: DeployDeps): ReleaseFlow => {
+/** What settling an approval needs, with the release flow (and its approvals) wired in: approval-decided. */
+export const settlingDeps = (deploy: DeployDeps): DecisionDeps => {
   let flow: ReleaseFlow | undefined;
   const wiring = wireApprovals(deploy, () => {
     flow ??= promotionFlow({ ...deploy, approvals: wiring.approvals });
     return flow;
   });
-  return wiring.decisionDeps.releaseFlow;
+  return wiring.decisionDeps;
 };
+
+/**
+ * The promotion state machine with approvals wired in: for the functions that advance releases
+ * (deployment-finished, reconcile, source-pushed, operator), e.g. `auditDeps(approvingFlow)`.
+ */
+export const approvingFlow = (deploy: DeployDeps): ReleaseFlow => settlingDeps(deploy).releaseFlow;
 
 /** The Approvals port for deps that advance releases themselves (source-pushed, operator). */
 export const approvalsFor = (deploy: DeployDeps): ApprovalWiring => {

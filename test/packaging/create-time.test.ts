@@ -17,7 +17,7 @@ beforeAll(() => {
   template = packageStack().template;
 }, 120_000);
 
-const ASYNC = ['artifact-uploaded', 'deployment-finished', 'reconcile', 'source-pushed'];
+const ASYNC = ['approval-decided', 'artifact-uploaded', 'deployment-finished', 'reconcile', 'source-pushed'];
 
 const checked = (kind: RegExp) =>
   createTimeChecks(template)
@@ -27,7 +27,7 @@ const problems = (kind: RegExp) => createTimeChecks(template).problems.filter((p
 
 describe('create-time checks on the packaged template', () => {
   it('gives every function a role that Lambda can assume', () => {
-    expect(checked(/: role$/)).toEqual(FUNCTION_FOLDERS.map((f) => `${f}: role`));
+    expect(checked(/: role$/)).toEqual(FUNCTION_FOLDERS.map((f) => `${f}: role`).sort());
     expect(problems(/cannot be assumed/)).toEqual([]);
   });
 
@@ -36,7 +36,7 @@ describe('create-time checks on the packaged template', () => {
       FUNCTION_FOLDERS.flatMap((f) => [
         `${f}: tracing xray:PutTelemetryRecords`,
         `${f}: tracing xray:PutTraceSegments`,
-      ]),
+      ]).sort(),
     );
     expect(problems(/tracing is Active/)).toEqual([]);
   });
@@ -58,6 +58,7 @@ describe('create-time checks on the packaged template', () => {
 
   it('lets each rule and subscription invoke its target, naming its source', () => {
     expect(checked(/: (rule|subscription) /).map((c) => c.split(':')[0])).toEqual([
+      'approval-decided',
       'artifact-uploaded',
       'deployment-finished',
       'deployment-finished',

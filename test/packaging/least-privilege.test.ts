@@ -150,6 +150,7 @@ describe('least privilege in the packaged template', () => {
         .map((r) => (r.Properties.FunctionName as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]),
     );
     expect([...asyncInvoked].sort()).toEqual([
+      'ApprovalDecidedLambdaFunction',
       'ArtifactUploadedLambdaFunction',
       'DeploymentFinishedLambdaFunction',
       'ReconcileLambdaFunction',

@@ -39,6 +39,7 @@ export const packageStack = (): Packaged => {
 /** The folders under functions/, one per function of the stack. */
 export const FUNCTION_FOLDERS = [
   'approval',
+  'approval-decided',
   'artifact-uploaded',
   'deployment-finished',
   'operator',
