@@ -82,12 +82,12 @@ Opening this page changed nothing; your decision is recorded only when you press
 
 const verb = (d: ApprovalDecision) => (d.decision === 'approve' ? 'approved' : 'rejected');
 
-const next = (r: ApprovalRecord): string => {
-  if (r.state === 'approved') return `The approval is complete: ${r.release} now enters ${r.environment}.`;
-  if (r.state === 'rejected')
-    return `The release is stopped before ${r.environment}, and the team has been alerted.`;
-  if (r.state === 'expired') return 'The approval has expired.';
-  return `The approval waits for ${r.required} approvals in all.`;
+// The page knows the decision is recorded, not yet what it did: approval-decided settles it shortly.
+const next = (r: ApprovalRecord, d: ApprovalDecision): string => {
+  if (d.decision === 'reject')
+    return `The release stops shortly: ${r.release} does not enter ${r.environment}, and the team is alerted.`;
+  const enough = r.required > 1 ? `${r.required} approvers have approved` : 'one approver has approved';
+  return `The release continues shortly: ${r.release} enters ${r.environment} once ${enough} and none has rejected.`;
 };
 
 export const donePage = (r: ApprovalRecord, d: ApprovalDecision): string =>
@@ -96,7 +96,7 @@ export const donePage = (r: ApprovalRecord, d: ApprovalDecision): string =>
     'done',
     html`<h1>Recorded: you ${verb(d)} ${r.application} ${r.release} for ${r.environment}</h1>
 <p>At ${utc(d.at)}${d.comment ? html`, with the comment “${d.comment}”` : ''}.</p>
-<p>${next(r)}</p>`,
+<p>${next(r, d)}</p>`,
   );
 
 export type Refusal =

@@ -1,10 +1,12 @@
 // The approval function's HTTP behaviour. GET and HEAD only read: they verify the link and show the
-// page (mail scanners open every link). POST verifies the link again and records the decision.
+// page (mail scanners open every link). POST verifies the link again and records the decision; the
+// approval-decided function, triggered by the recorded decision, settles the approval and moves the release.
 
 import { type TokenCheck, type TokenKeySource, verifyToken } from '../domain/approval-token';
 import type { Pipeline } from '../domain/config';
 import { errorName } from '../domain/errors';
 import { approvalById, type Decision, decisionOf, decisionsOf, effectiveState } from '../ledger/approvals';
+import type { Core } from '../ports';
 import {
   functionUrlEventSchema,
   type HttpRequest,
@@ -12,12 +14,13 @@ import {
   httpRequestOf,
 } from '../schemas/function-url';
 import { readAudit } from '../usecases/approval-audit';
-import { type DecisionDeps, decide } from '../usecases/approval-decisions';
+import { recordApprovalDecision } from '../usecases/approval-recording';
 import { refuseRemovedApprover, stillApprover } from '../usecases/approver-standing';
 import { SECURITY_HEADERS } from './layout';
 import { decisionPage, donePage, type Refusal, refusalPage } from './pages';
 
-export interface PageDeps extends DecisionDeps {
+/** Reads and records only: no topic, no release flow (the function's role holds no more). */
+export interface PageDeps extends Core {
   keys: TokenKeySource;
   /** pipeline.yml as deployed now: who may still decide. */
   pipeline: Pipeline;
@@ -43,7 +46,7 @@ const check = async (deps: PageDeps, token: string, approvalId: string, now: Dat
 const post = async (deps: PageDeps, req: HttpRequest, approvalId: string, approver: string) => {
   const decision = req.form.decision;
   if (decision !== 'approve' && decision !== 'reject') return refuse('no-decision');
-  const result = await decide(deps, {
+  const result = await recordApprovalDecision(deps, {
     approvalId,
     approver,
     decision: decision satisfies Decision,
@@ -55,9 +58,9 @@ const post = async (deps: PageDeps, req: HttpRequest, approvalId: string, approv
   if (result.outcome === 'recorded') return ok(donePage(result.approval, result.decision));
   if (result.outcome === 'already-decided')
     return refuse('used', { decision: result.decision, approval: result.approval });
-  return refuse(result.approval.state === 'superseded' ? 'superseded' : 'closed', {
-    approval: result.approval,
-  });
+  // Past its expiry it is expired, even before the reconcile sweep records it so.
+  const approval = { ...result.approval, state: effectiveState(result.approval, deps.clock.now()) };
+  return refuse(approval.state === 'superseded' ? 'superseded' : 'closed', { approval });
 };
 
 export const respond = async (deps: PageDeps, req: HttpRequest): Promise<HttpResponse> => {

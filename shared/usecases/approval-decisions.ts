@@ -1,27 +1,31 @@
-// Decisions on an approval: recorded once per approver; when enough distinct approvers approved (an
-// operator's unforced decision counts as one, of its identity), or one rejected, or an operator forced a
-// decision, or it expired, the approval closes and the outcome is handed to
-// the release flow (and, for a rejection or expiry, to the alert topic). Whoever closes it hands it off;
-// the reconcile sweep repeats a hand-off that did not finish.
-import { errorName, NotFoundError, ValidationError } from '../domain/errors';
+// Settling an approval from its recorded decisions (approval-recording.ts records them): when enough
+// distinct approvers approved (an operator's unforced decision counts as one, of its identity), or one
+// rejected, or an operator forced a decision, or it expired, the approval closes and the outcome is
+// handed to the release flow (and, for a rejection or expiry, to the alert topic). Whoever closes it
+// hands it off; the reconcile sweep settles what no event settled and repeats an unfinished hand-off.
+import { errorName } from '../domain/errors';
 import {
   type ApprovalDecision,
   type ApprovalRecord,
   approvalById,
   approvalKeys,
   closeOpenMarker,
-  type Decision,
-  type DecisionSource,
-  decisionOf,
   decisionsOf,
   effectiveState,
   isDecisive,
   openApprovalIds,
-  recordDecision,
 } from '../ledger/approvals';
 import { update } from '../ledger/store';
 import type { ApprovalState, Core, Notifier, ReleaseFlow } from '../ports';
 import { closedNotice, decisionText } from './approval-message';
+import {
+  type DecideInput,
+  type DecideOutcome,
+  isApprover,
+  recordApprovalDecision,
+} from './approval-recording';
+
+export type { DecideInput, DecideOutcome } from './approval-recording';
 
 /** What deciding needs: the ledger, the alert topic, and the release flow to hand the outcome to. */
 export interface DecisionDeps extends Core {
@@ -30,32 +34,10 @@ export interface DecisionDeps extends Core {
   releaseFlow: ReleaseFlow;
 }
 
-export interface DecideInput {
-  approvalId: string;
-  /** The approver's address (link) or the operator's verified identity (operator). */
-  approver: string;
-  decision: Decision;
-  comment?: string;
-  via: DecisionSource;
-  /** An operator decision that settles the approval alone. */
-  forced?: boolean;
-  note?: string;
-  sourceIp?: string;
-  userAgent?: string;
-}
-
-export type DecideOutcome =
-  | { outcome: 'recorded'; decision: ApprovalDecision; approval: ApprovalRecord }
-  | { outcome: 'already-decided'; decision: ApprovalDecision; approval: ApprovalRecord }
-  | { outcome: 'closed'; approval: ApprovalRecord };
-
 /** A sweep leaves a fresh closing to the request that closed it, so the hand-off is not doubled. */
 const HAND_OFF_GRACE_MS = 2 * 60_000;
 
 const whoOf = (d: ApprovalDecision) => (d.via === 'operator' ? `operator ${d.approver}` : d.approver);
-
-const isApprover = (r: ApprovalRecord, who: string) =>
-  r.approvers.some((a) => a.toLowerCase() === who.toLowerCase());
 
 const conclusion = (
   r: ApprovalRecord,
@@ -123,41 +105,10 @@ export const settle = async (deps: DecisionDeps, approval: ApprovalRecord): Prom
   }
 };
 
+/** Records the decision, then settles the approval here (the operator command, which may deploy). */
 export const decide = async (deps: DecisionDeps, input: DecideInput): Promise<DecideOutcome> => {
-  const found = await approvalById(deps.store, input.approvalId);
-  if (!found) throw new NotFoundError(`no approval with id ${input.approvalId}`);
-  const approval = found.record;
-  if (input.via === 'link' && !isApprover(approval, input.approver))
-    throw new ValidationError(['approver: not an approver of this approval']);
-  const earlier =
-    input.via === 'link' ? await decisionOf(deps.store, approval.id, input.approver) : undefined;
-  if (earlier)
-    return { outcome: 'already-decided', decision: earlier, approval: await settle(deps, approval) };
-  if (effectiveState(approval, deps.clock.now()) !== 'pending')
-    return { outcome: 'closed', approval: await settle(deps, approval) };
-  const comment = input.comment?.trim();
-  const { created, decision } = await recordDecision(deps.store, {
-    v: 1,
-    kind: 'approval-decision',
-    approvalId: approval.id,
-    approver: input.approver,
-    decision: input.decision,
-    ...(comment ? { comment } : {}),
-    at: deps.clock.now().toISOString(),
-    via: input.via,
-    ...(input.via === 'operator' ? { forced: input.forced === true } : {}),
-    ...(input.note ? { note: input.note } : {}),
-    ...(input.sourceIp ? { sourceIp: input.sourceIp } : {}),
-    ...(input.userAgent ? { userAgent: input.userAgent } : {}),
-  });
-  deps.log.info('approval decision', {
-    approvalId: approval.id,
-    decision: decision.decision,
-    via: decision.via,
-    created,
-  });
-  const settled = await settle(deps, approval);
-  return { outcome: created ? 'recorded' : 'already-decided', decision, approval: settled };
+  const result = await recordApprovalDecision(deps, input);
+  return { ...result, approval: await settle(deps, result.approval) };
 };
 
 /** The reconcile sweep: expires what is past its expiry, repeats unfinished hand-offs, tidies markers. */

@@ -1,12 +1,14 @@
 // A real headless Chromium against the approval function served on loopback (local/function-url.ts),
 // with the ledger, SNS and the link key on moto: the approver opens the emailed link, sees the page and
-// approves; a mail scanner's HEAD/GET, a script-running scanner and a script-less fetch change nothing;
+// approves (the page records the decision; its S3 event, delivered to approval-decided, moves the
+// release on); a mail scanner's HEAD/GET, a script-running scanner and a script-less fetch change nothing;
 // a replayed, expired or edited link shows the refusal page.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../functions/approval/handler';
+import { run as decided } from '../../functions/approval-decided/handler';
 import { emailedApprovals, provisionApprovals } from '../../local/approvals';
 import { clientsFor, createVersionedBucket } from '../../local/clients';
 import { type ServedFunctionUrl, serveFunctionUrl } from '../../local/function-url';
@@ -24,6 +26,7 @@ import {
   seedStagingAudit,
 } from '../support/approvals';
 import { CapturingLog, root, samplePipeline } from '../support/fixtures';
+import { objectCreatedEvent } from '../support/s3-events';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -83,6 +86,16 @@ afterAll(async () => {
 });
 
 const decisionsRecorded = async () => (await ledgerKeys()).filter((k) => k.startsWith('approval-decisions/'));
+
+/** What EventBridge does with the recorded decisions: their "Object Created" events to approval-decided. */
+const deliverDecisions = async () => {
+  for (const key of await decisionsRecorded())
+    await decided(objectCreatedEvent('baton-e2e', { key: `ledger/${key}` }), {
+      ...deps,
+      bucket: 'baton-e2e',
+      ledgerPrefix: 'ledger/',
+    });
+};
 
 describe('approval page in a real browser', () => {
   it('the emailed link points at the page on loopback, bound to its approver', async () => {
@@ -145,6 +158,9 @@ describe('approval page in a real browser', () => {
     await tab.click('button.approve');
     await tab.waitForSelector('main.done');
     const done = await tab.textContent('h1');
+    const doneText = await tab.textContent('main');
+    const advancedByPage = deps.releaseFlow.calls.length;
+    await deliverDecisions();
     // Assess
     expect(heading).toBe('Approve web v1.2.0 for production?');
     expect(cells).toBe(9);
@@ -152,6 +168,8 @@ describe('approval page in a real browser', () => {
     expect(approveColour).toBe('rgb(26, 127, 55)');
     expect(violations).toEqual([]);
     expect(done).toBe('Recorded: you approved web v1.2.0 for production');
+    expect(doneText).toContain('The release continues shortly');
+    expect(advancedByPage).toBe(0);
     expect(deps.releaseFlow.calls).toEqual([
       { application: 'web', release: 'v1.2.0', trigger: 'approved by release-manager@example.com' },
     ]);
@@ -171,6 +189,7 @@ describe('approval page in a real browser', () => {
     await tab.goto(link);
     const reopened = await tab.textContent('h1');
     await person.close();
+    await deliverDecisions();
     expect(back).toBe('This link has already been used');
     expect(replay.status).toBe(409);
     expect(replayed).toContain('Recorded: release-manager@example.com approved at');

@@ -11,6 +11,7 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { run } from '../../functions/approval/handler';
+import { run as decided } from '../../functions/approval-decided/handler';
 import { secretsKeySource } from '../../shared/adapters/approval-keys';
 import { S3RecordStore } from '../../shared/adapters/s3-ledger';
 import { snsNotifier } from '../../shared/adapters/sns-notifier';
@@ -27,6 +28,7 @@ import {
 } from '../support/approvals';
 import { CapturingLog, loadEvent, root, samplePipeline } from '../support/fixtures';
 import { createVersionedBucket, motoData, useMoto } from '../support/moto';
+import { objectCreatedEvent } from '../support/s3-events';
 
 const ctx = useMoto();
 const APPROVERS = ['ana@example.com', 'bo@example.com', 'cy@example.com'];
@@ -36,7 +38,8 @@ const pipelineWith = (approvers: string[]): Pipeline => {
   const pipeline = samplePipeline();
   const production = pipeline.applications.web?.environments.find((e) => e.name === 'production');
   if (!production) throw new Error('sample pipeline has no production');
-  production.approval = { approvers, required: 2, expiresInMinutes: 4320 };
+  // Two of three, or the one approver alone: required never exceeds the approvers (a configuration error).
+  production.approval = { approvers, required: Math.min(2, approvers.length), expiresInMinutes: 4320 };
   return pipeline;
 };
 
@@ -108,7 +111,7 @@ const stack = async (pipeline: Pipeline) => {
   });
   const rotate = (value: string) =>
     secrets.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: value }));
-  return { sns, approvalTopic, deps, rotate, releaseFlow };
+  return { sns, approvalTopic, deps, rotate, releaseFlow, bucket };
 };
 
 const sentOn = async (topicArn: string) => {
@@ -200,7 +203,7 @@ describe('approvals on moto', () => {
     expect(afterTwo.body).toContain('data-refusal="tampered"');
   });
 
-  it('records exactly one decision when the same link is posted five times at once', async () => {
+  it('records exactly one decision when the same link is posted five times at once; its event settles once', async () => {
     // Prepare
     const s = await stack(pipelineWith(['ana@example.com']));
     await approvals(s.deps()).request(sampleRequest());
@@ -208,10 +211,16 @@ describe('approvals on moto', () => {
     const post = loadEvent<{ rawQueryString: string; body: string }>('approval/post-approve.json');
     post.rawQueryString = link.toString();
     post.body = Buffer.from(`${link.toString()}&decision=approve&comment=ship+it`).toString('base64');
-    // Act
+    // Act: five posts, then the decision's S3 event, delivered five times at once.
     const results = await Promise.all([1, 2, 3, 4, 5].map(() => run(post, s.deps())));
+    const recorded = s.releaseFlow.calls.length;
+    const [key = ''] = await s.deps().store.list('approval-decisions/');
+    const event = objectCreatedEvent(s.bucket, { key: `ledger/${key}` });
+    const settling = () => ({ ...s.deps(), bucket: s.bucket, ledgerPrefix: 'ledger/' });
+    await Promise.all([1, 2, 3, 4, 5].map(() => decided(event, settling())));
     // Assess
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409]);
+    expect(recorded).toBe(0);
     expect(s.releaseFlow.calls).toEqual([
       { application: 'web', release: 'v1.2.0', trigger: 'approved by ana@example.com' },
     ]);

@@ -217,21 +217,27 @@ describe('function URLs, retries exhausted', () => {
     expect(failed.body).not.toMatch(/ECONNRESET|socket|TimeoutError|approval-decisions|PutObject/);
     expect(retried.statusCode).toBe(200);
     expect(await s.ledger.list('approval-decisions/')).toHaveLength(1);
+    for (const event of await s.decided()) await s.fns.approvalDecided.run(event);
     const created = await newIn('web-production', production);
     expect(created).toHaveLength(1);
     await s.fns.deploymentFinished.run(await s.finished(created[0] ?? ''));
   });
 
-  it('approval POST failing after its decision was recorded: 503; the retry shows that decision, production once', async () => {
+  it('approval-decided failing to close the approval: throws; the redelivered event deploys production once', async () => {
+    // Prepare: the approver's decision is recorded.
     const { production, post } = await awaitingApproval('v3.1.0');
+    expect((await s.fns.approval.run(post)).statusCode).toBe(200);
+    const [event] = await s.decided();
     s.faults.exhaust(putTo('/approvals/web/'), 'server-500');
-    const failed = await s.fns.approval.run(post);
+    // Act
+    const failed = s.fns.approvalDecided.run(event);
+    await expect(failed).rejects.toThrow();
+    const afterFailure = await newIn('web-production', production);
     s.faults.off();
-    const retried = await s.fns.approval.run(post);
-    expect(failed.statusCode).toBe(503);
-    expect(retried.statusCode).toBe(409);
-    expect(retried.body).toContain('This link has already been used');
-    expect(await s.ledger.list('approval-decisions/')).toHaveLength(1);
+    await s.fns.approvalDecided.run(event);
+    await s.fns.approvalDecided.run(event);
+    // Assess
+    expect(afterFailure).toEqual([]);
     const created = await newIn('web-production', production);
     expect(created).toHaveLength(1);
     await s.fns.deploymentFinished.run(await s.finished(created[0] ?? ''));

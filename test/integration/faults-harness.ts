@@ -29,6 +29,7 @@ import { S3RecordStore } from '../../shared/adapters/s3-ledger';
 import type { Pipeline } from '../../shared/domain/config';
 import { FaultInjector, type FaultServer, startFaultServer } from '../support/faults';
 import { loadEvent, samplePipeline } from '../support/fixtures';
+import { objectCreatedEvent } from '../support/s3-events';
 import { ACCOUNT, arnOf, urlEvent } from '../support/secrets';
 
 const BUCKET = 'baton-faults';
@@ -48,6 +49,7 @@ const handlers = async () => ({
   deploymentFinished: await import('../../functions/deployment-finished/handler'),
   reconcile: await import('../../functions/reconcile/handler'),
   approval: await import('../../functions/approval/handler'),
+  approvalDecided: await import('../../functions/approval-decided/handler'),
   secrets: await (async () => {
     const secrets = await import('../../functions/secrets/handler');
     // The account the sample function URL events' callers belong to.
@@ -74,6 +76,8 @@ export interface FaultStack {
   hold(): Promise<{ release(): Promise<void> }>;
   /** An instance's function URL event asking the secrets function for its deployment's secrets. */
   secretsEvent(group: (typeof GROUPS)[number], deploymentId: string): unknown;
+  /** The "Object Created" events of the decisions recorded so far (what triggers approval-decided). */
+  decided(): Promise<unknown[]>;
   /** The approval POST for the link emailed for `release` (read back from SNS). */
   approvalPost(decision: 'approve' | 'reject'): Promise<unknown>;
   messages(topicArn: string): Promise<{ subject: string }[]>;
@@ -161,18 +165,13 @@ export const startFaultStack = async (): Promise<FaultStack> => {
       const out = await admin.s3.send(
         new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: BUNDLE, Metadata: { branch: 'main' } }),
       );
-      const event = loadEvent<{ detail: { bucket: { name: string }; object: Record<string, unknown> } }>(
-        'eventbridge/s3-object-created.json',
-      );
-      event.detail.bucket.name = BUCKET;
-      event.detail.object = {
-        key,
-        size: BUNDLE.length,
-        etag: out.ETag?.replaceAll('"', ''),
-        'version-id': out.VersionId,
-      };
-      return event;
+      const etag = out.ETag?.replaceAll('"', '');
+      return objectCreatedEvent(BUCKET, { key, size: BUNDLE.length, etag, 'version-id': out.VersionId });
     },
+    decided: async () =>
+      (await ledger.list('approval-decisions/')).map((k) =>
+        objectCreatedEvent(BUCKET, { key: pipeline.ledgerPrefix + k }),
+      ),
     push: (type, name, commit) => pushEvent({ repository: 'web', type, name, commit }),
     async deployments(group) {
       const out = await admin.codedeploy.send(

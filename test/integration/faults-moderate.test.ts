@@ -76,6 +76,7 @@ describe('a release with faults at random rates on every AWS call', () => {
     const post = await s.approvalPost('approve');
     const decided = await s.fns.approval.run(post);
     const again = await s.fns.approval.run(post);
+    for (const event of await s.decided()) await twice(() => s.fns.approvalDecided.run(event));
     const [production = ''] = await s.deployments('web-production');
     const productionEvent = await s.finished(production);
     await twice(() => s.fns.deploymentFinished.run(productionEvent));

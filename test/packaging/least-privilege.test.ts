@@ -25,6 +25,10 @@ const UNSCOPABLE = new Set([
 ]);
 // Commands that are in a bundle but never called, and why (checked by reading the code).
 const BUNDLED_NOT_CALLED: Record<string, Record<string, string>> = {
+  approval: {
+    's3:DeleteObject':
+      'the page only creates decisions and puts refusals (test/unit/approval-handler.test.ts: a POST changes one key)',
+  },
   secrets: {
     's3:GetObject': 'the grants ledger only appends (S3RecordStore.put); it never reads',
     's3:DeleteObject': 'the grants ledger only appends',
@@ -127,6 +131,23 @@ describe('least privilege in the packaged template', () => {
     expect(readable('operator', 'secretsmanager:DescribeSecret').sort()).toEqual(
       [...environmentSecrets].sort(),
     );
+  });
+
+  it('lets the public approval function read the approval, write its decision and read the link key, no more', () => {
+    const approval = functions().find((f) => f.folder === 'approval');
+    const statements = approval?.statements ?? [];
+    const granted = statements.flatMap(actionsOf);
+    expect(granted.filter((a) => a.startsWith('codedeploy:') || a.startsWith('sns:'))).toEqual([]);
+    expect(granted).not.toContain('s3:DeleteObject');
+    const ledger = `${resolve(template, { 'Fn::GetAtt': ['PipelineBucket', 'Arn'] })}/ledger/`;
+    const writable = statements
+      .filter((s) => actionsOf(s).includes('s3:PutObject'))
+      .flatMap((s) => asList(s.Resource).map((r) => resolve(template, r).replace(ledger, '')));
+    expect(writable.sort()).toEqual(['approval-decisions/*', 'rejected/*']);
+    const secrets = statements
+      .filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')))
+      .flatMap((s) => asList(s.Resource).map((r) => resolve(template, r)));
+    expect(secrets).toEqual([resolve(template, { Ref: 'ApprovalTokenKey' })]);
   });
 
   it('caps the approval function with reserved concurrency', () => {

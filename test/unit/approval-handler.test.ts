@@ -1,12 +1,12 @@
 // The approval function with the function URL samples of events/approval/ (payload format 2.0, shape from
 // https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html): GET and HEAD change nothing, POST
-// decides once, and every refusal is a clear page with the security headers.
+// records one decision and nothing else (approval-decided acts on it), and every refusal is a clear page
+// with the security headers.
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/approval/handler';
 import { type ApprovalDecision, approvalKeys } from '../../shared/ledger/approvals';
 import { approvals } from '../../shared/usecases/approvals';
 import {
-  ALERT_TOPIC,
   APPROVER,
   approvalTestDeps,
   ROTATED_KEY,
@@ -76,16 +76,22 @@ describe('approval function', () => {
     expect(ledger(deps)).toBe(before);
   });
 
-  it('POST records the decision with who, when, comment, source IP and user agent, and continues the release', async () => {
+  it('POST records the decision with who, when, comment, source IP and user agent, and nothing else', async () => {
     // Prepare
     const deps = await requested();
+    const before = new Map(deps.store.records);
     // Act
     const res = await run(loadEvent('approval/post-approve.json'), deps);
     // Assess
     expect(res.statusCode).toBe(200);
     expectSecurityHeaders(res.headers);
     expect(res.body).toContain('Recorded: you approved web v1.2.0 for production');
-    expect(res.body).toContain('v1.2.0 now enters production');
+    expect(res.body).toContain(
+      'The release continues shortly: v1.2.0 enters production once one approver has approved and none has rejected.',
+    );
+    const changed = [...deps.store.records.keys()].filter((k) => before.get(k) !== deps.store.records.get(k));
+    expect(changed).toEqual([approvalKeys.decision(SAMPLE_APPROVAL_ID, APPROVER)]);
+    expect([...before.keys()].filter((k) => !deps.store.records.has(k))).toEqual([]);
     const decision = await deps.store.get<ApprovalDecision>(
       approvalKeys.decision(SAMPLE_APPROVAL_ID, APPROVER),
     );
@@ -102,9 +108,9 @@ describe('approval function', () => {
       userAgent:
         'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36',
     });
-    expect(deps.releaseFlow.calls).toEqual([
-      { application: 'web', release: 'v1.2.0', trigger: `approved by ${APPROVER}` },
-    ]);
+    // The release moves on from approval-decided, not from this public function.
+    expect(deps.releaseFlow.calls).toEqual([]);
+    expect(deps.notifier.published).toEqual([]);
   });
 
   it('a repeated POST (or a later GET) shows the recorded decision and changes nothing', async () => {
@@ -124,15 +130,18 @@ describe('approval function', () => {
       expect(res.body).toContain(`Recorded: ${APPROVER} approved at 2026-11-20 18:05 UTC`);
     }
     expect(ledger(deps)).toBe(before);
-    expect(deps.releaseFlow.calls).toHaveLength(1);
   });
 
-  it('POST reject stops the release and alerts the team', async () => {
+  it('POST reject records the rejection and says what follows; it alerts no one itself', async () => {
     const deps = await requested();
     const res = await run(loadEvent('approval/post-reject.json'), deps);
     expect(res.body).toContain('Recorded: you rejected web v1.2.0 for production');
-    expect(deps.notifier.published.map((p) => p.topicArn)).toEqual([ALERT_TOPIC]);
-    expect(deps.releaseFlow.calls[0]?.trigger).toBe(`rejected by ${APPROVER}`);
+    expect(res.body).toContain(
+      'The release stops shortly: v1.2.0 does not enter production, and the team is alerted.',
+    );
+    expect(deps.notifier.published).toEqual([]);
+    expect(deps.releaseFlow.calls).toEqual([]);
+    expect(await deps.store.list(approvalKeys.decisions(SAMPLE_APPROVAL_ID))).toHaveLength(1);
   });
 
   it.each([

@@ -75,6 +75,6 @@ describe('a link of an approver since removed from pipeline.yml', () => {
     const deps = { ...(await askedThenRemoved()), pipeline: withApprovers([APPROVER.toUpperCase()]) };
     const res = await run(loadEvent('approval/post-approve.json'), deps);
     expect(res.statusCode).toBe(200);
-    expect(await approvalOf(deps)).toMatchObject({ state: 'approved' });
+    expect(await deps.store.list(approvalKeys.decisions((await approvalOf(deps))?.id ?? ''))).toHaveLength(1);
   });
 });
