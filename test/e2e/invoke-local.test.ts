@@ -37,6 +37,7 @@ const EXPECTED: Record<string, (result: unknown) => void> = {
   sourcePushed: (r) => expect(JSON.stringify(r)).toContain('unknown repository'),
   deploymentFinished: (r) => expect(JSON.stringify(r)).toContain('is not in the pipeline'),
   approval: (r) => expect(r).toMatchObject({ statusCode: 403, body: expect.stringContaining('not valid') }),
+  approvalDecided: (r) => expect(JSON.stringify(r)).toContain('is not the pipeline bucket'),
   secrets: (r) => expect(r).toMatchObject({ statusCode: 403, body: expect.stringContaining('not signed') }),
   operator: (r) => expect(r).toMatchObject({ ok: true }),
   reconcile: (r) => expect(JSON.stringify(r)).toContain('resumePendingRequests'),
