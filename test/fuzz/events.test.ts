@@ -73,7 +73,8 @@ const handlers: Handler[] = [
     accepts: (e) => objectCreatedEventSchema.safeParse(e).success,
     run: (e, d) => artifactUploaded(e, d.artifact),
     // The object is gone: even a well-formed event can only be refused.
-    records: /^rejected\//,
+    // A refusal naming something configured also claims its one alert (rejection-alerts/).
+    records: /^(rejected|rejection-alerts)\//,
   },
   {
     source: 'source-pushed',
@@ -87,7 +88,7 @@ const handlers: Handler[] = [
     ],
     accepts: (e) => sourcePushedEventSchema.safeParse(e).success,
     run: (e, d) => sourcePushed(e, d.push),
-    records: /^(rejected|pushes|expectations|releases|timeline|waiting-releases)\//,
+    records: /^(rejected|rejection-alerts|pushes|expectations|releases|timeline|waiting-releases)\//,
   },
   {
     source: 'deployment-finished',
@@ -100,7 +101,7 @@ const handlers: Handler[] = [
     ],
     accepts: (e) => deploymentEventSchema.safeParse(e).success,
     run: (e, d) => deploymentFinished(e, d.audit),
-    records: /^(rejected|deployment-states|audits)\//,
+    records: /^(rejected|rejection-alerts|deployment-states|audits)\//,
   },
 ];
 
@@ -229,6 +230,13 @@ describe('regressions found by fuzzing', () => {
       ),
     );
     expect(rejections).toEqual(['CodeDeploy has no deployment d-M3XJ8R0TQ (eventbridge FAILURE)']);
-    expect(deps.notifier.published).toEqual([]);
+    // The group is the pipeline's: the refusal reaches a person, once.
+    expect(deps.notifier.published).toEqual([
+      expect.objectContaining({
+        notice: expect.objectContaining({
+          attributes: expect.objectContaining({ event: 'refused', rule: 'deployment-unknown' }),
+        }),
+      }),
+    ]);
   });
 });

@@ -242,6 +242,9 @@ describe('secrets function', () => {
         codedeployApplication: 'baton-api',
         repositories: [],
         instanceRoles: ['baton-api-instance'],
+        // Adopted groups: this test is about the broker, not about the groups the stack would create.
+        existing: true,
+        createInstanceRoles: false,
       };
       const pipeline = parsePipeline({
         ...raw,
