@@ -14,8 +14,8 @@ module.exports = {
       name: 'aws-sdk-in-adapters-only',
       severity: 'error',
       comment:
-        'Use cases and rules talk to ports; the AWS SDK lives in the adapters (and local/, cli/, bench/, tests).',
-      from: { path: '^(shared|functions)/', pathNot: '^shared/adapters/' },
+        'Use cases and rules talk to ports; the AWS SDK lives in shared/aws (and local/, cli/, bench/, tests).',
+      from: { path: '^(shared|functions)/', pathNot: '^shared/aws/' },
       to: { path: '@aws-sdk/' },
     },
     {
@@ -28,16 +28,21 @@ module.exports = {
     {
       name: 'pure-rules-import-pure-rules',
       severity: 'error',
-      comment: 'The domain decides from facts: it imports only other pure rules (and plain libraries).',
-      from: { path: '^shared/domain/' },
-      to: { path: '^(shared/(?!domain/)|functions/|local/|cli/|bench/|test/)' },
+      comment:
+        "A capability's rules/ decide from facts: they import only other rules/ (and plain libraries).",
+      from: { path: '^shared/[^/]+/rules/' },
+      to: { path: '^(shared|functions|local|cli|bench|test)/', pathNot: '^shared/[^/]+/rules/' },
     },
     {
       name: 'adapters-never-import-use-cases',
       severity: 'error',
-      comment: 'Adapters implement ports; a use case is never their dependency (a ports module is).',
-      from: { path: '^shared/adapters/' },
-      to: { path: '^shared/(usecases|operator|approval-page)/', pathNot: '-ports\\.ts$' },
+      comment:
+        'Adapters implement ports; a use case is never their dependency (ports, records and rules are).',
+      from: { path: '^shared/aws/' },
+      to: {
+        path: '^shared/(?!aws/|core/|ledger/)[^/]+/',
+        pathNot: '^shared/[^/]+/(rules/|ports\\.ts$|records\\.ts$)',
+      },
     },
     {
       name: 'handlers-are-entry-points',

@@ -10,12 +10,12 @@ import {
   GetDeploymentTargetCommand,
   ListDeploymentTargetsCommand,
 } from '@aws-sdk/client-codedeploy';
-import { factsOf, targetOf } from '../shared/adapters/codedeploy-evidence';
-import { BATCH_SIZE, codedeployReader } from '../shared/adapters/codedeploy-reader';
-import type { Target } from '../shared/domain/evidence';
-import { buildReport, type Expectation } from '../shared/domain/verdict';
-import { renderReport } from '../shared/domain/verdict-text';
-import { readEvidence } from '../shared/usecases/audit';
+import { readEvidence } from '../shared/audit/audit';
+import type { Target } from '../shared/audit/rules/evidence';
+import { buildReport, type Expectation } from '../shared/audit/rules/verdict';
+import { renderReport } from '../shared/audit/rules/verdict-text';
+import { factsOf, targetOf } from '../shared/aws/codedeploy-evidence';
+import { BATCH_SIZE, codedeployReader } from '../shared/aws/codedeploy-reader';
 import { DEPLOYMENT_ID, type Sim, startSim } from './lib/codedeploy-sim';
 
 export interface AuditRow {

@@ -51,7 +51,7 @@ export const showAnswer = (
   }
   const spec = findCommand(command);
   if (answer.kind === 'ValidationError') {
-    // Issues are "field: rule" joined by "; " (shared/domain/errors.ts); a rule may itself hold "; ".
+    // Issues are "field: rule" joined by "; " (shared/core/rules/errors.ts); a rule may itself hold "; ".
     const issues = answer.error.split(/; (?=[\w$.[\]()]+: )/).map((i) => `  ${asFlags(spec, i)}`);
     io.err(
       [

@@ -1,6 +1,6 @@
 // serverless.yml reads what it needs for resources and IAM from pipeline.yml through this file,
 // so the stack and the functions never disagree about applications, groups, secrets or approvers.
-// The file is validated here with the very schema the functions use (shared/domain/config.ts, bundled
+// The file is validated here with the very schema the functions use (shared/pipeline/rules/config.ts, bundled
 // on the fly by esbuild), so a bad pipeline.yml fails `osls package` and `osls deploy` with the same
 // path-and-rule messages, before anything reaches AWS.
 const { createHash } = require('node:crypto');
@@ -13,7 +13,7 @@ const { parse } = require('yaml');
 const root = join(__dirname, '..');
 
 const loadConfigModule = () => {
-  const entry = join(root, 'shared', 'domain', 'config.ts');
+  const entry = join(root, 'shared', 'pipeline', 'rules', 'config.ts');
   const [bundle] = buildSync({
     entryPoints: [entry],
     bundle: true,

@@ -2,7 +2,7 @@
 // to artifact-uploaded, recorded approval decisions (under the ledger prefix) to approval-decided, as
 // the two rules of serverless.yml route them.
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Pipeline } from '../shared/domain/config';
+import type { Pipeline } from '../shared/pipeline/rules/config';
 import type { Router } from './router';
 import { watchBucket } from './s3-watcher';
 

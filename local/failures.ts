@@ -1,5 +1,5 @@
 // `--fail ENV:N:HOOK`: which local instance fails which hook, checked against the configuration.
-import type { Application } from '../shared/domain/config';
+import type { Application } from '../shared/pipeline/rules/config';
 import type { HookFailure, LifecycleEventName } from './codedeploy';
 
 const HOOKS: readonly LifecycleEventName[] = [

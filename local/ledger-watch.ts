@@ -1,6 +1,7 @@
 // Reads the local stack's ledger while a scenario runs: waits for verdicts and approvals to appear.
-import { S3RecordStore } from '../shared/adapters/s3-ledger';
-import type { AuditRecord } from '../shared/ledger/audits';
+
+import type { AuditRecord } from '../shared/audit/records';
+import { S3RecordStore } from '../shared/aws/s3-ledger';
 import { keys } from '../shared/ledger/keys';
 import type { DeploymentRecord } from '../shared/ledger/records';
 import type { LocalStack } from './stack';

@@ -2,7 +2,7 @@
 // fixed local caller, a session of the local account's role local-operator named after the user. Plays
 // IAM for this machine only: nothing is signed or verified here.
 import { userInfo } from 'node:os';
-import { instanceSessionArn } from '../shared/domain/caller';
+import { instanceSessionArn } from '../shared/secrets/rules/caller';
 import { functionUrlEvent, LOCAL_ACCOUNT } from './secrets-url';
 
 export const LOCAL_OPERATOR_ROLE = 'local-operator';

@@ -2,10 +2,10 @@
 // approval by the emailed link → production (where, by default, one instance fails its smoke test).
 // Without an `enter: release` environment, the commit VERIFIED on its branch is promoted instead.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { Environment } from '../shared/domain/config';
-import { promotesFrom, releasePath } from '../shared/domain/promotion';
-import { renderReport } from '../shared/domain/verdict-text';
-import { branchReleaseName, gatedBranch } from '../shared/usecases/branch-releases';
+import { renderReport } from '../shared/audit/rules/verdict-text';
+import type { Environment } from '../shared/pipeline/rules/config';
+import { branchReleaseName, gatedBranch } from '../shared/releases/branch-releases';
+import { promotesFrom, releasePath } from '../shared/releases/rules/promotion';
 import { emailedApprovals } from './approvals';
 import type { BuiltArtifact } from './artifact';
 import { auditOf, findDeployment, waitFor } from './ledger-watch';

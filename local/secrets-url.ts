@@ -5,7 +5,7 @@
 // handler itself never reads the header. Shape: https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
-import { instanceSessionArn } from '../shared/domain/caller';
+import { instanceSessionArn } from '../shared/secrets/rules/caller';
 
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_INSTANCE_HEADER = 'x-baton-local-instance';

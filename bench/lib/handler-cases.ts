@@ -6,15 +6,15 @@ import { run as approvalPage } from '../../functions/approval/handler';
 import { run as artifactUploaded } from '../../functions/artifact-uploaded/handler';
 import { run as deploymentFinished } from '../../functions/deployment-finished/handler';
 import { run as sourcePushed } from '../../functions/source-pushed/handler';
-import { signToken } from '../../shared/domain/approval-token';
-import { approvalAt } from '../../shared/ledger/approvals';
-import type { CreateDeploymentInput } from '../../shared/ports';
-import { sourcePushedEventSchema } from '../../shared/schemas/codecommit-events';
-import { deploymentEventSchema } from '../../shared/schemas/codedeploy-events';
-import { functionUrlEventSchema } from '../../shared/schemas/function-url';
-import { parseWith } from '../../shared/schemas/parse';
-import { objectCreatedEventSchema } from '../../shared/schemas/s3-events';
-import { approvals } from '../../shared/usecases/approvals';
+import { approvals } from '../../shared/approvals/approvals';
+import { approvalAt } from '../../shared/approvals/records';
+import { signToken } from '../../shared/approvals/rules/token';
+import { objectCreatedEventSchema } from '../../shared/artifacts/rules/s3-events';
+import { deploymentEventSchema } from '../../shared/audit/rules/codedeploy-events';
+import type { CreateDeploymentInput } from '../../shared/core/ports';
+import { functionUrlEventSchema } from '../../shared/core/rules/function-url';
+import { parseWith } from '../../shared/core/rules/parse';
+import { sourcePushedEventSchema } from '../../shared/pushes/rules/codecommit-events';
 import {
   APPROVER,
   approvalTestDeps,

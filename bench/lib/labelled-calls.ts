@@ -1,5 +1,5 @@
 // Every AWS call the functions make on the local stack, labelled with the event delivery that made it.
-// The functions' clients are the module-scope singletons of shared/adapters/*-client.ts; they read
+// The functions' clients are the module-scope singletons of shared/aws/*-client.ts; they read
 // the endpoints from process.env when created, so this must run after startLocalStack() set them.
 // Deliveries go through stack.router.deliver, which is wrapped to run each in its own async context;
 // calls outside any delivery (the secrets and approval function URLs) are left unlabelled.
@@ -39,10 +39,10 @@ const aboutEvent = (event: unknown): string =>
 
 export const labelCalls = async (stack: LocalStack): Promise<Call[]> => {
   const [{ s3 }, { codedeploy }, { sns }, { secretsManager }] = await Promise.all([
-    import('../../shared/adapters/s3-client'),
-    import('../../shared/adapters/codedeploy-client'),
-    import('../../shared/adapters/sns-client'),
-    import('../../shared/adapters/secrets-client'),
+    import('../../shared/aws/s3-client'),
+    import('../../shared/aws/codedeploy-client'),
+    import('../../shared/aws/sns-client'),
+    import('../../shared/aws/secrets-client'),
   ]);
   const context = new AsyncLocalStorage<Label>();
   const calls: Call[] = [];

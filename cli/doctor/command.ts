@@ -1,8 +1,8 @@
 // `baton doctor --stage <stage>`: a read-only preflight of a deployed stage against pipeline.yml. Prints
 // one row per check; exit 1 when any check failed, 3 when the stage cannot be looked at, 2 for usage.
 import { resolve } from 'node:path';
-import { loadPipelineFile } from '../../shared/adapters/pipeline-file';
-import { ConfigError } from '../../shared/domain/errors';
+import { ConfigError } from '../../shared/core/rules/errors';
+import { loadPipelineFile } from '../../shared/pipeline/file';
 import { EXIT, UsageError } from '../errors';
 import type { Io } from '../output';
 import { table } from '../views/table';

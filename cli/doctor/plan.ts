@@ -1,5 +1,5 @@
 // What pipeline.yml says a deployed stage must have: the names doctor asks AWS about.
-import type { Pipeline } from '../../shared/domain/config';
+import type { Pipeline } from '../../shared/pipeline/rules/config';
 
 /** Baton audits EC2/on-premises deployments; pipeline.yml has no other platform to configure. */
 export const EXPECTED_PLATFORM = 'Server';

@@ -2,15 +2,15 @@
 // → settle its approval: close it when its decisions say so, alert on a rejection, move the release on.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { codedeploy } from '../../shared/adapters/codedeploy-client';
-import { codedeployDeployer } from '../../shared/adapters/codedeploy-deployer';
+import { approvalDecided, type DecidedDeps } from '../../shared/approvals/approval-decided';
+import { objectCreatedEventSchema } from '../../shared/artifacts/rules/s3-events';
+import { codedeploy } from '../../shared/aws/codedeploy-client';
+import { codedeployDeployer } from '../../shared/aws/codedeploy-deployer';
+import { parseWith } from '../../shared/core/rules/parse';
+import { refusingMalformed } from '../../shared/refusals/refuse';
 import { settlingDeps } from '../../shared/runtime/approvals';
 import { runtime } from '../../shared/runtime/core';
 import { logger } from '../../shared/runtime/observability';
-import { parseWith } from '../../shared/schemas/parse';
-import { objectCreatedEventSchema } from '../../shared/schemas/s3-events';
-import { approvalDecided, type DecidedDeps } from '../../shared/usecases/approval-decided';
-import { refusingMalformed } from '../../shared/usecases/refuse';
 
 export const deps = (): DecidedDeps => {
   const rt = runtime();

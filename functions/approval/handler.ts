@@ -3,8 +3,8 @@
 // The event is never logged (it holds the link).
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { approvalKeySource } from '../../shared/adapters/approval-keys';
-import { type PageDeps, respondToEvent } from '../../shared/approval-page/respond';
+import { type PageDeps, respondToEvent } from '../../shared/approvals/respond';
+import { approvalKeySource } from '../../shared/aws/approval-keys';
 import { runtime } from '../../shared/runtime/core';
 import { logger } from '../../shared/runtime/observability';
 

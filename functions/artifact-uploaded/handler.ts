@@ -1,19 +1,19 @@
 // S3 "Object Created" (EventBridge or classic notification) → record the artifact, deploy where due.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { codedeploy } from '../../shared/adapters/codedeploy-client';
-import { codedeployDeployer } from '../../shared/adapters/codedeploy-deployer';
-import { s3Artifacts } from '../../shared/adapters/s3-artifacts';
-import { s3 } from '../../shared/adapters/s3-client';
-import { sns } from '../../shared/adapters/sns-client';
-import { snsNotifier } from '../../shared/adapters/sns-notifier';
-import { requireEnv } from '../../shared/env';
+import { type ArtifactDeps, artifactUploaded } from '../../shared/artifacts/artifact-uploaded';
+import { objectCreatedEventSchema } from '../../shared/artifacts/rules/s3-events';
+import { codedeploy } from '../../shared/aws/codedeploy-client';
+import { codedeployDeployer } from '../../shared/aws/codedeploy-deployer';
+import { s3Artifacts } from '../../shared/aws/s3-artifacts';
+import { s3 } from '../../shared/aws/s3-client';
+import { sns } from '../../shared/aws/sns-client';
+import { snsNotifier } from '../../shared/aws/sns-notifier';
+import { requireEnv } from '../../shared/core/env';
+import { parseWith } from '../../shared/core/rules/parse';
+import { refusingMalformed } from '../../shared/refusals/refuse';
 import { runtime } from '../../shared/runtime/core';
 import { logger } from '../../shared/runtime/observability';
-import { parseWith } from '../../shared/schemas/parse';
-import { objectCreatedEventSchema } from '../../shared/schemas/s3-events';
-import { type ArtifactDeps, artifactUploaded } from '../../shared/usecases/artifact-uploaded';
-import { refusingMalformed } from '../../shared/usecases/refuse';
 
 export const deps = (): ArtifactDeps => ({
   ...runtime(),

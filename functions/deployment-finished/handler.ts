@@ -3,15 +3,15 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import type { AuditDeps } from '../../shared/audit/audit';
+import { deploymentFinished, SOURCE } from '../../shared/audit/deployment-finished';
+import { deploymentEventSchema } from '../../shared/audit/rules/codedeploy-events';
+import { parseWith } from '../../shared/core/rules/parse';
+import { refusingMalformed } from '../../shared/refusals/refuse';
 import { approvingFlow } from '../../shared/runtime/approvals';
 import { auditDeps } from '../../shared/runtime/audit';
 import { metrics } from '../../shared/runtime/metrics';
 import { logger } from '../../shared/runtime/observability';
-import { deploymentEventSchema } from '../../shared/schemas/codedeploy-events';
-import { parseWith } from '../../shared/schemas/parse';
-import type { AuditDeps } from '../../shared/usecases/audit';
-import { deploymentFinished, SOURCE } from '../../shared/usecases/deployment-finished';
-import { refusingMalformed } from '../../shared/usecases/refuse';
 
 export const run = async (event: unknown, d: AuditDeps = auditDeps(approvingFlow)) =>
   refusingMalformed(d, SOURCE, async () => {

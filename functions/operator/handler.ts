@@ -4,11 +4,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { codedeploy } from '../../shared/adapters/codedeploy-client';
-import { codedeployDeployer } from '../../shared/adapters/codedeploy-deployer';
-import { secretMetadata } from '../../shared/adapters/secret-metadata';
-import { secretsManager } from '../../shared/adapters/secrets-client';
-import { functionAccountOf } from '../../shared/domain/caller';
+import { codedeploy } from '../../shared/aws/codedeploy-client';
+import { codedeployDeployer } from '../../shared/aws/codedeploy-deployer';
+import { secretMetadata } from '../../shared/aws/secret-metadata';
+import { secretsManager } from '../../shared/aws/secrets-client';
 import type { OperatorDeps } from '../../shared/operator/commands';
 import { answerEvent } from '../../shared/operator/invoke';
 import { approvalsFor } from '../../shared/runtime/approvals';
@@ -16,6 +15,7 @@ import { auditServices } from '../../shared/runtime/audit';
 import { runtime } from '../../shared/runtime/core';
 import { metrics } from '../../shared/runtime/metrics';
 import { logger } from '../../shared/runtime/observability';
+import { functionAccountOf } from '../../shared/secrets/rules/caller';
 
 export const deps = (functionAccount?: string): OperatorDeps => {
   const deploy = { ...runtime(), deployer: codedeployDeployer(codedeploy) };

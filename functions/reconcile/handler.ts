@@ -3,13 +3,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { codedeploy } from '../../shared/adapters/codedeploy-client';
-import { codedeployLookup } from '../../shared/adapters/codedeploy-lookup';
+import { codedeploy } from '../../shared/aws/codedeploy-client';
+import { codedeployLookup } from '../../shared/aws/codedeploy-lookup';
+import { type ReconcileDeps, reconcile } from '../../shared/reconcile/reconcile';
 import { approvingFlow } from '../../shared/runtime/approvals';
 import { auditDeps } from '../../shared/runtime/audit';
 import { metrics } from '../../shared/runtime/metrics';
 import { logger } from '../../shared/runtime/observability';
-import { type ReconcileDeps, reconcile } from '../../shared/usecases/reconcile';
 
 export const deps = (): ReconcileDeps => ({
   ...auditDeps(approvingFlow),

@@ -5,17 +5,17 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { codedeploy } from '../../shared/adapters/codedeploy-client';
-import { codedeployTargets } from '../../shared/adapters/codedeploy-targets';
-import { secretValues } from '../../shared/adapters/secret-values';
-import { secretsManager } from '../../shared/adapters/secrets-client';
-import { functionAccountOf } from '../../shared/domain/caller';
-import { errorName } from '../../shared/domain/errors';
+import { codedeploy } from '../../shared/aws/codedeploy-client';
+import { codedeployTargets } from '../../shared/aws/codedeploy-targets';
+import { secretValues } from '../../shared/aws/secret-values';
+import { secretsManager } from '../../shared/aws/secrets-client';
+import { errorName } from '../../shared/core/rules/errors';
 import { runtime } from '../../shared/runtime/core';
 import { logger } from '../../shared/runtime/observability';
-import { readSecretsRequest } from '../../shared/schemas/secrets-request';
-import { secretsResponse } from '../../shared/schemas/secrets-response';
-import { handOutSecrets, refuseMalformed, type SecretsDeps } from '../../shared/usecases/secrets';
+import { secretsResponse } from '../../shared/secrets/response';
+import { functionAccountOf } from '../../shared/secrets/rules/caller';
+import { readSecretsRequest } from '../../shared/secrets/rules/secrets-request';
+import { handOutSecrets, refuseMalformed, type SecretsDeps } from '../../shared/secrets/secrets';
 
 // Module scope: the value cache lives as long as the container.
 const values = secretValues(secretsManager);

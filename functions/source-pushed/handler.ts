@@ -2,18 +2,18 @@
 // branch expectations, releases, and their first deployments.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { codedeploy } from '../../shared/adapters/codedeploy-client';
-import { codedeployDeployer } from '../../shared/adapters/codedeploy-deployer';
-import { sns } from '../../shared/adapters/sns-client';
-import { snsNotifier } from '../../shared/adapters/sns-notifier';
-import { requireEnv } from '../../shared/env';
+import { codedeploy } from '../../shared/aws/codedeploy-client';
+import { codedeployDeployer } from '../../shared/aws/codedeploy-deployer';
+import { sns } from '../../shared/aws/sns-client';
+import { snsNotifier } from '../../shared/aws/sns-notifier';
+import { requireEnv } from '../../shared/core/env';
+import { parseWith } from '../../shared/core/rules/parse';
+import { sourcePushedEventSchema } from '../../shared/pushes/rules/codecommit-events';
+import { type SourcePushedDeps, sourcePushed } from '../../shared/pushes/source-pushed';
+import { refusingMalformed } from '../../shared/refusals/refuse';
 import { approvalsFor } from '../../shared/runtime/approvals';
 import { runtime } from '../../shared/runtime/core';
 import { logger } from '../../shared/runtime/observability';
-import { sourcePushedEventSchema } from '../../shared/schemas/codecommit-events';
-import { parseWith } from '../../shared/schemas/parse';
-import { refusingMalformed } from '../../shared/usecases/refuse';
-import { type SourcePushedDeps, sourcePushed } from '../../shared/usecases/source-pushed';
 
 export const deps = (): SourcePushedDeps => {
   const deploy = { ...runtime(), deployer: codedeployDeployer(codedeploy) };

@@ -1,9 +1,9 @@
 // Operator command `approvals`: the approvals still waiting for decisions, oldest first.
 import * as z from 'zod/mini';
-import { decisionsOf } from '../ledger/approvals';
-import type { Core } from '../ports';
-import * as fields from '../schemas/fields';
-import { pendingApprovals } from '../usecases/approvals';
+import { pendingApprovals } from '../approvals/approvals';
+import { decisionsOf } from '../approvals/records';
+import type { Core } from '../core/ports';
+import * as fields from '../core/rules/fields';
 
 export const approvalsSchema = z.strictObject({
   command: z.literal('approvals'),

@@ -2,13 +2,13 @@
 // with the report. Follow-ups are not repeated (no second rollback; an alert only if the verdict
 // changed), but the release flow hears of the new verdict and the group is freed if it was held.
 import * as z from 'zod/mini';
-import { ConfigError } from '../domain/errors';
-import { LIST_MAX } from '../domain/verdict-text';
-import { auditKeys } from '../ledger/audits';
-import * as fields from '../schemas/fields';
-import { audit } from '../usecases/audit';
-import type { AuditDeps } from '../usecases/audit-ports';
-import { type PromotionDeps, releaseFlow } from '../usecases/promotion';
+import { audit } from '../audit/audit';
+import type { AuditDeps } from '../audit/ports';
+import { auditKeys } from '../audit/records';
+import { LIST_MAX } from '../audit/rules/verdict-text';
+import { ConfigError } from '../core/rules/errors';
+import * as fields from '../core/rules/fields';
+import { type PromotionDeps, releaseFlow } from '../releases/promotion';
 
 export const auditSchema = z.strictObject({
   command: z.literal('audit'),

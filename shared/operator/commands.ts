@@ -1,12 +1,12 @@
 // Every operator command: its schema and the use case it runs. One line per command.
 import * as z from 'zod/mini';
-import { type Actor, actorName, actorText } from '../domain/actor';
 import { approvalsSchema, listApprovals } from './approvals';
 import { type AuditCommandDeps, auditCommand, auditSchema } from './audit';
 import { type DecideCommandDeps, decideCommand, decideSchema } from './decide';
 import { deploy, deploySchema } from './deploy';
 import { promote, promoteSchema } from './promote';
 import { releases, releasesSchema } from './releases';
+import { type Actor, actorName, actorText } from './rules/actor';
 import { type SecretsCheckDeps, secretsCheck, secretsCheckSchema } from './secrets-check';
 import { status, statusSchema } from './status';
 

@@ -2,10 +2,10 @@
 // one approval of the caller's identity (N-of-M still needs N identities); with `force` it settles the
 // approval on its own, which needs the force permission.
 import * as z from 'zod/mini';
-import { ConfigError } from '../domain/errors';
-import * as fields from '../schemas/fields';
-import { type DecisionDeps, decide } from '../usecases/approval-decisions';
-import { type PromotionDeps, releaseFlow } from '../usecases/promotion';
+import { type DecisionDeps, decide } from '../approvals/approval-decisions';
+import { ConfigError } from '../core/rules/errors';
+import * as fields from '../core/rules/fields';
+import { type PromotionDeps, releaseFlow } from '../releases/promotion';
 
 export const approvalId = z
   .string()

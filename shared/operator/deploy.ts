@@ -1,15 +1,15 @@
 // Operator command `deploy`: put a recorded artifact into an environment by hand.
 import * as z from 'zod/mini';
-import { readArtifactKey } from '../domain/artifact';
-import { type Environment, findApplication, findEnvironment } from '../domain/config';
-import { NotFoundError, ValidationError } from '../domain/errors';
-import { isGated } from '../domain/promotion';
+import { readArtifactKey } from '../artifacts/rules/artifact';
+import { NotFoundError, ValidationError } from '../core/rules/errors';
+import * as fields from '../core/rules/fields';
+import { requestDeployment } from '../deployments/deployments';
 import { keys } from '../ledger/keys';
 import type { ArtifactRecord } from '../ledger/records';
-import * as fields from '../schemas/fields';
-import { requestDeployment } from '../usecases/deployments';
-import type { PromotionDeps } from '../usecases/promotion';
-import { forceRelease } from '../usecases/release-actions';
+import { type Environment, findApplication, findEnvironment } from '../pipeline/rules/config';
+import type { PromotionDeps } from '../releases/promotion';
+import { forceRelease } from '../releases/release-actions';
+import { isGated } from '../releases/rules/promotion';
 import { forceArtifact, GateRefusedError, gateRule, releaseThrough } from './gate';
 import { allReleases, promote } from './promote';
 

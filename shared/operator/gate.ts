@@ -2,15 +2,16 @@
 // environment (entered by promotion, or needing approval) is entered only by a release that passed the
 // gate before it; past it, only by force with a reason, kept on the release's timeline (or, with no
 // release, in the ledger) and announced on the alert topic.
-import type { Environment } from '../domain/config';
-import { BatonError, ConfigError } from '../domain/errors';
-import { stableId } from '../domain/ids';
-import { releasePath } from '../domain/promotion';
+
+import type { Notifier } from '../core/ports';
+import { BatonError, ConfigError } from '../core/rules/errors';
+import { stableId } from '../core/rules/ids';
+import { requestDeployment } from '../deployments/deployments';
 import type { ArtifactRecord } from '../ledger/records';
-import { artifactRefOf, type ReleaseRecord } from '../ledger/releases';
-import type { Notifier } from '../ports';
-import { requestDeployment } from '../usecases/deployments';
-import type { PromotionDeps } from '../usecases/promotion';
+import type { Environment } from '../pipeline/rules/config';
+import type { PromotionDeps } from '../releases/promotion';
+import { artifactRefOf, type ReleaseRecord } from '../releases/records';
+import { releasePath } from '../releases/rules/promotion';
 
 /** Why an entry is refused: a code to find the rule by, beside the text for a person. */
 export type GateCode = 'not-verified' | 'approval-required' | 'not-on-path';

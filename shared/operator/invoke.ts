@@ -1,7 +1,7 @@
 // A manual invocation (the operator URL, or a console test event): who is calling, the command
 // validated, whether the caller may run it, then the command; a result or a clear error.
-import { BatonError, errorName } from '../domain/errors';
-import { parseWith } from '../schemas/parse';
+import { BatonError, errorName } from '../core/rules/errors';
+import { parseWith } from '../core/rules/parse';
 import { type OperatorDeps, operatorCommandSchema, runCommand } from './commands';
 import { authorize, PermissionRefused } from './permissions';
 import { isUrlEvent, readOperatorRequest, UnsignedRequest } from './request';

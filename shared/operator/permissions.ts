@@ -3,9 +3,10 @@
 // the operator (lambda:InvokeFunctionUrl from the pipeline's account, or lambda:InvokeFunction for a
 // console test event) may run every command, and every record names the caller. With the section, the
 // listed principals may do what their entries say, and every other caller of the account may only read.
-import { type Actor, actorName } from '../domain/actor';
-import { BatonError } from '../domain/errors';
-import { COMMAND_CLASSES, type CommandClass, type OperatorEntry } from '../domain/operators-config';
+
+import { BatonError } from '../core/rules/errors';
+import { COMMAND_CLASSES, type CommandClass, type OperatorEntry } from '../pipeline/rules/operators-config';
+import { type Actor, actorName } from './rules/actor';
 import {
   accountOf,
   CONSOLE_PRINCIPAL,
@@ -13,7 +14,7 @@ import {
   type Principal,
   principalMatches,
   readPrincipal,
-} from '../domain/principals';
+} from './rules/principals';
 
 /** The caller may not run the command; the message names the missing class and where to grant it. */
 export class PermissionRefused extends BatonError {}

@@ -1,15 +1,15 @@
 // Operator command `promote`: move a release into an environment through its gates, or past them with
 // `force` and a reason, which the release's timeline keeps.
 import * as z from 'zod/mini';
-import { findApplication, findEnvironment } from '../domain/config';
-import { BatonError, NotFoundError, ValidationError } from '../domain/errors';
-import { decide, releasePath } from '../domain/promotion';
-import { describeStep, standings } from '../domain/release-standing';
-import { type ReleaseRecord, releaseKeys } from '../ledger/releases';
-import * as fields from '../schemas/fields';
-import { advanceRelease, type PromotionDeps } from '../usecases/promotion';
-import { forceRelease } from '../usecases/release-actions';
-import { gatherFacts } from '../usecases/release-facts';
+import { BatonError, NotFoundError, ValidationError } from '../core/rules/errors';
+import * as fields from '../core/rules/fields';
+import { findApplication, findEnvironment } from '../pipeline/rules/config';
+import { advanceRelease, type PromotionDeps } from '../releases/promotion';
+import { type ReleaseRecord, releaseKeys } from '../releases/records';
+import { forceRelease } from '../releases/release-actions';
+import { gatherFacts } from '../releases/release-facts';
+import { decide, releasePath } from '../releases/rules/promotion';
+import { describeStep, standings } from '../releases/rules/standing';
 
 /** The release cannot enter that environment now; the message says what it waits for. */
 export class PromotionRefused extends BatonError {}

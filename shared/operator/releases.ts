@@ -1,14 +1,14 @@
 // Operator command `releases`: each release of an application, where it stands in every environment of
 // its path and what comes next; with `release`, that one release's whole timeline.
 import * as z from 'zod/mini';
-import { findApplication } from '../domain/config';
-import { NotFoundError } from '../domain/errors';
-import { decide } from '../domain/promotion';
-import { describeStep, standings } from '../domain/release-standing';
-import { type ReleaseRecord, readTimeline, releaseKeys } from '../ledger/releases';
-import * as fields from '../schemas/fields';
-import type { PromotionDeps } from '../usecases/promotion';
-import { gatherFacts } from '../usecases/release-facts';
+import { NotFoundError } from '../core/rules/errors';
+import * as fields from '../core/rules/fields';
+import { findApplication } from '../pipeline/rules/config';
+import type { PromotionDeps } from '../releases/promotion';
+import { type ReleaseRecord, readTimeline, releaseKeys } from '../releases/records';
+import { gatherFacts } from '../releases/release-facts';
+import { decide } from '../releases/rules/promotion';
+import { describeStep, standings } from '../releases/rules/standing';
 import { allReleases } from './promote';
 
 export const releasesSchema = z.strictObject({

@@ -4,10 +4,10 @@
 // an `operator` field typed into the command is a note, never the identity.
 // Shape: https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-request-payload
 import * as z from 'zod/mini';
-import type { Actor } from '../domain/actor';
-import { ValidationError } from '../domain/errors';
-import * as fields from '../schemas/fields';
-import { parseWith } from '../schemas/parse';
+import { ValidationError } from '../core/rules/errors';
+import * as fields from '../core/rules/fields';
+import { parseWith } from '../core/rules/parse';
+import type { Actor } from './rules/actor';
 
 export interface OperatorRequest {
   via: 'url' | 'console';

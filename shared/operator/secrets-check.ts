@@ -2,11 +2,11 @@
 // Secrets Manager's metadata whether each exists, its versions and when it last changed. It never
 // reads a value, so the operator's role holds no GetSecretValue on any environment's secrets.
 import * as z from 'zod/mini';
-import { findApplication, findEnvironment, type Pipeline } from '../domain/config';
-import { BatonError } from '../domain/errors';
-import * as fields from '../schemas/fields';
-import { type SecretFacts, type SecretMetadata, SecretReadError } from '../secret-ports';
-import { wantedSecrets } from '../usecases/secret-files';
+import { BatonError } from '../core/rules/errors';
+import * as fields from '../core/rules/fields';
+import { findApplication, findEnvironment, type Pipeline } from '../pipeline/rules/config';
+import { type SecretFacts, type SecretMetadata, SecretReadError } from '../secrets/ports';
+import { wantedSecrets } from '../secrets/secret-files';
 
 export const secretsCheckSchema = z.strictObject({
   command: z.literal('secrets-check'),

@@ -1,10 +1,10 @@
 // Operator command `status`: per environment, the latest deployment started, the one in flight, the queue.
 import * as z from 'zod/mini';
-import { findApplication, type Pipeline } from '../domain/config';
+import type { Core } from '../core/ports';
+import * as fields from '../core/rules/fields';
 import { keys } from '../ledger/keys';
 import type { DeploymentRecord, DeploymentRequest, EnvironmentHead, GroupSlot } from '../ledger/records';
-import type { Core } from '../ports';
-import * as fields from '../schemas/fields';
+import { findApplication, type Pipeline } from '../pipeline/rules/config';
 
 export const statusSchema = z.strictObject({
   command: z.literal('status'),

@@ -1,17 +1,18 @@
 // Wiring for the functions that ask for approvals or settle them: the key from Secrets Manager, SNS,
 // and the release flow. The release flow asks for approvals and approvals advance the release flow, so
 // the two are tied through a late-bound ReleaseFlow.
-import { approvalKeySource } from '../adapters/approval-keys';
-import { sns } from '../adapters/sns-client';
-import { snsNotifier } from '../adapters/sns-notifier';
-import type { TokenKeySource } from '../domain/approval-token';
-import type { Pipeline } from '../domain/config';
-import { requireEnv } from '../env';
-import type { Approvals, Core, ReleaseFlow } from '../ports';
-import type { DecisionDeps } from '../usecases/approval-decisions';
-import { type ApprovalDeps, approvals } from '../usecases/approvals';
-import type { DeployDeps } from '../usecases/deployments';
-import { releaseFlow as promotionFlow } from '../usecases/promotion';
+
+import type { DecisionDeps } from '../approvals/approval-decisions';
+import { type ApprovalDeps, approvals } from '../approvals/approvals';
+import type { TokenKeySource } from '../approvals/rules/token';
+import { approvalKeySource } from '../aws/approval-keys';
+import { sns } from '../aws/sns-client';
+import { snsNotifier } from '../aws/sns-notifier';
+import { requireEnv } from '../core/env';
+import type { Approvals, Core, ReleaseFlow } from '../core/ports';
+import type { DeployDeps } from '../deployments/deployments';
+import type { Pipeline } from '../pipeline/rules/config';
+import { releaseFlow as promotionFlow } from '../releases/promotion';
 
 export interface ApprovalWiring {
   approvals: Approvals;

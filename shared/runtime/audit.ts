@@ -1,16 +1,16 @@
 // Wiring for the functions that audit (deployment-finished, reconcile, operator): the CodeDeploy
 // reader, the alert topic on SNS, Powertools metrics, and the release flow the verdict moves on.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { codedeploy } from '../adapters/codedeploy-client';
-import { codedeployDeployer } from '../adapters/codedeploy-deployer';
-import { codedeployReader } from '../adapters/codedeploy-reader';
-import { sns } from '../adapters/sns-client';
-import { snsNotifier } from '../adapters/sns-notifier';
-import { requireEnv } from '../env';
-import type { ReleaseFlow } from '../ports';
-import type { AuditDeps, AuditMetrics } from '../usecases/audit-ports';
-import type { DeployDeps } from '../usecases/deployments';
-import { releaseFlow as promotionFlow } from '../usecases/promotion';
+import type { AuditDeps, AuditMetrics } from '../audit/ports';
+import { codedeploy } from '../aws/codedeploy-client';
+import { codedeployDeployer } from '../aws/codedeploy-deployer';
+import { codedeployReader } from '../aws/codedeploy-reader';
+import { sns } from '../aws/sns-client';
+import { snsNotifier } from '../aws/sns-notifier';
+import { requireEnv } from '../core/env';
+import type { ReleaseFlow } from '../core/ports';
+import type { DeployDeps } from '../deployments/deployments';
+import { releaseFlow as promotionFlow } from '../releases/promotion';
 import { runtime } from './core';
 import { metrics } from './metrics';
 

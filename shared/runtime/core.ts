@@ -1,11 +1,11 @@
 // What every function needs, built once per container from its environment.
 
-import { s3 } from '../adapters/s3-client';
-import { S3RecordStore } from '../adapters/s3-ledger';
-import { type Pipeline, parsePipeline } from '../domain/config';
-import { ConfigError } from '../domain/errors';
-import { requireEnv } from '../env';
-import { type Core, systemClock } from '../ports';
+import { s3 } from '../aws/s3-client';
+import { S3RecordStore } from '../aws/s3-ledger';
+import { requireEnv } from '../core/env';
+import { type Core, systemClock } from '../core/ports';
+import { ConfigError } from '../core/rules/errors';
+import { type Pipeline, parsePipeline } from '../pipeline/rules/config';
 import { logPort } from './observability';
 
 export interface Runtime extends Core {

@@ -1,6 +1,6 @@
 // The Powertools logger, one per container, and the Log port on top of it.
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Log } from '../ports';
+import type { Log } from '../core/ports';
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'baton' });
 

@@ -13,12 +13,12 @@ import { emailedApprovals, provisionApprovals } from '../../local/approvals';
 import { clientsFor, createVersionedBucket } from '../../local/clients';
 import { type ServedFunctionUrl, serveFunctionUrl } from '../../local/function-url';
 import { type Moto, startMoto } from '../../local/moto';
-import { secretsKeySource } from '../../shared/adapters/approval-keys';
-import { S3RecordStore } from '../../shared/adapters/s3-ledger';
-import { snsNotifier } from '../../shared/adapters/sns-notifier';
-import { signToken } from '../../shared/domain/approval-token';
-import { systemClock } from '../../shared/ports';
-import { type ApprovalDeps, approvals } from '../../shared/usecases/approvals';
+import { type ApprovalDeps, approvals } from '../../shared/approvals/approvals';
+import { signToken } from '../../shared/approvals/rules/token';
+import { secretsKeySource } from '../../shared/aws/approval-keys';
+import { S3RecordStore } from '../../shared/aws/s3-ledger';
+import { snsNotifier } from '../../shared/aws/sns-notifier';
+import { systemClock } from '../../shared/core/ports';
 import {
   RecordingReleaseFlow,
   SAMPLE_APPROVAL_ID,

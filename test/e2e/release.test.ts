@@ -11,7 +11,7 @@ import { ledgerOf } from '../../local/ledger-watch';
 import { runReleaseScenario, type ScenarioResult } from '../../local/release-scenario';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { Timeline } from '../../local/timeline';
-import type { AuditRecord } from '../../shared/ledger/audits';
+import type { AuditRecord } from '../../shared/audit/records';
 import type { DeploymentRecord } from '../../shared/ledger/records';
 import { root } from '../support/fixtures';
 

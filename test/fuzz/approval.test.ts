@@ -5,8 +5,12 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../functions/approval/handler';
-import { functionUrlEventSchema, type HttpResponse, httpRequestOf } from '../../shared/schemas/function-url';
-import { approvals } from '../../shared/usecases/approvals';
+import { approvals } from '../../shared/approvals/approvals';
+import {
+  functionUrlEventSchema,
+  type HttpResponse,
+  httpRequestOf,
+} from '../../shared/core/rules/function-url';
 import { SAMPLE_APPROVAL_ID, SAMPLE_KEY, sampleRequest, seedStagingAudit } from '../support/approvals';
 import { loadEvent } from '../support/fixtures';
 import { CANARY_KEY, fuzzEvent, leaks, prototypeIntact } from '../support/model-fuzz';

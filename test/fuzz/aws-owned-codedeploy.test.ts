@@ -3,9 +3,9 @@
 // 1-100 characters with no pattern.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { deploymentEventSchema } from '../../shared/audit/rules/codedeploy-events';
+import { DEPLOYMENT_ID_MAX } from '../../shared/core/rules/fields';
 import { auditSchema } from '../../shared/operator/audit';
-import { deploymentEventSchema } from '../../shared/schemas/codedeploy-events';
-import { DEPLOYMENT_ID_MAX } from '../../shared/schemas/fields';
 import { shapeOf } from '../support/aws-models';
 import { edgeStrings, modelStrings } from '../support/aws-strings';
 import { loadEvent } from '../support/fixtures';

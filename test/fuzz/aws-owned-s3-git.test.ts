@@ -5,8 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sourcePushedEventSchema } from '../../shared/schemas/codecommit-events';
-import { objectCreatedEventSchema } from '../../shared/schemas/s3-events';
+import { objectCreatedEventSchema } from '../../shared/artifacts/rules/s3-events';
+import { sourcePushedEventSchema } from '../../shared/pushes/rules/codecommit-events';
 import { shapeOf } from '../support/aws-models';
 import { modelStrings } from '../support/aws-strings';
 import { loadEvent } from '../support/fixtures';

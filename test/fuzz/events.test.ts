@@ -16,10 +16,10 @@ import { run as artifactUploaded } from '../../functions/artifact-uploaded/handl
 import { run as deploymentFinished } from '../../functions/deployment-finished/handler';
 import { run as reconcile } from '../../functions/reconcile/handler';
 import { run as sourcePushed } from '../../functions/source-pushed/handler';
+import { objectCreatedEventSchema } from '../../shared/artifacts/rules/s3-events';
+import { deploymentEventSchema } from '../../shared/audit/rules/codedeploy-events';
 import type { Rejection } from '../../shared/ledger/records';
-import { sourcePushedEventSchema } from '../../shared/schemas/codecommit-events';
-import { deploymentEventSchema } from '../../shared/schemas/codedeploy-events';
-import { objectCreatedEventSchema } from '../../shared/schemas/s3-events';
+import { sourcePushedEventSchema } from '../../shared/pushes/rules/codecommit-events';
 import { deploymentInfo, instanceIds, instanceTarget } from '../support/codedeploy-api';
 import { loadEvent } from '../support/fixtures';
 import { scheduled } from '../support/model-events';

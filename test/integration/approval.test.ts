@@ -12,13 +12,13 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { run } from '../../functions/approval/handler';
 import { run as decided } from '../../functions/approval-decided/handler';
-import { secretsKeySource } from '../../shared/adapters/approval-keys';
-import { S3RecordStore } from '../../shared/adapters/s3-ledger';
-import { snsNotifier } from '../../shared/adapters/sns-notifier';
-import { verifyToken } from '../../shared/domain/approval-token';
-import type { Pipeline } from '../../shared/domain/config';
-import type { ApprovalDeps } from '../../shared/usecases/approvals';
-import { approvals } from '../../shared/usecases/approvals';
+import type { ApprovalDeps } from '../../shared/approvals/approvals';
+import { approvals } from '../../shared/approvals/approvals';
+import { verifyToken } from '../../shared/approvals/rules/token';
+import { secretsKeySource } from '../../shared/aws/approval-keys';
+import { S3RecordStore } from '../../shared/aws/s3-ledger';
+import { snsNotifier } from '../../shared/aws/sns-notifier';
+import type { Pipeline } from '../../shared/pipeline/rules/config';
 import {
   ManualClock,
   RecordingReleaseFlow,

@@ -8,12 +8,12 @@ import {
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../functions/artifact-uploaded/handler';
-import { codedeployDeployer } from '../../shared/adapters/codedeploy-deployer';
-import { s3Artifacts } from '../../shared/adapters/s3-artifacts';
-import { S3RecordStore } from '../../shared/adapters/s3-ledger';
+import { codedeployDeployer } from '../../shared/aws/codedeploy-deployer';
+import { s3Artifacts } from '../../shared/aws/s3-artifacts';
+import { S3RecordStore } from '../../shared/aws/s3-ledger';
+import { releaseGroup } from '../../shared/deployments/deployments';
 import { keys } from '../../shared/ledger/keys';
 import type { ArtifactRecord, DeploymentRecord, DeploymentRequest } from '../../shared/ledger/records';
-import { releaseGroup } from '../../shared/usecases/deployments';
 import {
   ALERT_TOPIC,
   CapturingLog,

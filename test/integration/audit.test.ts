@@ -4,11 +4,11 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/deployment-finished/handler';
-import { codedeployReader } from '../../shared/adapters/codedeploy-reader';
-import { S3RecordStore } from '../../shared/adapters/s3-ledger';
-import { snsNotifier } from '../../shared/adapters/sns-notifier';
-import { systemClock } from '../../shared/ports';
-import { requestDeployment } from '../../shared/usecases/deployments';
+import { codedeployReader } from '../../shared/aws/codedeploy-reader';
+import { S3RecordStore } from '../../shared/aws/s3-ledger';
+import { snsNotifier } from '../../shared/aws/sns-notifier';
+import { systemClock } from '../../shared/core/ports';
+import { requestDeployment } from '../../shared/deployments/deployments';
 import { RecordingMetrics, RecordingReleaseFlow } from '../support/audit';
 import {
   deploymentInfo,

@@ -9,10 +9,10 @@ import {
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codedeployDeployer } from '../../shared/adapters/codedeploy-deployer';
-import { codedeployLookup } from '../../shared/adapters/codedeploy-lookup';
-import { codedeployReader } from '../../shared/adapters/codedeploy-reader';
-import { codedeployTargets } from '../../shared/adapters/codedeploy-targets';
+import { codedeployDeployer } from '../../shared/aws/codedeploy-deployer';
+import { codedeployLookup } from '../../shared/aws/codedeploy-lookup';
+import { codedeployReader } from '../../shared/aws/codedeploy-reader';
+import { codedeployTargets } from '../../shared/aws/codedeploy-targets';
 import { checkOperation } from '../support/aws-model';
 import { awsModel } from '../support/aws-models';
 import { startWireRecorder } from '../support/wire-recorder';

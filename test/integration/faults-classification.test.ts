@@ -24,8 +24,8 @@ import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-s
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCodeDeploy, startLocalCodeDeploy } from '../../local/codedeploy';
 import { type Moto, startMoto } from '../../local/moto';
-import { clientConfig } from '../../shared/adapters/client-config';
-import { S3RecordStore } from '../../shared/adapters/s3-ledger';
+import { clientConfig } from '../../shared/aws/client-config';
+import { S3RecordStore } from '../../shared/aws/s3-ledger';
 import {
   type Attempt,
   FAULT_KINDS,

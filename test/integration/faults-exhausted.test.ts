@@ -5,7 +5,7 @@
 // the ledger agrees with it. The function URLs answer a generic 503, and the client's retry succeeds.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AuditRecord, auditKeys } from '../../shared/ledger/audits';
+import { type AuditRecord, auditKeys } from '../../shared/audit/records';
 import type { DeploymentRecord, DeploymentRequest, GroupSlot } from '../../shared/ledger/records';
 import type { Match } from '../support/faults';
 import { type FaultStack, startFaultStack } from './faults-harness';

@@ -1,5 +1,5 @@
 // The stack for the fault-injection tests: moto (S3, SNS, Secrets Manager) and the local CodeDeploy,
-// provisioned as serverless.yml would, and Baton's own module-scope SDK clients (shared/adapters/*-client,
+// provisioned as serverless.yml would, and Baton's own module-scope SDK clients (shared/aws/*-client,
 // built by clientConfig) with the fault injector on each: every AWS call site of every handler goes
 // through it. Handlers run unchanged (`run(event, deps)`); admin clients without faults set up and
 // read back (the ledger, the deployments CodeDeploy holds per group, the messages SNS sent).
@@ -25,8 +25,8 @@ import {
 import { type Moto, startMoto } from '../../local/moto';
 import { pushEvent } from '../../local/pushes';
 import sampleSecrets from '../../local/sample-secrets.json';
-import { S3RecordStore } from '../../shared/adapters/s3-ledger';
-import type { Pipeline } from '../../shared/domain/config';
+import { S3RecordStore } from '../../shared/aws/s3-ledger';
+import type { Pipeline } from '../../shared/pipeline/rules/config';
 import { FaultInjector, type FaultServer, startFaultServer } from '../support/faults';
 import { loadEvent, samplePipeline } from '../support/fixtures';
 import { objectCreatedEvent } from '../support/s3-events';
@@ -136,10 +136,10 @@ export const startFaultStack = async (): Promise<FaultStack> => {
   });
   const server: FaultServer = await startFaultServer();
   const faults = new FaultInjector(server, Number(process.env.BATON_FAULT_SEED || 9));
-  faults.attach((await import('../../shared/adapters/s3-client')).s3);
-  faults.attach((await import('../../shared/adapters/codedeploy-client')).codedeploy);
-  faults.attach((await import('../../shared/adapters/sns-client')).sns);
-  faults.attach((await import('../../shared/adapters/secrets-client')).secretsManager);
+  faults.attach((await import('../../shared/aws/s3-client')).s3);
+  faults.attach((await import('../../shared/aws/codedeploy-client')).codedeploy);
+  faults.attach((await import('../../shared/aws/sns-client')).sns);
+  faults.attach((await import('../../shared/aws/secrets-client')).secretsManager);
 
   const finished = async (deploymentId: string) => {
     await standIn.waitForDeployment(deploymentId, 60_000);

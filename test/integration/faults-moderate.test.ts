@@ -6,7 +6,7 @@
 // (reads, and S3 writes: the ledger reads back a conditional write whose answer was lost).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentRecord } from '../../shared/ledger/records';
-import { readTimeline } from '../../shared/ledger/releases';
+import { readTimeline } from '../../shared/releases/records';
 import type { FaultKind } from '../support/faults';
 import { COMMIT } from '../support/fixtures';
 import { type FaultStack, startFaultStack } from './faults-harness';

@@ -4,7 +4,7 @@
 // announces the change, and the release resumes (production's approval is asked).
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuditRecord, auditKeys } from '../../shared/ledger/audits';
+import { type AuditRecord, auditKeys } from '../../shared/audit/records';
 import type { DeploymentRecord } from '../../shared/ledger/records';
 import { type FaultStack, startFaultStack } from './faults-harness';
 

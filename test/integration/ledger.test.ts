@@ -1,7 +1,7 @@
 // The S3 ledger on moto: conditional writes decide races, records read back as written.
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { S3RecordStore } from '../../shared/adapters/s3-ledger';
+import { S3RecordStore } from '../../shared/aws/s3-ledger';
 import { update } from '../../shared/ledger/store';
 import { createVersionedBucket, useMoto } from '../support/moto';
 

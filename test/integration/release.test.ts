@@ -7,11 +7,11 @@ import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run as artifactUploaded } from '../../functions/artifact-uploaded/handler';
 import { run as sourcePushed } from '../../functions/source-pushed/handler';
-import { s3Artifacts } from '../../shared/adapters/s3-artifacts';
-import { S3RecordStore } from '../../shared/adapters/s3-ledger';
-import { snsNotifier } from '../../shared/adapters/sns-notifier';
-import { type ReleaseRecord, releaseKeys } from '../../shared/ledger/releases';
-import { releaseFlow } from '../../shared/usecases/promotion';
+import { s3Artifacts } from '../../shared/aws/s3-artifacts';
+import { S3RecordStore } from '../../shared/aws/s3-ledger';
+import { snsNotifier } from '../../shared/aws/sns-notifier';
+import { releaseFlow } from '../../shared/releases/promotion';
+import { type ReleaseRecord, releaseKeys } from '../../shared/releases/records';
 import {
   CapturingLog,
   COMMIT,
@@ -125,9 +125,9 @@ describe('a release on moto', () => {
     const d = deps();
     // The topic is the file's: only what this test publishes counts.
     const notifications = async () =>
-      ((await motoData(ctx.moto.endpoint)).sns?.Topic as { sent_notifications: unknown[][] }[]).flatMap(
-        (t) => t.sent_notifications,
-      );
+      (
+        ((await motoData(ctx.moto.endpoint)).sns?.Topic ?? []) as { sent_notifications: unknown[][] }[]
+      ).flatMap((t) => t.sent_notifications);
     const before = (await notifications()).length;
     await sourcePushed(loadEvent('eventbridge/codecommit-tag-created.json'), d);
     await sourcePushed(loadEvent('eventbridge/codecommit-tag-moved.json'), d);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../functions/secrets/handler';
 import { LOCAL_ACCOUNT, serveFunctionUrl } from '../../local/secrets-url';
 import { MemoryStore } from '../../shared/ledger/memory-store';
-import type { DeploymentTargets, SecretValues } from '../../shared/secret-ports';
+import type { DeploymentTargets, SecretValues } from '../../shared/secrets/ports';
 import { CapturingLog, StepClock, samplePipeline } from '../support/fixtures';
 import { runHook } from '../support/hook';
 import { CANARY, DEPLOYMENT, jwtPem, stagingEnv } from '../support/secrets';

@@ -11,13 +11,13 @@ import {
 import { parse } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../functions/secrets/handler';
-import { S3RecordStore } from '../../shared/adapters/s3-ledger';
-import { secretMetadata } from '../../shared/adapters/secret-metadata';
-import { secretValues } from '../../shared/adapters/secret-values';
-import { type Pipeline, parsePipeline } from '../../shared/domain/config';
-import type { SecretGrant } from '../../shared/ledger/secret-grants';
+import { S3RecordStore } from '../../shared/aws/s3-ledger';
+import { secretMetadata } from '../../shared/aws/secret-metadata';
+import { secretValues } from '../../shared/aws/secret-values';
 import { secretsCheck } from '../../shared/operator/secrets-check';
-import type { DeploymentTargets } from '../../shared/secret-ports';
+import { type Pipeline, parsePipeline } from '../../shared/pipeline/rules/config';
+import type { DeploymentTargets } from '../../shared/secrets/ports';
+import type { SecretGrant } from '../../shared/secrets/records';
 import { StepClock, samplePipeline } from '../support/fixtures';
 import { clientsFor, createVersionedBucket, useMoto } from '../support/moto';
 import {
@@ -96,7 +96,7 @@ beforeAll(async () => {
   // The function's own client, built at import from AWS_ENDPOINT_URL, as in a local run.
   vi.stubEnv('AWS_ENDPOINT_URL', ctx.moto.endpoint);
   vi.resetModules();
-  ({ secretsManager: secrets } = await import('../../shared/adapters/secrets-client'));
+  ({ secretsManager: secrets } = await import('../../shared/aws/secrets-client'));
   admin = clientsFor(ctx.moto.endpoint).secrets;
   await createVersionedBucket(ctx.s3, BUCKET);
   versions = {};

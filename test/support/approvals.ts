@@ -1,12 +1,13 @@
 // Approval test helpers: the sample key and approval, a settable clock, and recording fakes for the
 // ports an approval talks to (SNS, the release flow).
-import type { TokenKeys } from '../../shared/domain/approval-token';
-import { approvalIdFor } from '../../shared/ledger/approvals';
+
+import type { ApprovalDeps } from '../../shared/approvals/approvals';
+import { approvalIdFor } from '../../shared/approvals/records';
+import type { TokenKeys } from '../../shared/approvals/rules/token';
+import type { ApprovalRequestInput, Clock, Notice, Notifier, ReleaseFlow } from '../../shared/core/ports';
 import { MemoryStore } from '../../shared/ledger/memory-store';
 import type { DeploymentRecord } from '../../shared/ledger/records';
 import type { RecordStore } from '../../shared/ledger/store';
-import type { ApprovalRequestInput, Clock, Notice, Notifier, ReleaseFlow } from '../../shared/ports';
-import type { ApprovalDeps } from '../../shared/usecases/approvals';
 import { CapturingLog, COMMIT, samplePipeline } from './fixtures';
 
 /** The key the sample events in events/approval/ were signed with (a test key, used nowhere else). */

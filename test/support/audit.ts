@@ -3,14 +3,14 @@
 
 import type { Diagnostics } from '@aws-sdk/client-codedeploy';
 import { LIFECYCLE_EVENTS } from '../../local/codedeploy/types';
-import { findEnvironment, type Pipeline } from '../../shared/domain/config';
-import { NotFoundError } from '../../shared/domain/errors';
-import type { DeploymentFacts, Target, TargetStatus } from '../../shared/domain/evidence';
-import type { Verdict } from '../../shared/domain/verdict';
+import type { AuditMetrics, DeploymentReader } from '../../shared/audit/ports';
+import type { DeploymentFacts, Target, TargetStatus } from '../../shared/audit/rules/evidence';
+import type { Verdict } from '../../shared/audit/rules/verdict';
+import type { Clock, Notice, Notifier, ReleaseFlow } from '../../shared/core/ports';
+import { NotFoundError } from '../../shared/core/rules/errors';
+import { requestDeployment } from '../../shared/deployments/deployments';
 import type { CauseType } from '../../shared/ledger/records';
-import type { Clock, Notice, Notifier, ReleaseFlow } from '../../shared/ports';
-import type { AuditMetrics, DeploymentReader } from '../../shared/usecases/audit-ports';
-import { requestDeployment } from '../../shared/usecases/deployments';
+import { findEnvironment, type Pipeline } from '../../shared/pipeline/rules/config';
 import { memoryDeps, samplePipeline } from './fixtures';
 
 export const DEPLOYMENT = 'd-AUDIT0001';

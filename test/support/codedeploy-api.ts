@@ -11,7 +11,7 @@ import {
   ListDeploymentTargetsCommand,
 } from '@aws-sdk/client-codedeploy';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { TargetStatus } from '../../shared/domain/evidence';
+import type { TargetStatus } from '../../shared/audit/rules/evidence';
 import { DEPLOYMENT, IN_PLACE_EVENTS, VALIDATE_FAILED } from './audit';
 
 const at = (s: number) => new Date(Date.UTC(2026, 10, 20, 18, 0, s));

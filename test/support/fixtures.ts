@@ -1,11 +1,7 @@
 // Test fixtures: the sample pipeline, sample events from events/, and in-memory collaborators.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadPipelineFile } from '../../shared/adapters/pipeline-file';
-import type { ArtifactObject } from '../../shared/domain/artifact';
-import type { Pipeline } from '../../shared/domain/config';
-import { GroupBusyError } from '../../shared/domain/errors';
-import { MemoryStore } from '../../shared/ledger/memory-store';
+import type { ArtifactObject } from '../../shared/artifacts/rules/artifact';
 import type {
   ArtifactStore,
   Clock,
@@ -14,7 +10,11 @@ import type {
   Log,
   Notice,
   Notifier,
-} from '../../shared/ports';
+} from '../../shared/core/ports';
+import { GroupBusyError } from '../../shared/core/rules/errors';
+import { MemoryStore } from '../../shared/ledger/memory-store';
+import { loadPipelineFile } from '../../shared/pipeline/file';
+import type { Pipeline } from '../../shared/pipeline/rules/config';
 
 export const root = join(__dirname, '..', '..');
 

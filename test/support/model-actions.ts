@@ -2,7 +2,7 @@
 // (any mail, in any order, up to its copies), CodeDeploy finishing a deployment with chosen per-target
 // results, approvers deciding (through the use case or the page), time passing, expiry and reconcile.
 import fc from 'fast-check';
-import type { TargetStatus } from '../../shared/domain/evidence';
+import type { TargetStatus } from '../../shared/audit/rules/evidence';
 import type { PushShape, S3Shape, StateShape } from './model-events';
 
 export const COMMITS = [

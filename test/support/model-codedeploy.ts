@@ -2,10 +2,11 @@
 // back (the audit's DeploymentReader). Like CodeDeploy it allows one active deployment per group and
 // refuses a second with GroupBusyError; unlike CodeDeploy it keeps a record of every such refusal,
 // because in the model nobody but Baton deploys, so a refusal means Baton lost track of its group.
-import { GroupBusyError, NotFoundError } from '../../shared/domain/errors';
-import type { DeploymentFacts, LifecycleStep, Target, TargetStatus } from '../../shared/domain/evidence';
-import type { CreateDeploymentInput, Deployer } from '../../shared/ports';
-import type { DeploymentReader } from '../../shared/usecases/audit-ports';
+
+import type { DeploymentReader } from '../../shared/audit/ports';
+import type { DeploymentFacts, LifecycleStep, Target, TargetStatus } from '../../shared/audit/rules/evidence';
+import type { CreateDeploymentInput, Deployer } from '../../shared/core/ports';
+import { GroupBusyError, NotFoundError } from '../../shared/core/rules/errors';
 
 /** The built-in configurations and their minimum-healthy-hosts rules (CodeDeploy user guide). */
 export type DeploymentConfig =

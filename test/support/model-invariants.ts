@@ -1,10 +1,11 @@
 // What must hold in the model world, whatever the interleaving. Checked at the moment it matters (a
 // CreateDeployment call is checked against the ledger as it stands then), after every step (one active
 // deployment per group), and once every event has arrived (nothing lost, no wrong verdict).
-import { findApplication } from '../../shared/domain/config';
-import { isGated, releasePath } from '../../shared/domain/promotion';
-import { approvalAt } from '../../shared/ledger/approvals';
-import { type AuditRecord, auditKeys } from '../../shared/ledger/audits';
+
+import { approvalAt } from '../../shared/approvals/records';
+import { type AuditRecord, auditKeys } from '../../shared/audit/records';
+import type { CreateDeploymentInput } from '../../shared/core/ports';
+import { requestId } from '../../shared/deployments/deployments';
 import { keys } from '../../shared/ledger/keys';
 import type {
   ArtifactRecord,
@@ -13,15 +14,15 @@ import type {
   DeploymentRequest,
   Rejection,
 } from '../../shared/ledger/records';
+import { findApplication } from '../../shared/pipeline/rules/config';
 import {
   type Expectation,
   type PushRecord,
   type ReleaseRecord,
   releaseKeys,
-} from '../../shared/ledger/releases';
-import type { CreateDeploymentInput } from '../../shared/ports';
-import { requestId } from '../../shared/usecases/deployments';
-import { releaseRequestId } from '../../shared/usecases/release-facts';
+} from '../../shared/releases/records';
+import { releaseRequestId } from '../../shared/releases/release-facts';
+import { isGated, releasePath } from '../../shared/releases/rules/promotion';
 import type { World } from './model-world';
 
 const APP = 'web';

@@ -1,7 +1,7 @@
 // One interleaving of the model world, run from start to finish: the steps, then every event still on
 // its way, then the checks. Shared by the property test and bench/property.ts.
 import fc from 'fast-check';
-import type { Pipeline } from '../../shared/domain/config';
+import type { Pipeline } from '../../shared/pipeline/rules/config';
 import { samplePipeline } from './fixtures';
 import { type Action, actionArb } from './model-actions';
 import { checkEnd, checkReaudits, checkStep, watchDeployments } from './model-invariants';

@@ -3,10 +3,10 @@
 // send, or runs what a person or the schedule runs (a decision, reconcile).
 import { createHash } from 'node:crypto';
 import { run as approvalRun } from '../../functions/approval/handler';
-import { signToken } from '../../shared/domain/approval-token';
-import { BatonError } from '../../shared/domain/errors';
+import { decide, pendingApprovals } from '../../shared/approvals/approvals';
+import { signToken } from '../../shared/approvals/rules/token';
+import { BatonError } from '../../shared/core/rules/errors';
 import { deploy } from '../../shared/operator/deploy';
-import { decide, pendingApprovals } from '../../shared/usecases/approvals';
 import { type Action, COMMITS, type Flaw, TAGS } from './model-actions';
 import {
   approvalPost,

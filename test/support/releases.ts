@@ -1,13 +1,20 @@
 // Test helpers for pushes and releases: events in the documented shapes, fake approvals and notifier,
 // and shortcuts for what other parts of Baton do (the audit's verdict, finishing a deployment).
-import type { Pipeline } from '../../shared/domain/config';
+
+import { artifactUploaded } from '../../shared/artifacts/artifact-uploaded';
+import type {
+  ApprovalRequestInput,
+  ApprovalState,
+  Approvals,
+  Notice,
+  Notifier,
+} from '../../shared/core/ports';
+import { type DeployDeps, releaseGroup } from '../../shared/deployments/deployments';
 import { keys } from '../../shared/ledger/keys';
 import type { DeploymentRecord } from '../../shared/ledger/records';
 import type { RecordStore } from '../../shared/ledger/store';
 import { update } from '../../shared/ledger/store';
-import type { ApprovalRequestInput, ApprovalState, Approvals, Notice, Notifier } from '../../shared/ports';
-import { artifactUploaded } from '../../shared/usecases/artifact-uploaded';
-import { type DeployDeps, releaseGroup } from '../../shared/usecases/deployments';
+import type { Pipeline } from '../../shared/pipeline/rules/config';
 import { COMMIT, loadEvent, memoryDeps, samplePipeline } from './fixtures';
 
 export const COMMIT3 = 'b6589fc6ab0dc82cf12099d1c2d40ab994e8410c';

@@ -1,5 +1,5 @@
 // A SecretMetadata fake for secrets-check: what DescribeSecret would say, and secrets it cannot read.
-import { type SecretFacts, type SecretMetadata, SecretReadError } from '../../shared/secret-ports';
+import { type SecretFacts, type SecretMetadata, SecretReadError } from '../../shared/secrets/ports';
 
 export const CURRENT_VERSION = 'EXAMPLE1-90ab-cdef-fedc-ba987SECRET1';
 export const CHANGED_AT = '2026-11-02T09:30:00.000Z';

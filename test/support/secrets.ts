@@ -8,8 +8,8 @@ import type {
   TargetStatus,
 } from '@aws-sdk/client-codedeploy';
 import { vi } from 'vitest';
-import { instanceSessionArn } from '../../shared/domain/caller';
 import { logPort } from '../../shared/runtime/observability';
+import { instanceSessionArn } from '../../shared/secrets/rules/caller';
 import { loadEvent } from './fixtures';
 
 export const ACCOUNT = '123456789012';

@@ -2,10 +2,10 @@
 // output): quoted under their author, printable, bounded, never passing for Baton's own lines.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Target } from '../../shared/domain/evidence';
-import { buildReport } from '../../shared/domain/verdict';
-import { renderReport } from '../../shared/domain/verdict-text';
-import { approvals, decide } from '../../shared/usecases/approvals';
+import { approvals, decide } from '../../shared/approvals/approvals';
+import type { Target } from '../../shared/audit/rules/evidence';
+import { buildReport } from '../../shared/audit/rules/verdict';
+import { renderReport } from '../../shared/audit/rules/verdict-text';
 import {
   ALERT_TOPIC,
   APPROVER,

@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { run as page } from '../../functions/approval/handler';
 import { run as decided } from '../../functions/approval-decided/handler';
-import { type ApprovalRecord, approvalKeys } from '../../shared/ledger/approvals';
-import type { DecidedDeps } from '../../shared/usecases/approval-decided';
-import { expireApprovals } from '../../shared/usecases/approval-decisions';
-import { approvals } from '../../shared/usecases/approvals';
+import type { DecidedDeps } from '../../shared/approvals/approval-decided';
+import { expireApprovals } from '../../shared/approvals/approval-decisions';
+import { approvals } from '../../shared/approvals/approvals';
+import { type ApprovalRecord, approvalKeys } from '../../shared/approvals/records';
 import {
   ALERT_TOPIC,
   APPROVER,

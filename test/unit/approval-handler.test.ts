@@ -4,8 +4,8 @@
 // with the security headers.
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/approval/handler';
-import { type ApprovalDecision, approvalKeys } from '../../shared/ledger/approvals';
-import { approvals } from '../../shared/usecases/approvals';
+import { approvals } from '../../shared/approvals/approvals';
+import { type ApprovalDecision, approvalKeys } from '../../shared/approvals/records';
 import {
   APPROVER,
   approvalTestDeps,

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { secretsKeySource } from '../../shared/adapters/approval-keys';
+import { secretsKeySource } from '../../shared/aws/approval-keys';
 
 const sm = mockClient(SecretsManagerClient);
 const stages = () => sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.VersionStage);

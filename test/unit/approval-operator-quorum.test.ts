@@ -1,9 +1,9 @@
 // An operator's `decide` on an N-of-M approval counts as one approval, of the operator's identity; only
 // a forced decision settles the approval alone.
 import { describe, expect, it } from 'vitest';
-import type { Pipeline } from '../../shared/domain/config';
+import { approvals } from '../../shared/approvals/approvals';
 import { invokeOperator } from '../../shared/operator/invoke';
-import { approvals } from '../../shared/usecases/approvals';
+import type { Pipeline } from '../../shared/pipeline/rules/config';
 import { ALERT_TOPIC, approvalTestDeps, sampleRequest } from '../support/approvals';
 import { FakeDeployer, loadEvent, samplePipeline } from '../support/fixtures';
 

@@ -1,7 +1,7 @@
 // Operator commands `approvals` and `decide`, as pasted into the console (events/operator/).
 import { describe, expect, it } from 'vitest';
+import { approvals } from '../../shared/approvals/approvals';
 import { invokeOperator } from '../../shared/operator/invoke';
-import { approvals } from '../../shared/usecases/approvals';
 import {
   ALERT_TOPIC,
   APPROVER,

@@ -2,10 +2,10 @@
 // configured for the environment, whatever the approval recorded when it was asked.
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/approval/handler';
-import { parsePipeline } from '../../shared/domain/config';
-import { type ApprovalRecord, approvalKeys } from '../../shared/ledger/approvals';
+import { approvals } from '../../shared/approvals/approvals';
+import { type ApprovalRecord, approvalKeys } from '../../shared/approvals/records';
 import type { Rejection } from '../../shared/ledger/records';
-import { approvals } from '../../shared/usecases/approvals';
+import { parsePipeline } from '../../shared/pipeline/rules/config';
 import { APPROVER, approvalTestDeps, sampleRequest, seedStagingAudit } from '../support/approvals';
 import { loadEvent, samplePipeline } from '../support/fixtures';
 

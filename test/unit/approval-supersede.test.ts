@@ -2,8 +2,8 @@
 // pending approval, whose links then say so and record nothing.
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/approval/handler';
-import { type ApprovalRecord, approvalKeys } from '../../shared/ledger/approvals';
-import { approvals } from '../../shared/usecases/approvals';
+import { approvals } from '../../shared/approvals/approvals';
+import { type ApprovalRecord, approvalKeys } from '../../shared/approvals/records';
 import { approvalTestDeps, sampleRequest, seedStagingAudit } from '../support/approvals';
 import { COMMIT2, loadEvent } from '../support/fixtures';
 

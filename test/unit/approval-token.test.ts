@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { signToken, type TokenClaims, verifyToken } from '../../shared/domain/approval-token';
+import { signToken, type TokenClaims, verifyToken } from '../../shared/approvals/rules/token';
 
 const KEY = Buffer.from('k'.repeat(32));
 const OLD_KEY = Buffer.from('o'.repeat(32));

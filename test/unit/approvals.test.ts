@@ -1,9 +1,9 @@
 // Approvals as use cases: requested once, one message per approver, decisions, expiry, hand-off.
 import { describe, expect, it } from 'vitest';
-import { verifyToken } from '../../shared/domain/approval-token';
-import { ValidationError } from '../../shared/domain/errors';
-import { type ApprovalDecision, type ApprovalRecord, approvalKeys } from '../../shared/ledger/approvals';
-import { approvals, decide, expireApprovals, pendingApprovals } from '../../shared/usecases/approvals';
+import { approvals, decide, expireApprovals, pendingApprovals } from '../../shared/approvals/approvals';
+import { type ApprovalDecision, type ApprovalRecord, approvalKeys } from '../../shared/approvals/records';
+import { verifyToken } from '../../shared/approvals/rules/token';
+import { ValidationError } from '../../shared/core/rules/errors';
 import {
   ALERT_TOPIC,
   APPROVAL_TOPIC,

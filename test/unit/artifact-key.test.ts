@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bundleTypeOf, readArtifactKey } from '../../shared/domain/artifact';
-import { parsePipeline } from '../../shared/domain/config';
+import { bundleTypeOf, readArtifactKey } from '../../shared/artifacts/rules/artifact';
+import { parsePipeline } from '../../shared/pipeline/rules/config';
 import { COMMIT, samplePipeline } from '../support/fixtures';
 
 describe('artifact keys', () => {

@@ -3,10 +3,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/source-pushed/handler';
+import { artifactUploaded } from '../../shared/artifacts/artifact-uploaded';
 import { keys } from '../../shared/ledger/keys';
 import type { DeploymentRequest } from '../../shared/ledger/records';
-import { type Expectation, releaseKeys } from '../../shared/ledger/releases';
-import { artifactUploaded } from '../../shared/usecases/artifact-uploaded';
+import { type Expectation, releaseKeys } from '../../shared/releases/records';
 import { COMMIT, COMMIT2 } from '../support/fixtures';
 import {
   branchEvent,

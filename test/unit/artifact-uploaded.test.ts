@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { artifactUploaded } from '../../shared/artifacts/artifact-uploaded';
 import { keys } from '../../shared/ledger/keys';
 import type { ArtifactRecord, Rejection } from '../../shared/ledger/records';
-import { artifactUploaded } from '../../shared/usecases/artifact-uploaded';
 import { COMMIT, memoryDeps } from '../support/fixtures';
 
 const KEY = `artifacts/web/${COMMIT}.zip`;

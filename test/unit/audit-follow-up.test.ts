@@ -1,10 +1,10 @@
 // The audit of deployments Baton did not start, unknown ones, and follow-ups resumed after a failure.
 import { describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../shared/domain/errors';
-import { type AuditRecord, auditKeys } from '../../shared/ledger/audits';
+import { audit, FOLLOW_UP_LEASE_MS } from '../../shared/audit/audit';
+import { FollowUpError } from '../../shared/audit/audit-follow-up';
+import { type AuditRecord, auditKeys } from '../../shared/audit/records';
+import { NotFoundError } from '../../shared/core/rules/errors';
 import { keys } from '../../shared/ledger/keys';
-import { audit, FOLLOW_UP_LEASE_MS } from '../../shared/usecases/audit';
-import { FollowUpError } from '../../shared/usecases/audit-follow-up';
 import { auditMemoryDeps, deployed, target } from '../support/audit';
 import { COMMIT } from '../support/fixtures';
 

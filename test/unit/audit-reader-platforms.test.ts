@@ -3,9 +3,9 @@
 import type { DeploymentTarget } from '@aws-sdk/client-codedeploy';
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
-import { codedeployReader } from '../../shared/adapters/codedeploy-reader';
-import { buildReport, type Expectation } from '../../shared/domain/verdict';
-import { readEvidence } from '../../shared/usecases/audit';
+import { readEvidence } from '../../shared/audit/audit';
+import { buildReport, type Expectation } from '../../shared/audit/rules/verdict';
+import { codedeployReader } from '../../shared/aws/codedeploy-reader';
 import { DEPLOYMENT } from '../support/audit';
 import { deploymentInfo, fakeCodeDeploy, overviewOf } from '../support/codedeploy-api';
 

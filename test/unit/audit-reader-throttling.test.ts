@@ -9,9 +9,9 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { codedeployReader } from '../../shared/adapters/codedeploy-reader';
-import { buildReport, type Expectation } from '../../shared/domain/verdict';
-import { readEvidence } from '../../shared/usecases/audit';
+import { readEvidence } from '../../shared/audit/audit';
+import { buildReport, type Expectation } from '../../shared/audit/rules/verdict';
+import { codedeployReader } from '../../shared/aws/codedeploy-reader';
 import { DEPLOYMENT } from '../support/audit';
 import {
   deploymentInfo,

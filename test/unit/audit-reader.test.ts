@@ -9,10 +9,10 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
-import { codedeployReader } from '../../shared/adapters/codedeploy-reader';
-import { NotFoundError } from '../../shared/domain/errors';
-import { buildReport, type Expectation } from '../../shared/domain/verdict';
-import { readEvidence } from '../../shared/usecases/audit';
+import { readEvidence } from '../../shared/audit/audit';
+import { buildReport, type Expectation } from '../../shared/audit/rules/verdict';
+import { codedeployReader } from '../../shared/aws/codedeploy-reader';
+import { NotFoundError } from '../../shared/core/rules/errors';
 import { DEPLOYMENT } from '../support/audit';
 import {
   deploymentInfo,

@@ -1,12 +1,12 @@
 // onFailure: rollback — the last VERIFIED revision is redeployed once, recorded as a rollback, and it
 // is what starts when the group is freed.
 import { describe, expect, it } from 'vitest';
-import type { Pipeline } from '../../shared/domain/config';
-import { type AuditRecord, auditKeys } from '../../shared/ledger/audits';
+import { audit } from '../../shared/audit/audit';
+import { type AuditRecord, auditKeys } from '../../shared/audit/records';
+import { requestDeployment } from '../../shared/deployments/deployments';
 import { keys } from '../../shared/ledger/keys';
 import type { DeploymentRecord, DeploymentRequest } from '../../shared/ledger/records';
-import { audit } from '../../shared/usecases/audit';
-import { requestDeployment } from '../../shared/usecases/deployments';
+import type { Pipeline } from '../../shared/pipeline/rules/config';
 import { auditMemoryDeps, deployed, target } from '../support/audit';
 import { COMMIT, COMMIT2, samplePipeline } from '../support/fixtures';
 

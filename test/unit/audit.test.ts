@@ -1,11 +1,11 @@
 // The audit use case on the in-memory ledger with recording fakes: what is recorded, and what follows.
 import { describe, expect, it } from 'vitest';
-import { type AuditRecord, auditKeys, type VerifiedDeployment } from '../../shared/ledger/audits';
+import { audit } from '../../shared/audit/audit';
+import { EvidenceError } from '../../shared/audit/ports';
+import { type AuditRecord, auditKeys, type VerifiedDeployment } from '../../shared/audit/records';
+import { requestDeployment } from '../../shared/deployments/deployments';
 import { keys } from '../../shared/ledger/keys';
 import type { DeploymentRecord, GroupSlot } from '../../shared/ledger/records';
-import { audit } from '../../shared/usecases/audit';
-import { EvidenceError } from '../../shared/usecases/audit-ports';
-import { requestDeployment } from '../../shared/usecases/deployments';
 import { ALERTS, auditMemoryDeps, deployed, target } from '../support/audit';
 import { COMMIT, COMMIT2 } from '../support/fixtures';
 

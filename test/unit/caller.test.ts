@@ -2,7 +2,7 @@
 // Shape: https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-request-payload
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { instanceSessionArn, readCaller } from '../../shared/domain/caller';
+import { instanceSessionArn, readCaller } from '../../shared/secrets/rules/caller';
 
 const ACCOUNT = '123456789012';
 

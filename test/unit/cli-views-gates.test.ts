@@ -2,8 +2,8 @@
 // real use cases on the in-memory ledger with the recording fakes of CodeDeploy and Secrets Manager.
 import { describe, expect, it } from 'vitest';
 import { VIEWS } from '../../cli/views';
+import { approvals as approvalUseCase } from '../../shared/approvals/approvals';
 import { invokeOperator, type OperatorResponse } from '../../shared/operator/invoke';
-import { approvals as approvalUseCase } from '../../shared/usecases/approvals';
 import { approvalTestDeps, sampleRequest } from '../support/approvals';
 import { auditMemoryDeps, deployed, target } from '../support/audit';
 import { COMMIT, FakeDeployer, memoryDeps } from '../support/fixtures';

@@ -10,6 +10,7 @@ import type { releasesSchema } from '../../cli/views/releases';
 import type { secretsCheckSchema } from '../../cli/views/secrets';
 import type { statusSchema } from '../../cli/views/status';
 import { run as sourcePushed } from '../../functions/source-pushed/handler';
+import type { DeployOutcome } from '../../shared/deployments/deployments';
 import type { listApprovals } from '../../shared/operator/approvals';
 import type { auditCommand } from '../../shared/operator/audit';
 import type { decideCommand } from '../../shared/operator/decide';
@@ -18,7 +19,6 @@ import type { promote } from '../../shared/operator/promote';
 import type { releases } from '../../shared/operator/releases';
 import type { secretsCheck } from '../../shared/operator/secrets-check';
 import type { status } from '../../shared/operator/status';
-import type { DeployOutcome } from '../../shared/usecases/deployments';
 import { COMMIT, COMMIT2 } from '../support/fixtures';
 import { finish, releaseDeps, tagEvent, uploadArtifact } from '../support/releases';
 

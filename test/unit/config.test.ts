@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ConfigError } from '../../shared/core/rules/errors';
 import {
   environmentForGroup,
   environmentsForBranch,
   nextEnvironment,
   parsePipeline,
-} from '../../shared/domain/config';
-import { ConfigError } from '../../shared/domain/errors';
+} from '../../shared/pipeline/rules/config';
 import { root } from '../support/fixtures';
 
 const sample = () => parse(readFileSync(join(root, 'pipeline.yml'), 'utf8'));

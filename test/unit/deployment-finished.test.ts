@@ -4,7 +4,7 @@
 // https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-sns-event-notifications-json-format.html
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/deployment-finished/handler';
-import { type AuditRecord, auditKeys, type DeploymentStateRecord } from '../../shared/ledger/audits';
+import { type AuditRecord, auditKeys, type DeploymentStateRecord } from '../../shared/audit/records';
 import { keys } from '../../shared/ledger/keys';
 import type { Rejection } from '../../shared/ledger/records';
 import { auditMemoryDeps, target } from '../support/audit';

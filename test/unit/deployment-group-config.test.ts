@@ -1,8 +1,8 @@
 // pipeline.yml's `group:` blocks, `existing` and `createInstanceRoles`: defaults, and the
 // contradictions refused with their path and rule.
 import { describe, expect, it } from 'vitest';
-import { parsePipeline } from '../../shared/domain/config';
-import { ConfigError } from '../../shared/domain/errors';
+import { ConfigError } from '../../shared/core/rules/errors';
+import { parsePipeline } from '../../shared/pipeline/rules/config';
 import { shippedPipeline } from '../support/packaged-config';
 
 const issuesOf = (raw: unknown): string[] => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { releaseGroup, requestDeployment, startNext } from '../../shared/deployments/deployments';
 import { keys } from '../../shared/ledger/keys';
 import type { DeploymentRequest, GroupSlot } from '../../shared/ledger/records';
-import { releaseGroup, requestDeployment, startNext } from '../../shared/usecases/deployments';
 import { COMMIT, COMMIT2, memoryDeps } from '../support/fixtures';
 
 const artifact = (commit: string) => ({

@@ -3,7 +3,7 @@
 import { parse } from 'dotenv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DotenvError, dotenvProblems, quoteValue, renderDotenv } from '../../shared/domain/dotenv';
+import { DotenvError, dotenvProblems, quoteValue, renderDotenv } from '../../shared/secrets/rules/dotenv';
 
 /** Written to a file and read back, as the application does. */
 const roundTrip = (text: string) => parse(Buffer.from(text, 'utf8'));

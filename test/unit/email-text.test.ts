@@ -1,7 +1,7 @@
 // Outside text in emails: hostile comments and log output come out printable, bounded and quoted.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COMMENT_CHARS, COMMENT_LINES, oneLine, plainText, quoted } from '../../shared/domain/email-text';
+import { COMMENT_CHARS, COMMENT_LINES, oneLine, plainText, quoted } from '../../shared/core/rules/email-text';
 import { unsafeIn } from '../support/email-text';
 
 const ESC = '\u001b';

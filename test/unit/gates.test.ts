@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { run } from '../../functions/source-pushed/handler';
-import { parsePipeline } from '../../shared/domain/config';
+import { audit } from '../../shared/audit/audit';
 import { invokeOperator } from '../../shared/operator/invoke';
-import { audit } from '../../shared/usecases/audit';
-import { releaseFlow } from '../../shared/usecases/promotion';
+import { parsePipeline } from '../../shared/pipeline/rules/config';
+import { releaseFlow } from '../../shared/releases/promotion';
 import { auditMemoryDeps, deployed as deployedFor } from '../support/audit';
 import { COMMIT, COMMIT2, root } from '../support/fixtures';
 import {

@@ -32,12 +32,12 @@ const cruise = (dir: string) => {
 describe('import rules', () => {
   it('names each broken rule', () => {
     const dir = tree('broken', {
-      'shared/domain/rule.ts': "import { x } from '../usecases/flow';\nexport const r = x;\n",
-      'shared/usecases/flow.ts':
+      'shared/artifacts/rules/rule.ts': "import { x } from '../flow';\nexport const r = x;\n",
+      'shared/artifacts/flow.ts':
         "import { S3Client } from '@aws-sdk/client-s3';\nexport const x = S3Client;\n",
-      'shared/usecases/a.ts': "import { b } from './b';\nexport const a = () => b;\n",
-      'shared/usecases/b.ts': "import { a } from './a';\nexport const b = () => a;\n",
-      'shared/adapters/s3.ts': "import { x } from '../usecases/flow';\nexport const s = x;\n",
+      'shared/artifacts/a.ts': "import { b } from './b';\nexport const a = () => b;\n",
+      'shared/artifacts/b.ts': "import { a } from './a';\nexport const b = () => a;\n",
+      'shared/aws/s3.ts': "import { x } from '../artifacts/flow';\nexport const s = x;\n",
       'functions/f/handler.ts': "import { y } from '../../local/stack';\nexport const h = y;\n",
       'local/stack.ts': 'export const y = 1;\n',
     });
@@ -52,10 +52,10 @@ describe('import rules', () => {
 
   it('passes a tree that points one way', () => {
     const dir = tree('clean', {
-      'shared/domain/rule.ts': 'export const r = 1;\n',
-      'shared/usecases/flow.ts': "import { r } from '../domain/rule';\nexport const x = r;\n",
-      'shared/adapters/s3.ts': "import { S3Client } from '@aws-sdk/client-s3';\nexport const s = S3Client;\n",
-      'functions/f/handler.ts': "import { x } from '../../shared/usecases/flow';\nexport const h = x;\n",
+      'shared/artifacts/rules/rule.ts': 'export const r = 1;\n',
+      'shared/artifacts/flow.ts': "import { r } from './rules/rule';\nexport const x = r;\n",
+      'shared/aws/s3.ts': "import { S3Client } from '@aws-sdk/client-s3';\nexport const s = S3Client;\n",
+      'functions/f/handler.ts': "import { x } from '../../shared/artifacts/flow';\nexport const h = x;\n",
     });
     expect(cruise(dir)).toEqual([]);
     expect(execFileSync('git', ['check-ignore', dir], { cwd: root, encoding: 'utf8' }).trim()).toBe(dir);

@@ -2,8 +2,17 @@
 // pending; a launch whose CreateDeployment outcome is unknown keeps the group's slot, and reconcile,
 // once the lease ran out, records the deployment CodeDeploy did create or creates it. Never twice.
 import { describe, expect, it } from 'vitest';
-import { DeploymentOutcomeUnknown } from '../../shared/domain/errors';
-import { type AuditRecord, auditKeys } from '../../shared/ledger/audits';
+import { audit } from '../../shared/audit/audit';
+import { type AuditRecord, auditKeys } from '../../shared/audit/records';
+import type {
+  CreateDeploymentInput,
+  Deployer,
+  DeploymentLookup,
+  DeploymentQuery,
+} from '../../shared/core/ports';
+import { DeploymentOutcomeUnknown } from '../../shared/core/rules/errors';
+import { releaseGroup, requestDeployment } from '../../shared/deployments/deployments';
+import { LAUNCH_LEASE_MS, recoverLaunches, resumePending } from '../../shared/deployments/stalled-launches';
 import { keys } from '../../shared/ledger/keys';
 import { MemoryStore } from '../../shared/ledger/memory-store';
 import type {
@@ -12,10 +21,6 @@ import type {
   EnvironmentHead,
   GroupSlot,
 } from '../../shared/ledger/records';
-import type { CreateDeploymentInput, Deployer, DeploymentLookup, DeploymentQuery } from '../../shared/ports';
-import { audit } from '../../shared/usecases/audit';
-import { releaseGroup, requestDeployment } from '../../shared/usecases/deployments';
-import { LAUNCH_LEASE_MS, recoverLaunches, resumePending } from '../../shared/usecases/stalled-launches';
 import { auditMemoryDeps, target } from '../support/audit';
 import { COMMIT, COMMIT2 } from '../support/fixtures';
 

@@ -1,11 +1,11 @@
 // Who ran an operator command: the signer of the function URL request as Lambda verified it, or a
 // console test event recorded as such; text typed into the command is a note, never the identity.
 import { describe, expect, it } from 'vitest';
-import { CONSOLE_IDENTITY } from '../../shared/domain/actor';
+import { artifactUploaded } from '../../shared/artifacts/artifact-uploaded';
 import { keys } from '../../shared/ledger/keys';
 import type { DeploymentRecord, EnvironmentHead } from '../../shared/ledger/records';
 import { answerEvent, invokeOperator } from '../../shared/operator/invoke';
-import { artifactUploaded } from '../../shared/usecases/artifact-uploaded';
+import { CONSOLE_IDENTITY } from '../../shared/operator/rules/actor';
 import { COMMIT, loadEvent, memoryDeps } from '../support/fixtures';
 
 const ACCOUNT = '123456789012';

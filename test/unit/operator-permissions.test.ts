@@ -1,12 +1,12 @@
 // pipeline.yml `operators`: which principals may run which command classes, role sessions matched to
 // their role, and refusals that name the missing permission and where to grant it.
 import { describe, expect, it } from 'vitest';
-import { type Actor, CONSOLE_IDENTITY } from '../../shared/domain/actor';
-import { parsePipeline } from '../../shared/domain/config';
-import type { OperatorEntry } from '../../shared/domain/operators-config';
-import { principalMatches, readPrincipal } from '../../shared/domain/principals';
 import { invokeOperator } from '../../shared/operator/invoke';
 import { authorize, PermissionRefused } from '../../shared/operator/permissions';
+import { type Actor, CONSOLE_IDENTITY } from '../../shared/operator/rules/actor';
+import { principalMatches, readPrincipal } from '../../shared/operator/rules/principals';
+import { parsePipeline } from '../../shared/pipeline/rules/config';
+import type { OperatorEntry } from '../../shared/pipeline/rules/operators-config';
 import { loadEvent, memoryDeps } from '../support/fixtures';
 
 const ACCOUNT = '123456789012';

@@ -1,9 +1,9 @@
 // Operator commands as an operator pastes them into the console: validated, typed, clear errors.
 import { describe, expect, it } from 'vitest';
+import { artifactUploaded } from '../../shared/artifacts/artifact-uploaded';
 import { keys } from '../../shared/ledger/keys';
 import type { ArtifactRecord } from '../../shared/ledger/records';
 import { invokeOperator } from '../../shared/operator/invoke';
-import { artifactUploaded } from '../../shared/usecases/artifact-uploaded';
 import { COMMIT, COMMIT2, loadEvent, memoryDeps } from '../support/fixtures';
 
 const withArtifact = async () => {

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/source-pushed/handler';
 import { keys } from '../../shared/ledger/keys';
 import type { DeploymentRecord } from '../../shared/ledger/records';
-import { readTimeline } from '../../shared/ledger/releases';
-import { advanceRelease, releaseFlow } from '../../shared/usecases/promotion';
-import { forceRelease } from '../../shared/usecases/release-actions';
+import { advanceRelease, releaseFlow } from '../../shared/releases/promotion';
+import { readTimeline } from '../../shared/releases/records';
+import { forceRelease } from '../../shared/releases/release-actions';
 import { COMMIT, COMMIT2 } from '../support/fixtures';
 import {
   COMMIT3,

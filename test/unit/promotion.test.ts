@@ -1,15 +1,15 @@
 // The promotion state machine, transition by transition: pure, no ledger, no clock.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Application, findApplication, parsePipeline } from '../../shared/domain/config';
+import { type Application, findApplication, parsePipeline } from '../../shared/pipeline/rules/config';
 import {
   decide,
   type EnvironmentFacts,
   type ReleaseFacts,
   releasePath,
   type Step,
-} from '../../shared/domain/promotion';
-import { describeStep, standings } from '../../shared/domain/release-standing';
+} from '../../shared/releases/rules/promotion';
+import { describeStep, standings } from '../../shared/releases/rules/standing';
 import { COMMIT, samplePipeline } from '../support/fixtures';
 
 // pipeline.yml: dev (branch main) → staging (release) → production (promotion, approval).

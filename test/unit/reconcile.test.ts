@@ -1,18 +1,18 @@
 // Reconcile: stale deployments audited, abandoned follow-ups resumed, queued deployments started.
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/reconcile/handler';
-import { type AuditRecord, auditKeys } from '../../shared/ledger/audits';
+import { audit, FOLLOW_UP_LEASE_MS } from '../../shared/audit/audit';
+import { type AuditRecord, auditKeys } from '../../shared/audit/records';
+import { requestDeployment } from '../../shared/deployments/deployments';
 import { keys } from '../../shared/ledger/keys';
 import type { DeploymentRecord, GroupSlot } from '../../shared/ledger/records';
-import { audit, FOLLOW_UP_LEASE_MS } from '../../shared/usecases/audit';
-import { requestDeployment } from '../../shared/usecases/deployments';
 import {
   auditStaleDeployments,
   type ReconcileStep,
   reconcile,
   reconcileSteps,
   startQueuedDeployments,
-} from '../../shared/usecases/reconcile';
+} from '../../shared/reconcile/reconcile';
 import { auditMemoryDeps, deployed } from '../support/audit';
 import { COMMIT, COMMIT2 } from '../support/fixtures';
 

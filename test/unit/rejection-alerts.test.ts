@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { run as deploymentFinished } from '../../functions/deployment-finished/handler';
 import { run as sourcePushed } from '../../functions/source-pushed/handler';
+import { artifactUploaded } from '../../shared/artifacts/artifact-uploaded';
 import { keys } from '../../shared/ledger/keys';
-import { artifactUploaded } from '../../shared/usecases/artifact-uploaded';
-import { refuseAndAlert } from '../../shared/usecases/rejection-alerts';
+import { refuseAndAlert } from '../../shared/refusals/rejection-alerts';
 import { auditMemoryDeps } from '../support/audit';
 import { COMMIT, loadEvent, memoryDeps } from '../support/fixtures';
 import { releaseDeps } from '../support/releases';

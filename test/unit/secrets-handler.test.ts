@@ -22,12 +22,12 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { parse } from 'dotenv';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../functions/secrets/handler';
-import { codedeployTargets } from '../../shared/adapters/codedeploy-targets';
-import { secretValues } from '../../shared/adapters/secret-values';
-import { functionAccountOf, instanceSessionArn } from '../../shared/domain/caller';
-import { parsePipeline } from '../../shared/domain/config';
+import { codedeployTargets } from '../../shared/aws/codedeploy-targets';
+import { secretValues } from '../../shared/aws/secret-values';
 import { MemoryStore } from '../../shared/ledger/memory-store';
-import { type SecretGrant, secretGrantKeys } from '../../shared/ledger/secret-grants';
+import { parsePipeline } from '../../shared/pipeline/rules/config';
+import { type SecretGrant, secretGrantKeys } from '../../shared/secrets/records';
+import { functionAccountOf, instanceSessionArn } from '../../shared/secrets/rules/caller';
 import { CapturingLog, loadEvent, StepClock, samplePipeline } from '../support/fixtures';
 import {
   ACCOUNT,

@@ -2,8 +2,8 @@
 // statuses, other compute platforms, and a property over random fleets. Pure, no mocks.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TARGET_STATUSES } from '../../shared/domain/evidence';
-import { decide, type Expectation } from '../../shared/domain/verdict';
+import { TARGET_STATUSES } from '../../shared/audit/rules/evidence';
+import { decide, type Expectation } from '../../shared/audit/rules/verdict';
 import { facts, target } from '../support/audit';
 
 const strict: Expectation = { minimumTargets: 1, tolerate: [] };

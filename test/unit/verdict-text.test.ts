@@ -1,8 +1,8 @@
 // The report as plain text for an email: counts, reasons, each failing target with its diagnostics.
 import { describe, expect, it } from 'vitest';
-import type { Target } from '../../shared/domain/evidence';
-import { buildReport } from '../../shared/domain/verdict';
-import { countsSentence, LIST_MAX, renderReport, trimLogTail } from '../../shared/domain/verdict-text';
+import type { Target } from '../../shared/audit/rules/evidence';
+import { buildReport } from '../../shared/audit/rules/verdict';
+import { countsSentence, LIST_MAX, renderReport, trimLogTail } from '../../shared/audit/rules/verdict-text';
 import { facts, target, VALIDATE_FAILED } from '../support/audit';
 
 const failed = (id: string, logTail = VALIDATE_FAILED.logTail ?? ''): Target => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Target } from '../../shared/domain/evidence';
-import { buildReport, decide, type Expectation } from '../../shared/domain/verdict';
+import type { Target } from '../../shared/audit/rules/evidence';
+import { buildReport, decide, type Expectation } from '../../shared/audit/rules/verdict';
 import { facts, target } from '../support/audit';
 
 const strict: Expectation = { minimumTargets: 1, tolerate: [] };

@@ -1,0 +1,136 @@
+// An artifact arrived in S3: record it, deploy it where its commit is expected (or its branch
+// auto-deploys and no push was recorded), and complete the releases that waited for it.
+
+import type { ArtifactStore } from '../core/ports';
+import type { DeployOutcome } from '../deployments/deployments';
+import { keys } from '../ledger/keys';
+import type { ArtifactRecord, ArtifactRef } from '../ledger/records';
+import { deployExpected } from '../pushes/expectations';
+import { type AlertTopic, refuseAndAlert } from '../refusals/rejection-alerts';
+import { recordRejection } from '../refusals/rejections';
+import { advanceRelease, type PromotionDeps } from '../releases/promotion';
+import { releaseKeys } from '../releases/records';
+import { attachArtifact } from '../releases/release-actions';
+import { locateArtifact, readArtifactKey } from './rules/artifact';
+import type { ObjectCreated } from './rules/s3-events';
+
+export interface ArtifactDeps extends PromotionDeps, AlertTopic {
+  artifacts: ArtifactStore;
+}
+
+export type ArtifactOutcome =
+  | { outcome: 'rejected'; key: string; reason: string }
+  | {
+      outcome: 'recorded';
+      key: string;
+      application: string;
+      commit: string;
+      deployments: Record<string, DeployOutcome>;
+      /** Environments of the artifact's branch that expect another commit. */
+      skipped: Record<string, string>;
+      /** Releases that waited for this artifact, and their next step. */
+      releases: Record<string, string>;
+    };
+
+const SOURCE = 'artifact-uploaded';
+
+export const artifactUploaded = async (
+  deps: ArtifactDeps,
+  notice: ObjectCreated,
+): Promise<ArtifactOutcome> => {
+  const object = {
+    bucket: notice.bucket,
+    key: notice.key,
+    ...(notice.versionId ? { versionId: notice.versionId } : {}),
+  };
+  // An upload under a configured application alerts once (per rule and object version); others are recorded.
+  const reject = async (reason: string, rule: string, application?: string): Promise<ArtifactOutcome> => {
+    const subject = `s3://${object.bucket}/${object.key}${object.versionId ? ` version ${object.versionId}` : ''}`;
+    if (application)
+      await refuseAndAlert(
+        deps,
+        SOURCE,
+        reason,
+        { rule, owner: `application ${application}`, subject },
+        object,
+      );
+    else await recordRejection(deps, SOURCE, reason, object);
+    return { outcome: 'rejected', key: notice.key, reason };
+  };
+  // Refuse what cannot be an artifact before spending a call on it.
+  const location = locateArtifact(deps.pipeline, notice.key);
+  if (!location.ok) return reject(location.reason, 'artifact-key', location.application);
+
+  const facts = await deps.artifacts.describe(notice.bucket, notice.key, notice.versionId);
+  if (!facts) return reject('the object no longer exists', 'artifact-gone', location.application);
+  const reading = readArtifactKey(deps.pipeline, notice.key, facts.metadata);
+  if (!reading.ok) return reject(reading.reason, 'artifact-key', reading.application);
+
+  const ref: ArtifactRef = {
+    bucket: facts.bucket,
+    key: facts.key,
+    etag: facts.etag,
+    commit: reading.commit,
+    ...(facts.versionId ? { versionId: facts.versionId } : {}),
+  };
+  const record: ArtifactRecord = {
+    v: 1,
+    kind: 'artifact',
+    application: reading.application,
+    ...ref,
+    ...(reading.branch ? { branch: reading.branch } : {}),
+    size: facts.size,
+    ...(facts.checksum ? { checksum: facts.checksum } : {}),
+    uploadedAt: facts.uploadedAt,
+    recordedAt: deps.clock.now().toISOString(),
+  };
+  const recordKey = keys.artifact(reading.application, reading.commit);
+  if (!(await deps.store.create(recordKey, record))) {
+    const existing = await deps.store.get<ArtifactRecord>(recordKey);
+    const same = existing?.record.versionId === record.versionId && existing?.record.etag === record.etag;
+    if (!same)
+      return reject(
+        `commit ${reading.commit} already has an artifact; artifacts are built once`,
+        'artifact-rebuilt',
+        reading.application,
+      );
+  }
+  // Recorded first, looked around second: a push or a release tag racing this artifact either sees
+  // the record, or wrote its expectation / waiting mark before we read it (see expectations.ts).
+  const arrival = await deployExpected(deps, reading.application, reading.app, record);
+  const { deployments, skipped } = arrival;
+  const releases = {
+    ...Object.fromEntries(Object.values(arrival.releases).map((g) => [g.release, g.next])),
+    ...(await completeWaitingReleases(deps, reading.application, record)),
+  };
+  deps.log.info('artifact recorded', {
+    application: reading.application,
+    commit: reading.commit,
+    deployments,
+    skipped,
+    releases,
+  });
+  return {
+    outcome: 'recorded',
+    key: notice.key,
+    application: reading.application,
+    commit: reading.commit,
+    deployments,
+    skipped,
+    releases,
+  };
+};
+
+/** Releases tagged before their artifact existed: attach it, and let each enter its first environment. */
+const completeWaitingReleases = async (deps: ArtifactDeps, application: string, artifact: ArtifactRecord) => {
+  const advanced: Record<string, string> = {};
+  for (const key of await deps.store.list(releaseKeys.waitingFor(application, artifact.commit))) {
+    const waiting = await deps.store.get<{ tag: string }>(key);
+    if (!waiting) continue;
+    const by = `artifact ${artifact.key} arrived`;
+    await attachArtifact(deps, application, waiting.record.tag, artifact, by);
+    const advance = await advanceRelease(deps, application, waiting.record.tag, by);
+    advanced[waiting.record.tag] = advance?.next ?? 'no such release';
+  }
+  return advanced;
+};

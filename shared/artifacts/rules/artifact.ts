@@ -1,0 +1,96 @@
+// What an artifact is, and how its S3 key names its application and commit.
+import type { Application, Pipeline } from '../../pipeline/rules/config';
+
+export interface ArtifactObject {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  etag: string;
+  size: number;
+  checksum?: { algorithm: string; value: string };
+  metadata: Record<string, string>;
+  uploadedAt: string;
+}
+
+export interface Artifact extends ArtifactObject {
+  application: string;
+  commit: string;
+  branch?: string;
+}
+
+export type BundleType = 'zip' | 'tar' | 'tgz';
+
+const COMMIT = /^[0-9a-f]{7,64}$/;
+
+export const bundleTypeOf = (key: string): BundleType | undefined => {
+  if (key.endsWith('.zip')) return 'zip';
+  if (key.endsWith('.tar')) return 'tar';
+  if (key.endsWith('.tar.gz') || key.endsWith('.tgz')) return 'tgz';
+  return undefined;
+};
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Builds a matcher from a layout such as `{application}/{branch}/{commit}.zip`. */
+export const keyPattern = (layout: string): RegExp => {
+  const parts = layout.split(/(\{application\}|\{commit\}|\{branch\})/);
+  const body = parts
+    .map((part) => {
+      if (part === '{application}') return '(?<application>[A-Za-z0-9._-]+)';
+      if (part === '{commit}') return '(?<commit>[^/]+)';
+      if (part === '{branch}') return '(?<branch>.+?)';
+      return escapeRegExp(part);
+    })
+    .join('');
+  return new RegExp(`^${body}$`);
+};
+
+/** A refusal; `application` when the key names a configured application (its refusals alert). */
+export type KeyRefusal = { ok: false; reason: string; application?: string };
+
+export type KeyLocation =
+  | { ok: true; application: string; app: Application; groups: Record<string, string | undefined> }
+  | KeyRefusal;
+
+/** What the key alone says: inside the prefix, a known application, the application's layout. */
+export const locateArtifact = (pipeline: Pipeline, key: string): KeyLocation => {
+  if (!key.startsWith(pipeline.artifactPrefix))
+    return { ok: false, reason: `key is outside the artifact prefix "${pipeline.artifactPrefix}"` };
+  const rest = key.slice(pipeline.artifactPrefix.length);
+  const appName = rest.split('/')[0] ?? '';
+  const app = Object.hasOwn(pipeline.applications, appName) ? pipeline.applications[appName] : undefined;
+  if (!app) return { ok: false, reason: `unknown application "${appName.slice(0, 100)}"` };
+  const refuse = (reason: string): KeyRefusal => ({ ok: false, reason, application: appName });
+  const match = keyPattern(app.artifactKey).exec(rest);
+  if (!match?.groups) return refuse(`key does not follow the layout "${app.artifactKey}"`);
+  if (match.groups.application !== appName) return refuse('key does not name its application first');
+  if (!bundleTypeOf(key)) return refuse('key must end in .zip, .tar, .tar.gz or .tgz');
+  return { ok: true, application: appName, app, groups: match.groups };
+};
+
+export type KeyReading =
+  | { ok: true; application: string; app: Application; commit: string; branch?: string }
+  | KeyRefusal;
+
+/** Reads application, commit and branch from the key, completed by the object's metadata. */
+export const readArtifactKey = (
+  pipeline: Pipeline,
+  key: string,
+  metadata: Record<string, string> = {},
+): KeyReading => {
+  const location = locateArtifact(pipeline, key);
+  if (!location.ok) return location;
+  const refuse = (reason: string): KeyRefusal => ({ ok: false, reason, application: location.application });
+  const commit = (location.groups.commit ?? metadata.commit ?? '').toLowerCase();
+  if (!COMMIT.test(commit)) return refuse('commit is missing or not a hexadecimal commit id');
+  if (metadata.commit && metadata.commit.toLowerCase() !== commit)
+    return refuse('metadata commit disagrees with the key');
+  const branch = location.groups.branch ?? metadata.branch;
+  return {
+    ok: true,
+    application: location.application,
+    app: location.app,
+    commit,
+    ...(branch ? { branch } : {}),
+  };
+};

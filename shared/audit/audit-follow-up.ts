@@ -1,0 +1,170 @@
+// What follows a verdict, as resumable steps: record it on the deployment, remember the newest
+// VERIFIED deployment, roll back where configured, alert, move the release (and announce an INCOMPLETE
+// that turned VERIFIED), free the group. A step that throws is retried later (Lambda's retry, or
+// reconcile once the lease ran out); the others, freeing the group above all, still run.
+
+import { errorName } from '../core/rules/errors';
+import {
+  type DeployOutcome,
+  releaseGroup,
+  requestDeployment,
+  type StartNextOutcome,
+} from '../deployments/deployments';
+import { keys } from '../ledger/keys';
+import type { DeploymentRecord } from '../ledger/records';
+import { update } from '../ledger/store';
+import { findEnvironment } from '../pipeline/rules/config';
+import { promotableRelease } from '../releases/branch-releases';
+import { alert, announce } from './audit-alerts';
+import type { AuditDeps } from './ports';
+import { type AuditRecord, auditKeys, type FollowUpStep, type VerifiedDeployment } from './records';
+
+type Step = (deps: AuditDeps, rec: AuditRecord) => Promise<string>;
+
+export class FollowUpError extends Error {
+  constructor(readonly steps: readonly FollowUpStep[]) {
+    super(`follow-up steps failed: ${steps.join(', ')}`);
+    this.name = 'FollowUpError';
+  }
+}
+
+const revisionOf = (v: { release?: string; artifact: { commit: string } }) =>
+  v.release ?? `commit ${v.artifact.commit.slice(0, 12)}`;
+
+const started = (o: DeployOutcome | StartNextOutcome) =>
+  typeof o === 'string'
+    ? { idle: 'nothing queued', busy: 'the group is busy' }[o]
+    : o.outcome === 'started'
+      ? `started ${o.deploymentId}`
+      : o.outcome === 'queued'
+        ? `queued (${o.reason})`
+        : `already requested (${o.state})`;
+
+const recordVerdict: Step = async (deps, rec) => {
+  if (!rec.inLedger) return 'not in the ledger: Baton did not start this deployment';
+  const finishedAt = rec.report.codedeploy?.completedAt ?? rec.auditedAt;
+  const updated = await update<DeploymentRecord>(deps.store, keys.deployment(rec.deploymentId), (d) =>
+    d.verdict === rec.verdict && d.finishedAt
+      ? undefined
+      : { ...d, verdict: rec.verdict, finishedAt: d.finishedAt ?? finishedAt },
+  );
+  return updated ? `${rec.verdict} recorded on the deployment` : 'the deployment record is gone';
+};
+
+const rememberVerified: Step = async (deps, rec) => {
+  if (rec.verdict !== 'VERIFIED') return 'not VERIFIED';
+  if (!rec.artifact || !rec.deploymentCreatedAt) return 'not started by Baton: its revision is unknown';
+  const verified: VerifiedDeployment = {
+    v: 1,
+    kind: 'verified',
+    deploymentId: rec.deploymentId,
+    application: rec.application,
+    environment: rec.environment,
+    artifact: rec.artifact,
+    ...(rec.release ? { release: rec.release } : {}),
+    fleet: rec.report.counts.expected,
+    deploymentCreatedAt: rec.deploymentCreatedAt,
+    verifiedAt: rec.auditedAt,
+  };
+  const key = auditKeys.verified(rec.application, rec.environment);
+  if (await deps.store.create(key, verified)) return 'the newest VERIFIED deployment of the environment';
+  // A re-audit of an older deployment must not move the pointer back.
+  const kept = await update<VerifiedDeployment>(deps.store, key, (current) =>
+    current.deploymentCreatedAt > verified.deploymentCreatedAt ? undefined : verified,
+  );
+  return kept?.deploymentId === rec.deploymentId
+    ? 'the newest VERIFIED deployment of the environment'
+    : `a newer VERIFIED deployment is remembered (${kept?.deploymentId ?? 'none'})`;
+};
+
+const rollBack: Step = async (deps, rec) => {
+  if (rec.verdict === 'VERIFIED') return 'not needed';
+  const env = findEnvironment(deps.pipeline, rec.application, rec.environment);
+  if (env.onFailure !== 'rollback') return 'none: the environment blocks on failure (onFailure: block)';
+  if (rec.cause === 'rollback') return 'none: this deployment was itself a rollback';
+  const last = (
+    await deps.store.get<VerifiedDeployment>(auditKeys.verified(rec.application, rec.environment))
+  )?.record;
+  if (!last) return 'none: no earlier VERIFIED deployment in this environment';
+  if (last.deploymentId === rec.deploymentId) return 'none: this deployment is the last VERIFIED one';
+  const a = rec.artifact;
+  if (
+    a &&
+    a.key === last.artifact.key &&
+    a.etag === last.artifact.etag &&
+    a.versionId === last.artifact.versionId
+  )
+    return 'none: the last VERIFIED revision is the one that failed';
+  const outcome = await requestDeployment(deps, {
+    application: rec.application,
+    environment: rec.environment,
+    artifact: last.artifact,
+    cause: { type: 'rollback', detail: `rollback after ${rec.verdict} of ${rec.deploymentId}` },
+    // Exactly one rollback per failed deployment, however often this step runs.
+    dedupeKey: `rollback:${rec.deploymentId}`,
+  });
+  const what = `redeploy of ${revisionOf(last)} (VERIFIED in ${last.deploymentId})`;
+  // Queued behind this very deployment: it starts when the release step frees the group.
+  if (outcome.outcome === 'queued') return `${what} requested; it starts once the group is free`;
+  return `${what} requested: ${started(outcome)}`;
+};
+
+const advance: Step = async (deps, rec) => {
+  const release = rec.release ?? (await promotableRelease(deps, rec));
+  if (!release) return 'no release';
+  if (!deps.releaseFlow) {
+    deps.log.warn('no release flow wired: release not advanced', { release });
+    return `release ${release} not advanced: no release flow is wired`;
+  }
+  await deps.releaseFlow.advance(rec.application, release, `audit ${rec.verdict} of ${rec.deploymentId}`);
+  return rec.verdict === 'VERIFIED' ? `release ${release} advanced` : `release ${release} blocked`;
+};
+
+const release: Step = async (deps, rec) =>
+  `group released; ${started(await releaseGroup(deps, rec.application, rec.environment, rec.deploymentId))}`;
+
+// Order matters: the rollback is requested before the group is released, so it is what starts next.
+const STEPS: readonly [FollowUpStep, Step, boolean][] = [
+  ['verdict', recordVerdict, false],
+  ['verified', rememberVerified, false],
+  ['rollback', rollBack, true],
+  ['alert', alert, true],
+  ['advance', advance, false],
+  ['announce', announce, true],
+  ['release', release, false],
+];
+
+const save = (deps: AuditDeps, rec: AuditRecord) =>
+  update<AuditRecord>(deps.store, auditKeys.audit(rec.deploymentId), (current) =>
+    // An operator's re-audit replaced the record meanwhile: its own follow-up takes over.
+    current.auditedAt === rec.auditedAt ? { ...current, followUp: rec.followUp } : undefined,
+  );
+
+/** Runs the steps not done yet; the record comes back with what each step did. */
+export const followUp = async (deps: AuditDeps, record: AuditRecord): Promise<AuditRecord> => {
+  let rec = record;
+  const failed: FollowUpStep[] = [];
+  for (const [name, run, persist] of STEPS) {
+    if (rec.followUp.done[name] !== undefined) continue;
+    try {
+      const note = await run(deps, rec);
+      rec = { ...rec, followUp: { ...rec.followUp, done: { ...rec.followUp.done, [name]: note } } };
+      if (persist) await save(deps, rec);
+    } catch (error) {
+      failed.push(name);
+      deps.log.error('audit follow-up step failed', {
+        deploymentId: rec.deploymentId,
+        step: name,
+        error: errorName(error),
+      });
+    }
+  }
+  if (failed.length) {
+    await save(deps, rec);
+    throw new FollowUpError(failed);
+  }
+  rec = { ...rec, followUp: { ...rec.followUp, state: 'done', finishedAt: deps.clock.now().toISOString() } };
+  await save(deps, rec);
+  await deps.store.delete(auditKeys.openFollowUp(rec.deploymentId));
+  return rec;
+};

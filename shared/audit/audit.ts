@@ -1,0 +1,214 @@
+// Audit a deployment: read CodeDeploy's evidence (the deployment and every target), decide the
+// verdict, record it once, then what follows (audit-follow-up). Safe to repeat: a recorded audit is
+// not redone unless the operator asks, and a follow-up abandoned half-way is resumed.
+
+import { NotFoundError } from '../core/rules/errors';
+import { keys } from '../ledger/keys';
+import type { DeploymentRecord } from '../ledger/records';
+import type { Stored } from '../ledger/store';
+import {
+  type Environment,
+  environmentForGroup,
+  findApplication,
+  findEnvironment,
+} from '../pipeline/rules/config';
+import { alertNotes } from './audit-alerts';
+import { readEvidence } from './audit-evidence';
+import { followUp } from './audit-follow-up';
+import type { AuditDeps } from './ports';
+import {
+  type AuditRecord,
+  auditKeys,
+  type FollowUp,
+  type IncompleteMark,
+  type VerifiedDeployment,
+} from './records';
+import { type Evidence, isFinished } from './rules/evidence';
+import { nextReaudit, type Reaudit } from './rules/reaudit';
+import { type AuditReport, buildReport, type Expectation, type Verdict } from './rules/verdict';
+import { renderReport } from './rules/verdict-text';
+
+export { readEvidence } from './audit-evidence';
+export type { AuditDeps } from './ports';
+
+export interface AuditRequest {
+  deploymentId: string;
+  /** Who asked: "eventbridge SUCCESS", "sns FAILURE", "reconcile", "operator alice". */
+  trigger: string;
+  /** Audit again although a verdict is recorded (the operator's `audit`). */
+  again?: boolean;
+  /** The group an event named, for a deployment Baton did not start. */
+  group?: { codedeployApplication: string; deploymentGroup: string };
+  /** Audit again only if the recorded audit is still this one (its auditedAt): one re-audit per verdict. */
+  reauditOf?: string;
+}
+
+export type AuditOutcome =
+  | {
+      outcome: 'audited' | 'recorded-earlier';
+      deploymentId: string;
+      verdict: Verdict;
+      report: AuditReport;
+      text: string;
+    }
+  | { outcome: 'unfinished'; deploymentId: string; status: string };
+
+/** A follow-up claimed longer ago than this was abandoned (the functions time out after 60 s). */
+export const FOLLOW_UP_LEASE_MS = 2 * 60_000;
+
+interface Place {
+  application: string;
+  environment: Environment;
+  codedeployApplication: string;
+  deploymentGroup: string;
+}
+
+const placeOf = (
+  deps: AuditDeps,
+  req: AuditRequest,
+  ledger?: DeploymentRecord,
+  evidence?: Evidence,
+): Place => {
+  if (ledger)
+    return {
+      application: ledger.application,
+      environment: findEnvironment(deps.pipeline, ledger.application, ledger.environment),
+      codedeployApplication: findApplication(deps.pipeline, ledger.application).codedeployApplication,
+      deploymentGroup: ledger.deploymentGroup,
+    };
+  const group = evidence?.deployment ?? req.group;
+  const found =
+    group && environmentForGroup(deps.pipeline, group.codedeployApplication, group.deploymentGroup);
+  if (!group || !found)
+    throw new NotFoundError(`deployment ${req.deploymentId} belongs to no environment of this pipeline`);
+  return {
+    application: found.application,
+    environment: found.environment,
+    codedeployApplication: group.codedeployApplication,
+    deploymentGroup: group.deploymentGroup,
+  };
+};
+
+const outcomeOf = (rec: AuditRecord, outcome: 'audited' | 'recorded-earlier'): AuditOutcome => ({
+  outcome,
+  deploymentId: rec.deploymentId,
+  verdict: rec.verdict,
+  report: rec.report,
+  text: renderReport(
+    rec.report,
+    {
+      application: rec.application,
+      environment: rec.environment,
+      ...(rec.release ? { release: rec.release } : {}),
+      ...(rec.artifact ? { commit: rec.artifact.commit } : {}),
+    },
+    rec.verdict === 'VERIFIED' ? [] : alertNotes(rec),
+  ).text,
+});
+
+const claim = async (deps: AuditDeps, rec: AuditRecord) => {
+  await deps.store.put(auditKeys.openFollowUp(rec.deploymentId), {
+    v: 1,
+    deploymentId: rec.deploymentId,
+    claimedAt: rec.followUp.claimedAt,
+  });
+  return outcomeOf(await followUp(deps, rec), 'audited');
+};
+
+/** Resumes a follow-up whose claim ran out, unless someone else takes it over first. */
+const resume = async (deps: AuditDeps, existing: Stored<AuditRecord>): Promise<AuditOutcome> => {
+  const rec = existing.record;
+  const age = deps.clock.now().getTime() - Date.parse(rec.followUp.claimedAt);
+  if (rec.followUp.state === 'done' || age < FOLLOW_UP_LEASE_MS) return outcomeOf(rec, 'recorded-earlier');
+  const claimed = { ...rec, followUp: { ...rec.followUp, claimedAt: deps.clock.now().toISOString() } };
+  if (!(await deps.store.replace(auditKeys.audit(rec.deploymentId), claimed, existing.etag)))
+    return outcomeOf(rec, 'recorded-earlier');
+  return claim(deps, claimed);
+};
+
+// A re-audit never rolls back a second time, and alerts again only if the verdict changed (or its
+// re-audits just stopped at their limit).
+const carried = (earlier: AuditRecord | undefined, verdict: Verdict, reaudit?: Reaudit): FollowUp['done'] => {
+  const done = earlier?.followUp.done ?? {};
+  const same = earlier?.verdict === verdict && !earlier.reaudit?.gaveUpAt === !reaudit?.gaveUpAt;
+  return {
+    ...(done.rollback ? { rollback: done.rollback } : {}),
+    ...(done.alert && same ? { alert: done.alert } : {}),
+  };
+};
+
+export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOutcome> => {
+  const id = req.deploymentId;
+  const auditKey = auditKeys.audit(id);
+  const existing = await deps.store.get<AuditRecord>(auditKey);
+  if (existing && (!req.again || (req.reauditOf && existing.record.auditedAt !== req.reauditOf)))
+    return resume(deps, existing);
+
+  const ledger = (await deps.store.get<DeploymentRecord>(keys.deployment(id)))?.record;
+  const { evidence, unknown } = await readEvidence(deps.reader, id);
+  if (unknown && !ledger && !existing) throw new NotFoundError(`CodeDeploy has no deployment ${id}`);
+  if (evidence.deployment && !isFinished(evidence.deployment.status))
+    return { outcome: 'unfinished', deploymentId: id, status: evidence.deployment.status };
+  const place = placeOf(deps, req, ledger, evidence);
+  const env = place.environment;
+  const verified = (await deps.store.get<VerifiedDeployment>(auditKeys.verified(place.application, env.name)))
+    ?.record;
+  const expectation: Expectation = {
+    minimumTargets: env.audit.minimumTargets,
+    tolerate: env.audit.tolerate,
+    ...(verified && verified.deploymentId !== id
+      ? { lastVerified: { deploymentId: verified.deploymentId, fleet: verified.fleet } }
+      : {}),
+  };
+  const report = buildReport(id, evidence, expectation);
+  const now = deps.clock.now().toISOString();
+  const earlier = existing?.record;
+  const reaudit = nextReaudit(earlier?.reaudit, report.verdict, new Date(now));
+  // The mark first: an INCOMPLETE verdict is never recorded without a re-audit that reconcile finds.
+  if (reaudit?.nextDueAt)
+    await deps.store.put(auditKeys.incomplete(id), {
+      v: 1,
+      deploymentId: id,
+      at: now,
+      dueAt: reaudit.nextDueAt,
+    } satisfies IncompleteMark);
+  const record: AuditRecord = {
+    v: 1,
+    kind: 'audit',
+    deploymentId: id,
+    codedeployApplication: place.codedeployApplication,
+    deploymentGroup: place.deploymentGroup,
+    application: place.application,
+    environment: env.name,
+    inLedger: Boolean(ledger),
+    ...(ledger?.release ? { release: ledger.release } : {}),
+    ...(ledger
+      ? { artifact: ledger.artifact, cause: ledger.cause.type, deploymentCreatedAt: ledger.createdAt }
+      : {}),
+    verdict: report.verdict,
+    trigger: req.trigger,
+    auditedAt: now,
+    report,
+    followUp: { state: 'pending', claimedAt: now, done: carried(earlier, report.verdict, reaudit) },
+    ...(reaudit ? { reaudit } : {}),
+    history: earlier
+      ? [
+          ...earlier.history,
+          { verdict: earlier.verdict, trigger: earlier.trigger, auditedAt: earlier.auditedAt },
+        ]
+      : [],
+  };
+  const written = existing
+    ? await deps.store.replace(auditKey, record, existing.etag)
+    : await deps.store.create(auditKey, record);
+  if (!written) {
+    // Another delivery of the same event (EventBridge and SNS, or a retry) recorded it first.
+    const winner = await deps.store.get<AuditRecord>(auditKey);
+    if (winner) return outcomeOf(winner.record, 'recorded-earlier');
+    throw new Error(`audit record ${auditKey} changed under us and vanished`);
+  }
+  if (earlier?.reaudit?.nextDueAt && !reaudit?.nextDueAt) await deps.store.delete(auditKeys.incomplete(id));
+  deps.metrics.audited(report.verdict, env.name, report.failing.length);
+  deps.log.info('deployment audited', { deploymentId: id, verdict: report.verdict, reasons: report.reasons });
+  return claim(deps, record);
+};

@@ -1,0 +1,35 @@
+// The audit's ports: where its evidence comes from, and where its numbers go.
+
+import type { Notifier, ReleaseFlow } from '../core/ports';
+import type { DeployDeps } from '../deployments/deployments';
+import type { DeploymentFacts, Target } from './rules/evidence';
+import type { Verdict } from './rules/verdict';
+
+export interface DeploymentReader {
+  /** GetDeployment. Throws NotFoundError when CodeDeploy does not know the deployment. */
+  deployment(deploymentId: string): Promise<DeploymentFacts>;
+  /** Every target with its lifecycle events. Throws EvidenceError when any of them cannot be read. */
+  targets(deploymentId: string): Promise<Target[]>;
+}
+
+export interface AuditMetrics {
+  /** One audit: its verdict, and how many targets did not succeed. */
+  audited(verdict: Verdict, environment: string, failedTargets: number): void;
+}
+
+/** The evidence is incomplete or contradicts itself: the audit must say INCOMPLETE. */
+export class EvidenceError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EvidenceError';
+  }
+}
+
+export interface AuditDeps extends DeployDeps {
+  reader: DeploymentReader;
+  notifier: Notifier;
+  alertTopicArn: string;
+  metrics: AuditMetrics;
+  /** The release flow (promotion). Without it releases are not advanced, and the audit says so. */
+  releaseFlow?: ReleaseFlow;
+}

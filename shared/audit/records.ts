@@ -1,0 +1,98 @@
+// The audit's records: its report per deployment, the last VERIFIED deployment per environment (the
+// fleet to compare with and the revision to roll back to), and CodeDeploy's state changes.
+
+import type { ArtifactRef, CauseType } from '../ledger/records';
+import type { Reaudit } from './rules/reaudit';
+import type { AuditReport, Verdict } from './rules/verdict';
+
+const safe = (part: string) => encodeURIComponent(part);
+
+export const auditKeys = {
+  audit: (deploymentId: string) => `audits/${safe(deploymentId)}.json`,
+  audits: () => 'audits/',
+  verified: (app: string, env: string) => `verified/${safe(app)}/${safe(env)}.json`,
+  state: (deploymentId: string, state: string) =>
+    `deployment-states/${safe(deploymentId)}/${safe(state)}.json`,
+  /** Present while an audit's follow-up is unfinished, so that reconcile finds it without a scan. */
+  openFollowUp: (deploymentId: string) => `follow-ups/${safe(deploymentId)}.json`,
+  openFollowUps: () => 'follow-ups/',
+  /** Present while an INCOMPLETE verdict waits for its re-audit (written before the verdict). */
+  incomplete: (deploymentId: string) => `incomplete/${safe(deploymentId)}.json`,
+  incompletes: () => 'incomplete/',
+};
+
+/** What follows a verdict, step by step; each done step says what happened. */
+export type FollowUpStep = 'verdict' | 'verified' | 'rollback' | 'alert' | 'advance' | 'announce' | 'release';
+
+export interface FollowUp {
+  /** pending while some step has not run; a pending follow-up older than its lease is resumed. */
+  state: 'pending' | 'done';
+  claimedAt: string;
+  done: Partial<Record<FollowUpStep, string>>;
+  finishedAt?: string;
+}
+
+export interface AuditRecord {
+  v: 1;
+  kind: 'audit';
+  deploymentId: string;
+  codedeployApplication: string;
+  deploymentGroup: string;
+  application: string;
+  environment: string;
+  /** Absent for deployments Baton did not start (console, CodeDeploy's own rollbacks). */
+  inLedger: boolean;
+  release?: string;
+  artifact?: ArtifactRef;
+  cause?: CauseType;
+  deploymentCreatedAt?: string;
+  verdict: Verdict;
+  trigger: string;
+  auditedAt: string;
+  report: AuditReport;
+  followUp: FollowUp;
+  /** The re-audits of an INCOMPLETE verdict: how many, when the next is due, or why they stopped. */
+  reaudit?: Reaudit;
+  /** Earlier audits of the same deployment (the operator's `audit`), oldest first. */
+  history: { verdict: Verdict; trigger: string; auditedAt: string }[];
+}
+
+/** Reconcile's pointer to an INCOMPLETE verdict whose re-audit is scheduled. */
+export interface IncompleteMark {
+  v: 1;
+  deploymentId: string;
+  at: string;
+  dueAt: string;
+}
+
+/** The newest VERIFIED deployment of an environment. */
+export interface VerifiedDeployment {
+  v: 1;
+  kind: 'verified';
+  deploymentId: string;
+  application: string;
+  environment: string;
+  artifact: ArtifactRef;
+  release?: string;
+  /** Targets that had to have the revision: a later deployment with fewer is a shrinking fleet. */
+  fleet: number;
+  deploymentCreatedAt: string;
+  verifiedAt: string;
+}
+
+export type { DeploymentState } from './rules/codedeploy-events';
+
+import type { DeploymentState } from './rules/codedeploy-events';
+
+/** A CodeDeploy state change as it arrived (the first delivery of each state is kept). */
+export interface DeploymentStateRecord {
+  v: 1;
+  kind: 'deployment-state';
+  deploymentId: string;
+  codedeployApplication: string;
+  deploymentGroup: string;
+  state: DeploymentState;
+  source: 'eventbridge' | 'sns';
+  at: string;
+  recordedAt: string;
+}

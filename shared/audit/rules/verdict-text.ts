@@ -1,0 +1,108 @@
+// The audit report as plain text that reads well in an email: the verdict, why, the counts, and per
+// failing target the lifecycle event that failed with its diagnostics (log tails trimmed).
+import { oneLine, plainText, quoted } from '../../core/rules/email-text';
+import { TARGET_STATUSES, type TargetStatus } from './evidence';
+import { type AuditReport, type FailingTarget, plural } from './verdict';
+
+export interface ReportContext {
+  application: string;
+  environment: string;
+  release?: string;
+  commit?: string;
+}
+
+/** Enough to act on in an email; the stored JSON report has every target. */
+export const LIST_MAX = 50;
+const TAIL_LINES = 10;
+const TAIL_CHARS = 1000;
+const LINE_CHARS = 200;
+const MESSAGE_CHARS = 500;
+const QUOTE = { indent: '    ', maxChars: TAIL_CHARS, maxLines: TAIL_LINES };
+
+const WORDS: Record<TargetStatus, string> = {
+  Succeeded: 'succeeded',
+  Failed: 'failed',
+  Skipped: 'skipped',
+  Unknown: 'unknown',
+  Pending: 'pending',
+  InProgress: 'in progress',
+  Ready: 'ready',
+};
+
+const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+/** The last lines of a log tail, each line and the whole bounded, for an email. */
+export const trimLogTail = (tail: string): string[] => {
+  // Script output may hold terminal escapes, other control characters, or words meant to mislead.
+  const lines = plainText(tail)
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== '')
+    .slice(-TAIL_LINES)
+    .map((l) => cut(l, LINE_CHARS));
+  while (lines.join('\n').length > TAIL_CHARS && lines.length > 1) lines.shift();
+  return lines.map((l) => cut(l, TAIL_CHARS));
+};
+
+/** "9 targets: 1 succeeded, 8 failed" (and the tolerated and retired ones, if any). */
+export const countsSentence = (report: AuditReport): string => {
+  const c = report.counts;
+  const parts = TARGET_STATUSES.filter((s) => c.byStatus[s]).map((s) => `${c.byStatus[s]} ${WORDS[s]}`);
+  let sentence = plural(c.expected, 'target') + (parts.length ? `: ${parts.join(', ')}` : '');
+  if (c.tolerated) sentence += ` (${c.tolerated} tolerated)`;
+  if (c.retired) sentence += `; ${plural(c.retired, 'original (Blue) instance')} being retired`;
+  return sentence;
+};
+
+const targetLines = (t: FailingTarget): string[] => {
+  const label = t.label ? ` (${t.label})` : '';
+  const lines = [`- ${t.id}${label}: ${t.status}${t.event ? ` at ${t.event.name}` : ''}`];
+  const e = t.event;
+  if (!e) return lines;
+  if (e.errorCode || e.scriptName)
+    lines.push(
+      `    ${e.errorCode ?? 'error'}${e.scriptName ? ` in ${oneLine(e.scriptName, LINE_CHARS)}` : ''}`,
+    );
+  if (e.message) lines.push(`    ${oneLine(e.message, MESSAGE_CHARS)}`);
+  if (e.logTail) {
+    const tail = trimLogTail(e.logTail);
+    if (tail.length) lines.push(...quoted(`Log tail from ${t.id}:`, tail.join('\n'), QUOTE));
+  }
+  return lines;
+};
+
+const subjectOf = (report: AuditReport, ctx: ReportContext) => {
+  const commit = ctx.commit ? `commit ${ctx.commit.slice(0, 12)}` : undefined;
+  const what = ctx.release ? `${ctx.release}${commit ? ` (${commit})` : ''}` : commit;
+  return `${report.verdict}: ${ctx.application}${what ? ` ${what}` : ''} in ${ctx.environment}`;
+};
+
+/** Subject and body of the report; `notes` say what follows (release blocked, rollback…). */
+export const renderReport = (
+  report: AuditReport,
+  ctx: ReportContext,
+  notes: readonly string[] = [],
+): { subject: string; text: string } => {
+  const subject = `Baton ${subjectOf(report, ctx)}`;
+  const cd = report.codedeploy;
+  const how = cd
+    ? [cd.deploymentConfig, cd.computePlatform, cd.deploymentType].filter(Boolean).join(', ')
+    : '';
+  const lines = [
+    `${subjectOf(report, ctx)}, deployment ${report.deploymentId}`,
+    cd ? `CodeDeploy says ${cd.status}${how ? ` (${how})` : ''}.` : 'CodeDeploy could not be asked.',
+    '',
+    `${countsSentence(report)}.`,
+    '',
+    'Why:',
+    ...report.reasons.map((r) => `- ${r}`),
+  ];
+  if (report.failing.length) {
+    lines.push('', `Targets that did not succeed (${report.failing.length}):`);
+    for (const t of report.failing.slice(0, LIST_MAX)) lines.push(...targetLines(t));
+    const more = report.failing.length - LIST_MAX;
+    if (more > 0) lines.push(`… and ${more} more: the full report is in Baton's ledger.`);
+  }
+  if (notes.length) lines.push('', 'What follows:', ...notes.map((n) => `- ${n}`));
+  return { subject, text: `${lines.join('\n')}\n` };
+};

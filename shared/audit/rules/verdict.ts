@@ -1,0 +1,200 @@
+// The audit's verdict rules: from CodeDeploy's evidence (the deployment and every one of its targets)
+// and the environment's expectation to VERIFIED, PARTIAL, FAILED or INCOMPLETE, with every reason
+// spelled out. CodeDeploy's own "Succeeded" only means its minimum-healthy-hosts rule was met.
+import type { TolerableStatus } from '../../pipeline/rules/config';
+import {
+  type DeploymentFacts,
+  type Diagnostics,
+  type Evidence,
+  isFinished,
+  type Target,
+  type TargetKind,
+  type TargetStatus,
+} from './evidence';
+
+export type Verdict = 'VERIFIED' | 'PARTIAL' | 'FAILED' | 'INCOMPLETE';
+
+export interface Expectation {
+  minimumTargets: number;
+  tolerate: readonly TolerableStatus[];
+  /** The last VERIFIED deployment of the same group and how many targets it expected. */
+  lastVerified?: { deploymentId: string; fleet: number };
+}
+
+export interface FailingTarget {
+  id: string;
+  kind: TargetKind;
+  label?: string;
+  status: TargetStatus;
+  /** The lifecycle event that failed (or the first one that did not succeed). */
+  event?: { name: string; status: string } & Diagnostics;
+}
+
+export interface Counts {
+  /** Every target CodeDeploy listed. */
+  targets: number;
+  /** Targets that should have the new revision (all but retired Blue instances). */
+  expected: number;
+  succeeded: number;
+  tolerated: number;
+  /** Original (Blue) instances of a blue/green deployment, being retired. */
+  retired: number;
+  /** Statuses of the expected targets. */
+  byStatus: Partial<Record<TargetStatus, number>>;
+}
+
+export interface AuditReport {
+  v: 1;
+  deploymentId: string;
+  verdict: Verdict;
+  reasons: string[];
+  counts: Counts;
+  failing: FailingTarget[];
+  expectation: Expectation;
+  codedeploy?: DeploymentFacts;
+  unreadable: string[];
+}
+
+/** Stored log tails are bounded; the email trims further. */
+const LOG_TAIL_MAX = 4096;
+
+const failedEvent = (t: Target): FailingTarget['event'] => {
+  const e = t.events.find((s) => s.status === 'Failed') ?? t.events.find((s) => s.status !== 'Succeeded');
+  if (!e) return undefined;
+  const d = e.diagnostics ?? {};
+  return {
+    name: e.name,
+    status: e.status,
+    ...(d.errorCode ? { errorCode: d.errorCode } : {}),
+    ...(d.scriptName ? { scriptName: d.scriptName } : {}),
+    ...(d.message ? { message: d.message } : {}),
+    ...(d.logTail ? { logTail: d.logTail.slice(-LOG_TAIL_MAX) } : {}),
+  };
+};
+
+const failingOf = (t: Target): FailingTarget => {
+  const event = failedEvent(t);
+  return {
+    id: t.id,
+    kind: t.kind,
+    ...(t.label ? { label: t.label } : {}),
+    status: t.status,
+    ...(event ? { event } : {}),
+  };
+};
+
+interface Sorted {
+  counts: Counts;
+  failing: Target[];
+}
+
+const sortTargets = (targets: readonly Target[], blueGreen: boolean, tolerate: readonly string[]): Sorted => {
+  const counts: Counts = {
+    targets: targets.length,
+    expected: 0,
+    succeeded: 0,
+    tolerated: 0,
+    retired: 0,
+    byStatus: {},
+  };
+  const failing: Target[] = [];
+  for (const t of targets) {
+    // Only a blue/green deployment retires anything; elsewhere a Blue label is no excuse.
+    if (blueGreen && t.label === 'Blue') {
+      counts.retired += 1;
+      continue;
+    }
+    counts.expected += 1;
+    counts.byStatus[t.status] = (counts.byStatus[t.status] ?? 0) + 1;
+    if (t.status === 'Succeeded') counts.succeeded += 1;
+    else if (tolerate.includes(t.status)) counts.tolerated += 1;
+    else failing.push(t);
+  }
+  return { counts, failing };
+};
+
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const overviewTotal = (o: DeploymentFacts['overview']) =>
+  o ? Object.values(o).reduce<number>((sum, n) => sum + (n ?? 0), 0) : undefined;
+
+/** The verdict and its reasons. Pure: the same evidence always gives the same answer. */
+export const decide = (
+  evidence: Evidence,
+  expectation: Expectation,
+): { verdict: Verdict; reasons: string[]; counts: Counts; failing: FailingTarget[] } => {
+  const d = evidence.deployment;
+  const sorted = sortTargets(
+    evidence.targets ?? [],
+    d?.deploymentType === 'BLUE_GREEN',
+    expectation.tolerate,
+  );
+  const { counts } = sorted;
+  const failing = sorted.failing.map(failingOf);
+  const unreadable = evidence.unreadable.length ? `: ${evidence.unreadable.join('; ')}` : '';
+  const result = (verdict: Verdict, reasons: string[]) => ({ verdict, reasons, counts, failing });
+
+  if (!d) return result('INCOMPLETE', [`the deployment could not be read${unreadable}`]);
+  if (d.status === 'Failed' || d.status === 'Stopped') {
+    const why = d.error?.code ? `: ${d.error.code}${d.error.message ? ` (${d.error.message})` : ''}` : '';
+    const reasons = [`CodeDeploy reports the deployment ${d.status}${why}`];
+    if (!evidence.targets) reasons.push(`the targets could not be read${unreadable}`);
+    else if (failing.length)
+      reasons.push(`${failing.length} of ${plural(counts.expected, 'target')} did not succeed`);
+    return result('FAILED', reasons);
+  }
+  if (!isFinished(d.status))
+    return result('INCOMPLETE', [`CodeDeploy reports ${d.status}: the deployment has not finished`]);
+  if (!evidence.targets) return result('INCOMPLETE', [`the targets could not be read${unreadable}`]);
+  const listed = overviewTotal(d.overview);
+  if (listed !== undefined && listed > counts.targets)
+    return result('INCOMPLETE', [
+      `CodeDeploy counts ${plural(listed, 'target')} but only ${counts.targets} could be read`,
+    ]);
+
+  const reasons: string[] = [];
+  if (failing.length)
+    reasons.push(
+      `CodeDeploy reports Succeeded, but ${failing.length} of ${plural(counts.expected, 'target')} did not succeed`,
+    );
+  // Too few targets at all is a missing fleet; enough targets but too few successes is a shortfall.
+  if (counts.expected < expectation.minimumTargets)
+    reasons.push(
+      `targets are missing: the deployment has ${plural(counts.expected, 'target')}, the environment expects at least ${expectation.minimumTargets}`,
+    );
+  else if (counts.succeeded < expectation.minimumTargets)
+    reasons.push(
+      `only ${counts.succeeded} of ${plural(counts.expected, 'target')} run the new revision, the environment needs at least ${expectation.minimumTargets}`,
+    );
+  const last = expectation.lastVerified;
+  if (last && counts.expected < last.fleet)
+    reasons.push(
+      `the fleet shrank: ${plural(counts.expected, 'target')}, the last VERIFIED deployment ${last.deploymentId} had ${last.fleet}`,
+    );
+  if (reasons.length) return result('PARTIAL', reasons);
+
+  if (counts.expected === 0)
+    return result('VERIFIED', ['no targets, and the environment expects none (audit.minimumTargets is 0)']);
+  const tolerated = counts.tolerated
+    ? ` (${counts.tolerated} tolerated: ${expectation.tolerate.join(', ')})`
+    : '';
+  return result('VERIFIED', [
+    `every target that should have the new revision succeeded: ${counts.succeeded} of ${counts.expected}${tolerated}`,
+  ]);
+};
+
+/** The stored report: the decision with the facts it was made from. */
+export const buildReport = (
+  deploymentId: string,
+  evidence: Evidence,
+  expectation: Expectation,
+): AuditReport => {
+  const decision = decide(evidence, expectation);
+  return {
+    v: 1,
+    deploymentId,
+    ...decision,
+    expectation: { ...expectation, tolerate: [...expectation.tolerate] },
+    ...(evidence.deployment ? { codedeploy: evidence.deployment } : {}),
+    unreadable: [...evidence.unreadable],
+  };
+};

@@ -1,0 +1,39 @@
+// ArtifactStore on S3: HeadObject gives the version's ETag, size, checksum and metadata.
+import { HeadObjectCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import type { ArtifactObject } from '../artifacts/rules/artifact';
+import type { ArtifactStore } from '../core/ports';
+
+const CHECKSUMS = [
+  'ChecksumSHA256',
+  'ChecksumSHA1',
+  'ChecksumCRC32C',
+  'ChecksumCRC32',
+  'ChecksumCRC64NVME',
+] as const;
+
+export const s3Artifacts = (client: S3Client): ArtifactStore => ({
+  async describe(bucket, key, versionId) {
+    try {
+      const out = await client.send(
+        new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, ChecksumMode: 'ENABLED' }),
+      );
+      const found = CHECKSUMS.find((name) => out[name]);
+      const object: ArtifactObject = {
+        bucket,
+        key,
+        etag: out.ETag ?? '',
+        size: out.ContentLength ?? 0,
+        metadata: out.Metadata ?? {},
+        uploadedAt: (out.LastModified ?? new Date(0)).toISOString(),
+        ...(out.VersionId && out.VersionId !== 'null' ? { versionId: out.VersionId } : {}),
+        ...(found
+          ? { checksum: { algorithm: found.slice('Checksum'.length), value: String(out[found]) } }
+          : {}),
+      };
+      return object;
+    } catch (error) {
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return undefined;
+      throw error;
+    }
+  },
+});

@@ -1,0 +1,100 @@
+// Starting deployments: one active deployment per group; a busy group queues the request, and
+// when the group frees up the newest queued request starts and older ones are superseded.
+import { bundleTypeOf } from '../artifacts/rules/artifact';
+import { ValidationError } from '../core/rules/errors';
+import { stableId } from '../core/rules/ids';
+import { keys } from '../ledger/keys';
+import type { DeploymentRequest, GroupSlot } from '../ledger/records';
+import { findEnvironment } from '../pipeline/rules/config';
+import {
+  type DeployDeps,
+  type DeployOutcome,
+  type DeployRequestInput,
+  enqueue,
+  launch,
+} from './deployment-launch';
+import { startNext } from './deployment-queue';
+import { type OpenRequestMark, openRequestKeys } from './open-requests';
+
+export * from './deployment-launch';
+export * from './deployment-queue';
+
+export const requestId = (application: string, environment: string, dedupeKey: string) =>
+  stableId('request', application, environment, dedupeKey);
+
+export const requestDeployment = async (
+  deps: DeployDeps,
+  input: DeployRequestInput,
+): Promise<DeployOutcome> => {
+  const env = findEnvironment(deps.pipeline, input.application, input.environment);
+  if (!bundleTypeOf(input.artifact.key))
+    throw new ValidationError([`artifact.key: must end in .zip, .tar or .tgz`]);
+  const now = deps.clock.now().toISOString();
+  const id = requestId(input.application, input.environment, input.dedupeKey);
+  const request: DeploymentRequest = {
+    v: 1,
+    kind: 'request',
+    id,
+    application: input.application,
+    environment: input.environment,
+    deploymentGroup: env.deploymentGroup,
+    artifact: input.artifact,
+    cause: input.cause,
+    ...(input.release ? { release: input.release } : {}),
+    requestedAt: now,
+    state: 'pending',
+    updatedAt: now,
+  };
+  const requestKey = keys.request(input.application, input.environment, id);
+  // Written ahead: should this invocation stop before the request is queued or started, reconcile
+  // finds the request by its mark (stalled-launches.ts).
+  const mark = openRequestKeys.mark(input.application, input.environment, now, id);
+  await deps.store.put(mark, {
+    v: 1,
+    requestId: id,
+    application: input.application,
+    environment: input.environment,
+    at: now,
+  } satisfies OpenRequestMark);
+  let outcome: DeployOutcome;
+  if (await deps.store.create(requestKey, request)) outcome = await place(deps, request, now);
+  else {
+    const existing = (await deps.store.get<DeploymentRequest>(requestKey))?.record;
+    outcome =
+      existing?.state === 'pending'
+        ? await resumeRequest(deps, existing, now)
+        : { outcome: 'duplicate', requestId: id, state: existing?.state ?? 'pending' };
+  }
+  await deps.store.delete(mark);
+  return outcome;
+};
+
+/**
+ * A request still pending: the invocation that wrote it stopped (failed, timed out) before it was
+ * queued or started. This one takes it on, unless a launch of it holds the group's slot.
+ */
+export const resumeRequest = async (
+  deps: DeployDeps,
+  request: DeploymentRequest,
+  now: string,
+): Promise<DeployOutcome> => {
+  const slot = await deps.store.get<GroupSlot>(keys.slot(request.application, request.environment));
+  if (slot?.record.requestId === request.id)
+    return { outcome: 'duplicate', requestId: request.id, state: 'pending' };
+  return place(deps, request, now);
+};
+
+/** A new (or resumed) request: deploy at once if the group is free, otherwise queue it. */
+const place = async (deps: DeployDeps, request: DeploymentRequest, now: string): Promise<DeployOutcome> => {
+  const { application, environment, id } = request;
+  // Fast path: take the group's slot and deploy at once.
+  const slot: GroupSlot = { v: 1, requestId: id, takenAt: now };
+  if (await deps.store.create(keys.slot(application, environment), slot)) return launch(deps, request);
+  await enqueue(deps, request, 'the deployment group is busy');
+  // The group may have freed up between our attempt and the enqueue: look again.
+  await startNext(deps, application, environment);
+  const after = await deps.store.get<DeploymentRequest>(keys.request(application, environment, id));
+  if (after?.record.state === 'started' && after.record.deploymentId)
+    return { outcome: 'started', requestId: id, deploymentId: after.record.deploymentId };
+  return { outcome: 'queued', requestId: id, reason: after?.record.note ?? 'the deployment group is busy' };
+};

@@ -1,0 +1,19 @@
+// What a reconcile step is: a name and a run over the reconcile's deps. Steps live in their own
+// modules and import this, never the reconcile that lists them.
+
+import type { AuditDeps } from '../audit/audit';
+import type { DeploymentLookup } from '../core/ports';
+
+export interface ReconcileDeps extends AuditDeps {
+  /** Finds the deployment of a launch whose outcome was unknown; without it such launches wait. */
+  lookup?: DeploymentLookup;
+}
+
+export interface ReconcileStep {
+  name: string;
+  run(deps: ReconcileDeps): Promise<unknown>;
+}
+
+export type StepResult =
+  | { step: string; ok: true; result: unknown }
+  | { step: string; ok: false; error: string };

@@ -1,0 +1,123 @@
+// The scheduled backstop: EventBridge delivers CodeDeploy's events on a best-effort basis, so
+// deployments still without a verdict after `staleAfterMinutes` are looked up and audited when
+// finished, abandoned follow-ups are resumed, INCOMPLETE verdicts are audited again when due, and queued
+// deployments start where the group is free.
+// Each step is one entry of a list; a step that fails does not stop the others.
+
+import { expireApprovalsStep } from '../approvals/approval-sweep';
+import { audit } from '../audit/audit';
+import { reauditIncomplete } from '../audit/reaudit-incomplete';
+import { type AuditRecord, auditKeys } from '../audit/records';
+import { isFinished } from '../audit/rules/evidence';
+import { errorName } from '../core/rules/errors';
+import { startNext } from '../deployments/deployments';
+import { recoverStalledLaunches, resumePendingRequests } from '../deployments/stalled-launches';
+import { keys } from '../ledger/keys';
+import type { DeploymentRecord, GroupSlot } from '../ledger/records';
+import type { ReconcileDeps, ReconcileStep, StepResult } from './reconcile-step';
+
+export type { ReconcileDeps, ReconcileStep, StepResult } from './reconcile-step';
+
+const environments = (deps: ReconcileDeps) =>
+  Object.entries(deps.pipeline.applications).flatMap(([application, spec]) =>
+    spec.environments.map((env) => ({ application, environment: env.name })),
+  );
+
+/**
+ * A deployment Baton started holds its group's slot until its audit frees it, so the slots name every
+ * deployment that may still lack a verdict, without scanning the ledger's whole history.
+ */
+export const auditStaleDeployments: ReconcileStep = {
+  name: 'auditStaleDeployments',
+  async run(deps) {
+    const staleBefore = deps.clock.now().getTime() - deps.pipeline.staleAfterMinutes * 60_000;
+    const results: Record<string, string> = {};
+    for (const { application, environment } of environments(deps)) {
+      const slot = (await deps.store.get<GroupSlot>(keys.slot(application, environment)))?.record;
+      const id = slot?.deploymentId;
+      if (!id) continue;
+      const deployment = (await deps.store.get<DeploymentRecord>(keys.deployment(id)))?.record;
+      if (!deployment || deployment.verdict || Date.parse(deployment.createdAt) > staleBefore) continue;
+      try {
+        const facts = await deps.reader.deployment(id);
+        if (!isFinished(facts.status)) {
+          results[id] = `still ${facts.status}`;
+          continue;
+        }
+        let outcome = await audit(deps, { deploymentId: id, trigger: 'reconcile' });
+        // Audited before Baton had recorded the launch (the finish event won the race), so as a
+        // deployment Baton did not start: audit again with the ledger's facts, which frees the group.
+        const earlier = (await deps.store.get<AuditRecord>(auditKeys.audit(id)))?.record;
+        if (outcome.outcome === 'recorded-earlier' && earlier?.inLedger === false)
+          outcome = await audit(deps, { deploymentId: id, trigger: 'reconcile', again: true });
+        results[id] = outcome.outcome === 'unfinished' ? `still ${outcome.status}` : outcome.verdict;
+      } catch (error) {
+        deps.log.error('reconcile could not audit a deployment', {
+          deploymentId: id,
+          error: errorName(error),
+        });
+        results[id] = `failed: ${errorName(error)}`;
+      }
+    }
+    return results;
+  },
+};
+
+/** Audits whose follow-up (alert, rollback, release…) was left half-way, once their lease ran out. */
+export const resumeFollowUps: ReconcileStep = {
+  name: 'resumeFollowUps',
+  async run(deps) {
+    const results: Record<string, string> = {};
+    for (const key of await deps.store.list(auditKeys.openFollowUps())) {
+      const entry = await deps.store.get<{ deploymentId: string }>(key);
+      if (!entry) continue;
+      const id = entry.record.deploymentId;
+      try {
+        const outcome = await audit(deps, { deploymentId: id, trigger: 'reconcile' });
+        results[id] = outcome.outcome;
+      } catch (error) {
+        results[id] = `failed: ${errorName(error)}`;
+      }
+    }
+    return results;
+  },
+};
+
+export const startQueuedDeployments: ReconcileStep = {
+  name: 'startQueuedDeployments',
+  async run(deps) {
+    const results: Record<string, string> = {};
+    for (const { application, environment } of environments(deps)) {
+      const outcome = await startNext(deps, application, environment);
+      results[`${application}/${environment}`] = typeof outcome === 'string' ? outcome : outcome.outcome;
+    }
+    return results;
+  },
+};
+
+/** The steps, in order. */
+export const reconcileSteps: ReconcileStep[] = [
+  auditStaleDeployments,
+  resumeFollowUps,
+  reauditIncomplete,
+  startQueuedDeployments,
+  expireApprovalsStep,
+  recoverStalledLaunches,
+  resumePendingRequests,
+];
+
+export const reconcile = async (
+  deps: ReconcileDeps,
+  steps: readonly ReconcileStep[] = reconcileSteps,
+): Promise<StepResult[]> => {
+  const results: StepResult[] = [];
+  for (const step of steps) {
+    try {
+      results.push({ step: step.name, ok: true, result: await step.run(deps) });
+    } catch (error) {
+      deps.log.error('reconcile step failed', { step: step.name, error: errorName(error) });
+      results.push({ step: step.name, ok: false, error: errorName(error) });
+    }
+  }
+  return results;
+};

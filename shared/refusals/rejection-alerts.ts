@@ -1,0 +1,76 @@
+// A refusal of something Baton is configured for (an upload under a configured application, a reference
+// of a configured repository, a finish event of a configured group) is recorded and alerts the team,
+// once per cause: the same rule refusing the same subject again (a redelivery, a retry) is only recorded.
+// Refusals of what is not Baton's are only recorded (rejections.ts).
+
+import type { Core, Notifier } from '../core/ports';
+import { stableId } from '../core/rules/ids';
+import { keys } from '../ledger/keys';
+import type { Rejection } from '../ledger/records';
+import { recordRejection } from './rejections';
+
+export interface AlertTopic {
+  notifier: Notifier;
+  alertTopicArn: string;
+}
+
+export interface Cause {
+  /** The rule that refused, a constant: `artifact-layout`, `ref-kind`, `deployment-unknown`… */
+  rule: string;
+  /** The configured thing the event names: "application web", "repository web"… */
+  owner: string;
+  /** What was refused: an object version, a reference, a deployment. */
+  subject: string;
+}
+
+export interface RejectionAlert extends Cause {
+  v: 1;
+  source: string;
+  reason: string;
+  state: 'claimed' | 'sent';
+  at: string;
+  messageId?: string;
+}
+
+/** A claim older than this was abandoned (the functions time out long before). */
+const CLAIM_LEASE_MS = 2 * 60_000;
+
+/** Claims the cause's one alert: true when this caller is to send it. */
+const claim = async (deps: Core, key: string, mark: RejectionAlert): Promise<boolean> => {
+  if (await deps.store.create(key, mark)) return true;
+  const held = await deps.store.get<RejectionAlert>(key);
+  if (!held || held.record.state === 'sent') return false;
+  if (Date.parse(mark.at) - Date.parse(held.record.at) < CLAIM_LEASE_MS) return false;
+  return deps.store.replace(key, mark, held.etag);
+};
+
+export const refuseAndAlert = async (
+  deps: Core & AlertTopic,
+  source: string,
+  reason: string,
+  cause: Cause,
+  object?: Rejection['object'],
+): Promise<Rejection> => {
+  const rejection = await recordRejection(deps, source, reason, object);
+  const key = keys.rejectionAlert(stableId(source, cause.rule, cause.subject));
+  const mark: RejectionAlert = { v: 1, source, reason, ...cause, state: 'claimed', at: rejection.at };
+  if (!(await claim(deps, key, mark))) return rejection;
+  try {
+    const messageId = await deps.notifier.publish(deps.alertTopicArn, {
+      subject: `Baton: ${source} refused an event for ${cause.owner} (${cause.rule})`,
+      message: [
+        reason,
+        `Refused: ${JSON.stringify(cause.subject)}`,
+        `By: ${source}, rule ${cause.rule}, at ${rejection.at}`,
+        `The same refusal again is recorded in the ledger (${keys.rejections()}) without another alert.`,
+      ].join('\n'),
+      attributes: { event: 'refused', rule: cause.rule },
+    });
+    await deps.store.put(key, { ...mark, state: 'sent', messageId } satisfies RejectionAlert);
+  } catch (error) {
+    // Unclaimed again, so that the event's retry sends the alert.
+    await deps.store.delete(key);
+    throw error;
+  }
+  return rejection;
+};

@@ -1,0 +1,148 @@
+// Releases, their timelines, and what each auto-deploy environment expects from its branch.
+
+import type { ArtifactRef } from '../ledger/records';
+import type { RecordStore } from '../ledger/store';
+
+const safe = (part: string) => encodeURIComponent(part);
+
+export const releaseKeys = {
+  release: (app: string, tag: string) => `releases/${safe(app)}/${safe(tag)}.json`,
+  releases: (app: string) => `releases/${safe(app)}/`,
+  /** Releases whose commit has no artifact yet, found by the artifact's arrival. */
+  waiting: (app: string, commit: string, tag: string) =>
+    `waiting-releases/${safe(app)}/${safe(commit)}/${safe(tag)}.json`,
+  waitingFor: (app: string, commit: string) => `waiting-releases/${safe(app)}/${safe(commit)}/`,
+  timelineEntry: (app: string, tag: string, id: string) => `timeline/${safe(app)}/${safe(tag)}/${id}.json`,
+  timeline: (app: string, tag: string) => `timeline/${safe(app)}/${safe(tag)}/`,
+  expectation: (app: string, env: string) => `expectations/${safe(app)}/${safe(env)}.json`,
+  push: (app: string, pushedAt: string, id: string) =>
+    `pushes/${safe(app)}/${pushedAt.slice(0, 10)}/${pushedAt}_${id}.json`,
+  pushes: (app: string) => `pushes/${safe(app)}/`,
+};
+
+/**
+ * A release: a tag bound to one commit, for good. Created once (If-None-Match). Its artifact is the
+ * one recorded for the commit; when the tag came first it is attached once, on the artifact's arrival.
+ */
+export interface ReleaseRecord {
+  v: 1;
+  kind: 'release';
+  application: string;
+  tag: string;
+  commit: string;
+  artifact?: ArtifactRef;
+  /** When the tag was pushed (CodeCommit's clock): orders releases. */
+  pushedAt: string;
+  /** The push event, and who pushed when known. */
+  createdBy: string;
+  createdAt: string;
+  artifactAttachedAt?: string;
+  /**
+   * A branch release, made for a commit pushed to a branch environment rather than for a tag: the
+   * environment its path starts in (a gated branch environment, or one whose commits are promoted).
+   */
+  entry?: string;
+  /** The deployment that already made the commit VERIFIED in `entry` (promotion from a branch). */
+  origin?: { deploymentId: string };
+}
+
+export type TimelineWhat =
+  | 'created'
+  | 'waiting-for-artifact'
+  | 'artifact-attached'
+  | 'deploy-requested'
+  | 'approval-requested'
+  | 'approval'
+  | 'verdict'
+  | 'forced'
+  | 'blocked'
+  | 'done'
+  | 'tag-move-refused';
+
+/** One thing that happened to a release: what, when, and by which event or person. */
+export interface TimelineEntry {
+  v: 1;
+  kind: 'timeline';
+  at: string;
+  what: TimelineWhat;
+  environment?: string;
+  detail: string;
+  by: string;
+  attempt?: number;
+  reason?: string;
+}
+
+/** The id of a timeline fact: what, where (or `release`), and which attempt or commit. */
+export const timelineId = (what: TimelineWhat, environment?: string, suffix: number | string = 0) =>
+  `${what}/${environment ?? 'release'}/${typeof suffix === 'number' ? String(suffix).padStart(4, '0') : suffix}`;
+
+export const idOf = (e: TimelineEntry) => timelineId(e.what, e.environment, e.attempt ?? 0);
+
+/**
+ * Appends an entry once: the id names the fact (for example `verdict/staging/0`), so the same fact
+ * observed by several events is recorded once, at its first sighting. False: it was already there.
+ */
+export const appendTimeline = (
+  store: RecordStore,
+  app: string,
+  tag: string,
+  id: string,
+  entry: Omit<TimelineEntry, 'v' | 'kind'>,
+): Promise<boolean> =>
+  store.create(releaseKeys.timelineEntry(app, tag, id), { v: 1, kind: 'timeline', ...entry });
+
+export const readTimeline = async (
+  store: RecordStore,
+  app: string,
+  tag: string,
+): Promise<TimelineEntry[]> => {
+  const found = await Promise.all(
+    (await store.list(releaseKeys.timeline(app, tag))).map((k) => store.get<TimelineEntry>(k)),
+  );
+  return found
+    .flatMap((f) => (f ? [f.record] : []))
+    .sort((a, b) => a.at.localeCompare(b.at) || a.what.localeCompare(b.what));
+};
+
+/** The commit an auto-deploy environment now expects: the newest push to its branch. */
+export interface Expectation {
+  v: 1;
+  kind: 'expectation';
+  application: string;
+  environment: string;
+  branch: string;
+  commit: string;
+  oldCommit?: string;
+  pushedAt: string;
+  by?: string;
+  event: string;
+  /** The deployment request key both the push and the artifact's arrival use for this commit. */
+  dedupeKey: string;
+  recordedAt: string;
+}
+
+/** Every reference change received, with what Baton did about it. */
+export interface PushRecord {
+  v: 1;
+  kind: 'push';
+  application: string;
+  repository: string;
+  ref: string;
+  action: string;
+  commit?: string;
+  pushedAt: string;
+  by?: string;
+  event: string;
+  outcome: string;
+  detail: string;
+  at: string;
+}
+
+/** The artifact fields a release or a deployment request carries. */
+export const artifactRefOf = (a: ArtifactRef): ArtifactRef => ({
+  bucket: a.bucket,
+  key: a.key,
+  etag: a.etag,
+  commit: a.commit,
+  ...(a.versionId ? { versionId: a.versionId } : {}),
+});

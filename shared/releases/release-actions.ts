@@ -1,0 +1,84 @@
+// Changes to a release record: attaching its artifact once, and an operator forcing it past a gate.
+import { ConfigError } from '../core/rules/errors';
+import type { ArtifactRecord } from '../ledger/records';
+import { update } from '../ledger/store';
+import { type Advance, advanceRelease, type PromotionDeps } from './promotion';
+import {
+  appendTimeline,
+  artifactRefOf,
+  type ReleaseRecord,
+  readTimeline,
+  releaseKeys,
+  timelineId,
+} from './records';
+
+/** Attaches the commit's artifact to a release that waited for it (once), then forgets the wait. */
+export const attachArtifact = async (
+  deps: PromotionDeps,
+  application: string,
+  tag: string,
+  artifact: ArtifactRecord,
+  by: string,
+): Promise<ReleaseRecord | undefined> => {
+  const at = deps.clock.now().toISOString();
+  const release = await update<ReleaseRecord>(deps.store, releaseKeys.release(application, tag), (r) =>
+    r.artifact || r.commit !== artifact.commit
+      ? undefined
+      : { ...r, artifact: artifactRefOf(artifact), artifactAttachedAt: at },
+  );
+  await deps.store.delete(releaseKeys.waiting(application, artifact.commit, tag));
+  if (release?.artifact)
+    await appendTimeline(deps.store, application, tag, timelineId('artifact-attached'), {
+      at,
+      what: 'artifact-attached',
+      detail: `${release.artifact.key} version ${release.artifact.versionId ?? '(none)'} ETag ${release.artifact.etag}`,
+      by,
+    });
+  return release;
+};
+
+/**
+ * The operator's way past a gate: a new attempt in `environment`, with the reason on the timeline and
+ * announced on the alert topic (refused where that topic is not wired: a force is never silent).
+ */
+export const forceRelease = async (
+  deps: PromotionDeps,
+  input: { application: string; release: string; environment: string; by: string; reason: string },
+): Promise<Advance | undefined> => {
+  if (!deps.alerts)
+    throw new ConfigError(['force: the alert topic is not wired here, and a force must be announced']);
+  const timeline = await readTimeline(deps.store, input.application, input.release);
+  const attempt =
+    1 +
+    Math.max(
+      0,
+      ...timeline
+        .filter((e) => e.what === 'forced' && e.environment === input.environment)
+        .map((e) => e.attempt ?? 0),
+    );
+  await appendTimeline(
+    deps.store,
+    input.application,
+    input.release,
+    timelineId('forced', input.environment, attempt),
+    {
+      at: deps.clock.now().toISOString(),
+      what: 'forced',
+      environment: input.environment,
+      attempt,
+      by: input.by,
+      reason: input.reason,
+      detail: `forced into ${input.environment} by ${input.by}: ${input.reason}`,
+    },
+  );
+  await deps.alerts.notifier.publish(deps.alerts.alertTopicArn, {
+    subject: `Baton: ${input.application} release ${input.release} forced into ${input.environment}`,
+    message: [
+      `Release ${input.release} was forced into ${input.environment}, past its gate (attempt ${attempt}).`,
+      `By: ${input.by}`,
+      `Reason: ${input.reason}`,
+    ].join('\n'),
+    attributes: { event: 'forced', application: input.application, environment: input.environment },
+  });
+  return advanceRelease(deps, input.application, input.release, `operator ${input.by}`);
+};

@@ -1,0 +1,116 @@
+// Reads what the ledger knows about a release in each environment of its path: its deployment request,
+// the audit's verdict, the approval, an operator's force, and whether a newer release got there first.
+
+import type { Approvals, Core } from '../core/ports';
+import { requestId } from '../deployments/deployments';
+import { keys } from '../ledger/keys';
+import type { DeploymentRecord, DeploymentRequest, EnvironmentHead } from '../ledger/records';
+import { type Environment, findApplication, type Pipeline } from '../pipeline/rules/config';
+import { type ReleaseRecord, readTimeline, releaseKeys, type TimelineEntry } from './records';
+import { type EnvironmentFacts, type ReleaseFacts, releasePath } from './rules/promotion';
+
+export interface FactsDeps extends Core {
+  pipeline: Pipeline;
+  approvals?: Approvals;
+}
+
+/** Attempt 0 is the release's own request; each operator force makes a new attempt. */
+export const releaseDedupeKey = (tag: string, attempt: number) =>
+  attempt === 0 ? `release:${tag}` : `release:${tag}#${attempt}`;
+
+export const releaseRequestId = (application: string, environment: string, tag: string, attempt = 0) =>
+  requestId(application, environment, releaseDedupeKey(tag, attempt));
+
+const latestForce = (timeline: TimelineEntry[], environment: string) =>
+  timeline
+    .filter((e) => e.what === 'forced' && e.environment === environment)
+    .reduce<TimelineEntry | undefined>((a, e) => ((e.attempt ?? 0) > (a?.attempt ?? 0) ? e : a), undefined);
+
+/** The release pushed after this one that started last in the environment, if any. */
+const newerReleaseIn = async (
+  deps: FactsDeps,
+  application: string,
+  environment: string,
+  release: ReleaseRecord,
+): Promise<string | undefined> => {
+  const head = await deps.store.get<EnvironmentHead>(keys.head(application, environment));
+  if (!head) return undefined;
+  const latest = await deps.store.get<DeploymentRequest>(
+    keys.request(application, environment, head.record.requestId),
+  );
+  const tag = latest?.record.release;
+  if (!tag || tag === release.tag) return undefined;
+  const other = await deps.store.get<ReleaseRecord>(releaseKeys.release(application, tag));
+  return other && other.record.pushedAt > release.pushedAt ? tag : undefined;
+};
+
+/** A branch release promoted from its branch environment: the deployment the branch push made there. */
+const originFacts = async (deps: FactsDeps, deploymentId: string): Promise<EnvironmentFacts> => {
+  const deployment = await deps.store.get<DeploymentRecord>(keys.deployment(deploymentId));
+  return {
+    attempt: 0,
+    request: { id: `origin:${deploymentId}`, state: 'started', deploymentId },
+    ...(deployment?.record.verdict ? { verdict: deployment.record.verdict } : {}),
+  };
+};
+
+const environmentFacts = async (
+  deps: FactsDeps,
+  application: string,
+  env: Environment,
+  release: ReleaseRecord,
+  timeline: TimelineEntry[],
+): Promise<EnvironmentFacts> => {
+  const force = latestForce(timeline, env.name);
+  const attempt = force?.attempt ?? 0;
+  if (release.origin && release.entry === env.name && attempt === 0)
+    return originFacts(deps, release.origin.deploymentId);
+  const id = releaseRequestId(application, env.name, release.tag, attempt);
+  const request = (await deps.store.get<DeploymentRequest>(keys.request(application, env.name, id)))?.record;
+  const facts: EnvironmentFacts = {
+    attempt,
+    ...(force ? { forced: { by: force.by, reason: force.reason ?? '' } } : {}),
+  };
+  if (request) {
+    facts.request = {
+      id,
+      state: request.state,
+      ...(request.deploymentId ? { deploymentId: request.deploymentId } : {}),
+      ...(request.supersededBy ? { supersededBy: request.supersededBy } : {}),
+    };
+    if (request.deploymentId) {
+      const deployment = await deps.store.get<DeploymentRecord>(keys.deployment(request.deploymentId));
+      if (deployment?.record.verdict) facts.verdict = deployment.record.verdict;
+    }
+    return facts;
+  }
+  if (env.approval && deps.approvals) {
+    const approval = await deps.approvals.state(application, release.tag, env.name);
+    if (approval) facts.approval = approval;
+  }
+  const newer = await newerReleaseIn(deps, application, env.name, release);
+  if (newer) facts.newerRelease = newer;
+  return facts;
+};
+
+export const gatherFacts = async (
+  deps: FactsDeps,
+  release: ReleaseRecord,
+  timeline?: TimelineEntry[],
+): Promise<ReleaseFacts> => {
+  const app = findApplication(deps.pipeline, release.application);
+  const entries = timeline ?? (await readTimeline(deps.store, release.application, release.tag));
+  const environments = await Promise.all(
+    releasePath(app, release.entry).map(
+      async (env) =>
+        [env.name, await environmentFacts(deps, release.application, env, release, entries)] as const,
+    ),
+  );
+  return {
+    tag: release.tag,
+    commit: release.commit,
+    ...(release.entry ? { entry: release.entry } : {}),
+    hasArtifact: Boolean(release.artifact),
+    environments: Object.fromEntries(environments),
+  };
+};
