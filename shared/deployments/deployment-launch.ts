@@ -155,13 +155,16 @@ export const recordLaunch = async (
   } satisfies GroupSlot);
   // A rollback restores the last good revision without superseding what was queued behind it.
   if (request.cause.type !== 'rollback') {
+    const headKey = keys.head(request.application, request.environment);
+    const release = request.release ?? (await deps.store.get<EnvironmentHead>(headKey))?.record.release;
     const head: EnvironmentHead = {
       v: 1,
       requestId: request.id,
       requestedAt: request.requestedAt,
       deploymentId,
+      ...(release ? { release } : {}),
     };
-    await deps.store.put(keys.head(request.application, request.environment), head);
+    await deps.store.put(headKey, head);
   }
   await setRequest(deps, request, { state: 'started', deploymentId, note: undefined });
   deps.log.info('deployment started', {

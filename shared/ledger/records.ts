@@ -80,6 +80,11 @@ export interface EnvironmentHead {
   requestId: string;
   requestedAt: string;
   deploymentId: string;
+  /**
+   * The release that started here last, carried past deployments of no release (an operator's, a
+   * branch's): an older release never enters after a newer one, whatever came in between.
+   */
+  release?: string;
 }
 
 export interface Rejection {

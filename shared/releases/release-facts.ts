@@ -35,10 +35,11 @@ const newerReleaseIn = async (
 ): Promise<string | undefined> => {
   const head = await deps.store.get<EnvironmentHead>(keys.head(application, environment));
   if (!head) return undefined;
-  const latest = await deps.store.get<DeploymentRequest>(
-    keys.request(application, environment, head.record.requestId),
-  );
-  const tag = latest?.record.release;
+  // Heads written before they carried the release name it through their request.
+  const tag =
+    head.record.release ??
+    (await deps.store.get<DeploymentRequest>(keys.request(application, environment, head.record.requestId)))
+      ?.record.release;
   if (!tag || tag === release.tag) return undefined;
   const other = await deps.store.get<ReleaseRecord>(releaseKeys.release(application, tag));
   return other && other.record.pushedAt > release.pushedAt ? tag : undefined;

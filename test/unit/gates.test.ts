@@ -98,6 +98,24 @@ describe('operator deploy into a gated environment', () => {
     expect(deps.deployer.calls).toEqual([]);
   });
 
+  it('keeps an older release out of staging after a newer one, even with an operator deploy in between', async () => {
+    // Found by the property run: the operator's deployment hid the newer release from the check.
+    const deps = releaseDeps();
+    await uploadArtifact(deps, COMMIT);
+    await uploadArtifact(deps, COMMIT2);
+    const latest = () => `d-FAKE${String(deps.deployer.calls.length).padStart(5, '0')}`;
+    await run(tagEvent('v1.3.0', COMMIT2, '2026-11-20T18:55:00Z'), deps);
+    await finish(deps, latest(), 'VERIFIED');
+    await invokeOperator(deps, deploy('staging'));
+    await finish(deps, latest(), 'VERIFIED');
+    await run(tagEvent('v1.2.0', COMMIT, T), deps);
+    expect(deployed(deps).filter((d) => d.startsWith('web-staging'))).toEqual([
+      `web-staging:${COMMIT2}`,
+      `web-staging:${COMMIT}`,
+    ]);
+    expect(deps.deployer.calls.at(-1)?.description).toContain('operator');
+  });
+
   it('deploys straight into an ungated environment', async () => {
     const deps = releaseDeps();
     await uploadArtifact(deps, COMMIT, 'feature/x');
