@@ -2,6 +2,7 @@
 // defensively from the audit record (audits/<deploymentId>.json), else the deployment's verdict field:
 // a missing or unexpected record gives a summary that says so, never an error.
 import * as z from 'zod/mini';
+import { isVerdict, type Verdict } from '../audit/rules/gate';
 import { keys } from '../ledger/keys';
 import type { DeploymentRecord } from '../ledger/records';
 import type { RecordStore } from '../ledger/store';
@@ -15,7 +16,7 @@ export interface AuditTarget {
 
 export interface AuditSummary {
   deploymentId: string;
-  verdict?: string;
+  verdict?: Verdict;
   succeeded?: number;
   total?: number;
   /** "instances" for EC2/on-premises targets, "targets" otherwise. */
@@ -104,7 +105,8 @@ export const readAudit = async (store: RecordStore, deploymentId: string): Promi
   const kinds = [...(record?.targets ?? []), ...(record?.failing ?? [])].map(
     (t) => t.kind ?? t.targetType ?? '',
   );
-  const verdict = record?.verdict ?? deployment?.record.verdict;
+  // A verdict Baton never writes reads as none, as the page's verdict class always did.
+  const verdict = [record?.verdict, deployment?.record.verdict].find(isVerdict);
   const counts = record?.counts;
   const total =
     counts?.total ?? counts?.expected ?? counts?.targets ?? (targets.length > 0 ? targets.length : undefined);

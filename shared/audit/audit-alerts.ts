@@ -4,6 +4,7 @@
 
 import type { AuditDeps } from './ports';
 import type { AuditRecord } from './records';
+import { passesGate } from './rules/gate';
 import { REAUDIT_LIMIT_MS } from './rules/reaudit';
 import { renderReport } from './rules/verdict-text';
 
@@ -40,7 +41,7 @@ export const alertNotes = (rec: AuditRecord): string[] => [
 ];
 
 export const alert = async (deps: AuditDeps, rec: AuditRecord): Promise<string> => {
-  if (rec.verdict === 'VERIFIED') return 'not needed';
+  if (passesGate(rec.verdict)) return 'not needed';
   const { subject, text } = renderReport(rec.report, contextOf(rec), alertNotes(rec));
   const messageId = await deps.notifier.publish(deps.alertTopicArn, {
     subject: rec.reaudit?.gaveUpAt ? `${subject}: re-audits stopped, needs an operator's audit` : subject,
@@ -53,7 +54,7 @@ export const alert = async (deps: AuditDeps, rec: AuditRecord): Promise<string> 
 /** INCOMPLETE → VERIFIED, after the advance step: the alert said the release was blocked, this says it moved. */
 export const announce = async (deps: AuditDeps, rec: AuditRecord): Promise<string> => {
   const before = rec.history.at(-1)?.verdict;
-  if (before !== 'INCOMPLETE' || rec.verdict !== 'VERIFIED') return 'no change to announce';
+  if (before !== 'INCOMPLETE' || !passesGate(rec.verdict)) return 'no change to announce';
   const advanced = rec.followUp.done.advance ?? 'the release was not advanced';
   const release = /^release (\S+) advanced$/.exec(advanced)?.[1];
   const resumed = release ? `, release ${release} resumed` : '';

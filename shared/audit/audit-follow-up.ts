@@ -18,6 +18,7 @@ import { promotableRelease } from '../releases/branch-releases';
 import { alert, announce } from './audit-alerts';
 import type { AuditDeps } from './ports';
 import { type AuditRecord, auditKeys, type FollowUpStep, type VerifiedDeployment } from './records';
+import { passesGate } from './rules/gate';
 
 type Step = (deps: AuditDeps, rec: AuditRecord) => Promise<string>;
 
@@ -52,7 +53,7 @@ const recordVerdict: Step = async (deps, rec) => {
 };
 
 const rememberVerified: Step = async (deps, rec) => {
-  if (rec.verdict !== 'VERIFIED') return 'not VERIFIED';
+  if (!passesGate(rec.verdict)) return 'not VERIFIED';
   if (!rec.artifact || !rec.deploymentCreatedAt) return 'not started by Baton: its revision is unknown';
   const verified: VerifiedDeployment = {
     v: 1,
@@ -78,7 +79,7 @@ const rememberVerified: Step = async (deps, rec) => {
 };
 
 const rollBack: Step = async (deps, rec) => {
-  if (rec.verdict === 'VERIFIED') return 'not needed';
+  if (passesGate(rec.verdict)) return 'not needed';
   const env = findEnvironment(deps.pipeline, rec.application, rec.environment);
   if (env.onFailure !== 'rollback') return 'none: the environment blocks on failure (onFailure: block)';
   if (rec.cause === 'rollback') return 'none: this deployment was itself a rollback';
@@ -117,7 +118,7 @@ const advance: Step = async (deps, rec) => {
     return `release ${release} not advanced: no release flow is wired`;
   }
   await deps.releaseFlow.advance(rec.application, release, `audit ${rec.verdict} of ${rec.deploymentId}`);
-  return rec.verdict === 'VERIFIED' ? `release ${release} advanced` : `release ${release} blocked`;
+  return passesGate(rec.verdict) ? `release ${release} advanced` : `release ${release} blocked`;
 };
 
 const release: Step = async (deps, rec) =>

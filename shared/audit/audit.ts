@@ -24,8 +24,9 @@ import {
   type VerifiedDeployment,
 } from './records';
 import { type Evidence, isFinished } from './rules/evidence';
+import { passesGate, type Verdict } from './rules/gate';
 import { nextReaudit, type Reaudit } from './rules/reaudit';
-import { type AuditReport, buildReport, type Expectation, type Verdict } from './rules/verdict';
+import { type AuditReport, buildReport, type Expectation } from './rules/verdict';
 import { renderReport } from './rules/verdict-text';
 
 export { readEvidence } from './audit-evidence';
@@ -102,7 +103,7 @@ const outcomeOf = (rec: AuditRecord, outcome: 'audited' | 'recorded-earlier'): A
       ...(rec.release ? { release: rec.release } : {}),
       ...(rec.artifact ? { commit: rec.artifact.commit } : {}),
     },
-    rec.verdict === 'VERIFIED' ? [] : alertNotes(rec),
+    passesGate(rec.verdict) ? [] : alertNotes(rec),
   ).text,
 });
 

@@ -7,13 +7,14 @@ import { recordRejection } from '../refusals/rejections';
 import { type AuditDeps, audit } from './audit';
 import { auditKeys, type DeploymentStateRecord } from './records';
 import type { DeploymentNotice } from './rules/codedeploy-events';
+import type { Verdict } from './rules/gate';
 
 export const SOURCE = 'deployment-finished';
 
 export type NoticeOutcome =
   | { outcome: 'rejected'; deploymentId: string; reason: string }
   | { outcome: 'recorded'; deploymentId: string; state: string }
-  | { outcome: 'audited' | 'recorded-earlier'; deploymentId: string; state: string; verdict: string }
+  | { outcome: 'audited' | 'recorded-earlier'; deploymentId: string; state: string; verdict: Verdict }
   | { outcome: 'unfinished'; deploymentId: string; state: string; status: string };
 
 export const deploymentFinished = async (

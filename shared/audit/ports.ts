@@ -3,7 +3,7 @@
 import type { Notifier, ReleaseFlow } from '../core/ports';
 import type { DeployDeps } from '../deployments/deployments';
 import type { DeploymentFacts, Target } from './rules/evidence';
-import type { Verdict } from './rules/verdict';
+import type { Verdict } from './rules/gate';
 
 export interface DeploymentReader {
   /** GetDeployment. Throws NotFoundError when CodeDeploy does not know the deployment. */

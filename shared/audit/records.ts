@@ -2,8 +2,9 @@
 // fleet to compare with and the revision to roll back to), and CodeDeploy's state changes.
 
 import type { ArtifactRef, CauseType } from '../ledger/records';
+import type { Verdict } from './rules/gate';
 import type { Reaudit } from './rules/reaudit';
-import type { AuditReport, Verdict } from './rules/verdict';
+import type { AuditReport } from './rules/verdict';
 
 const safe = (part: string) => encodeURIComponent(part);
 

@@ -1,5 +1,7 @@
 // The records Baton keeps in its ledger. Every record carries a schema version `v`.
 
+import type { Verdict } from '../audit/rules/gate';
+
 export interface ArtifactRef {
   bucket: string;
   key: string;
@@ -62,7 +64,7 @@ export interface DeploymentRecord {
   release?: string;
   createdAt: string;
   /** Set by the audit: VERIFIED, PARTIAL, FAILED, INCOMPLETE. */
-  verdict?: string;
+  verdict?: Verdict;
   finishedAt?: string;
 }
 

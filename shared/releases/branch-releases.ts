@@ -4,6 +4,7 @@
 // deployment is VERIFIED, and is promoted like a tag's). Tags keep their own releases.
 
 import type { AuditRecord } from '../audit/records';
+import { passesGate } from '../audit/rules/gate';
 import type { Core } from '../core/ports';
 import { keys } from '../ledger/keys';
 import type { ArtifactRecord, ArtifactRef } from '../ledger/records';
@@ -84,7 +85,7 @@ export const promotableRelease = async (
   deps: Core & { pipeline: Pipeline },
   rec: AuditRecord,
 ): Promise<string | undefined> => {
-  if (rec.verdict !== 'VERIFIED' || !rec.artifact || !rec.deploymentCreatedAt) return undefined;
+  if (!passesGate(rec.verdict) || !rec.artifact || !rec.deploymentCreatedAt) return undefined;
   const app = findApplication(deps.pipeline, rec.application);
   const env = findEnvironment(deps.pipeline, rec.application, rec.environment);
   if (typeof env.enter !== 'object' || !promotesFrom(app, env)) return undefined;

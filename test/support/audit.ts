@@ -5,7 +5,7 @@ import type { Diagnostics } from '@aws-sdk/client-codedeploy';
 import { LIFECYCLE_EVENTS } from '../../local/codedeploy/types';
 import type { AuditMetrics, DeploymentReader } from '../../shared/audit/ports';
 import type { DeploymentFacts, Target, TargetStatus } from '../../shared/audit/rules/evidence';
-import type { Verdict } from '../../shared/audit/rules/verdict';
+import type { Verdict } from '../../shared/audit/rules/gate';
 import type { Clock, Notice, Notifier, ReleaseFlow } from '../../shared/core/ports';
 import { NotFoundError } from '../../shared/core/rules/errors';
 import { requestDeployment } from '../../shared/deployments/deployments';

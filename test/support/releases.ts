@@ -2,6 +2,7 @@
 // and shortcuts for what other parts of Baton do (the audit's verdict, finishing a deployment).
 
 import { artifactUploaded } from '../../shared/artifacts/artifact-uploaded';
+import type { Verdict } from '../../shared/audit/rules/gate';
 import type {
   ApprovalRequestInput,
   ApprovalState,
@@ -107,7 +108,7 @@ export const uploadArtifact = async (deps: ReleaseDeps, commit = COMMIT, branch 
 };
 
 /** What the audit does: set the deployment's verdict. */
-export const setVerdict = async (store: RecordStore, deploymentId: string, verdict: string) => {
+export const setVerdict = async (store: RecordStore, deploymentId: string, verdict: Verdict) => {
   await update<DeploymentRecord>(store, keys.deployment(deploymentId), (d) => ({
     ...d,
     verdict,
@@ -116,7 +117,7 @@ export const setVerdict = async (store: RecordStore, deploymentId: string, verdi
 };
 
 /** The deployment finished: its verdict, then the group is free for what queued behind it. */
-export const finish = async (deps: DeployDeps, deploymentId: string, verdict = 'VERIFIED') => {
+export const finish = async (deps: DeployDeps, deploymentId: string, verdict: Verdict = 'VERIFIED') => {
   await setVerdict(deps.store, deploymentId, verdict);
   const record = await deps.store.get<DeploymentRecord>(keys.deployment(deploymentId));
   if (record) await releaseGroup(deps, record.record.application, record.record.environment, deploymentId);

@@ -1,6 +1,7 @@
 // The approval pages: the decision page (GET), the recorded-decision page (POST), and the refusals.
 // No script anywhere: a decision is a form POST that a person submits by pressing a button.
 
+import type { Verdict } from '../../audit/rules/gate';
 import type { AuditSummary } from '../approval-audit';
 import { artifactText, utc } from '../approval-message';
 import type { ApprovalDecision, ApprovalRecord } from '../records';
@@ -21,8 +22,7 @@ const statusClass = (status: string) => {
   const s = status.toLowerCase().replace(/[^a-z]/g, '');
   return `s-${KNOWN_STATUSES.has(s) ? s : 'other'}`;
 };
-const verdictClass = (verdict?: string) =>
-  `v-${['VERIFIED', 'PARTIAL', 'FAILED', 'INCOMPLETE'].includes(verdict ?? '') ? verdict?.toLowerCase() : 'none'}`;
+const verdictClass = (verdict?: Verdict) => `v-${verdict ? verdict.toLowerCase() : 'none'}`;
 
 const auditSection = (r: ApprovalRecord, audit: AuditSummary): Html => {
   const shown = audit.targets.slice(0, MAX_CELLS);

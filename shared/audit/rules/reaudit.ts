@@ -1,7 +1,7 @@
 // INCOMPLETE is never final: an audit that could not read its evidence is audited again, backing off
 // (1, 2, 4 … minutes, at most an hour apart), until a final verdict or 24 h after the first INCOMPLETE.
 // Past that limit Baton stops, alerts once, and waits for an operator's `audit`.
-import type { Verdict } from './verdict';
+import type { Verdict } from './gate';
 
 /** Re-audits stop once the next one would fall later than this after the first INCOMPLETE. */
 export const REAUDIT_LIMIT_MS = 24 * 60 * 60_000;

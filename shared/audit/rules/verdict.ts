@@ -11,8 +11,7 @@ import {
   type TargetKind,
   type TargetStatus,
 } from './evidence';
-
-export type Verdict = 'VERIFIED' | 'PARTIAL' | 'FAILED' | 'INCOMPLETE';
+import type { Verdict } from './gate';
 
 export interface Expectation {
   minimumTargets: number;

@@ -1,5 +1,6 @@
 // The promotion state machine: from a release and the ledger's facts, the release's next step.
 // Pure: the use case gathers the facts, this decides, the use case acts.
+import { passesGate, type Verdict } from '../../audit/rules/gate';
 import type { Application, Environment } from '../../pipeline/rules/config';
 
 export type ApprovalDecision = 'pending' | 'approved' | 'rejected' | 'expired' | 'superseded';
@@ -13,7 +14,7 @@ export interface EnvironmentFacts {
   /** The release's deployment request for this attempt, if made. */
   request?: { id: string; state: RequestProgress; deploymentId?: string; supersededBy?: string };
   /** The audit's verdict on that deployment: VERIFIED, PARTIAL, FAILED or INCOMPLETE. */
-  verdict?: string;
+  verdict?: Verdict;
   approval?: ApprovalDecision;
   /** A release pushed after this one that already started here: entering would go backwards. */
   newerRelease?: string;
@@ -107,7 +108,7 @@ const settle = (environment: string, f: EnvironmentFacts): Settled => {
         detail: `deployment ${id} has no audit verdict yet`,
       },
     };
-  if (f.verdict === 'VERIFIED') return { verified: true, deploymentId: id };
+  if (passesGate(f.verdict)) return { verified: true, deploymentId: id };
   return {
     verified: false,
     step: {
