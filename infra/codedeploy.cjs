@@ -94,10 +94,11 @@ const launchPolicy = (app) => ({
   },
 });
 
-const serviceRole = (app) => ({
+// The description names Baton's application key: IAM takes only Latin-1 there, CodeDeploy names any script.
+const serviceRole = (name, app) => ({
   Type: 'AWS::IAM::Role',
   Properties: {
-    Description: `CodeDeploy acts with this role on the groups of ${app.codedeployApplication}`,
+    Description: `CodeDeploy acts with this role on the groups of the Baton application ${name}`,
     AssumeRolePolicyDocument: {
       Version: '2012-10-17',
       Statement: [
@@ -128,7 +129,7 @@ const resources = () => {
       Type: 'AWS::CodeDeploy::Application',
       Properties: { ApplicationName: app.codedeployApplication, ComputePlatform: 'Server' },
     };
-    out[roleId] = serviceRole(app);
+    out[roleId] = serviceRole(name, app);
     for (const env of app.environments)
       out[id('DeploymentGroup', name, env.name)] = {
         Type: 'AWS::CodeDeploy::DeploymentGroup',

@@ -2,13 +2,11 @@
 import * as z from 'zod/mini';
 import { ConfigError, NotFoundError } from '../../core/rules/errors';
 import { describeIssues } from '../../core/rules/validation';
+import { batonName, codedeployName, iamRoleName, repositoryName } from './aws-names';
 import { groupSchema } from './deployment-group';
 import { operatorsSchema } from './operators-config';
 import { resolveExisting, stackRules } from './stack-rules';
 
-const name = z
-  .string()
-  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, . _ - (max 100)'));
 const minutes = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
 
 const enterSchema = z.union([
@@ -46,8 +44,8 @@ const secretsSchema = z.strictObject({
 });
 
 const environmentSchema = z.strictObject({
-  name,
-  deploymentGroup: name,
+  name: batonName,
+  deploymentGroup: codedeployName,
   enter: enterSchema,
   approval: z.optional(approvalSchema),
   audit: z._default(auditSchema, { minimumTargets: 1, tolerate: [] }),
@@ -67,8 +65,8 @@ const validRegExp = (s: string) => {
 };
 
 const applicationObject = z.strictObject({
-  codedeployApplication: name,
-  repositories: z._default(z.array(name), []),
+  codedeployApplication: codedeployName,
+  repositories: z._default(z.array(repositoryName), []),
   artifactKey: z._default(
     z
       .string()
@@ -84,7 +82,7 @@ const applicationObject = z.strictObject({
     z.string().check(z.refine(validRegExp, 'must be a valid regular expression')),
     '^v\\d+\\.\\d+\\.\\d+$',
   ),
-  instanceRoles: z._default(z.array(name), []),
+  instanceRoles: z._default(z.array(iamRoleName), []),
   // The stack creates the roles in instanceRoles, each with its instance profile.
   createInstanceRoles: z._default(z.boolean(), false),
   // Adopt the CodeDeploy application and groups (true), or create them from `group:` blocks.
@@ -129,7 +127,7 @@ export const pipelineSchema = z
     alertEmails: z._default(z.array(z.email()), []),
     // Who may run which operator commands; absent: whoever IAM lets invoke the operator (README).
     operators: z.optional(operatorsSchema),
-    applications: z.record(name, applicationSchema),
+    applications: z.record(batonName, applicationSchema),
   })
   .check(
     z.superRefine((config, ctx) => {

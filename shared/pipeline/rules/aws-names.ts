@@ -1,0 +1,31 @@
+// Names in pipeline.yml that AWS owns, held to their owner's rule (the service's API model) and no
+// stricter, and Baton's own names, which stay plain because they become ledger keys and page text.
+import * as z from 'zod/mini';
+
+/** Baton's own names: applications and environments. */
+export const batonName = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, . _ - (max 100)'));
+
+// CodeDeploy's ApplicationName and DeploymentGroupName: 1-100 characters, no pattern. The stack puts
+// both into IAM ARNs (the functions' policies, the service role's SourceArn), where `*` and `?` are
+// wildcards and `${` opens a policy variable (and a reference of Fn::Sub, which builds those ARNs).
+const IN_ARNS = /[*?]|\$\{/u;
+const codePoints = (s: string) => [...s].length;
+export const codedeployName = z.string().check(
+  z.refine((s) => codePoints(s) >= 1 && codePoints(s) <= 100, '1-100 characters (CodeDeploy)'),
+  z.refine(
+    (s) => !IN_ARNS.test(s),
+    'no * ? or ${: the name goes into IAM policy ARNs, where * and ? are wildcards and ${ a variable',
+  ),
+);
+
+// CodeCommit's RepositoryName: `[\w\.-]+`, 1-100 (a leading . _ or - included).
+export const repositoryName = z
+  .string()
+  .check(z.regex(/^[\w.-]{1,100}$/, 'a CodeCommit repository name: 1-100 letters, digits, _ . -'));
+
+// IAM's role name: `[\w+=,.@-]+`, 1-64 (no * or ?, so its ARNs never hold a wildcard).
+export const iamRoleName = z
+  .string()
+  .check(z.regex(/^[\w+=,.@-]{1,64}$/, 'an IAM role name: 1-64 letters, digits, _ + = , . @ -'));
