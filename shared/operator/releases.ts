@@ -22,6 +22,7 @@ const describe = async (deps: PromotionDeps, r: ReleaseRecord, withTimeline: boo
   const app = findApplication(deps.pipeline, r.application);
   const timeline = await readTimeline(deps.store, r.application, r.tag);
   const facts = await gatherFacts(deps, r, timeline);
+  const step = decide(app, facts);
   return {
     release: r.tag,
     commit: r.commit,
@@ -30,7 +31,8 @@ const describe = async (deps: PromotionDeps, r: ReleaseRecord, withTimeline: boo
       ? { key: r.artifact.key, versionId: r.artifact.versionId, etag: r.artifact.etag }
       : 'waiting for the artifact of its commit',
     environments: standings(app, facts),
-    next: describeStep(decide(app, facts)),
+    next: describeStep(step),
+    ...(step.step === 'blocked' ? { blocked: step.code } : {}),
     ...(withTimeline
       ? {
           timeline: timeline.map((e) => ({
@@ -38,6 +40,7 @@ const describe = async (deps: PromotionDeps, r: ReleaseRecord, withTimeline: boo
             what: e.what,
             ...(e.environment ? { environment: e.environment } : {}),
             detail: e.detail,
+            ...(e.code ? { code: e.code } : {}),
             by: e.by,
           })),
         }

@@ -147,12 +147,12 @@ const take = async (
     }
     case 'blocked': {
       const attempt = step.environment ? (facts.environments[step.environment]?.attempt ?? 0) : 0;
-      const entry = { what: 'blocked' as const, detail: step.reason, attempt };
+      const entry = { what: 'blocked' as const, code: step.code, detail: step.reason, attempt };
       await note(timelineId('blocked', step.environment, attempt), {
         ...entry,
         ...(step.environment ? { environment: step.environment } : {}),
       });
-      deps.log.warn('release blocked', { release: release.tag, reason: step.reason });
+      deps.log.warn('release blocked', { release: release.tag, code: step.code, reason: step.reason });
       return { outcome: 'recorded' };
     }
     case 'done':

@@ -2,6 +2,7 @@
 
 import type { ArtifactRef } from '../ledger/records';
 import type { RecordStore } from '../ledger/store';
+import type { BlockedCode } from './rules/promotion';
 
 const safe = (part: string) => encodeURIComponent(part);
 
@@ -70,6 +71,8 @@ export interface TimelineEntry {
   by: string;
   attempt?: number;
   reason?: string;
+  /** A blocked entry's rule (entries written before codes existed have none). */
+  code?: BlockedCode;
 }
 
 /** The id of a timeline fact: what, where (or `release`), and which attempt or commit. */

@@ -103,9 +103,12 @@ describe('a release through staging and production', () => {
     await finish(deps, staging, 'FAILED');
     const first = await advanceRelease(deps, 'web', 'v1.2.0', 'audit');
     await advanceRelease(deps, 'web', 'v1.2.0', 'audit again');
+    expect(first?.step).toMatchObject({ step: 'blocked', code: 'not-verified' });
     expect(first?.next).toBe(`blocked: deployment ${staging} in staging: verdict FAILED`);
     const blocked = (await readTimeline(deps.store, 'web', 'v1.2.0')).filter((e) => e.what === 'blocked');
-    expect(blocked).toEqual([expect.objectContaining({ environment: 'staging', by: 'audit' })]);
+    expect(blocked).toEqual([
+      expect.objectContaining({ environment: 'staging', code: 'not-verified', by: 'audit' }),
+    ]);
     expect(deps.approvals.requests).toEqual([]);
   });
 
@@ -145,6 +148,7 @@ describe('releases racing for an environment', () => {
     await released(deps, 'v1.3.0', COMMIT2, '2026-11-20T18:30:00Z');
     await finish(deps, deploymentOf(deps, 'web-staging'), 'VERIFIED');
     const advance = await advanceRelease(deps, 'web', 'v1.2.0', 'group free');
+    expect(advance?.step).toMatchObject({ step: 'blocked', code: 'superseded-request' });
     expect(advance?.next).toMatch(
       /^blocked: its deployment request in staging was superseded by a newer one/,
     );

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/source-pushed/handler';
 import { invokeOperator } from '../../shared/operator/invoke';
+import { advanceRelease } from '../../shared/releases/promotion';
 import { COMMIT, COMMIT2, loadEvent } from '../support/fixtures';
 import {
   deployed,
@@ -152,6 +153,31 @@ describe('releases', () => {
               { environment: 'production', state: 'not entered' },
             ],
             next: 'request approval for production',
+          },
+        ],
+      },
+    });
+  });
+
+  it("names a blocked release's rule by its code, in the answer and on its timeline", async () => {
+    const deps = releaseDeps();
+    await uploadArtifact(deps, COMMIT);
+    await run(tagEvent('v1.2.0', COMMIT, '2026-11-20T18:50:02Z'), deps);
+    await finish(deps, 'd-FAKE00002', 'PARTIAL');
+    await advanceRelease(deps, 'web', 'v1.2.0', 'audit PARTIAL of d-FAKE00002');
+
+    const answer = await invokeOperator(deps, { command: 'releases', application: 'web', release: 'v1.2.0' });
+
+    expect(answer).toMatchObject({
+      ok: true,
+      result: {
+        releases: [
+          {
+            next: 'blocked: deployment d-FAKE00002 in staging: verdict PARTIAL',
+            blocked: 'not-verified',
+            timeline: expect.arrayContaining([
+              expect.objectContaining({ what: 'blocked', environment: 'staging', code: 'not-verified' }),
+            ]),
           },
         ],
       },

@@ -46,7 +46,16 @@ describe('the release path', () => {
     expect(releasePath(app)).toEqual([]);
     expect(decide(app, facts())).toEqual({
       step: 'blocked',
+      code: 'no-release-environment',
       reason: 'the application has no environment entered by releases (enter: release)',
+    });
+  });
+
+  it('blocks a branch release whose branch environment left the pipeline', () => {
+    expect(decide(web, { ...facts(), entry: 'qa' })).toEqual({
+      step: 'blocked',
+      code: 'branch-environment-gone',
+      reason: "the release's branch environment qa is no longer in the pipeline",
     });
   });
 });
@@ -90,6 +99,7 @@ describe('entering the first release environment', () => {
   it.each(['PARTIAL', 'FAILED', 'INCOMPLETE', 'SOMETHING-NEW'])('is blocked by a %s verdict', (verdict) => {
     expect(decide(web, facts({ staging: started('d-1', verdict as Verdict) }))).toEqual({
       step: 'blocked',
+      code: 'not-verified',
       environment: 'staging',
       reason: `deployment d-1 in staging: verdict ${verdict}`,
     });
@@ -102,6 +112,7 @@ describe('entering the first release environment', () => {
     );
     expect(step).toEqual({
       step: 'blocked',
+      code: 'superseded-request',
       environment: 'staging',
       reason: 'its deployment request in staging was superseded by a newer one (r-2)',
     });
@@ -111,6 +122,7 @@ describe('entering the first release environment', () => {
     const newer = decide(web, facts({ staging: { attempt: 0, newerRelease: 'v1.3.0' } }));
     expect(newer).toEqual({
       step: 'blocked',
+      code: 'newer-release',
       environment: 'staging',
       reason: 'a newer release (v1.3.0) already entered staging',
     });
@@ -143,15 +155,32 @@ describe('promotion to the next environment', () => {
     });
   });
 
-  it.each(['rejected', 'expired'] as const)('is blocked by an approval %s', (approvalState) => {
+  it.each([
+    ['rejected', 'approval-rejected'],
+    ['expired', 'approval-expired'],
+  ] as const)('is blocked by an approval %s (%s)', (approvalState, code) => {
     const step = decide(
       web,
       facts({ ...verifiedStaging, production: { attempt: 0, approval: approvalState } }),
     );
     expect(step).toEqual({
       step: 'blocked',
+      code,
       environment: 'production',
       reason: `the approval to enter production was ${approvalState} (an operator may force it, with a reason)`,
+    });
+  });
+
+  it('is blocked by an approval a newer release superseded', () => {
+    const step = decide(
+      web,
+      facts({ ...verifiedStaging, production: { attempt: 0, approval: 'superseded' } }),
+    );
+    expect(step).toEqual({
+      step: 'blocked',
+      code: 'approval-superseded',
+      environment: 'production',
+      reason: 'the approval to enter production was superseded by a newer release',
     });
   });
 
@@ -180,6 +209,7 @@ describe('promotion to the next environment', () => {
     });
     expect(decide(web, facts({ ...verifiedStaging, production: started('d-PROD', 'FAILED') }))).toEqual({
       step: 'blocked',
+      code: 'not-verified',
       environment: 'production',
       reason: 'deployment d-PROD in production: verdict FAILED',
     });

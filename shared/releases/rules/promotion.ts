@@ -29,6 +29,18 @@ export interface ReleaseFacts {
   environments: Record<string, EnvironmentFacts | undefined>;
 }
 
+/** Why a release is blocked: a constant beside the text, so a rule is found by grep and tested by code. */
+export type BlockedCode =
+  | 'no-release-environment'
+  | 'branch-environment-gone'
+  | 'no-request'
+  | 'superseded-request'
+  | 'not-verified'
+  | 'approval-rejected'
+  | 'approval-expired'
+  | 'approval-superseded'
+  | 'newer-release';
+
 export type Step =
   | {
       step: 'deploy';
@@ -45,7 +57,7 @@ export type Step =
       detail: string;
     }
   | { step: 'done' }
-  | { step: 'blocked'; environment?: string; reason: string };
+  | { step: 'blocked'; code: BlockedCode; environment?: string; reason: string };
 
 /**
  * The environments a release passes through, in order. A tag's release: from the first one entered by
@@ -77,12 +89,17 @@ type Settled = { verified: true; deploymentId: string } | { verified: false; ste
 /** Where a release stands in an environment it has a request in. */
 const settle = (environment: string, f: EnvironmentFacts): Settled => {
   const request = f.request;
-  if (!request) return { verified: false, step: { step: 'blocked', environment, reason: 'no request' } };
+  if (!request)
+    return {
+      verified: false,
+      step: { step: 'blocked', code: 'no-request', environment, reason: 'no request' },
+    };
   if (request.state === 'superseded')
     return {
       verified: false,
       step: {
         step: 'blocked',
+        code: 'superseded-request',
         environment,
         reason: `its deployment request in ${environment} was superseded by a newer one (${request.supersededBy ?? 'unknown'})`,
       },
@@ -113,6 +130,7 @@ const settle = (environment: string, f: EnvironmentFacts): Settled => {
     verified: false,
     step: {
       step: 'blocked',
+      code: 'not-verified',
       environment,
       reason: `deployment ${id} in ${environment}: verdict ${f.verdict}`,
     },
@@ -140,12 +158,14 @@ const gate = (
     case 'expired':
       return {
         step: 'blocked',
+        code: f.approval === 'rejected' ? 'approval-rejected' : 'approval-expired',
         environment,
         reason: `the approval to enter ${environment} was ${f.approval} (an operator may force it, with a reason)`,
       } satisfies Step;
     case 'superseded':
       return {
         step: 'blocked',
+        code: 'approval-superseded',
         environment,
         reason: `the approval to enter ${environment} was superseded by a newer release`,
       } satisfies Step;
@@ -157,13 +177,17 @@ const gate = (
 export const decide = (app: Application, facts: ReleaseFacts): Step => {
   const path = releasePath(app, facts.entry);
   if (path.length === 0)
-    return {
-      step: 'blocked',
-      reason:
-        facts.entry === undefined
-          ? 'the application has no environment entered by releases (enter: release)'
-          : `the release's branch environment ${facts.entry} is no longer in the pipeline`,
-    };
+    return facts.entry === undefined
+      ? {
+          step: 'blocked',
+          code: 'no-release-environment',
+          reason: 'the application has no environment entered by releases (enter: release)',
+        }
+      : {
+          step: 'blocked',
+          code: 'branch-environment-gone',
+          reason: `the release's branch environment ${facts.entry} is no longer in the pipeline`,
+        };
   if (!facts.hasArtifact)
     return {
       step: 'wait',
@@ -197,6 +221,7 @@ export const decide = (app: Application, facts: ReleaseFacts): Step => {
     if (f.newerRelease)
       return {
         step: 'blocked',
+        code: 'newer-release',
         environment: env.name,
         reason: `a newer release (${f.newerRelease}) already entered ${env.name}`,
       };
