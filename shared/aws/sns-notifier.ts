@@ -2,7 +2,7 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Notice, Notifier } from '../core/ports';
 
-const subjectOf = (s: string) => s.replace(/[\r\n]+/g, ' ').slice(0, 100);
+const subjectOf = (s: string) => [...s.replace(/[\p{Cc}\p{Cs}\u2028\u2029]+/gu, ' ')].slice(0, 100).join('');
 
 export const snsNotifier = (client: SNSClient): Notifier => ({
   async publish(topicArn: string, notice: Notice) {
