@@ -1,0 +1,158 @@
+// S3's and SNS's API models as the oracle for what Baton sends: releases on moto through the real S3
+// ledger and artifact store, alerts and approval requests through the real notifier, every command
+// recorded as the adapter built it and checked against the operation's input shape, and each Publish
+// against SNS's documented Subject and message attribute rules.
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { approvals } from '../../shared/approvals/approvals';
+import { type ArtifactDeps, artifactUploaded } from '../../shared/artifacts/artifact-uploaded';
+import { objectCreatedEventSchema } from '../../shared/artifacts/rules/s3-events';
+import { secretsKeySource } from '../../shared/aws/approval-keys';
+import { s3Artifacts } from '../../shared/aws/s3-artifacts';
+import { S3RecordStore } from '../../shared/aws/s3-ledger';
+import { snsNotifier } from '../../shared/aws/sns-notifier';
+import { parseWith } from '../../shared/core/rules/parse';
+import { sourcePushedEventSchema } from '../../shared/pushes/rules/codecommit-events';
+import { sourcePushed } from '../../shared/pushes/source-pushed';
+import { releaseFlow } from '../../shared/releases/promotion';
+import { ManualClock, RecordingReleaseFlow, sampleRequest, seedStagingAudit } from '../support/approvals';
+import { awsModel } from '../support/aws-models';
+import {
+  CapturingLog,
+  COMMIT,
+  COMMIT2,
+  FakeDeployer,
+  loadEvent,
+  StepClock,
+  samplePipeline,
+} from '../support/fixtures';
+import { clientsFor, createVersionedBucket, useMoto } from '../support/moto';
+import { FakeApprovals, finish, tagEvent } from '../support/releases';
+import { modelProblems, recordCommands, type SentCommand } from '../support/sdk-recorder';
+import { publishProblems } from '../support/sns-rules';
+
+const ctx = useMoto();
+const BUCKET = 'baton-model-test';
+let s3Sent: SentCommand[] = [];
+let snsSent: SentCommand[] = [];
+
+// What the two functions do with their events, without their Lambda wiring.
+const pushed = async (d: ArtifactDeps & Parameters<typeof sourcePushed>[0], event: unknown) => {
+  for (const change of parseWith(sourcePushedEventSchema, event)) await sourcePushed(d, change);
+};
+const uploaded = async (d: ArtifactDeps, event: unknown) => {
+  for (const notice of parseWith(objectCreatedEventSchema, event)) await artifactUploaded(d, notice);
+};
+
+/** What CI does (not Baton, so not recorded): the artifact lands, and S3 says so through EventBridge. */
+const uploadedEvent = async (s3: S3Client, bucket: string, commit: string) => {
+  const key = `artifacts/web/${commit}.zip`;
+  const body = `bundle ${commit}`;
+  const out = await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, Metadata: { branch: 'main' } }),
+  );
+  const event = loadEvent<{ detail: { bucket: { name: string }; object: Record<string, unknown> } }>(
+    'eventbridge/s3-object-created.json',
+  );
+  event.detail.bucket.name = bucket;
+  event.detail.object = {
+    key,
+    size: body.length,
+    etag: out.ETag?.replaceAll('"', ''),
+    'version-id': out.VersionId,
+  };
+  return event;
+};
+
+beforeAll(async () => {
+  await createVersionedBucket(ctx.s3, BUCKET);
+  const { s3, sns, secrets } = clientsFor(ctx.moto.endpoint);
+  s3Sent = recordCommands(s3);
+  snsSent = recordCommands(sns);
+  const topic = async (Name: string) => (await sns.send(new CreateTopicCommand({ Name }))).TopicArn ?? '';
+  const [alertTopicArn, approvalTopicArn] = [await topic('alerts'), await topic('approvals')];
+  const key = await secrets.send(
+    new CreateSecretCommand({ Name: 'baton/key', SecretString: 'k'.repeat(48) }),
+  );
+  const clock = new StepClock();
+  const store = new S3RecordStore(s3, BUCKET, 'ledger/');
+  const common = { pipeline: samplePipeline(), store, log: new CapturingLog(), alertTopicArn };
+  const notifier = snsNotifier(sns);
+  const release = { ...common, clock, deployer: new FakeDeployer(), artifacts: s3Artifacts(s3) };
+  const d = { ...release, approvals: new FakeApprovals(), notifier };
+
+  // A release that waits for its artifact, enters staging, is verified and approved; then a moved tag.
+  await pushed(d, tagEvent('v1.3.0', COMMIT2, '2026-11-20T20:00:00Z'));
+  await uploaded(d, await uploadedEvent(ctx.s3, BUCKET, COMMIT2));
+  await uploaded(d, await uploadedEvent(ctx.s3, BUCKET, COMMIT));
+  await pushed(d, loadEvent('codecommit/tag-release.json'));
+  await finish(d, 'd-FAKE00002', 'VERIFIED');
+  await releaseFlow(d).advance('web', 'v1.2.0', 'audit VERIFIED of d-FAKE00002');
+  await pushed(d, loadEvent('eventbridge/codecommit-tag-created.json'));
+  await pushed(d, loadEvent('eventbridge/codecommit-tag-moved.json'));
+
+  // An approval request: one message per approver, each with its `approver` attribute.
+  const approval = {
+    ...common,
+    clock: new ManualClock('2026-11-20T18:00:00.000Z'),
+    notifier,
+    releaseFlow: new RecordingReleaseFlow(),
+    keys: secretsKeySource(secrets, key.ARN ?? ''),
+    approvalTopicArn,
+    approvalUrl: 'https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws/',
+  };
+  await seedStagingAudit(store, 9);
+  await approvals(approval).request(sampleRequest());
+}, 60_000);
+
+describe('the S3 and SNS requests Baton sends, against the API models', () => {
+  it('every S3 request of the ledger and the artifact store is a valid input of its operation', () => {
+    expect(modelProblems(awsModel('s3'), s3Sent)).toEqual([]);
+    expect(new Set(s3Sent.map((c) => c.operation))).toEqual(
+      new Set(['PutObject', 'GetObject', 'HeadObject', 'ListObjectsV2', 'DeleteObject']),
+    );
+    const puts = s3Sent.filter((c) => c.operation === 'PutObject').map((c) => c.input);
+    expect(puts.some((p) => p.IfNoneMatch === '*')).toBe(true);
+    expect(puts.some((p) => typeof p.IfMatch === 'string')).toBe(true);
+  });
+
+  it('every Publish is a valid input, with a Subject and attributes SNS takes', () => {
+    const publishes = snsSent.filter((c) => c.operation === 'Publish');
+
+    expect(modelProblems(awsModel('sns'), snsSent)).toEqual([]);
+    expect(publishProblems(snsSent)).toEqual([]);
+    expect(publishes.some((c) => Object.keys(c.input.MessageAttributes ?? {}).includes('approver'))).toBe(
+      true,
+    );
+    expect(publishes.some((c) => String(c.input.Subject).includes('moved'))).toBe(true);
+  });
+
+  it('would catch a request the services refuse', () => {
+    const put = s3Sent.find((c) => c.operation === 'PutObject');
+    const publish = snsSent.find((c) => c.operation === 'Publish');
+    const bad = (c: SentCommand | undefined, input: Record<string, unknown>) => [
+      { operation: c?.operation ?? '', input: { ...c?.input, ...input } },
+    ];
+
+    expect(modelProblems(awsModel('s3'), bad(put, { Key: '', IfMatches: '*' }))).toEqual([
+      'PutObject $: IfMatches is not a member of PutObjectRequest',
+      'PutObject $.Key: 0 characters, below the minimum 1',
+    ]);
+    expect(modelProblems(awsModel('sns'), bad(publish, { Message: undefined }))).toEqual([
+      'Publish $: required member Message is missing',
+    ]);
+    expect(publishProblems(bad(publish, { Subject: `${'s'.repeat(100)}x` }))).toEqual([
+      'Subject: 101 characters, above 100',
+    ]);
+    expect(
+      publishProblems(bad(publish, { Subject: 'two\nlines', MessageAttributes: { 'AWS.x': {} } })),
+    ).toEqual([
+      'Subject: a line break or control character',
+      'MessageAttributes: the name "AWS.x"',
+      'MessageAttributes.AWS.x: the type undefined',
+      'MessageAttributes.AWS.x: an empty value',
+    ]);
+  });
+});
