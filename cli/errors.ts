@@ -1,16 +1,16 @@
 // What the CLI tells its caller when a command did not run to a result, and with which exit code.
+import { BatonError } from '../shared/core/rules/errors';
 
 /** Exit codes, for scripts: 0 ok, 1 the operator refused or failed, 2 usage, 3 the target was not reached. */
 export const EXIT = { ok: 0, refused: 1, usage: 2, unreachable: 3 } as const;
 
-export class CliError extends Error {
+export class CliError extends BatonError {
   constructor(
     message: string,
     readonly exitCode: number,
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 
@@ -33,7 +33,7 @@ export class UnreachableError extends CliError {
 }
 
 /** The operator ran but failed without an answer (an unhandled error in the function). */
-export class OperatorFailed extends CliError {
+export class OperatorFailedError extends CliError {
   constructor(message: string) {
     super(message, EXIT.refused);
   }

@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { localOperatorEvent } from '../../local/operator-url';
 import { LOCAL_ACCOUNT } from '../../local/secrets-url';
 import { DEFAULT_STACK_FILE, readStackFile } from '../../local/stack-file';
-import { OperatorFailed, systemCode, UnreachableError } from '../errors';
+import { OperatorFailedError, systemCode, UnreachableError } from '../errors';
 import type { Answer } from './answer';
 
 export { DEFAULT_STACK_FILE };
@@ -71,6 +71,8 @@ export const invokeLocal = async (
         cause: error,
       });
     const name = error instanceof Error ? error.name : 'error';
-    throw new OperatorFailed(`the operator failed: ${name}: ${error instanceof Error ? error.message : ''}`);
+    throw new OperatorFailedError(
+      `the operator failed: ${name}: ${error instanceof Error ? error.message : ''}`,
+    );
   }
 };

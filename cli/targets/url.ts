@@ -2,7 +2,7 @@
 // called with a SigV4 signature of the caller's own credentials (the SDK's default chain, or --profile),
 // so that the operator records who asked as IAM proved it.
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { OperatorFailed, systemCode, UnreachableError } from '../errors';
+import { OperatorFailedError, systemCode, UnreachableError } from '../errors';
 import { type Answer, readAnswer } from './answer';
 import { type Signing, signedHeaders } from './sign';
 
@@ -107,7 +107,7 @@ export const invokeUrl = async (
   if (answer) return answer;
   if (response.status === 401 || response.status === 403) throw refusedByAws(response.status, parsed, target);
   if (response.status >= 500)
-    throw new OperatorFailed(
+    throw new OperatorFailedError(
       `the operator function failed (HTTP ${response.status})\n` +
         `its logs: aws logs tail /aws/lambda/baton-${target.stage ?? '<stage>'}-operator --since 15m`,
     );

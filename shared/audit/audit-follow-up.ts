@@ -3,7 +3,7 @@
 // that turned VERIFIED), free the group. A step that throws is retried later (Lambda's retry, or
 // reconcile once the lease ran out); the others, freeing the group above all, still run.
 
-import { errorName } from '../core/rules/errors';
+import { BatonError, errorName } from '../core/rules/errors';
 import {
   type DeployOutcome,
   releaseGroup,
@@ -22,10 +22,12 @@ import { passesGate } from './rules/gate';
 
 type Step = (deps: AuditDeps, rec: AuditRecord) => Promise<string>;
 
-export class FollowUpError extends Error {
+export class FollowUpError extends BatonError {
+  /** A failure of Baton's own, retried later: no caller is told about it. */
+  override readonly expose = false;
+  override readonly name = 'FollowUpError';
   constructor(readonly steps: readonly FollowUpStep[]) {
     super(`follow-up steps failed: ${steps.join(', ')}`);
-    this.name = 'FollowUpError';
   }
 }
 

@@ -1,6 +1,7 @@
 // The audit's ports: where its evidence comes from, and where its numbers go.
 
 import type { Notifier, ReleaseFlow } from '../core/ports';
+import { BatonError } from '../core/rules/errors';
 import type { DeployDeps } from '../deployments/deployments';
 import type { DeploymentFacts, Target } from './rules/evidence';
 import type { Verdict } from './rules/gate';
@@ -18,11 +19,10 @@ export interface AuditMetrics {
 }
 
 /** The evidence is incomplete or contradicts itself: the audit must say INCOMPLETE. */
-export class EvidenceError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'EvidenceError';
-  }
+export class EvidenceError extends BatonError {
+  /** Quotes AWS's own error messages: for the log and the report, not for a caller. */
+  override readonly expose = false;
+  override readonly name = 'EvidenceError';
 }
 
 export interface AuditDeps extends DeployDeps {

@@ -8,7 +8,7 @@ import {
   DeploymentLimitExceededException,
 } from '@aws-sdk/client-codedeploy';
 import type { CreateDeploymentInput, Deployer } from '../core/ports';
-import { DeploymentOutcomeUnknown, errorName, GroupBusyError } from '../core/rules/errors';
+import { DeploymentOutcomeUnknownError, errorName, GroupBusyError } from '../core/rules/errors';
 
 /** The SDK's count of attempts, on any error its retry loop let through (network errors included). */
 const attemptsOf = (error: unknown): number | undefined => {
@@ -54,7 +54,7 @@ export const codedeployDeployer = (client: CodeDeployClient): Deployer => ({
         });
       if (refused && attempts === 1) throw error;
       const name = errorName(error);
-      throw new DeploymentOutcomeUnknown(
+      throw new DeploymentOutcomeUnknownError(
         `CreateDeployment in ${input.deploymentGroup} ended in ${name} after ${attempts} attempt(s)`,
         { cause: error },
       );

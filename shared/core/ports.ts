@@ -32,7 +32,7 @@ export interface DeploymentQuery {
 export interface Deployer {
   /**
    * Starts a deployment; throws GroupBusyError when the group already has an active one, and
-   * DeploymentOutcomeUnknown when CodeDeploy may or may not have created it.
+   * DeploymentOutcomeUnknownError when CodeDeploy may or may not have created it.
    */
   createDeployment(input: CreateDeploymentInput): Promise<string>;
 }

@@ -1,7 +1,7 @@
 // Launching a deployment for a request that holds its group's slot, and the request records around it.
 import { bundleTypeOf } from '../artifacts/rules/artifact';
 import type { Core, Deployer } from '../core/ports';
-import { DeploymentOutcomeUnknown, GroupBusyError } from '../core/rules/errors';
+import { DeploymentOutcomeUnknownError, GroupBusyError } from '../core/rules/errors';
 import { keys } from '../ledger/keys';
 import type {
   ArtifactRef,
@@ -103,7 +103,7 @@ export const launch = async (deps: DeployDeps, request: DeploymentRequest): Prom
   } catch (error) {
     // CodeDeploy may have created it (an answer lost, the retry refused as busy): the slot stays with
     // this request, the mark of a launch to check; reconcile asks CodeDeploy once the lease runs out.
-    if (error instanceof DeploymentOutcomeUnknown) {
+    if (error instanceof DeploymentOutcomeUnknownError) {
       deps.log.warn('CreateDeployment outcome unknown; reconcile will look it up', { requestId: request.id });
       throw error;
     }

@@ -17,7 +17,7 @@ import {
 } from './rules/principals';
 
 /** The caller may not run the command; the message names the missing class and where to grant it. */
-export class PermissionRefused extends BatonError {}
+export class PermissionRefusedError extends BatonError {}
 
 const READ = new Set(['status', 'releases', 'approvals', 'secrets-check']);
 
@@ -62,7 +62,7 @@ const how = (actor: Actor, missing: CommandClass, entries: OperatorEntry[]): str
   return `add { principal: ${entryFor(actor.arn, principalOf(actor))}, may: [${missing}] } under operators in pipeline.yml`;
 };
 
-/** Throws PermissionRefused unless the caller holds every class the command needs. */
+/** Throws PermissionRefusedError unless the caller holds every class the command needs. */
 export const authorize = (
   operators: OperatorEntry[] | undefined,
   actor: Actor,
@@ -78,5 +78,5 @@ export const authorize = (
     actor.kind === 'iam' && account !== functionAccount && entries.length === 0
       ? ` (it belongs to account ${account ?? 'unknown'}, not to the pipeline's account)`
       : '';
-  throw new PermissionRefused(`${who} may not ${missing}${foreign}: ${how(actor, missing, entries)}`);
+  throw new PermissionRefusedError(`${who} may not ${missing}${foreign}: ${how(actor, missing, entries)}`);
 };

@@ -12,7 +12,7 @@ import { decide, releasePath } from '../releases/rules/promotion';
 import { describeStep, standings } from '../releases/rules/standing';
 
 /** The release cannot enter that environment now; the message says what it waits for. */
-export class PromotionRefused extends BatonError {}
+export class PromotionRefusedError extends BatonError {}
 
 export const promoteSchema = z
   .strictObject({
@@ -85,7 +85,7 @@ export const promote = async (deps: PromotionDeps, cmd: z.output<typeof promoteS
     return { ...base, next: advance?.next, result: advance?.result };
   }
   if (here && here.state !== 'not entered') return { ...base, already: here, next: describeStep(step) };
-  throw new PromotionRefused(
+  throw new PromotionRefusedError(
     `cannot promote ${tag} to ${cmd.environment} now; its next step is: ${describeStep(step)}. ` +
       'To skip a gate, use force with a reason.',
   );

@@ -53,7 +53,7 @@ const noteOf = (command: unknown): { note?: string; command: unknown } => {
 };
 
 /** Unsigned function URL requests: only possible if the URL's AuthType is not AWS_IAM. */
-export class UnsignedRequest extends ValidationError {}
+export class UnsignedRequestError extends ValidationError {}
 
 export const readOperatorRequest = (event: unknown): OperatorRequest => {
   if (!isUrlEvent(event)) {
@@ -63,7 +63,7 @@ export const readOperatorRequest = (event: unknown): OperatorRequest => {
   const url = parseWith(urlEventSchema, event);
   const arn = url.requestContext.authorizer?.iam?.userArn;
   if (!arn)
-    throw new UnsignedRequest([
+    throw new UnsignedRequestError([
       'requestContext.authorizer.iam: the request was not signed with AWS credentials',
     ]);
   const { note, command } = noteOf(bodyOf(url));

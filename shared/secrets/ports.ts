@@ -1,6 +1,7 @@
 // The ports of the secrets broker: what it asks CodeDeploy about a deployment and its targets, and
 // how it reads a secret; and what secrets-check reads instead of values. Adapters:
 // adapters/codedeploy-targets.ts, adapters/secret-values.ts, adapters/secret-metadata.ts.
+import { BatonError } from '../core/rules/errors';
 
 export interface DeploymentFacts {
   deploymentId: string;
@@ -52,7 +53,9 @@ export interface SecretMetadata {
 }
 
 /** Reading a secret failed for a reason other than its absence (throttling, access, KMS). */
-export class SecretReadError extends Error {
+export class SecretReadError extends BatonError {
+  /** Names the secret and quotes Secrets Manager: not for a caller. */
+  override readonly expose = false;
   override readonly name = 'SecretReadError';
   /** Throttling, 5xx, timeouts, broken connections: the same request may well succeed later. */
   readonly transient: boolean;

@@ -1,6 +1,7 @@
 // The files an instance writes for its environment: `.env` rendered from the environment's JSON
 // secret, and each file secret (a PEM key, say) with its path, mode and owner. Contents travel as
 // base64 so that any bytes survive JSON and the hook script writes them untouched.
+import { BatonError } from '../core/rules/errors';
 import type { Environment } from '../pipeline/rules/config';
 import { SecretReadError, type SecretValue, type SecretValues } from './ports';
 import type { GrantedSecret } from './records';
@@ -17,8 +18,10 @@ export interface SecretFile {
 }
 
 /** The environment's secrets cannot be handed out as configured (missing, unreadable, not renderable). */
-export class SecretsUnavailable extends Error {
-  override readonly name = 'SecretsUnavailable';
+export class SecretsUnavailableError extends BatonError {
+  /** Names secrets and quotes Secrets Manager: the broker answers the instance with it, no one else. */
+  override readonly expose = false;
+  override readonly name = 'SecretsUnavailableError';
 }
 
 export const DOTENV_PATH = '.env';
@@ -40,19 +43,19 @@ export const wantedSecrets = (environment: Environment): Wanted[] => [
 
 const dotenvContent = (w: Wanted, secret: SecretValue): Buffer => {
   if (typeof secret.value !== 'string')
-    throw new SecretsUnavailable(`secret ${w.secretId} must be a JSON SecretString, not binary`);
+    throw new SecretsUnavailableError(`secret ${w.secretId} must be a JSON SecretString, not binary`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(secret.value);
   } catch {
     // JSON.parse's message quotes the secret: never pass it on.
-    throw new SecretsUnavailable(`secret ${w.secretId} is not JSON; store it as key/value pairs`);
+    throw new SecretsUnavailableError(`secret ${w.secretId} is not JSON; store it as key/value pairs`);
   }
   try {
     return Buffer.from(renderDotenv(parsed), 'utf8');
   } catch (error) {
     if (error instanceof DotenvError)
-      throw new SecretsUnavailable(`secret ${w.secretId} cannot be rendered as .env: ${error.message}`);
+      throw new SecretsUnavailableError(`secret ${w.secretId} cannot be rendered as .env: ${error.message}`);
     throw error;
   }
 };
@@ -60,12 +63,12 @@ const dotenvContent = (w: Wanted, secret: SecretValue): Buffer => {
 const read = async (secrets: SecretValues, w: Wanted): Promise<SecretValue> => {
   try {
     const secret = await secrets.read(w.secretId);
-    if (!secret) throw new SecretsUnavailable(`secret ${w.secretId} does not exist`);
+    if (!secret) throw new SecretsUnavailableError(`secret ${w.secretId} does not exist`);
     return secret;
   } catch (error) {
     // A transient failure is not the configuration's fault: it goes up, and the caller is told to retry.
     if (error instanceof SecretReadError && !error.transient)
-      throw new SecretsUnavailable(error.message, { cause: error });
+      throw new SecretsUnavailableError(error.message, { cause: error });
     throw error;
   }
 };
@@ -77,7 +80,7 @@ export const readSecretFiles = async (
   const wanted = wantedSecrets(environment);
   const paths = wanted.map((w) => w.path);
   const twice = paths.find((p, i) => paths.indexOf(p) !== i);
-  if (twice) throw new SecretsUnavailable(`two secrets of ${environment.name} are written to ${twice}`);
+  if (twice) throw new SecretsUnavailableError(`two secrets of ${environment.name} are written to ${twice}`);
   const found = await Promise.all(wanted.map(async (w) => ({ w, secret: await read(secrets, w) })));
   const files = found.map(({ w, secret }): SecretFile => {
     const bytes = w.dotenv ? dotenvContent(w, secret) : Buffer.from(secret.value);

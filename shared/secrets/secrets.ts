@@ -14,7 +14,7 @@ import type { DeploymentTargets, SecretValues } from './ports';
 import { type GrantOutcome, recordSecretGrant, type SecretGrantInput } from './records';
 import { type Caller, readCaller } from './rules/caller';
 import type { SecretsRequest } from './rules/secrets-request';
-import { readSecretFiles, type SecretFile, SecretsUnavailable } from './secret-files';
+import { readSecretFiles, type SecretFile, SecretsUnavailableError } from './secret-files';
 
 export interface SecretsDeps extends Core {
   pipeline: Pipeline;
@@ -141,7 +141,7 @@ export const handOutSecrets = async (deps: SecretsDeps, request: SecretsRequest)
     trail.secrets = granted;
     return await finish(deps, trail, 'granted', { status: 200, files });
   } catch (error) {
-    if (!(error instanceof SecretsUnavailable)) throw error;
+    if (!(error instanceof SecretsUnavailableError)) throw error;
     return finish(deps, trail, 'failed', { status: 500, reason: error.message });
   }
 };

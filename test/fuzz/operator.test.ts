@@ -20,7 +20,7 @@ const SAMPLES = [
   'status',
 ].map((command) => `operator/${command}.json`);
 /** What a refusal may be: the error classes the operator's commands expose to the caller. */
-const REFUSALS = ['ValidationError', 'NotFoundError', 'ConfigError', 'PromotionRefused', 'BatonError'];
+const REFUSALS = ['ValidationError', 'NotFoundError', 'ConfigError', 'PromotionRefusedError', 'BatonError'];
 
 const invoke = async (event: unknown) => {
   const d = operatorDeps();

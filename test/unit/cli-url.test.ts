@@ -141,7 +141,7 @@ describe('baton --stage, through the signed operator URL', () => {
       status: 403,
       body: {
         ok: false,
-        kind: 'PermissionRefused',
+        kind: 'PermissionRefusedError',
         error:
           'arn:aws:iam::123456789012:user/carol may not force: add force to its entry under operators in pipeline.yml (principal arn:aws:iam::123456789012:user/carol)',
       },

@@ -10,7 +10,7 @@ import type {
   DeploymentLookup,
   DeploymentQuery,
 } from '../../shared/core/ports';
-import { DeploymentOutcomeUnknown } from '../../shared/core/rules/errors';
+import { DeploymentOutcomeUnknownError } from '../../shared/core/rules/errors';
 import { releaseGroup, requestDeployment } from '../../shared/deployments/deployments';
 import { LAUNCH_LEASE_MS, recoverLaunches, resumePending } from '../../shared/deployments/stalled-launches';
 import { keys } from '../../shared/ledger/keys';
@@ -33,10 +33,10 @@ class UncertainDeployer implements Deployer, DeploymentLookup {
   async createDeployment(input: CreateDeploymentInput) {
     const mode = this.next;
     this.next = undefined;
-    if (mode === 'not-created') throw new DeploymentOutcomeUnknown('throttled after 4 attempts');
+    if (mode === 'not-created') throw new DeploymentOutcomeUnknownError('throttled after 4 attempts');
     const deploymentId = `d-UNCERTAIN${this.created.length + 1}`;
     this.created.push({ deploymentId, input, createdAt: '2026-11-20T18:00:05.000Z' });
-    if (mode === 'created-answer-lost') throw new DeploymentOutcomeUnknown('socket hang up, then busy');
+    if (mode === 'created-answer-lost') throw new DeploymentOutcomeUnknownError('socket hang up, then busy');
     return deploymentId;
   }
   async find(q: DeploymentQuery) {
@@ -102,7 +102,7 @@ describe('a redelivered event', () => {
   it('leaves alone a request whose launch holds the slot', async () => {
     const deps = setup();
     deps.deployer.next = 'created-answer-lost';
-    await expect(ask(deps)).rejects.toThrow(DeploymentOutcomeUnknown);
+    await expect(ask(deps)).rejects.toThrow(DeploymentOutcomeUnknownError);
     const again = await ask(deps);
     expect(again).toMatchObject({ outcome: 'duplicate', state: 'pending' });
     expect(deps.deployer.created).toHaveLength(1);
@@ -147,7 +147,7 @@ describe('reconcile and launches whose outcome is unknown', () => {
     // Prepare
     const deps = setup();
     deps.deployer.next = 'created-answer-lost';
-    await expect(ask(deps)).rejects.toThrow(DeploymentOutcomeUnknown);
+    await expect(ask(deps)).rejects.toThrow(DeploymentOutcomeUnknownError);
     const early = await recover(deps);
     deps.clock.advance(LAUNCH_LEASE_MS + 1);
     // Act
@@ -174,7 +174,7 @@ describe('reconcile and launches whose outcome is unknown', () => {
   it('creates the deployment CodeDeploy did not create, once', async () => {
     const deps = setup();
     deps.deployer.next = 'not-created';
-    await expect(ask(deps)).rejects.toThrow(DeploymentOutcomeUnknown);
+    await expect(ask(deps)).rejects.toThrow(DeploymentOutcomeUnknownError);
     deps.clock.advance(LAUNCH_LEASE_MS + 1);
     const results = await recover(deps);
     expect(results['web/dev']).toMatch(/not in CodeDeploy, created d-UNCERTAIN1$/);

@@ -72,7 +72,7 @@ describe('the identity an operator command is recorded under', () => {
     expect(await answerEvent(deps, unsigned)).toMatchObject({ statusCode: 401 });
     expect(await invokeOperator(deps, unsigned)).toEqual({
       ok: false,
-      kind: 'UnsignedRequest',
+      kind: 'UnsignedRequestError',
       error: 'requestContext.authorizer.iam: the request was not signed with AWS credentials',
     });
     expect(await invokeOperator(deps, { ...event, body: '{"command": ' })).toEqual({

@@ -2,7 +2,7 @@
 // their role, and refusals that name the missing permission and where to grant it.
 import { describe, expect, it } from 'vitest';
 import { invokeOperator } from '../../shared/operator/invoke';
-import { authorize, PermissionRefused } from '../../shared/operator/permissions';
+import { authorize, PermissionRefusedError } from '../../shared/operator/permissions';
 import { type Actor, CONSOLE_IDENTITY } from '../../shared/operator/rules/actor';
 import { principalMatches, readPrincipal } from '../../shared/operator/rules/principals';
 import { parsePipeline } from '../../shared/pipeline/rules/config';
@@ -25,7 +25,7 @@ const refusal = (
     authorize(operators ?? undefined, actor, ACCOUNT, cmd);
     return 'allowed';
   } catch (error) {
-    return error instanceof PermissionRefused ? error.message : 'other error';
+    return error instanceof PermissionRefusedError ? error.message : 'other error';
   }
 };
 
@@ -45,7 +45,7 @@ describe('operator permissions', () => {
     // Assess
     expect(response).toEqual({
       ok: false,
-      kind: 'PermissionRefused',
+      kind: 'PermissionRefusedError',
       error:
         'arn:aws:iam::123456789012:user/carol may not force: add force to its entry under operators in ' +
         'pipeline.yml (principal arn:aws:iam::123456789012:user/carol)',

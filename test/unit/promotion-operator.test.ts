@@ -29,7 +29,7 @@ describe('promote', () => {
     await run(tagEvent('v1.2.0', COMMIT, '2026-11-20T18:50:02Z'), deps);
     expect(await invokeOperator(deps, promoteEvent)).toEqual({
       ok: false,
-      kind: 'PromotionRefused',
+      kind: 'PromotionRefusedError',
       error:
         'cannot promote v1.2.0 to production now; its next step is: wait for verdict: deployment d-FAKE00002 has no audit verdict yet. To skip a gate, use force with a reason.',
     });

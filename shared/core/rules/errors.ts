@@ -31,7 +31,7 @@ export class GroupBusyError extends BatonError {}
  * retry was refused as busy (perhaps by the deployment the first attempt created). Only a look in
  * CodeDeploy tells.
  */
-export class DeploymentOutcomeUnknown extends BatonError {}
+export class DeploymentOutcomeUnknownError extends BatonError {}
 
 /** An error's class name for a log line: never its message, which may quote input or a secret. */
 export const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown error');

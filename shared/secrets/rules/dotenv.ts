@@ -12,8 +12,11 @@
 // A value that fits none is refused by key name, never by value. So are lone UTF-16 surrogates
 // (not encodable in UTF-8) and the key __proto__ (dotenv's result object cannot hold it).
 // test/unit/dotenv.test.ts checks all this against the real parser with random values.
+import { BatonError } from '../../core/rules/errors';
 
-export class DotenvError extends Error {
+/** Names the keys a secret's values cannot be written for: not for a caller. */
+export class DotenvError extends BatonError {
+  override readonly expose = false;
   override readonly name = 'DotenvError';
 }
 
