@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { readEvidence } from '../shared/audit/audit';
 import type { Target } from '../shared/audit/rules/evidence';
-import { buildReport, type Expectation } from '../shared/audit/rules/verdict';
+import { type AuditExpectation, buildReport } from '../shared/audit/rules/verdict';
 import { renderReport } from '../shared/audit/rules/verdict-text';
 import { factsOf, targetOf } from '../shared/aws/codedeploy-evidence';
 import { BATCH_SIZE, codedeployReader } from '../shared/aws/codedeploy-reader';
@@ -38,7 +38,7 @@ export interface AuditRow {
 
 const LATENCY_MS = 50;
 const PAGE_SIZE = 100;
-const expectation: Expectation = { minimumTargets: 1, tolerate: [] };
+const expectation: AuditExpectation = { minimumTargets: 1, tolerate: [] };
 const total = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
 const clientFor = (sim: Sim) =>
   new CodeDeployClient({

@@ -3,10 +3,10 @@
 // is already settled, changes nothing.
 
 import type { ObjectCreated } from '../artifacts/rules/s3-events';
-import type { ApprovalState } from '../core/ports';
 import { ValidationError } from '../core/rules/errors';
 import { type DecisionDeps, settle } from './approval-decisions';
 import { approvalById, approvalKeys } from './records';
+import type { ApprovalState } from './rules/approval-state';
 
 export interface DecidedDeps extends DecisionDeps {
   bucket: string;

@@ -4,7 +4,7 @@
 // handed to the release flow (and, for a rejection or expiry, to the alert topic). Whoever closes it
 // hands it off; the reconcile sweep settles what no event settled and repeats an unfinished hand-off.
 
-import type { ApprovalState, Core, Notifier, ReleaseFlow } from '../core/ports';
+import type { Core, Notifier, ReleaseFlow } from '../core/ports';
 import { errorName } from '../core/rules/errors';
 import { update } from '../ledger/store';
 import { closedNotice, decisionText } from './approval-message';
@@ -25,6 +25,7 @@ import {
   isDecisive,
   openApprovalIds,
 } from './records';
+import type { ApprovalState } from './rules/approval-state';
 
 export type { DecideInput, DecideOutcome } from './approval-recording';
 

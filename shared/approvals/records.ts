@@ -2,9 +2,10 @@
 // approver, created once (the first decision wins); an index by id for links and operator commands,
 // and an "open" marker that stays until the outcome has been handed to the release flow.
 
-import type { ApprovalRequestInput, ApprovalState } from '../core/ports';
+import type { ApprovalRequestInput } from '../core/ports';
 import { stableId } from '../core/rules/ids';
 import type { RecordStore, Stored } from '../ledger/store';
+import type { ApprovalState } from './rules/approval-state';
 
 export type Decision = 'approve' | 'reject';
 export type DecisionSource = 'link' | 'operator';

@@ -15,7 +15,7 @@ import { readAudit } from './approval-audit';
 import { recordApprovalDecision } from './approval-recording';
 import { refuseRemovedApprover, stillApprover } from './approver-standing';
 import { SECURITY_HEADERS } from './page/layout';
-import { decisionPage, donePage, type Refusal, refusalPage } from './page/pages';
+import { decisionPage, donePage, type PageRefusal, refusalPage } from './page/pages';
 import { approvalById, type Decision, decisionOf, decisionsOf, effectiveState } from './records';
 import { type TokenCheck, type TokenKeySource, verifyToken } from './rules/token';
 
@@ -30,7 +30,7 @@ const MAX_COMMENT = 1000;
 const APPROVAL_ID = /^[0-9a-f]{20}$/;
 
 const ok = (body: string): HttpResponse => ({ statusCode: 200, headers: { ...SECURITY_HEADERS }, body });
-const refuse = (reason: Refusal, detail?: Parameters<typeof refusalPage>[1]): HttpResponse => {
+const refuse = (reason: PageRefusal, detail?: Parameters<typeof refusalPage>[1]): HttpResponse => {
   const { statusCode, body } = refusalPage(reason, detail);
   const headers = { ...SECURITY_HEADERS, ...(reason === 'method' ? { allow: 'GET, HEAD, POST' } : {}) };
   return { statusCode, headers, body };

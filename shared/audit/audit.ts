@@ -26,7 +26,7 @@ import {
 import { type Evidence, isFinished } from './rules/evidence';
 import { passesGate, type Verdict } from './rules/gate';
 import { nextReaudit, type Reaudit } from './rules/reaudit';
-import { type AuditReport, buildReport, type Expectation } from './rules/verdict';
+import { type AuditExpectation, type AuditReport, buildReport } from './rules/verdict';
 import { renderReport } from './rules/verdict-text';
 
 export { readEvidence } from './audit-evidence';
@@ -154,7 +154,7 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
   const env = place.environment;
   const verified = (await deps.store.get<VerifiedDeployment>(auditKeys.verified(place.application, env.name)))
     ?.record;
-  const expectation: Expectation = {
+  const expectation: AuditExpectation = {
     minimumTargets: env.audit.minimumTargets,
     tolerate: env.audit.tolerate,
     ...(verified && verified.deploymentId !== id

@@ -1,4 +1,5 @@
 // The small interfaces the use cases call; adapters implement them on AWS (or in memory for tests).
+import type { ApprovalState } from '../approvals/rules/approval-state';
 import type { ArtifactObject, BundleType } from '../artifacts/rules/artifact';
 import type { ArtifactRef } from '../ledger/records';
 import type { RecordStore } from '../ledger/store';
@@ -79,8 +80,6 @@ export interface Notifier {
 }
 
 // Contracts between the release flow (promotion), the audit and the approvals.
-
-export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired' | 'superseded';
 
 export interface ApprovalRequestInput {
   application: string;

@@ -16,7 +16,7 @@ import type { ArtifactRecord, DeploymentRequest } from '../ledger/records';
 import type { Application, Environment } from '../pipeline/rules/config';
 import { gatedBranch, recordBranchRelease } from '../releases/branch-releases';
 import { advanceRelease, type PromotionDeps } from '../releases/promotion';
-import { artifactRefOf, type Expectation, releaseKeys } from '../releases/records';
+import { artifactRefOf, type BranchExpectation, releaseKeys } from '../releases/records';
 import type { RefChange } from './rules/codecommit-events';
 import { comparePush } from './rules/pushes';
 
@@ -34,7 +34,7 @@ const enterGated = async (
   deps: PromotionDeps,
   application: string,
   env: Environment,
-  expectation: Pick<Expectation, 'branch' | 'commit' | 'pushedAt'> & { by?: string },
+  expectation: Pick<BranchExpectation, 'branch' | 'commit' | 'pushedAt'> & { by?: string },
   artifact: ArtifactRecord | undefined,
 ): Promise<GatedOutcome> => {
   const by = `push to ${expectation.branch}${expectation.by ? ` by ${expectation.by}` : ''}`;
@@ -63,7 +63,7 @@ const dedupeKeyFor = async (
   environment: string,
   commit: string,
   pushedAt: string,
-  current: Expectation | undefined,
+  current: BranchExpectation | undefined,
 ): Promise<string> => {
   if (!current) return baseKey(commit);
   if (current.commit === commit) return current.dedupeKey;
@@ -82,17 +82,17 @@ const recordExpectation = async (
   env: Environment,
   branch: string,
   change: RefChange & { commit: string },
-): Promise<{ order: 'stale' | 'recorded' | 'same'; expectation: Expectation }> => {
+): Promise<{ order: 'stale' | 'recorded' | 'same'; expectation: BranchExpectation }> => {
   const key = releaseKeys.expectation(application, env.name);
   for (let attempt = 0; attempt < 5; attempt++) {
-    const current = await deps.store.get<Expectation>(key);
+    const current = await deps.store.get<BranchExpectation>(key);
     const order = comparePush(change, current?.record);
     if (current && order === 'older') return { order: 'stale', expectation: current.record };
     // The same commit pushed again later (e.g. a branch recreated) only moves the time forward, so a
     // late event of an intermediate push cannot take over.
     if (current && order === 'same-commit' && change.pushedAt <= current.record.pushedAt)
       return { order: 'same', expectation: current.record };
-    const next: Expectation = {
+    const next: BranchExpectation = {
       v: 1,
       kind: 'expectation',
       application,
@@ -169,7 +169,7 @@ export const deployExpected = async (
   for (const env of app.environments) {
     if (typeof env.enter !== 'object') continue;
     const byBranch = artifact.branch !== undefined && env.enter.branch === artifact.branch;
-    const expected = (await deps.store.get<Expectation>(releaseKeys.expectation(application, env.name)))
+    const expected = (await deps.store.get<BranchExpectation>(releaseKeys.expectation(application, env.name)))
       ?.record;
     if (expected && expected.commit !== artifact.commit) {
       if (byBranch)

@@ -14,6 +14,6 @@ export interface ReconcileStep {
   run(deps: ReconcileDeps): Promise<unknown>;
 }
 
-export type StepResult =
+export type ReconcileStepResult =
   | { step: string; ok: true; result: unknown }
   | { step: string; ok: false; error: string };

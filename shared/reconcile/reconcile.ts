@@ -14,9 +14,9 @@ import { startNext } from '../deployments/deployments';
 import { recoverStalledLaunches, resumePendingRequests } from '../deployments/stalled-launches';
 import { keys } from '../ledger/keys';
 import type { DeploymentRecord, GroupSlot } from '../ledger/records';
-import type { ReconcileDeps, ReconcileStep, StepResult } from './reconcile-step';
+import type { ReconcileDeps, ReconcileStep, ReconcileStepResult } from './reconcile-step';
 
-export type { ReconcileDeps, ReconcileStep, StepResult } from './reconcile-step';
+export type { ReconcileDeps, ReconcileStep, ReconcileStepResult } from './reconcile-step';
 
 const environments = (deps: ReconcileDeps) =>
   Object.entries(deps.pipeline.applications).flatMap(([application, spec]) =>
@@ -109,8 +109,8 @@ export const reconcileSteps: ReconcileStep[] = [
 export const reconcile = async (
   deps: ReconcileDeps,
   steps: readonly ReconcileStep[] = reconcileSteps,
-): Promise<StepResult[]> => {
-  const results: StepResult[] = [];
+): Promise<ReconcileStepResult[]> => {
+  const results: ReconcileStepResult[] = [];
   for (const step of steps) {
     try {
       results.push({ step: step.name, ok: true, result: await step.run(deps) });

@@ -14,7 +14,7 @@ export interface AlertTopic {
   alertTopicArn: string;
 }
 
-export interface Cause {
+export interface RefusalCause {
   /** The rule that refused, a constant: `artifact-layout`, `ref-kind`, `deployment-unknown`… */
   rule: string;
   /** The configured thing the event names: "application web", "repository web"… */
@@ -23,7 +23,7 @@ export interface Cause {
   subject: string;
 }
 
-export interface RejectionAlert extends Cause {
+export interface RejectionAlert extends RefusalCause {
   v: 1;
   source: string;
   reason: string;
@@ -48,7 +48,7 @@ export const refuseAndAlert = async (
   deps: Core & AlertTopic,
   source: string,
   reason: string,
-  cause: Cause,
+  cause: RefusalCause,
   object?: Rejection['object'],
 ): Promise<Rejection> => {
   const rejection = await recordRejection(deps, source, reason, object);

@@ -24,7 +24,7 @@ export interface PromotionDeps extends DeployDeps {
   alerts?: { notifier: Notifier; alertTopicArn: string };
 }
 
-export type StepResult =
+export type StepOutcome =
   | DeployOutcome
   | { outcome: 'approval-requested' | 'approval-unavailable' | 'recorded' | 'waiting' };
 
@@ -32,7 +32,7 @@ export interface Advance {
   release: string;
   step: Step;
   next: string;
-  result: StepResult;
+  result: StepOutcome;
 }
 
 /** Verdicts and decisions made elsewhere, entered in the timeline the first time they are seen. */
@@ -94,7 +94,7 @@ const take = async (
   step: Step,
   facts: ReleaseFacts,
   by: string,
-): Promise<StepResult> => {
+): Promise<StepOutcome> => {
   const at = deps.clock.now().toISOString();
   const note = (id: string, entry: Omit<TimelineEntry, 'v' | 'kind' | 'at' | 'by'>) =>
     appendTimeline(deps.store, release.application, release.tag, id, { at, by, ...entry });

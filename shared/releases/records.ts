@@ -108,7 +108,7 @@ export const readTimeline = async (
 };
 
 /** The commit an auto-deploy environment now expects: the newest push to its branch. */
-export interface Expectation {
+export interface BranchExpectation {
   v: 1;
   kind: 'expectation';
   application: string;

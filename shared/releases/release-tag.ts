@@ -7,7 +7,7 @@ import type { ArtifactRecord } from '../ledger/records';
 import type { Application } from '../pipeline/rules/config';
 import type { RefChange } from '../pushes/rules/codecommit-events';
 import { recordRejection } from '../refusals/rejections';
-import { advanceRelease, type PromotionDeps, type StepResult } from './promotion';
+import { advanceRelease, type PromotionDeps, type StepOutcome } from './promotion';
 import { appendTimeline, artifactRefOf, type ReleaseRecord, releaseKeys, timelineId } from './records';
 import { attachArtifact } from './release-actions';
 
@@ -25,7 +25,7 @@ export type TagOutcome =
       commit: string;
       state: 'created' | 'exists' | 'waiting-for-artifact';
       next?: string;
-      result?: StepResult['outcome'];
+      result?: StepOutcome['outcome'];
     };
 
 export const describePush = (change: RefChange) =>

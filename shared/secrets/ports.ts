@@ -3,7 +3,7 @@
 // adapters/codedeploy-targets.ts, adapters/secret-values.ts, adapters/secret-metadata.ts.
 import { BatonError } from '../core/rules/errors';
 
-export interface DeploymentFacts {
+export interface SecretsDeploymentFacts {
   deploymentId: string;
   codedeployApplication: string;
   deploymentGroup: string;
@@ -19,7 +19,7 @@ export interface TargetFacts {
 
 export interface DeploymentTargets {
   /** Undefined when CodeDeploy knows no such deployment. */
-  deployment(deploymentId: string): Promise<DeploymentFacts | undefined>;
+  deployment(deploymentId: string): Promise<SecretsDeploymentFacts | undefined>;
   /** Undefined when the instance is not a target of the deployment. */
   target(deploymentId: string, targetId: string): Promise<TargetFacts | undefined>;
 }

@@ -24,7 +24,7 @@ export interface SecretsDeps extends Core {
   secrets: SecretValues;
 }
 
-export type Refusal =
+export type SecretsRefusal =
   | 'caller-not-an-instance'
   | 'role-not-allowed'
   | 'unknown-deployment'
@@ -37,15 +37,15 @@ export type Refusal =
 export type SecretsAnswer =
   | { status: 200; files: SecretFile[] }
   | { status: 400 | 500 | 503; reason: string }
-  | { status: 403; refusal: Refusal; reason: string };
+  | { status: 403; refusal: SecretsRefusal; reason: string };
 
 const FINISHED = new Set(['Succeeded', 'Failed', 'Stopped']);
 
 type Authorization =
   | { ok: true; application: string; environment: Environment }
-  | { ok: false; refusal: Refusal; reason: string };
+  | { ok: false; refusal: SecretsRefusal; reason: string };
 
-const refuse = (refusal: Refusal, reason: string): Authorization => ({ ok: false, refusal, reason });
+const refuse = (refusal: SecretsRefusal, reason: string): Authorization => ({ ok: false, refusal, reason });
 
 const authorize = async (
   deps: SecretsDeps,

@@ -16,7 +16,7 @@ import type {
 } from '../../shared/ledger/records';
 import { findApplication } from '../../shared/pipeline/rules/config';
 import {
-  type Expectation,
+  type BranchExpectation,
   type PushRecord,
   type ReleaseRecord,
   releaseKeys,
@@ -137,7 +137,7 @@ export const checkEnd = async (w: World) => {
     if (artifact && !sameObject(release.artifact, artifact))
       w.violations.push(`release ${release.tag} never got the artifact of ${release.commit}`);
   }
-  for (const e of await all<Expectation>(w, 'expectations/')) {
+  for (const e of await all<BranchExpectation>(w, 'expectations/')) {
     const artifact = await w.store.get<ArtifactRecord>(keys.artifact(APP, e.commit));
     const request = await w.store.get(
       keys.request(APP, e.environment, requestId(APP, e.environment, e.dedupeKey)),

@@ -1,15 +1,10 @@
 // Test helpers for pushes and releases: events in the documented shapes, fake approvals and notifier,
 // and shortcuts for what other parts of Baton do (the audit's verdict, finishing a deployment).
 
+import type { ApprovalState } from '../../shared/approvals/rules/approval-state';
 import { artifactUploaded } from '../../shared/artifacts/artifact-uploaded';
 import type { Verdict } from '../../shared/audit/rules/gate';
-import type {
-  ApprovalRequestInput,
-  ApprovalState,
-  Approvals,
-  Notice,
-  Notifier,
-} from '../../shared/core/ports';
+import type { ApprovalRequestInput, Approvals, Notice, Notifier } from '../../shared/core/ports';
 import { type DeployDeps, releaseGroup } from '../../shared/deployments/deployments';
 import { keys } from '../../shared/ledger/keys';
 import type { DeploymentRecord } from '../../shared/ledger/records';

@@ -6,7 +6,7 @@ import { run } from '../../functions/source-pushed/handler';
 import { artifactUploaded } from '../../shared/artifacts/artifact-uploaded';
 import { keys } from '../../shared/ledger/keys';
 import type { DeploymentRequest } from '../../shared/ledger/records';
-import { type Expectation, releaseKeys } from '../../shared/releases/records';
+import { type BranchExpectation, releaseKeys } from '../../shared/releases/records';
 import { COMMIT, COMMIT2 } from '../support/fixtures';
 import {
   branchEvent,
@@ -29,7 +29,7 @@ const requestedInDev = async (deps: ReleaseDeps) => {
   return found.map((r) => r?.record.artifact.commit).sort();
 };
 const expects = async (deps: ReleaseDeps) =>
-  (await deps.store.get<Expectation>(releaseKeys.expectation('web', 'dev')))?.record.commit;
+  (await deps.store.get<BranchExpectation>(releaseKeys.expectation('web', 'dev')))?.record.commit;
 
 describe('an artifact arriving after the push', () => {
   it('deploys the commit dev expects', async () => {

@@ -10,7 +10,7 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readEvidence } from '../../shared/audit/audit';
-import { buildReport, type Expectation } from '../../shared/audit/rules/verdict';
+import { type AuditExpectation, buildReport } from '../../shared/audit/rules/verdict';
 import { codedeployReader } from '../../shared/aws/codedeploy-reader';
 import { DEPLOYMENT } from '../support/audit';
 import {
@@ -21,7 +21,7 @@ import {
   overviewOf,
 } from '../support/codedeploy-api';
 
-const strict: Expectation = { minimumTargets: 1, tolerate: [] };
+const strict: AuditExpectation = { minimumTargets: 1, tolerate: [] };
 const throttled = () =>
   new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

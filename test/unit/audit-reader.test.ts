@@ -10,7 +10,7 @@ import {
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
 import { readEvidence } from '../../shared/audit/audit';
-import { buildReport, type Expectation } from '../../shared/audit/rules/verdict';
+import { type AuditExpectation, buildReport } from '../../shared/audit/rules/verdict';
 import { codedeployReader } from '../../shared/aws/codedeploy-reader';
 import { NotFoundError } from '../../shared/core/rules/errors';
 import { DEPLOYMENT } from '../support/audit';
@@ -23,7 +23,7 @@ import {
 } from '../support/codedeploy-api';
 
 const noWait = { sleep: async () => {} };
-const strict: Expectation = { minimumTargets: 1, tolerate: [] };
+const strict: AuditExpectation = { minimumTargets: 1, tolerate: [] };
 
 const auditOf = async (targets: DeploymentTarget[], info = {}, expectation = strict, pageSize = 100) => {
   const cd = fakeCodeDeploy(

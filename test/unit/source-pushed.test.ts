@@ -9,7 +9,7 @@ import { keys } from '../../shared/ledger/keys';
 import type { Rejection } from '../../shared/ledger/records';
 import { sourcePushedEventSchema } from '../../shared/pushes/rules/codecommit-events';
 import {
-  type Expectation,
+  type BranchExpectation,
   type PushRecord,
   type ReleaseRecord,
   readTimeline,
@@ -92,7 +92,7 @@ describe('branch pushes', () => {
         { outcome: 'branch', environments: { dev: { deployment: { outcome: 'waiting-for-artifact' } } } },
       ],
     });
-    const expectation = await deps.store.get<Expectation>(releaseKeys.expectation('web', 'dev'));
+    const expectation = await deps.store.get<BranchExpectation>(releaseKeys.expectation('web', 'dev'));
     expect(expectation?.record).toMatchObject({
       commit: COMMIT,
       branch: 'main',

@@ -3,10 +3,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TARGET_STATUSES } from '../../shared/audit/rules/evidence';
-import { decide, type Expectation } from '../../shared/audit/rules/verdict';
+import { type AuditExpectation, decide } from '../../shared/audit/rules/verdict';
 import { facts, target } from '../support/audit';
 
-const strict: Expectation = { minimumTargets: 1, tolerate: [] };
+const strict: AuditExpectation = { minimumTargets: 1, tolerate: [] };
 const ids = (n: number, prefix = 'i-') => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
 
 describe('the verdict at the edges', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Target } from '../../shared/audit/rules/evidence';
-import { buildReport, decide, type Expectation } from '../../shared/audit/rules/verdict';
+import { type AuditExpectation, buildReport, decide } from '../../shared/audit/rules/verdict';
 import { facts, target } from '../support/audit';
 
-const strict: Expectation = { minimumTargets: 1, tolerate: [] };
+const strict: AuditExpectation = { minimumTargets: 1, tolerate: [] };
 const failedAt = (id: string, event = 'ValidateService'): Target => ({
   ...target(id, 'Failed'),
   events: [

@@ -100,7 +100,7 @@ export const donePage = (r: ApprovalRecord, d: ApprovalDecision): string =>
 <p>${next(r, d)}</p>`,
   );
 
-export type Refusal =
+export type PageRefusal =
   | 'malformed'
   | 'tampered'
   | 'wrong-approval'
@@ -115,7 +115,7 @@ export type Refusal =
   | 'method'
   | 'unavailable';
 
-const REFUSALS: Record<Refusal, { status: number; title: string; text: string }> = {
+const REFUSALS: Record<PageRefusal, { status: number; title: string; text: string }> = {
   malformed: {
     status: 400,
     title: 'This link is incomplete',
@@ -176,7 +176,7 @@ const REFUSALS: Record<Refusal, { status: number; title: string; text: string }>
 };
 
 export const refusalPage = (
-  reason: Refusal,
+  reason: PageRefusal,
   detail?: { approval?: ApprovalRecord; decision?: ApprovalDecision; expiredAt?: Date },
 ): { statusCode: number; body: string } => {
   const r = REFUSALS[reason];

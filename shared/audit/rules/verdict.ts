@@ -13,7 +13,7 @@ import {
 } from './evidence';
 import type { Verdict } from './gate';
 
-export interface Expectation {
+export interface AuditExpectation {
   minimumTargets: number;
   tolerate: readonly TolerableStatus[];
   /** The last VERIFIED deployment of the same group and how many targets it expected. */
@@ -49,7 +49,7 @@ export interface AuditReport {
   reasons: string[];
   counts: Counts;
   failing: FailingTarget[];
-  expectation: Expectation;
+  expectation: AuditExpectation;
   codedeploy?: DeploymentFacts;
   unreadable: string[];
 }
@@ -119,7 +119,7 @@ const overviewTotal = (o: DeploymentFacts['overview']) =>
 /** The verdict and its reasons. Pure: the same evidence always gives the same answer. */
 export const decide = (
   evidence: Evidence,
-  expectation: Expectation,
+  expectation: AuditExpectation,
 ): { verdict: Verdict; reasons: string[]; counts: Counts; failing: FailingTarget[] } => {
   const d = evidence.deployment;
   const sorted = sortTargets(
@@ -185,7 +185,7 @@ export const decide = (
 export const buildReport = (
   deploymentId: string,
   evidence: Evidence,
-  expectation: Expectation,
+  expectation: AuditExpectation,
 ): AuditReport => {
   const decision = decide(evidence, expectation);
   return {

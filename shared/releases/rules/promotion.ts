@@ -1,9 +1,9 @@
 // The promotion state machine: from a release and the ledger's facts, the release's next step.
 // Pure: the use case gathers the facts, this decides, the use case acts.
+import type { ApprovalState } from '../../approvals/rules/approval-state';
 import { passesGate, type Verdict } from '../../audit/rules/gate';
 import type { Application, Environment } from '../../pipeline/rules/config';
 
-export type ApprovalDecision = 'pending' | 'approved' | 'rejected' | 'expired' | 'superseded';
 export type RequestProgress = 'pending' | 'queued' | 'started' | 'superseded';
 
 export interface EnvironmentFacts {
@@ -15,7 +15,7 @@ export interface EnvironmentFacts {
   request?: { id: string; state: RequestProgress; deploymentId?: string; supersededBy?: string };
   /** The audit's verdict on that deployment: VERIFIED, PARTIAL, FAILED or INCOMPLETE. */
   verdict?: Verdict;
-  approval?: ApprovalDecision;
+  approval?: ApprovalState;
   /** A release pushed after this one that already started here: entering would go backwards. */
   newerRelease?: string;
 }
