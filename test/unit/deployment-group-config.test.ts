@@ -147,4 +147,13 @@ describe('deployment groups in pipeline.yml', () => {
       'applications.api.instanceRoles[0]: already created by web',
     ]);
   });
+
+  it('counts role names that differ only in case as one role, as IAM does', () => {
+    const raw = shippedPipeline();
+    raw.applications.api = structuredClone(raw.applications.web);
+    raw.applications.api.repositories = [];
+    raw.applications.api.codedeployApplication = 'baton-api';
+    raw.applications.api.instanceRoles = ['BATON-WEB-INSTANCE'];
+    expect(issuesOf(raw)).toContain('applications.api.instanceRoles[0]: already created by web');
+  });
 });

@@ -86,15 +86,16 @@ export const stackRules = (applications: Record<string, ApplicationShape>, ctx: 
         message: 'createInstanceRoles needs the role names here',
       });
     if (!app.createInstanceRoles) continue;
+    // IAM role names are unique regardless of case: web and WEB would be one role.
     app.instanceRoles.forEach((role, i) => {
-      const owner = roles.get(role);
+      const owner = roles.get(role.toLowerCase());
       if (owner)
         ctx.addIssue({
           code: 'custom',
           path: [...at, 'instanceRoles', i],
           message: `already created by ${owner}`,
         });
-      roles.set(role, name);
+      roles.set(role.toLowerCase(), name);
     });
   }
 };
