@@ -2,7 +2,7 @@
 // auto-deploys and no push was recorded), and complete the releases that waited for it.
 
 import type { ArtifactStore } from '../core/ports';
-import type { DeployOutcome } from '../deployments/deployments';
+import type { DeployOutcome } from '../deployments/deployment-launch';
 import { keys } from '../ledger/keys';
 import type { ArtifactRecord, ArtifactRef } from '../ledger/records';
 import { deployExpected } from '../pushes/expectations';

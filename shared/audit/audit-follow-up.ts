@@ -4,12 +4,9 @@
 // reconcile once the lease ran out); the others, freeing the group above all, still run.
 
 import { BatonError, errorName } from '../core/rules/errors';
-import {
-  type DeployOutcome,
-  releaseGroup,
-  requestDeployment,
-  type StartNextOutcome,
-} from '../deployments/deployments';
+import type { DeployOutcome } from '../deployments/deployment-launch';
+import { releaseGroup, type StartNextOutcome } from '../deployments/deployment-queue';
+import { requestDeployment } from '../deployments/deployments';
 import { keys } from '../ledger/keys';
 import type { DeploymentRecord } from '../ledger/records';
 import { update } from '../ledger/store';

@@ -2,7 +2,7 @@
 
 import type { Notifier, ReleaseFlow } from '../core/ports';
 import { BatonError } from '../core/rules/errors';
-import type { DeployDeps } from '../deployments/deployments';
+import type { DeployDeps } from '../deployments/deployment-launch';
 import type { DeploymentFacts, Target } from './rules/evidence';
 import type { Verdict } from './rules/gate';
 

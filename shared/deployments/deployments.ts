@@ -16,9 +16,6 @@ import {
 import { startNext } from './deployment-queue';
 import { type OpenRequestMark, openRequestKeys } from './open-requests';
 
-export * from './deployment-launch';
-export * from './deployment-queue';
-
 export const requestId = (application: string, environment: string, dedupeKey: string) =>
   stableId('request', application, environment, dedupeKey);
 

@@ -12,15 +12,9 @@ import { keys } from '../ledger/keys';
 import type { DeploymentRequest, GroupSlot } from '../ledger/records';
 import { findApplication } from '../pipeline/rules/config';
 import type { ReconcileDeps, ReconcileStep } from '../reconcile/reconcile-step';
-import {
-  launch,
-  recordLaunch,
-  releaseGroup,
-  requestMarker,
-  resumeRequest,
-  type StartNextOutcome,
-  startNext,
-} from './deployments';
+import { launch, recordLaunch, requestMarker } from './deployment-launch';
+import { releaseGroup, type StartNextOutcome, startNext } from './deployment-queue';
+import { resumeRequest } from './deployments';
 import { type OpenRequestMark, openRequestKeys } from './open-requests';
 
 /** Longer than any Baton function runs (the longest timeout is 110 s): an older claim was abandoned. */

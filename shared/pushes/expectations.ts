@@ -5,12 +5,8 @@
 // records the artifact, then reads the expectation. Whatever the interleaving, at least one of the
 // two sees the other, and both use the expectation's dedupeKey, so a duplicate request is harmless.
 
-import {
-  type DeployDeps,
-  type DeployOutcome,
-  requestDeployment,
-  requestId,
-} from '../deployments/deployments';
+import type { DeployDeps, DeployOutcome } from '../deployments/deployment-launch';
+import { requestDeployment, requestId } from '../deployments/deployments';
 import { keys } from '../ledger/keys';
 import type { ArtifactRecord, DeploymentRequest } from '../ledger/records';
 import type { Application, Environment } from '../pipeline/rules/config';

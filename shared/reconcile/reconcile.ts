@@ -10,7 +10,7 @@ import { reauditIncomplete } from '../audit/reaudit-incomplete';
 import { type AuditRecord, auditKeys } from '../audit/records';
 import { isFinished } from '../audit/rules/evidence';
 import { errorName } from '../core/rules/errors';
-import { startNext } from '../deployments/deployments';
+import { startNext } from '../deployments/deployment-queue';
 import { recoverStalledLaunches, resumePendingRequests } from '../deployments/stalled-launches';
 import { keys } from '../ledger/keys';
 import type { DeploymentRecord, GroupSlot } from '../ledger/records';

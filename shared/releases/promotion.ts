@@ -2,7 +2,8 @@
 // keep the release's timeline. Safe to run any number of times for the same release.
 
 import type { Approvals, Notifier, ReleaseFlow } from '../core/ports';
-import { type DeployDeps, type DeployOutcome, requestDeployment } from '../deployments/deployments';
+import type { DeployDeps, DeployOutcome } from '../deployments/deployment-launch';
+import { requestDeployment } from '../deployments/deployments';
 import { findApplication } from '../pipeline/rules/config';
 import {
   appendTimeline,

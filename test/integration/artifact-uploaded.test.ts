@@ -11,7 +11,7 @@ import { run } from '../../functions/artifact-uploaded/handler';
 import { codedeployDeployer } from '../../shared/aws/codedeploy-deployer';
 import { s3Artifacts } from '../../shared/aws/s3-artifacts';
 import { S3RecordStore } from '../../shared/aws/s3-ledger';
-import { releaseGroup } from '../../shared/deployments/deployments';
+import { releaseGroup } from '../../shared/deployments/deployment-queue';
 import { keys } from '../../shared/ledger/keys';
 import type { ArtifactRecord, DeploymentRecord, DeploymentRequest } from '../../shared/ledger/records';
 import {

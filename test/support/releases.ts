@@ -5,7 +5,8 @@ import type { ApprovalState } from '../../shared/approvals/rules/approval-state'
 import { artifactUploaded } from '../../shared/artifacts/artifact-uploaded';
 import type { Verdict } from '../../shared/audit/rules/gate';
 import type { ApprovalRequestInput, Approvals, Notice, Notifier } from '../../shared/core/ports';
-import { type DeployDeps, releaseGroup } from '../../shared/deployments/deployments';
+import type { DeployDeps } from '../../shared/deployments/deployment-launch';
+import { releaseGroup } from '../../shared/deployments/deployment-queue';
 import { keys } from '../../shared/ledger/keys';
 import type { DeploymentRecord } from '../../shared/ledger/records';
 import type { RecordStore } from '../../shared/ledger/store';

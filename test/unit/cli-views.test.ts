@@ -10,7 +10,7 @@ import type { releasesSchema } from '../../cli/views/releases';
 import type { secretsCheckSchema } from '../../cli/views/secrets';
 import type { statusSchema } from '../../cli/views/status';
 import { run as sourcePushed } from '../../functions/source-pushed/handler';
-import type { DeployOutcome } from '../../shared/deployments/deployments';
+import type { DeployOutcome } from '../../shared/deployments/deployment-launch';
 import type { listApprovals } from '../../shared/operator/approvals';
 import type { auditCommand } from '../../shared/operator/audit';
 import type { decideCommand } from '../../shared/operator/decide';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { releaseGroup, requestDeployment, startNext } from '../../shared/deployments/deployments';
+import { releaseGroup, startNext } from '../../shared/deployments/deployment-queue';
+import { requestDeployment } from '../../shared/deployments/deployments';
 import { keys } from '../../shared/ledger/keys';
 import type { DeploymentRequest, GroupSlot } from '../../shared/ledger/records';
 import { COMMIT, COMMIT2, memoryDeps } from '../support/fixtures';

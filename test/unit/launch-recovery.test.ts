@@ -11,7 +11,8 @@ import type {
   DeploymentQuery,
 } from '../../shared/core/ports';
 import { DeploymentOutcomeUnknownError } from '../../shared/core/rules/errors';
-import { releaseGroup, requestDeployment } from '../../shared/deployments/deployments';
+import { releaseGroup } from '../../shared/deployments/deployment-queue';
+import { requestDeployment } from '../../shared/deployments/deployments';
 import { LAUNCH_LEASE_MS, recoverLaunches, resumePending } from '../../shared/deployments/stalled-launches';
 import { keys } from '../../shared/ledger/keys';
 import { MemoryStore } from '../../shared/ledger/memory-store';
