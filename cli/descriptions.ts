@@ -28,7 +28,7 @@ export const FIELD_WORDS: Record<string, string> = {
   'decide.force': 'settle the approval alone instead of counting as one approval; needs the force permission',
   reason: 'why the gates are skipped; kept on the release timeline',
   limit: 'how many releases to show, newest first',
-  deploymentId: 'a CodeDeploy deployment id (d-XXXXXXXXX)',
+  deploymentId: 'a CodeDeploy deployment id, e.g. d-A1B2C3D4E',
   approvalId: 'the approval id (20 hex characters, see `baton approvals`)',
   decision: 'approve or reject',
   comment: 'why; kept with the decision',
