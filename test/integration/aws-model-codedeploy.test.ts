@@ -15,8 +15,15 @@ import { codedeployReader } from '../../shared/aws/codedeploy-reader';
 import { codedeployTargets } from '../../shared/aws/codedeploy-targets';
 import { checkOperation } from '../support/aws-model';
 import { awsModel } from '../support/aws-models';
+import {
+  appspec,
+  provision,
+  type Stack,
+  startStack,
+  upload,
+  zipBundle,
+} from '../support/local-codedeploy-fixtures';
 import { startWireRecorder } from '../support/wire-recorder';
-import { appspec, provision, type Stack, startStack, upload, zipBundle } from './local-codedeploy-fixtures';
 
 const model = awsModel('codedeploy');
 // The one answer outside the model, on purpose: the stand-in reports OneAtATime as CodeDeploy's

@@ -13,7 +13,7 @@ import {
   RoleRequiredException,
 } from '@aws-sdk/client-codedeploy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provision, ROLE, type Stack, startStack } from './local-codedeploy-fixtures';
+import { provision, ROLE, type Stack, startStack } from '../support/local-codedeploy-fixtures';
 
 let stack: Stack;
 beforeAll(async () => {

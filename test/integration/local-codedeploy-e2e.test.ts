@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { type CodeDeployClient, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentStateChangeEvent } from '../../local/codedeploy';
-import { deployAndWait, provision, type Stack, startStack, zipBundle } from './local-codedeploy-fixtures';
+import {
+  deployAndWait,
+  provision,
+  type Stack,
+  startStack,
+  zipBundle,
+} from '../support/local-codedeploy-fixtures';
 
 const sample = (name: string): unknown =>
   JSON.parse(readFileSync(join(__dirname, '../../events/codedeploy', name), 'utf8'));

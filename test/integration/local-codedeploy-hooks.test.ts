@@ -12,7 +12,7 @@ import {
   type Stack,
   startStack,
   zipBundle,
-} from './local-codedeploy-fixtures';
+} from '../support/local-codedeploy-fixtures';
 
 let stack: Stack;
 beforeAll(async () => {
