@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AuditRecord, auditKeys } from '../../shared/audit/records';
 import type { DeploymentRecord, DeploymentRequest, GroupSlot } from '../../shared/ledger/records';
 import type { Match } from '../support/faults';
-import { type FaultStack, startFaultStack } from './faults-harness';
+import { type FaultStack, startFaultStack } from '../support/faults-harness';
 
 let s: FaultStack;
 beforeAll(async () => {

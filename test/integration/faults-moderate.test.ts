@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentRecord } from '../../shared/ledger/records';
 import { readTimeline } from '../../shared/releases/records';
 import type { FaultKind } from '../support/faults';
+import { type FaultStack, startFaultStack } from '../support/faults-harness';
 import { COMMIT } from '../support/fixtures';
-import { type FaultStack, startFaultStack } from './faults-harness';
 
 let s: FaultStack;
 beforeAll(async () => {

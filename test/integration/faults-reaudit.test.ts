@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuditRecord, auditKeys } from '../../shared/audit/records';
 import type { DeploymentRecord } from '../../shared/ledger/records';
-import { type FaultStack, startFaultStack } from './faults-harness';
+import { type FaultStack, startFaultStack } from '../support/faults-harness';
 
 let s: FaultStack;
 beforeAll(async () => {

@@ -27,10 +27,10 @@ import { pushEvent } from '../../local/pushes';
 import sampleSecrets from '../../local/sample-secrets.json';
 import { S3RecordStore } from '../../shared/aws/s3-ledger';
 import type { Pipeline } from '../../shared/pipeline/rules/config';
-import { FaultInjector, type FaultServer, startFaultServer } from '../support/faults';
-import { loadEvent, samplePipeline } from '../support/fixtures';
-import { objectCreatedEvent } from '../support/s3-events';
-import { ACCOUNT, arnOf, urlEvent } from '../support/secrets';
+import { FaultInjector, type FaultServer, startFaultServer } from './faults';
+import { loadEvent, samplePipeline } from './fixtures';
+import { objectCreatedEvent } from './s3-events';
+import { ACCOUNT, arnOf, urlEvent } from './secrets';
 
 const BUCKET = 'baton-faults';
 const GROUPS = ['web-dev', 'web-staging', 'web-production'] as const;
