@@ -8,6 +8,7 @@ import { findCommand } from './flags';
 import { commandHelp, generalHelp } from './help';
 import { type Io, showAnswer } from './output';
 import type { Answer } from './targets/answer';
+import { UPLOAD_HELP } from './upload/help';
 
 const ask = async (invocation: Extract<Invocation, { mode: 'run' }>, io: Io): Promise<Answer> => {
   const { target, event } = invocation;
@@ -23,6 +24,9 @@ const ask = async (invocation: Extract<Invocation, { mode: 'run' }>, io: Io): Pr
   return invokeLocal(event, stackFile, io.env);
 };
 
+/** Commands that are not the operator's: they call AWS themselves. */
+const OWN = new Set(['doctor', 'upload']);
+
 const help = (invocation: Extract<Invocation, { mode: 'help' }>, io: Io): number => {
   if (!invocation.command) {
     io.out(generalHelp());
@@ -30,6 +34,10 @@ const help = (invocation: Extract<Invocation, { mode: 'help' }>, io: Io): number
   }
   if (invocation.command === 'doctor') {
     io.out(DOCTOR_HELP);
+    return EXIT.ok;
+  }
+  if (invocation.command === 'upload') {
+    io.out(UPLOAD_HELP);
     return EXIT.ok;
   }
   const spec = findCommand(invocation.command);
@@ -46,6 +54,8 @@ export const run = async (argv: readonly string[], io: Io): Promise<number> => {
   try {
     // doctor reads the stage through AWS's APIs itself: it is no operator command.
     if (argv[0] === 'doctor') return await (await import('./doctor/command')).runDoctor(argv.slice(1), io);
+    // upload writes to the pipeline bucket itself, as CI: no operator command either.
+    if (argv[0] === 'upload') return await (await import('./upload/command')).runUpload(argv.slice(1), io);
     const invocation = parseArgs(argv);
     if (invocation.mode === 'help') return help(invocation, io);
     const answer = await ask(invocation, io);
@@ -58,7 +68,7 @@ export const run = async (argv: readonly string[], io: Io): Promise<number> => {
         ? `\n${command ? `See: baton ${command} --help` : 'See: baton --help'}`
         : '';
     io.err(
-      `baton${command && (findCommand(command) || command === 'doctor') ? ` ${command}` : ''}: ${error.message}${hint}\n`,
+      `baton${command && (findCommand(command) || OWN.has(command)) ? ` ${command}` : ''}: ${error.message}${hint}\n`,
     );
     return error.exitCode;
   }

@@ -94,3 +94,20 @@ export const readArtifactKey = (
     ...(branch ? { branch } : {}),
   };
 };
+
+/** The key CI uploads an artifact under: the prefix, then the application's layout filled in. */
+export const artifactKeyFor = (
+  pipeline: Pipeline,
+  application: string,
+  facts: { commit: string; branch?: string },
+): string | undefined => {
+  const app = Object.hasOwn(pipeline.applications, application)
+    ? pipeline.applications[application]
+    : undefined;
+  if (!app) return undefined;
+  const filled = app.artifactKey
+    .replaceAll('{application}', application)
+    .replaceAll('{commit}', facts.commit)
+    .replaceAll('{branch}', facts.branch ?? '');
+  return `${pipeline.artifactPrefix}${filled}`;
+};
