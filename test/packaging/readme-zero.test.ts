@@ -31,6 +31,7 @@ describe("the README's way from zero to an AWS account", () => {
     expect(all.filter((c) => !c.endsWith(ACCOUNT))).toEqual([
       'npx osls package --stage prod --region eu-west-1',
       'cfn-lint .serverless/cloudformation-template-update-stack.json || test $? -eq 4   # 4: warnings only',
+      'npx baton upload --help',
       'npx baton doctor --help',
     ]);
   });
