@@ -99,8 +99,11 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
   let roleOf: (instanceId: string) => string | undefined = () => undefined;
   const secretsUrl = await serveFunctionUrl(
     async (event) => {
-      const secrets = await import('../functions/secrets/handler');
-      return secrets.run(event, secrets.deps(LOCAL_ACCOUNT));
+      const [{ run }, { secretsDeps }] = await Promise.all([
+        import('../functions/secrets/handler'),
+        import('../shared/wiring/secrets'),
+      ]);
+      return run(event, secretsDeps(LOCAL_ACCOUNT));
     },
     (id) => roleOf(id),
   );
@@ -183,8 +186,8 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
     push: (push) => liveRouter.deliver('source-pushed', pushEvent(push)),
     operator: async (command) => {
       const { invokeOperator } = await import('../shared/operator/invoke');
-      const { deps } = await import('../functions/operator/handler');
-      return invokeOperator(deps(), command);
+      const { operatorDeps } = await import('../shared/wiring/operator');
+      return invokeOperator(operatorDeps(), command);
     },
     reconcile: async () => (await import('../functions/reconcile/handler')).run({}),
     stop: async () => {

@@ -62,9 +62,9 @@ export const invokeLocal = async (
   });
   try {
     // Imported only now: their SDK clients read the endpoints from the environment when loaded.
-    const { deps } = await import('../../functions/operator/handler');
+    const { operatorDeps } = await import('../../shared/wiring/operator');
     const { invokeOperator } = await import('../../shared/operator/invoke');
-    return await invokeOperator(deps(LOCAL_ACCOUNT), localOperatorEvent(event, env));
+    return await invokeOperator(operatorDeps(LOCAL_ACCOUNT), localOperatorEvent(event, env));
   } catch (error) {
     if (systemCode(error) === 'ECONNREFUSED')
       throw new UnreachableError(`the local stack is not running (connection refused): ${START}`, {

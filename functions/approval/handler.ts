@@ -4,16 +4,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { type PageDeps, respondToEvent } from '../../shared/approvals/respond';
-import { approvalKeySource } from '../../shared/aws/approval-keys';
-import { runtime } from '../../shared/runtime/core';
-import { logger } from '../../shared/runtime/observability';
+import { logger } from '../../shared/wiring/observability';
+import { pageDeps } from '../../shared/wiring/page';
 
-export const deps = (): PageDeps => {
-  const { store, clock, log, pipeline } = runtime();
-  return { store, clock, log, pipeline, keys: approvalKeySource() };
-};
-
-export const run = (event: unknown, d: PageDeps = deps()) => respondToEvent(d, event);
+export const run = (event: unknown, d: PageDeps = pageDeps()) => respondToEvent(d, event);
 
 export const handler = middy((event: unknown) => run(event)).use(
   injectLambdaContext(logger, { logEvent: false }),

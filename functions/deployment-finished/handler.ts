@@ -6,20 +6,15 @@ import middy from '@middy/core';
 import type { AuditDeps } from '../../shared/audit/audit';
 import { deploymentFinished, SOURCE } from '../../shared/audit/deployment-finished';
 import { deploymentEventSchema } from '../../shared/audit/rules/codedeploy-events';
-import { parseWith } from '../../shared/core/rules/parse';
-import { refusingMalformed } from '../../shared/refusals/refuse';
-import { approvingFlow } from '../../shared/runtime/approvals';
-import { auditDeps } from '../../shared/runtime/audit';
-import { metrics } from '../../shared/runtime/metrics';
-import { logger } from '../../shared/runtime/observability';
+import { inOrder, parsedOrRefused } from '../../shared/refusals/parse-or-refuse';
+import { auditDeps } from '../../shared/wiring/audit';
+import { metrics } from '../../shared/wiring/metrics';
+import { logger } from '../../shared/wiring/observability';
 
-export const run = async (event: unknown, d: AuditDeps = auditDeps(approvingFlow)) =>
-  refusingMalformed(d, SOURCE, async () => {
-    const notices = parseWith(deploymentEventSchema, event);
-    const results = [];
-    for (const notice of notices) results.push(await deploymentFinished(d, notice));
-    return { outcome: 'done' as const, results };
-  });
+export const run = (event: unknown, d: AuditDeps = auditDeps()) =>
+  parsedOrRefused({ schema: deploymentEventSchema, source: SOURCE, deps: () => d }, (notices) =>
+    inOrder(notices, (notice) => deploymentFinished(d, notice)),
+  )(event);
 
 export const handler = middy((event: unknown) => run(event))
   .use(injectLambdaContext(logger))

@@ -3,20 +3,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { codedeploy } from '../../shared/aws/codedeploy-client';
-import { codedeployLookup } from '../../shared/aws/codedeploy-lookup';
 import { type ReconcileDeps, reconcile } from '../../shared/reconcile/reconcile';
-import { approvingFlow } from '../../shared/runtime/approvals';
-import { auditDeps } from '../../shared/runtime/audit';
-import { metrics } from '../../shared/runtime/metrics';
-import { logger } from '../../shared/runtime/observability';
+import { metrics } from '../../shared/wiring/metrics';
+import { logger } from '../../shared/wiring/observability';
+import { reconcileDeps } from '../../shared/wiring/reconcile';
 
-export const deps = (): ReconcileDeps => ({
-  ...auditDeps(approvingFlow),
-  lookup: codedeployLookup(codedeploy),
-});
-
-export const run = async (_event: unknown, d: ReconcileDeps = deps()) => ({
+export const run = async (_event: unknown, d: ReconcileDeps = reconcileDeps()) => ({
   outcome: 'done' as const,
   steps: await reconcile(d),
 });

@@ -5,27 +5,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { codedeploy } from '../../shared/aws/codedeploy-client';
-import { codedeployTargets } from '../../shared/aws/codedeploy-targets';
-import { secretValues } from '../../shared/aws/secret-values';
-import { secretsManager } from '../../shared/aws/secrets-client';
 import { errorName } from '../../shared/core/rules/errors';
-import { runtime } from '../../shared/runtime/core';
-import { logger } from '../../shared/runtime/observability';
 import { secretsResponse } from '../../shared/secrets/response';
 import { functionAccountOf } from '../../shared/secrets/rules/caller';
 import { readSecretsRequest } from '../../shared/secrets/rules/secrets-request';
 import { handOutSecrets, refuseMalformed, type SecretsDeps } from '../../shared/secrets/secrets';
-
-// Module scope: the value cache lives as long as the container.
-const values = secretValues(secretsManager);
-
-export const deps = (functionAccount: string): SecretsDeps => ({
-  ...runtime(),
-  functionAccount,
-  targets: codedeployTargets(codedeploy),
-  secrets: values,
-});
+import { logger } from '../../shared/wiring/observability';
+import { secretsDeps } from '../../shared/wiring/secrets';
 
 export const run = async (event: unknown, d: SecretsDeps) => {
   const reading = readSecretsRequest(event);
@@ -45,5 +31,5 @@ export const run = async (event: unknown, d: SecretsDeps) => {
 };
 
 export const handler = middy((event: unknown, context: Context) =>
-  run(event, deps(functionAccountOf(context.invokedFunctionArn))),
+  run(event, secretsDeps(functionAccountOf(context.invokedFunctionArn))),
 ).use(injectLambdaContext(logger, { logEvent: false }));

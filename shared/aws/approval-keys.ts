@@ -4,8 +4,6 @@ import { GetParameterError } from '@aws-lambda-powertools/parameters/errors';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { ResourceNotFoundException, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { TokenKeySource, TokenKeys } from '../approvals/rules/token';
-import { requireEnv } from '../core/env';
-import { secretsManager } from './secrets-client';
 
 export interface KeySourceOptions {
   /** Seconds a key is cached per container. */
@@ -68,12 +66,4 @@ export const secretsKeySource = (
     const keys: TokenKeys = { current, ...(previous ? { previous } : {}) };
     return keys;
   };
-};
-
-let shared: TokenKeySource | undefined;
-
-/** One key source per container (its cache lives as long as the container), from BATON_APPROVAL_KEY_SECRET_ARN. */
-export const approvalKeySource = (): TokenKeySource => {
-  shared ??= secretsKeySource(secretsManager, requireEnv('BATON_APPROVAL_KEY_SECRET_ARN'));
-  return shared;
 };

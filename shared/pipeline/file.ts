@@ -1,5 +1,5 @@
 // Loads and validates a pipeline.yml file: for local runs, the CLI and tests (Lambda bundles get the
-// configuration baked in; see shared/runtime/core.ts).
+// configuration baked in; see shared/wiring/env.ts).
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { ConfigError } from '../core/rules/errors';

@@ -51,9 +51,10 @@ const handlers = async () => ({
   approval: await import('../../functions/approval/handler'),
   approvalDecided: await import('../../functions/approval-decided/handler'),
   secrets: await (async () => {
-    const secrets = await import('../../functions/secrets/handler');
+    const { run } = await import('../../functions/secrets/handler');
+    const { secretsDeps } = await import('../../shared/wiring/secrets');
     // The account the sample function URL events' callers belong to.
-    return { run: (event: unknown) => secrets.run(event, secrets.deps(ACCOUNT)) };
+    return { run: (event: unknown) => run(event, secretsDeps(ACCOUNT)) };
   })(),
 });
 
@@ -199,7 +200,10 @@ export const startFaultStack = async (): Promise<FaultStack> => {
     messages: async (topicArn) => emailedApprovals(moto.endpoint, topicArn),
     async reconcileIn(minutes) {
       const clock = { now: () => new Date(Date.now() + minutes * 60_000) };
-      const { steps } = await fns.reconcile.run({}, { ...fns.reconcile.deps(), clock });
+      const { steps } = await fns.reconcile.run(
+        {},
+        { ...(await import('../../shared/wiring/reconcile')).reconcileDeps(), clock },
+      );
       return Object.fromEntries(steps.map((r) => [r.step, r.ok ? r.result : `failed: ${r.error}`]));
     },
     async resetLedger() {

@@ -91,7 +91,7 @@ const wire = (w: {
   const core = { pipeline: w.pipeline, store: w.store, clock: w.clock, log: w.log };
   const keys = async () => ({ current: MODEL_KEY });
   // The release flow asks for approvals and approvals advance the release flow: bound late, as in
-  // shared/runtime/approvals.ts.
+  // shared/wiring/releases.ts.
   let flow: ReleaseFlow | undefined;
   const lateFlow: ReleaseFlow = {
     advance: (application, release, trigger) => {

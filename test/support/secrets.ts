@@ -8,8 +8,8 @@ import type {
   TargetStatus,
 } from '@aws-sdk/client-codedeploy';
 import { vi } from 'vitest';
-import { logPort } from '../../shared/runtime/observability';
 import { instanceSessionArn } from '../../shared/secrets/rules/caller';
+import { logPort } from '../../shared/wiring/observability';
 import { loadEvent } from './fixtures';
 
 export const ACCOUNT = '123456789012';

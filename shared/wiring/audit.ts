@@ -1,0 +1,37 @@
+// What the functions that audit need (deployment-finished, reconcile, operator): the CodeDeploy reader,
+// the alert topic, Powertools metrics, and the release flow a verdict moves on.
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { AuditDeps, AuditMetrics } from '../audit/ports';
+import { codedeploy } from '../aws/codedeploy-client';
+import { codedeployReader } from '../aws/codedeploy-reader';
+import { alerts } from './alerts';
+import { deploying } from './deploying';
+import { metrics } from './metrics';
+import { once } from './once';
+import { releasing } from './releases';
+
+/** Per verdict (dimension `verdict`) and the targets that did not succeed, per environment. */
+export const powertoolsAuditMetrics = (m = metrics): AuditMetrics => ({
+  audited(verdict, environment, failedTargets) {
+    const audits = m.singleMetric();
+    audits.addDimensions({ environment, verdict });
+    audits.addMetric('Audits', MetricUnit.Count, 1);
+    const failed = m.singleMetric();
+    failed.addDimension('environment', environment);
+    failed.addMetric('FailedTargets', MetricUnit.Count, failedTargets);
+  },
+});
+
+/** What an audit needs beyond deploying. */
+export const auditServices = once(
+  (): Pick<AuditDeps, 'reader' | 'notifier' | 'alertTopicArn' | 'metrics'> => ({
+    reader: codedeployReader(codedeploy),
+    ...alerts(),
+    metrics: powertoolsAuditMetrics(),
+  }),
+);
+
+/** deployment-finished: everything an audit needs, with the release flow (and its approvals). */
+export const auditDeps = once(
+  (): AuditDeps => ({ ...deploying(), ...auditServices(), releaseFlow: releasing().releaseFlow }),
+);

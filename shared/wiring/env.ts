@@ -1,0 +1,30 @@
+// Every environment variable the functions read, each read once, on first use, through requireEnv (which
+// names a missing one). A function reads only what it uses: the approval page has no alert topic.
+// The SDK clients' own settings (endpoints, BATON_SDK_*) are read where the clients are made, shared/aws.
+import { requireEnv } from '../core/env';
+import { type Pipeline, parsePipeline } from '../pipeline/rules/config';
+import { once } from './once';
+
+const variable = (name: string) => once(() => requireEnv(name));
+
+export const environment = {
+  bucket: variable('BATON_BUCKET'),
+  alertTopicArn: variable('BATON_ALERT_TOPIC_ARN'),
+  approvalTopicArn: variable('BATON_APPROVAL_TOPIC_ARN'),
+  /** The approval page's base URL: the approval function's URL. */
+  approvalUrl: variable('BATON_APPROVAL_URL'),
+  approvalKeySecretArn: variable('BATON_APPROVAL_KEY_SECRET_ARN'),
+  /**
+   * pipeline.yml as JSON. In Lambda bundles esbuild bakes it in at build time (serverless.yml,
+   * custom.esbuild.define replaces `process.env.BATON_PIPELINE_JSON`, written out for that reason);
+   * local runs and tests set the variable from the file.
+   */
+  pipeline: once(
+    (): Pipeline =>
+      parsePipeline(
+        JSON.parse(
+          requireEnv('BATON_PIPELINE_JSON', { BATON_PIPELINE_JSON: process.env.BATON_PIPELINE_JSON }),
+        ),
+      ),
+  ),
+};
