@@ -29,3 +29,15 @@ export const repositoryName = z
 export const iamRoleName = z
   .string()
   .check(z.regex(/^[\w+=,.@-]{1,64}$/, 'an IAM role name: 1-64 letters, digits, _ + = , . @ -'));
+
+// GitHub's owner/name: an owner (user or organization) of 1-39 letters, digits and single hyphens, not
+// at either end; a repository name of 1-100 letters, digits, _ . - other than . and .. (GitHub's rules).
+// GitHub compares both without case.
+export const githubRepository = z
+  .string()
+  .check(
+    z.regex(
+      /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/(?!\.\.?$)[\w.-]{1,100}$/,
+      'a GitHub repository owner/name: an owner of 1-39 letters, digits and single inner hyphens, / and a name of 1-100 letters, digits, _ . - (not . or ..)',
+    ),
+  );

@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { ConfigError, NotFoundError } from '../../core/rules/errors';
 import { describeIssues } from '../../core/rules/validation';
-import { batonName, codedeployName, iamRoleName, repositoryName } from './aws-names';
+import { batonName, codedeployName, githubRepository, iamRoleName, repositoryName } from './aws-names';
 import { groupSchema } from './deployment-group';
 import { operatorsSchema } from './operators-config';
 import { resolveExisting, stackRules } from './stack-rules';
@@ -67,6 +67,8 @@ const validRegExp = (s: string) => {
 const applicationObject = z.strictObject({
   codedeployApplication: codedeployName,
   repositories: z._default(z.array(repositoryName), []),
+  // GitHub repositories (owner/name) whose signed webhook deliveries are this application's pushes.
+  github: z._default(z.array(githubRepository), []),
   artifactKey: z._default(
     z
       .string()
@@ -157,6 +159,17 @@ export const pipelineSchema = z
             });
           repos.set(repo, app);
         });
+        spec.github.forEach((repo, i) => {
+          const key = `github:${repo.toLowerCase()}`;
+          const owner = repos.get(key);
+          if (owner)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['applications', app, 'github', i],
+              message: owner === app ? 'duplicate repository' : `already belongs to ${owner}`,
+            });
+          repos.set(key, app);
+        });
       }
       stackRules(config.applications, ctx);
     }),
@@ -196,8 +209,19 @@ export const findEnvironment = (
 export const environmentsForBranch = (app: Application, branch: string): Environment[] =>
   app.environments.filter((e) => typeof e.enter === 'object' && e.enter.branch === branch);
 
+/** A CodeCommit repository name, or a GitHub owner/name (which always holds a /, and no CodeCommit name does). */
 export const applicationForRepository = (pipeline: Pipeline, repository: string): string | undefined =>
-  Object.entries(pipeline.applications).find(([, spec]) => spec.repositories.includes(repository))?.[0];
+  repository.includes('/')
+    ? applicationForGithubRepository(pipeline, repository)
+    : Object.entries(pipeline.applications).find(([, spec]) => spec.repositories.includes(repository))?.[0];
+
+/** GitHub compares owner/name without case. */
+export const applicationForGithubRepository = (pipeline: Pipeline, fullName: string): string | undefined => {
+  const wanted = fullName.toLowerCase();
+  return Object.entries(pipeline.applications).find(([, spec]) =>
+    spec.github.some((r) => r.toLowerCase() === wanted),
+  )?.[0];
+};
 
 export const environmentForGroup = (
   pipeline: Pipeline,
