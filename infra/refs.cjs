@@ -12,6 +12,7 @@ const REFS = {
   BATON_APPROVAL_TOPIC_ARN: { Ref: 'ApprovalTopic' },
   BATON_APPROVAL_KEY_SECRET_ARN: { Ref: 'ApprovalTokenKey' },
   BATON_APPROVAL_URL: { 'Fn::GetAtt': ['ApprovalLambdaFunctionUrl', 'FunctionUrl'] },
+  BATON_GITHUB_WEBHOOK_SECRET_ARN: { Ref: 'GithubWebhookSecret' },
 };
 
 const invokingLocally = () => {

@@ -17,4 +17,6 @@ export const keys = {
   rejections: () => 'rejected/',
   /** One per cause of a refusal that alerted (see usecases/rejection-alerts.ts). */
   rejectionAlert: (id: string) => `rejection-alerts/${id}.json`,
+  /** One per GitHub delivery taken (X-GitHub-Delivery): a replay finds it there. */
+  githubDelivery: (id: string) => `github-deliveries/${safe(id)}.json`,
 };

@@ -50,6 +50,8 @@ describe('create-time checks on the packaged template', () => {
     expect(checked(/: url /)).toEqual([
       'approval: url NONE',
       'approval: url NONE invoke',
+      'github-webhook: url NONE',
+      'github-webhook: url NONE invoke',
       'operator: url AWS_IAM',
       'secrets: url AWS_IAM',
     ]);

@@ -114,19 +114,23 @@ describe('least privilege in the packaged template', () => {
       }
   });
 
-  it("lets only the secrets function read environments' secret values; others read the link key at most", () => {
+  it("lets only the secrets function read environments' secret values; others read the link key (and the webhook its secret) at most", () => {
     const readable = (folder: string, action: string) =>
       (functions().find((f) => f.folder === folder)?.statements ?? [])
         .filter((s) => actionsOf(s).includes(action))
         .flatMap((s) => asList(s.Resource).map((r) => resolve(template, r)));
     const linkKey = resolve(template, { Ref: 'ApprovalTokenKey' });
+    const webhookSecret = resolve(template, { Ref: 'GithubWebhookSecret' });
     const environmentSecrets = readable('secrets', 'secretsmanager:GetSecretValue');
     expect(environmentSecrets.length).toBeGreaterThan(0);
     for (const folder of FUNCTION_FOLDERS.filter((f) => f !== 'secrets'))
       expect(
-        readable(folder, 'secretsmanager:GetSecretValue').filter((r) => r !== linkKey),
+        readable(folder, 'secretsmanager:GetSecretValue').filter(
+          (r) => r !== linkKey && !(folder === 'github-webhook' && r === webhookSecret),
+        ),
         folder,
       ).toEqual([]);
+    expect(readable('github-webhook', 'secretsmanager:GetSecretValue')).toContain(webhookSecret);
     // secrets-check describes them instead: existence, versions, last change.
     expect(readable('operator', 'secretsmanager:DescribeSecret').sort()).toEqual(
       [...environmentSecrets].sort(),
@@ -150,13 +154,16 @@ describe('least privilege in the packaged template', () => {
     expect(secrets).toEqual([resolve(template, { Ref: 'ApprovalTokenKey' })]);
   });
 
-  it('caps the approval function with reserved concurrency', () => {
-    const approval = Object.values(template.Resources).find(
-      (r) =>
-        r.Type === 'AWS::Lambda::Function' && String(r.Properties.Handler).includes('functions/approval/'),
-    );
-    expect(approval?.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
-  });
+  it.each(['approval', 'github-webhook'])(
+    'caps the public %s function with reserved concurrency',
+    (folder) => {
+      const fn = Object.values(template.Resources).find(
+        (r) =>
+          r.Type === 'AWS::Lambda::Function' && String(r.Properties.Handler).includes(`functions/${folder}/`),
+      );
+      expect(fn?.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
+    },
+  );
 
   it('gives every asynchronously invoked function an on-failure destination', () => {
     const resources = Object.values(template.Resources);

@@ -42,6 +42,7 @@ export const FUNCTION_FOLDERS = [
   'approval-decided',
   'artifact-uploaded',
   'deployment-finished',
+  'github-webhook',
   'operator',
   'reconcile',
   'secrets',
