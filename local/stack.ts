@@ -16,6 +16,7 @@ import { watchPipelineBucket } from './bucket-events';
 import { clientsFor, createVersionedBucket } from './clients';
 import { type HookFailure, type LocalCodeDeploy, startLocalCodeDeploy } from './codedeploy';
 import { serveFunctionUrl as serveApprovalUrl } from './function-url';
+import { provisionGithubWebhook } from './github';
 import { type Moto, startMoto } from './moto';
 import { type Push, pushEvent } from './pushes';
 import { Router } from './router';
@@ -136,6 +137,7 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
   const alertTopicArn =
     (await clients.sns.send(new CreateTopicCommand({ Name: 'baton-local-alerts' }))).TopicArn ?? '';
   const approvals = await provisionApprovals(clients);
+  const github = await provisionGithubWebhook(clients);
 
   // What serverless.yml gives the functions in AWS; here only the endpoints differ.
   const env: Record<string, string> = {
@@ -152,6 +154,7 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
     BATON_ALERT_TOPIC_ARN: alertTopicArn,
     BATON_APPROVAL_URL: approvalUrl.url,
     ...approvals.env,
+    ...github.env,
     POWERTOOLS_SERVICE_NAME: 'baton',
     POWERTOOLS_METRICS_NAMESPACE: 'Baton',
     // Metrics are EMF lines on stdout: in AWS CloudWatch reads them, locally they would drown the timeline.

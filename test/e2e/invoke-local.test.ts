@@ -41,6 +41,7 @@ const EXPECTED: Record<string, (result: unknown) => void> = {
   secrets: (r) => expect(r).toMatchObject({ statusCode: 403, body: expect.stringContaining('not signed') }),
   operator: (r) => expect(r).toMatchObject({ ok: true }),
   reconcile: (r) => expect(JSON.stringify(r)).toContain('resumePendingRequests'),
+  githubWebhook: (r) => expect(r).toMatchObject({ statusCode: 401 }),
 };
 
 beforeAll(async () => {
