@@ -142,6 +142,7 @@ describe('deployment groups in pipeline.yml', () => {
     const raw = shippedPipeline();
     raw.applications.api = structuredClone(raw.applications.web);
     raw.applications.api.repositories = [];
+    raw.applications.api.github = [];
     expect(issuesOf(raw)).toEqual([
       'applications.api.codedeployApplication: already created by web',
       'applications.api.instanceRoles[0]: already created by web',
@@ -152,6 +153,7 @@ describe('deployment groups in pipeline.yml', () => {
     const raw = shippedPipeline();
     raw.applications.api = structuredClone(raw.applications.web);
     raw.applications.api.repositories = [];
+    raw.applications.api.github = [];
     raw.applications.api.codedeployApplication = 'baton-api';
     raw.applications.api.instanceRoles = ['BATON-WEB-INSTANCE'];
     expect(issuesOf(raw)).toContain('applications.api.instanceRoles[0]: already created by web');

@@ -241,6 +241,7 @@ describe('secrets function', () => {
         ...raw.applications.web,
         codedeployApplication: 'baton-api',
         repositories: [],
+        github: [],
         instanceRoles: ['baton-api-instance'],
         // Adopted groups: this test is about the broker, not about the groups the stack would create.
         existing: true,
