@@ -9,6 +9,7 @@ import { promotesFrom, releasePath } from '../shared/releases/rules/promotion';
 import { emailedApprovals } from './approvals';
 import type { BuiltArtifact } from './artifact';
 import { auditOf, findDeployment, waitFor } from './ledger-watch';
+import type { Push } from './pushes';
 import type { LocalStack } from './stack';
 import { describeTargets, readDeployment } from './targets';
 import type { Timeline } from './timeline';
@@ -20,6 +21,7 @@ export interface ScenarioOptions {
   autoApprove: boolean;
   /** The environments where an instance was made to fail (their expected verdict is not VERIFIED). */
   failingEnvironments: Set<string>;
+  push?: (push: Push) => Promise<unknown>; // how a push reaches Baton (default: a CodeCommit event)
   out?: (line: string) => void;
 }
 
@@ -112,7 +114,7 @@ export const runReleaseScenario = async (
 
   const devEnv = app.environments.find((e) => typeof e.enter === 'object');
   const branch = devEnv && typeof devEnv.enter === 'object' ? devEnv.enter.branch : 'main';
-  await stack.push({ repository, type: 'branch', name: branch, commit });
+  await (o.push ?? stack.push)({ repository, type: 'branch', name: branch, commit });
   t.note('pushed', `${branch} → ${commit.slice(0, 12)}`);
   const key = `${stack.pipeline.artifactPrefix}${appName}/${commit}.zip`;
   await stack.clients.s3.send(
@@ -167,7 +169,7 @@ export const runReleaseScenario = async (
     return result;
   }
   if (byTag) {
-    await stack.push({ repository, type: 'tag', name: o.release, commit });
+    await (o.push ?? stack.push)({ repository, type: 'tag', name: o.release, commit });
     t.note('tagged', `${o.release} → ${commit.slice(0, 12)}`);
   } else
     t.note(

@@ -16,7 +16,7 @@ import { watchPipelineBucket } from './bucket-events';
 import { clientsFor, createVersionedBucket } from './clients';
 import { type HookFailure, type LocalCodeDeploy, startLocalCodeDeploy } from './codedeploy';
 import { serveFunctionUrl as serveApprovalUrl } from './function-url';
-import { provisionGithubWebhook } from './github';
+import { provisionGithubWebhook, serveGithubWebhook } from './github';
 import { type Moto, startMoto } from './moto';
 import { type Push, pushEvent } from './pushes';
 import { Router } from './router';
@@ -43,6 +43,8 @@ export interface LocalStack {
   workDir: string;
   secretsUrl: string;
   approvalUrl: string;
+  /** The github-webhook function URL, where GitHub deliveries are POSTed. */
+  githubUrl: string;
   alertTopicArn: string;
   approvalTopicArn: string;
   /** The environment the functions read: what serverless.yml sets in AWS, with local endpoints. */
@@ -111,6 +113,7 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
   const approvalUrl = await serveApprovalUrl(async (event) =>
     (await import('../functions/approval/handler')).run(event),
   );
+  const githubUrl = await serveGithubWebhook();
   const codedeploy = await startLocalCodeDeploy({
     s3: motoClients.s3,
     workDir: join(workDir, 'instances'),
@@ -182,6 +185,7 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
     workDir,
     secretsUrl: secretsUrl.url,
     approvalUrl: approvalUrl.url,
+    githubUrl: githubUrl.url,
     alertTopicArn,
     approvalTopicArn: approvals.approvalTopicArn,
     env,
@@ -197,8 +201,7 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
       await watcher.stop();
       await liveRouter.settle();
       await codedeploy.stop();
-      await secretsUrl.close();
-      await approvalUrl.close();
+      await Promise.all([secretsUrl.close(), approvalUrl.close(), githubUrl.close()]);
       await moto.stop();
     },
   };

@@ -9,6 +9,7 @@ import { unzipSync } from 'fflate';
 import { type BuiltArtifact, buildArtifact } from './artifact';
 import type { HookFailure } from './codedeploy';
 import { parseFailure } from './failures';
+import { githubSource } from './github-deliveries';
 import { runReleaseScenario } from './release-scenario';
 import { startLocalStack } from './stack';
 import { writeStackFile } from './stack-file';
@@ -18,6 +19,8 @@ import { Timeline } from './timeline';
 const HELP = `usage: npm start -- [options]
   --auto-approve         decide the approval through the page's form POST instead of waiting for you
   --release TAG          the release tag to push (default v1.0.0)
+  --source S             codecommit (default): pushes as CodeCommit events; github: as signed GitHub
+                         deliveries POSTed to the github-webhook function URL
   --fail ENV:N:HOOK      make instance N (1-based) of ENV fail HOOK (repeatable);
                          default production:2:ValidateService, the partial success Baton must catch
   --no-failure           inject no failure: every environment should be VERIFIED
@@ -40,6 +43,7 @@ const main = async (): Promise<number> => {
     options: {
       'auto-approve': { type: 'boolean', default: false },
       release: { type: 'string', default: 'v1.0.0' },
+      source: { type: 'string', default: 'codecommit' },
       fail: { type: 'string', multiple: true },
       'no-failure': { type: 'boolean', default: false },
       instances: { type: 'string', default: '3' },
@@ -58,6 +62,8 @@ const main = async (): Promise<number> => {
   const instances = Number(values.instances);
   if (!Number.isInteger(instances) || instances < 1 || instances > 50)
     throw new Error('--instances must be 1 to 50');
+  if (values.source !== 'codecommit' && values.source !== 'github')
+    throw new Error('--source must be codecommit or github');
   const t = new Timeline();
   const stack = await startLocalStack({
     instances,
@@ -82,9 +88,12 @@ const main = async (): Promise<number> => {
       ? loadArtifact(resolve(values.artifact))
       : buildArtifact(resolve(values.app ?? join(__dirname, '..', 'sample-app')));
 
+    const github = values.source === 'github' ? await githubSource(stack) : undefined;
+    if (github) t.note('source', `GitHub deliveries of ${app.github[0]} to ${stack.githubUrl}`);
     const result = await runReleaseScenario(stack, t, {
       artifact,
       release: values.release,
+      ...(github ? { push: github.push } : {}),
       autoApprove: values['auto-approve'],
       // An environment fails its audit when an instance fails, or when it has fewer instances than
       // its audit.minimumTargets: both are what Baton must catch.
