@@ -3,14 +3,15 @@
 // classes unless told to keep names, so the test bundles with serverless.yml's own esbuild options.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { type BuildOptions, buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { root } from '../support/fixtures';
 
-type EsbuildOptions = Record<string, unknown> & { define?: unknown; exclude?: unknown; packager?: unknown };
+// serverless-esbuild's options: esbuild's own, plus the plugin's exclude and packager.
+type EsbuildOptions = BuildOptions & { exclude?: unknown; packager?: unknown };
 
-const deployedOptions = (): EsbuildOptions => {
+const deployedOptions = (): BuildOptions => {
   // CloudFormation tags are not needed here: read them as plain values.
   const tag = (name: string) => ({ tag: name, resolve: (v: string) => v });
   const yml = parse(readFileSync(join(root, 'serverless.yml'), 'utf8'), {
@@ -20,8 +21,8 @@ const deployedOptions = (): EsbuildOptions => {
   return options;
 };
 
-const nameInBundle = (options: EsbuildOptions) => {
-  const [out] = buildSync({
+const nameInBundle = (options: BuildOptions) => {
+  const { outputFiles = [] } = buildSync({
     ...options,
     stdin: {
       contents:
@@ -31,7 +32,8 @@ const nameInBundle = (options: EsbuildOptions) => {
     },
     write: false,
     sourcemap: false,
-  }).outputFiles;
+  });
+  const [out] = outputFiles;
   const module = { exports: '' as unknown };
   new Function('module', 'exports', 'require', out?.text ?? '')(module, module.exports, require);
   return module.exports;
