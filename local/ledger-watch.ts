@@ -2,7 +2,7 @@
 
 import type { AuditRecord } from '../shared/audit/records';
 import { S3RecordStore } from '../shared/aws/s3-ledger';
-import { keys } from '../shared/ledger/keys';
+import { auditKeys, keys } from '../shared/ledger/keys';
 import type { DeploymentRecord } from '../shared/ledger/records';
 import type { LocalStack } from './stack';
 
@@ -43,4 +43,4 @@ export const findDeployment = async (
 
 /** The audit of a deployment, once deployment-finished has recorded it. */
 export const auditOf = async (stack: LocalStack, deploymentId: string): Promise<AuditRecord | undefined> =>
-  (await ledgerOf(stack).get<AuditRecord>(`audits/${encodeURIComponent(deploymentId)}.json`))?.record;
+  (await ledgerOf(stack).get<AuditRecord>(auditKeys.audit(deploymentId)))?.record;

@@ -3,7 +3,7 @@
 // a missing or unexpected record gives a summary that says so, never an error.
 import * as z from 'zod/mini';
 import { isVerdict, type Verdict } from '../audit/rules/gate';
-import { keys } from '../ledger/keys';
+import { auditKeys, keys } from '../ledger/keys';
 import type { DeploymentRecord } from '../ledger/records';
 import type { RecordStore } from '../ledger/store';
 
@@ -79,8 +79,6 @@ const targetsOf = (audit: ParsedAudit | undefined): AuditTarget[] => {
   return [...failing, ...rest];
 };
 
-export const auditKey = (deploymentId: string) => `audits/${encodeURIComponent(deploymentId)}.json`;
-
 const lineOf = (s: Omit<AuditSummary, 'line'>): string => {
   if (!s.verdict) return 'no audit verdict recorded';
   if (s.total === undefined || s.succeeded === undefined) return s.verdict;
@@ -90,7 +88,7 @@ const lineOf = (s: Omit<AuditSummary, 'line'>): string => {
 
 export const readAudit = async (store: RecordStore, deploymentId: string): Promise<AuditSummary> => {
   const [audit, deployment] = await Promise.all([
-    store.get<unknown>(auditKey(deploymentId)),
+    store.get<unknown>(auditKeys.audit(deploymentId)),
     store.get<DeploymentRecord>(keys.deployment(deploymentId)),
   ]);
   const parsed = audit ? auditSchema.safeParse(audit.record) : undefined;

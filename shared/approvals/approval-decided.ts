@@ -4,8 +4,9 @@
 
 import type { ObjectCreated } from '../artifacts/rules/s3-events';
 import { ValidationError } from '../core/rules/errors';
+import { approvalKeys } from '../ledger/keys';
 import { type DecisionDeps, settle } from './approval-decisions';
-import { approvalById, approvalKeys } from './records';
+import { approvalById } from './records';
 import type { ApprovalState } from './rules/approval-state';
 
 export interface DecidedDeps extends DecisionDeps {

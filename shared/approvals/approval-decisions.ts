@@ -6,6 +6,7 @@
 
 import type { Core, Notifier, ReleaseFlow } from '../core/ports';
 import { errorName } from '../core/rules/errors';
+import { approvalKeys } from '../ledger/keys';
 import { update } from '../ledger/store';
 import { closedNotice, decisionText } from './approval-message';
 import {
@@ -18,7 +19,6 @@ import {
   type ApprovalDecision,
   type ApprovalRecord,
   approvalById,
-  approvalKeys,
   closeOpenMarker,
   decisionsOf,
   effectiveState,

@@ -3,6 +3,7 @@
 
 import type { ApprovalRequestInput, Approvals, Core } from '../core/ports';
 import { ValidationError } from '../core/rules/errors';
+import { approvalKeys } from '../ledger/keys';
 import { update } from '../ledger/store';
 import type { Pipeline } from '../pipeline/rules/config';
 import { findEnvironment } from '../pipeline/rules/config';
@@ -14,7 +15,6 @@ import {
   approvalAt,
   approvalById,
   approvalIdFor,
-  approvalKeys,
   createApproval,
   effectiveState,
   indexApproval,

@@ -4,6 +4,7 @@
 
 import type { ApprovalRequestInput } from '../core/ports';
 import { stableId } from '../core/rules/ids';
+import { approvalKeys } from '../ledger/keys';
 import type { RecordStore, Stored } from '../ledger/store';
 import type { ApprovalState } from './rules/approval-state';
 
@@ -58,23 +59,12 @@ export interface ApprovalLocator {
   environment: string;
 }
 
-const safe = (part: string) => encodeURIComponent(part);
 // A forced operator decision is decisive on its own, so it has one slot per approval; an unforced one
 // has a slot per operator identity, so one identity counts once.
 const OPERATOR_SLOT = 'operator';
 
 export const isDecisive = (d: Pick<ApprovalDecision, 'via' | 'forced'>) =>
   d.via === 'operator' && d.forced !== false;
-
-export const approvalKeys = {
-  approval: (app: string, release: string, env: string) =>
-    `approvals/${safe(app)}/${safe(release)}/${safe(env)}.json`,
-  byId: (id: string) => `approval-ids/${safe(id)}.json`,
-  open: (id: string) => `approvals-open/${safe(id)}.json`,
-  opens: () => 'approvals-open/',
-  decision: (id: string, slot: string) => `approval-decisions/${safe(id)}/${safe(slot)}.json`,
-  decisions: (id: string) => `approval-decisions/${safe(id)}/`,
-};
 
 /** A pending approval whose expiry has passed is expired, even before the reconcile sweep marks it. */
 export const effectiveState = (r: ApprovalRecord, now: Date): ApprovalState =>
@@ -146,8 +136,6 @@ export const decisionsOf = async (store: RecordStore, approvalId: string): Promi
 
 /** Ids of approvals still open (pending, or closed but not yet handed to the release flow). */
 export const openApprovalIds = async (store: RecordStore): Promise<string[]> =>
-  (await store.list(approvalKeys.opens())).map((k) =>
-    decodeURIComponent(k.slice(approvalKeys.opens().length, -'.json'.length)),
-  );
+  (await store.list(approvalKeys.opens())).map((k) => approvalKeys.openId(k));
 
 export const closeOpenMarker = (store: RecordStore, id: string) => store.delete(approvalKeys.open(id));

@@ -3,13 +3,12 @@
 
 import type { ArtifactStore } from '../core/ports';
 import type { DeployOutcome } from '../deployments/deployment-launch';
-import { keys } from '../ledger/keys';
+import { keys, releaseKeys } from '../ledger/keys';
 import type { ArtifactRecord, ArtifactRef } from '../ledger/records';
 import { deployExpected } from '../pushes/expectations';
 import { type AlertTopic, refuseAndAlert } from '../refusals/rejection-alerts';
 import { recordRejection } from '../refusals/rejections';
 import { advanceRelease, type PromotionDeps } from '../releases/promotion';
-import { releaseKeys } from '../releases/records';
 import { attachArtifact } from '../releases/release-actions';
 import { locateArtifact, readArtifactKey } from './rules/artifact';
 import type { ObjectCreated } from './rules/s3-events';

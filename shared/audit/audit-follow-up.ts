@@ -7,14 +7,14 @@ import { BatonError, errorName } from '../core/rules/errors';
 import type { DeployOutcome } from '../deployments/deployment-launch';
 import { releaseGroup, type StartNextOutcome } from '../deployments/deployment-queue';
 import { requestDeployment } from '../deployments/deployments';
-import { keys } from '../ledger/keys';
+import { auditKeys, keys } from '../ledger/keys';
 import type { DeploymentRecord } from '../ledger/records';
 import { update } from '../ledger/store';
 import { findEnvironment } from '../pipeline/rules/config';
 import { promotableRelease } from '../releases/branch-releases';
 import { alert, announce } from './audit-alerts';
 import type { AuditDeps } from './ports';
-import { type AuditRecord, auditKeys, type FollowUpStep, type VerifiedDeployment } from './records';
+import type { AuditRecord, FollowUpStep, VerifiedDeployment } from './records';
 import { passesGate } from './rules/gate';
 
 type Step = (deps: AuditDeps, rec: AuditRecord) => Promise<string>;

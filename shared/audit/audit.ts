@@ -3,7 +3,7 @@
 // not redone unless the operator asks, and a follow-up abandoned half-way is resumed.
 
 import { NotFoundError } from '../core/rules/errors';
-import { keys } from '../ledger/keys';
+import { auditKeys, keys } from '../ledger/keys';
 import type { DeploymentRecord } from '../ledger/records';
 import type { Stored } from '../ledger/store';
 import {
@@ -16,13 +16,7 @@ import { alertNotes } from './audit-alerts';
 import { readEvidence } from './audit-evidence';
 import { followUp } from './audit-follow-up';
 import type { AuditDeps } from './ports';
-import {
-  type AuditRecord,
-  auditKeys,
-  type FollowUp,
-  type IncompleteMark,
-  type VerifiedDeployment,
-} from './records';
+import type { AuditRecord, FollowUp, IncompleteMark, VerifiedDeployment } from './records';
 import { type Evidence, isFinished } from './rules/evidence';
 import { passesGate, type Verdict } from './rules/gate';
 import { nextReaudit, type Reaudit } from './rules/reaudit';

@@ -1,11 +1,12 @@
 // CodeDeploy says a deployment changed state: record it; when it finished, audit it.
 
 import { NotFoundError } from '../core/rules/errors';
+import { auditKeys } from '../ledger/keys';
 import { environmentForGroup } from '../pipeline/rules/config';
 import { refuseAndAlert } from '../refusals/rejection-alerts';
 import { recordRejection } from '../refusals/rejections';
 import { type AuditDeps, audit } from './audit';
-import { auditKeys, type DeploymentStateRecord } from './records';
+import type { DeploymentStateRecord } from './records';
 import type { DeploymentNotice } from './rules/codedeploy-events';
 import type { Verdict } from './rules/gate';
 

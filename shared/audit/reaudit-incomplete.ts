@@ -1,10 +1,12 @@
 // Reconcile's re-audit of INCOMPLETE verdicts (the schedule: domain/reaudit.ts). Each mark names a
 // deployment whose evidence could not be read; once its re-audit is due it is audited again, once per
 // recorded verdict, and its follow-up moves the release on a final verdict.
+
 import { errorName } from '../core/rules/errors';
+import { auditKeys } from '../ledger/keys';
 import type { ReconcileDeps, ReconcileStep } from '../reconcile/reconcile-step';
 import { audit, FOLLOW_UP_LEASE_MS } from './audit';
-import { type AuditRecord, auditKeys, type IncompleteMark } from './records';
+import type { AuditRecord, IncompleteMark } from './records';
 import { reauditDue } from './rules/reaudit';
 
 const reauditOne = async (deps: ReconcileDeps, key: string, mark: IncompleteMark, now: Date) => {

@@ -6,22 +6,6 @@ import type { Verdict } from './rules/gate';
 import type { Reaudit } from './rules/reaudit';
 import type { AuditReport } from './rules/verdict';
 
-const safe = (part: string) => encodeURIComponent(part);
-
-export const auditKeys = {
-  audit: (deploymentId: string) => `audits/${safe(deploymentId)}.json`,
-  audits: () => 'audits/',
-  verified: (app: string, env: string) => `verified/${safe(app)}/${safe(env)}.json`,
-  state: (deploymentId: string, state: string) =>
-    `deployment-states/${safe(deploymentId)}/${safe(state)}.json`,
-  /** Present while an audit's follow-up is unfinished, so that reconcile finds it without a scan. */
-  openFollowUp: (deploymentId: string) => `follow-ups/${safe(deploymentId)}.json`,
-  openFollowUps: () => 'follow-ups/',
-  /** Present while an INCOMPLETE verdict waits for its re-audit (written before the verdict). */
-  incomplete: (deploymentId: string) => `incomplete/${safe(deploymentId)}.json`,
-  incompletes: () => 'incomplete/',
-};
-
 /** What follows a verdict, step by step; each done step says what happened. */
 export type FollowUpStep = 'verdict' | 'verified' | 'rollback' | 'alert' | 'advance' | 'announce' | 'release';
 

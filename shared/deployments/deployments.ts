@@ -3,7 +3,7 @@
 import { bundleTypeOf } from '../artifacts/rules/artifact';
 import { ValidationError } from '../core/rules/errors';
 import { stableId } from '../core/rules/ids';
-import { keys } from '../ledger/keys';
+import { keys, openRequestKeys } from '../ledger/keys';
 import type { DeploymentRequest, GroupSlot } from '../ledger/records';
 import { findEnvironment } from '../pipeline/rules/config';
 import {
@@ -14,7 +14,7 @@ import {
   launch,
 } from './deployment-launch';
 import { startNext } from './deployment-queue';
-import { type OpenRequestMark, openRequestKeys } from './open-requests';
+import type { OpenRequestMark } from './open-requests';
 
 export const requestId = (application: string, environment: string, dedupeKey: string) =>
   stableId('request', application, environment, dedupeKey);

@@ -5,17 +5,17 @@
 // as started, and audited if it finished meanwhile; not found, it is created now. Either way once.
 
 import { audit } from '../audit/audit';
-import { type AuditRecord, auditKeys } from '../audit/records';
+import type { AuditRecord } from '../audit/records';
 import { isFinished } from '../audit/rules/evidence';
 import { errorName } from '../core/rules/errors';
-import { keys } from '../ledger/keys';
+import { auditKeys, keys, openRequestKeys } from '../ledger/keys';
 import type { DeploymentRequest, GroupSlot } from '../ledger/records';
 import { findApplication } from '../pipeline/rules/config';
 import type { ReconcileDeps, ReconcileStep } from '../reconcile/reconcile-step';
 import { launch, recordLaunch, requestMarker } from './deployment-launch';
 import { releaseGroup, type StartNextOutcome, startNext } from './deployment-queue';
 import { resumeRequest } from './deployments';
-import { type OpenRequestMark, openRequestKeys } from './open-requests';
+import type { OpenRequestMark } from './open-requests';
 
 /** Longer than any Baton function runs (the longest timeout is 110 s): an older claim was abandoned. */
 export const LAUNCH_LEASE_MS = 5 * 60_000;

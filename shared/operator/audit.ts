@@ -1,13 +1,14 @@
 // Operator command `audit`: read a deployment's evidence again, record the new verdict, and answer
 // with the report. Follow-ups are not repeated (no second rollback; an alert only if the verdict
 // changed), but the release flow hears of the new verdict and the group is freed if it was held.
+
 import * as z from 'zod/mini';
 import { audit } from '../audit/audit';
 import type { AuditDeps } from '../audit/ports';
-import { auditKeys } from '../audit/records';
 import { LIST_MAX } from '../audit/rules/verdict-text';
 import { ConfigError } from '../core/rules/errors';
 import * as fields from '../core/rules/fields';
+import { auditKeys } from '../ledger/keys';
 import { type PromotionDeps, releaseFlow } from '../releases/promotion';
 
 export const auditSchema = z.strictObject({

@@ -7,6 +7,7 @@ import type { Notifier } from '../core/ports';
 import { BatonError, ConfigError } from '../core/rules/errors';
 import { stableId } from '../core/rules/ids';
 import { requestDeployment } from '../deployments/deployments';
+import { keys } from '../ledger/keys';
 import type { ArtifactRecord } from '../ledger/records';
 import type { Environment } from '../pipeline/rules/config';
 import type { PromotionDeps } from '../releases/promotion';
@@ -83,7 +84,7 @@ export const forceArtifact = async (
   const at = deps.clock.now().toISOString();
   const commit = input.artifact.commit;
   await announceForce(deps.alerts, { ...input, subject: `commit ${commit.slice(0, 12)}` });
-  await deps.store.put(`forced/${encodeURIComponent(input.application)}/${at}_${stableId(commit, at)}.json`, {
+  await deps.store.put(keys.forced(input.application, at, stableId(commit, at)), {
     v: 1,
     kind: 'forced',
     application: input.application,

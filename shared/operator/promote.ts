@@ -1,11 +1,13 @@
 // Operator command `promote`: move a release into an environment through its gates, or past them with
 // `force` and a reason, which the release's timeline keeps.
+
 import * as z from 'zod/mini';
 import { BatonError, NotFoundError, ValidationError } from '../core/rules/errors';
 import * as fields from '../core/rules/fields';
+import { releaseKeys } from '../ledger/keys';
 import { findApplication, findEnvironment } from '../pipeline/rules/config';
 import { advanceRelease, type PromotionDeps } from '../releases/promotion';
-import { type ReleaseRecord, releaseKeys } from '../releases/records';
+import type { ReleaseRecord } from '../releases/records';
 import { forceRelease } from '../releases/release-actions';
 import { gatherFacts } from '../releases/release-facts';
 import { decide, releasePath } from '../releases/rules/promotion';

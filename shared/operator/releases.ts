@@ -1,11 +1,13 @@
 // Operator command `releases`: each release of an application, where it stands in every environment of
 // its path and what comes next; with `release`, that one release's whole timeline.
+
 import * as z from 'zod/mini';
 import { NotFoundError } from '../core/rules/errors';
 import * as fields from '../core/rules/fields';
+import { releaseKeys } from '../ledger/keys';
 import { findApplication } from '../pipeline/rules/config';
 import type { PromotionDeps } from '../releases/promotion';
-import { type ReleaseRecord, readTimeline, releaseKeys } from '../releases/records';
+import { type ReleaseRecord, readTimeline } from '../releases/records';
 import { gatherFacts } from '../releases/release-facts';
 import { decide } from '../releases/rules/promotion';
 import { describeStep, standings } from '../releases/rules/standing';

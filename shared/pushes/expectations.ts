@@ -7,12 +7,12 @@
 
 import type { DeployDeps, DeployOutcome } from '../deployments/deployment-launch';
 import { requestDeployment, requestId } from '../deployments/deployments';
-import { keys } from '../ledger/keys';
+import { keys, releaseKeys } from '../ledger/keys';
 import type { ArtifactRecord, DeploymentRequest } from '../ledger/records';
 import type { Application, Environment } from '../pipeline/rules/config';
 import { gatedBranch, recordBranchRelease } from '../releases/branch-releases';
 import { advanceRelease, type PromotionDeps } from '../releases/promotion';
-import { artifactRefOf, type BranchExpectation, releaseKeys } from '../releases/records';
+import { artifactRefOf, type BranchExpectation } from '../releases/records';
 import type { RefChange } from './rules/codecommit-events';
 import { comparePush } from './rules/pushes';
 

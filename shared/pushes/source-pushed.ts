@@ -2,10 +2,11 @@
 // tags make releases. Everything else is recorded and ignored, or refused with a reason.
 
 import { stableId } from '../core/rules/ids';
+import { releaseKeys } from '../ledger/keys';
 import { applicationForRepository, environmentsForBranch, findApplication } from '../pipeline/rules/config';
 import { refuseAndAlert } from '../refusals/rejection-alerts';
 import { recordRejection } from '../refusals/rejections';
-import { type PushRecord, releaseKeys } from '../releases/records';
+import type { PushRecord } from '../releases/records';
 import { type ReleaseTagDeps, type TagOutcome, tagPushed } from '../releases/release-tag';
 import { type ExpectOutcome, expectCommit } from './expectations';
 import type { RefChange } from './rules/codecommit-events';

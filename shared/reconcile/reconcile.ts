@@ -7,12 +7,12 @@
 import { expireApprovalsStep } from '../approvals/approval-sweep';
 import { audit } from '../audit/audit';
 import { reauditIncomplete } from '../audit/reaudit-incomplete';
-import { type AuditRecord, auditKeys } from '../audit/records';
+import type { AuditRecord } from '../audit/records';
 import { isFinished } from '../audit/rules/evidence';
 import { errorName } from '../core/rules/errors';
 import { startNext } from '../deployments/deployment-queue';
 import { recoverStalledLaunches, resumePendingRequests } from '../deployments/stalled-launches';
-import { keys } from '../ledger/keys';
+import { auditKeys, keys } from '../ledger/keys';
 import type { DeploymentRecord, GroupSlot } from '../ledger/records';
 import type { ReconcileDeps, ReconcileStep, ReconcileStepResult } from './reconcile-step';
 

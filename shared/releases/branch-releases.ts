@@ -6,11 +6,11 @@
 import type { AuditRecord } from '../audit/records';
 import { passesGate } from '../audit/rules/gate';
 import type { Core } from '../core/ports';
-import { keys } from '../ledger/keys';
+import { keys, releaseKeys } from '../ledger/keys';
 import type { ArtifactRecord, ArtifactRef } from '../ledger/records';
 import { update } from '../ledger/store';
 import { type Environment, findApplication, findEnvironment, type Pipeline } from '../pipeline/rules/config';
-import { appendTimeline, artifactRefOf, type ReleaseRecord, releaseKeys, timelineId } from './records';
+import { appendTimeline, artifactRefOf, type ReleaseRecord, timelineId } from './records';
 import { promotesFrom } from './rules/promotion';
 
 /** A branch release's name: its branch and commit. `@` never ends a release tag's pattern here. */

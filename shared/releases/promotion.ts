@@ -4,13 +4,13 @@
 import type { Approvals, Notifier, ReleaseFlow } from '../core/ports';
 import type { DeployDeps, DeployOutcome } from '../deployments/deployment-launch';
 import { requestDeployment } from '../deployments/deployments';
+import { releaseKeys } from '../ledger/keys';
 import { findApplication } from '../pipeline/rules/config';
 import {
   appendTimeline,
   idOf,
   type ReleaseRecord,
   readTimeline,
-  releaseKeys,
   type TimelineEntry,
   timelineId,
 } from './records';

@@ -1,25 +1,9 @@
 // Releases, their timelines, and what each auto-deploy environment expects from its branch.
 
+import { releaseKeys } from '../ledger/keys';
 import type { ArtifactRef } from '../ledger/records';
 import type { RecordStore } from '../ledger/store';
 import type { BlockedCode } from './rules/promotion';
-
-const safe = (part: string) => encodeURIComponent(part);
-
-export const releaseKeys = {
-  release: (app: string, tag: string) => `releases/${safe(app)}/${safe(tag)}.json`,
-  releases: (app: string) => `releases/${safe(app)}/`,
-  /** Releases whose commit has no artifact yet, found by the artifact's arrival. */
-  waiting: (app: string, commit: string, tag: string) =>
-    `waiting-releases/${safe(app)}/${safe(commit)}/${safe(tag)}.json`,
-  waitingFor: (app: string, commit: string) => `waiting-releases/${safe(app)}/${safe(commit)}/`,
-  timelineEntry: (app: string, tag: string, id: string) => `timeline/${safe(app)}/${safe(tag)}/${id}.json`,
-  timeline: (app: string, tag: string) => `timeline/${safe(app)}/${safe(tag)}/`,
-  expectation: (app: string, env: string) => `expectations/${safe(app)}/${safe(env)}.json`,
-  push: (app: string, pushedAt: string, id: string) =>
-    `pushes/${safe(app)}/${pushedAt.slice(0, 10)}/${pushedAt}_${id}.json`,
-  pushes: (app: string) => `pushes/${safe(app)}/`,
-};
 
 /**
  * A release: a tag bound to one commit, for good. Created once (If-None-Match). Its artifact is the

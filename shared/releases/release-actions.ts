@@ -1,16 +1,11 @@
 // Changes to a release record: attaching its artifact once, and an operator forcing it past a gate.
+
 import { ConfigError } from '../core/rules/errors';
+import { releaseKeys } from '../ledger/keys';
 import type { ArtifactRecord } from '../ledger/records';
 import { update } from '../ledger/store';
 import { type Advance, advanceRelease, type PromotionDeps } from './promotion';
-import {
-  appendTimeline,
-  artifactRefOf,
-  type ReleaseRecord,
-  readTimeline,
-  releaseKeys,
-  timelineId,
-} from './records';
+import { appendTimeline, artifactRefOf, type ReleaseRecord, readTimeline, timelineId } from './records';
 
 /** Attaches the commit's artifact to a release that waited for it (once), then forgets the wait. */
 export const attachArtifact = async (

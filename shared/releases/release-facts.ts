@@ -3,10 +3,10 @@
 
 import type { Approvals, Core } from '../core/ports';
 import { requestId } from '../deployments/deployments';
-import { keys } from '../ledger/keys';
+import { keys, releaseKeys } from '../ledger/keys';
 import type { DeploymentRecord, DeploymentRequest, EnvironmentHead } from '../ledger/records';
 import { type Environment, findApplication, type Pipeline } from '../pipeline/rules/config';
-import { type ReleaseRecord, readTimeline, releaseKeys, type TimelineEntry } from './records';
+import { type ReleaseRecord, readTimeline, type TimelineEntry } from './records';
 import { type EnvironmentFacts, type ReleaseFacts, releasePath } from './rules/promotion';
 
 export interface FactsDeps extends Core {

@@ -2,13 +2,13 @@
 // commit (or wait for it), and let the release enter its first environment.
 
 import type { Notifier } from '../core/ports';
-import { keys } from '../ledger/keys';
+import { keys, releaseKeys } from '../ledger/keys';
 import type { ArtifactRecord } from '../ledger/records';
 import type { Application } from '../pipeline/rules/config';
 import type { RefChange } from '../pushes/rules/codecommit-events';
 import { recordRejection } from '../refusals/rejections';
 import { advanceRelease, type PromotionDeps, type StepOutcome } from './promotion';
-import { appendTimeline, artifactRefOf, type ReleaseRecord, releaseKeys, timelineId } from './records';
+import { appendTimeline, artifactRefOf, type ReleaseRecord, timelineId } from './records';
 import { attachArtifact } from './release-actions';
 
 export interface ReleaseTagDeps extends PromotionDeps {

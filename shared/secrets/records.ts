@@ -2,6 +2,7 @@
 // id, ARN and version. Never a value: records are built from SecretGrantInput, which has no field
 // that could hold one.
 import { randomUUID } from 'node:crypto';
+import { secretGrantKeys } from '../ledger/keys';
 import type { RecordStore } from '../ledger/store';
 
 export type GrantOutcome = 'granted' | 'refused' | 'malformed' | 'failed';
@@ -35,16 +36,6 @@ export interface SecretGrant {
 }
 
 export type SecretGrantInput = Omit<SecretGrant, 'v' | 'kind'>;
-
-const safe = (part: string) => encodeURIComponent(part);
-
-export const secretGrantKeys = {
-  /** secret-grants/<deploymentId>/<instance>/<time>_<nonce>.json; "-" stands for what is unknown. */
-  grant: (deploymentId: string | undefined, instanceId: string | undefined, at: string, nonce: string) =>
-    `secret-grants/${safe(deploymentId ?? '-')}/${safe(instanceId ?? '-')}/${at}_${nonce}.json`,
-  deployment: (deploymentId: string) => `secret-grants/${safe(deploymentId)}/`,
-  all: () => 'secret-grants/',
-};
 
 export const recordSecretGrant = async (
   store: RecordStore,

@@ -3,9 +3,11 @@
 // FailedInvocations queue, keeps it) or leave a stalled mark in the ledger; a redelivery of the same
 // event, or reconcile, completes the work once: CodeDeploy holds exactly one deployment per request and
 // the ledger agrees with it. The function URLs answer a generic 503, and the client's retry succeeds.
+
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AuditRecord, auditKeys } from '../../shared/audit/records';
+import type { AuditRecord } from '../../shared/audit/records';
+import { auditKeys } from '../../shared/ledger/keys';
 import type { DeploymentRecord, DeploymentRequest, GroupSlot } from '../../shared/ledger/records';
 import type { Match } from '../support/faults';
 import { type FaultStack, startFaultStack } from '../support/faults-harness';

@@ -2,9 +2,11 @@
 // second while a staging deployment is audited, so the verdict is INCOMPLETE and the release blocked;
 // a redelivery returns that verdict, and reconcile's re-audit, once due, finds it VERIFIED, records and
 // announces the change, and the release resumes (production's approval is asked).
+
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuditRecord, auditKeys } from '../../shared/audit/records';
+import type { AuditRecord } from '../../shared/audit/records';
+import { auditKeys } from '../../shared/ledger/keys';
 import type { DeploymentRecord } from '../../shared/ledger/records';
 import { type FaultStack, startFaultStack } from '../support/faults-harness';
 

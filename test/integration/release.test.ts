@@ -10,8 +10,9 @@ import { run as sourcePushed } from '../../functions/source-pushed/handler';
 import { s3Artifacts } from '../../shared/aws/s3-artifacts';
 import { S3RecordStore } from '../../shared/aws/s3-ledger';
 import { snsNotifier } from '../../shared/aws/sns-notifier';
+import { releaseKeys } from '../../shared/ledger/keys';
 import { releaseFlow } from '../../shared/releases/promotion';
-import { type ReleaseRecord, releaseKeys } from '../../shared/releases/records';
+import type { ReleaseRecord } from '../../shared/releases/records';
 import {
   CapturingLog,
   COMMIT,

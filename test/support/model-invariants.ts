@@ -3,10 +3,10 @@
 // deployment per group), and once every event has arrived (nothing lost, no wrong verdict).
 
 import { approvalAt } from '../../shared/approvals/records';
-import { type AuditRecord, auditKeys } from '../../shared/audit/records';
+import type { AuditRecord } from '../../shared/audit/records';
 import type { CreateDeploymentInput } from '../../shared/core/ports';
 import { requestId } from '../../shared/deployments/deployments';
-import { keys } from '../../shared/ledger/keys';
+import { auditKeys, keys, releaseKeys } from '../../shared/ledger/keys';
 import type {
   ArtifactRecord,
   ArtifactRef,
@@ -15,12 +15,7 @@ import type {
   Rejection,
 } from '../../shared/ledger/records';
 import { findApplication } from '../../shared/pipeline/rules/config';
-import {
-  type BranchExpectation,
-  type PushRecord,
-  type ReleaseRecord,
-  releaseKeys,
-} from '../../shared/releases/records';
+import type { BranchExpectation, PushRecord, ReleaseRecord } from '../../shared/releases/records';
 import { releaseRequestId } from '../../shared/releases/release-facts';
 import { isGated, releasePath } from '../../shared/releases/rules/promotion';
 import type { World } from './model-world';

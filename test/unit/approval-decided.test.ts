@@ -2,13 +2,15 @@
 // "Object Created" event (events/eventbridge/s3-approval-decided.json), settles the approval: it closes,
 // alerts on a rejection, and moves the release on, once however often the event comes. A decision
 // whose event was lost is settled by the reconcile sweep.
+
 import { describe, expect, it } from 'vitest';
 import { run as page } from '../../functions/approval/handler';
 import { run as decided } from '../../functions/approval-decided/handler';
 import type { DecidedDeps } from '../../shared/approvals/approval-decided';
 import { expireApprovals } from '../../shared/approvals/approval-decisions';
 import { approvals } from '../../shared/approvals/approvals';
-import { type ApprovalRecord, approvalKeys } from '../../shared/approvals/records';
+import type { ApprovalRecord } from '../../shared/approvals/records';
+import { approvalKeys } from '../../shared/ledger/keys';
 import {
   ALERT_TOPIC,
   APPROVER,

@@ -2,10 +2,12 @@
 // https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html): GET and HEAD change nothing, POST
 // records one decision and nothing else (approval-decided acts on it), and every refusal is a clear page
 // with the security headers.
+
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/approval/handler';
 import { approvals } from '../../shared/approvals/approvals';
-import { type ApprovalDecision, approvalKeys } from '../../shared/approvals/records';
+import type { ApprovalDecision } from '../../shared/approvals/records';
+import { approvalKeys } from '../../shared/ledger/keys';
 import {
   APPROVER,
   approvalTestDeps,

@@ -1,9 +1,11 @@
 // An approver removed from pipeline.yml loses their links: at decision time the approver must still be
 // configured for the environment, whatever the approval recorded when it was asked.
+
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/approval/handler';
 import { approvals } from '../../shared/approvals/approvals';
-import { type ApprovalRecord, approvalKeys } from '../../shared/approvals/records';
+import type { ApprovalRecord } from '../../shared/approvals/records';
+import { approvalKeys } from '../../shared/ledger/keys';
 import type { Rejection } from '../../shared/ledger/records';
 import { parsePipeline } from '../../shared/pipeline/rules/config';
 import { APPROVER, approvalTestDeps, sampleRequest, seedStagingAudit } from '../support/approvals';

@@ -1,9 +1,11 @@
 // The newest release wins an environment's approval: a newer release asking supersedes the older one's
 // pending approval, whose links then say so and record nothing.
+
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/approval/handler';
 import { approvals } from '../../shared/approvals/approvals';
-import { type ApprovalRecord, approvalKeys } from '../../shared/approvals/records';
+import type { ApprovalRecord } from '../../shared/approvals/records';
+import { approvalKeys } from '../../shared/ledger/keys';
 import { approvalTestDeps, sampleRequest, seedStagingAudit } from '../support/approvals';
 import { COMMIT2, loadEvent } from '../support/fixtures';
 

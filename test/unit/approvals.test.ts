@@ -1,9 +1,11 @@
 // Approvals as use cases: requested once, one message per approver, decisions, expiry, hand-off.
+
 import { describe, expect, it } from 'vitest';
 import { approvals, decide, expireApprovals, pendingApprovals } from '../../shared/approvals/approvals';
-import { type ApprovalDecision, type ApprovalRecord, approvalKeys } from '../../shared/approvals/records';
+import type { ApprovalDecision, ApprovalRecord } from '../../shared/approvals/records';
 import { verifyToken } from '../../shared/approvals/rules/token';
 import { ValidationError } from '../../shared/core/rules/errors';
+import { approvalKeys } from '../../shared/ledger/keys';
 import {
   ALERT_TOPIC,
   APPROVAL_TOPIC,

@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/source-pushed/handler';
 import { artifactUploaded } from '../../shared/artifacts/artifact-uploaded';
-import { keys } from '../../shared/ledger/keys';
+import { keys, releaseKeys } from '../../shared/ledger/keys';
 import type { DeploymentRequest } from '../../shared/ledger/records';
-import { type BranchExpectation, releaseKeys } from '../../shared/releases/records';
+import type { BranchExpectation } from '../../shared/releases/records';
 import { COMMIT, COMMIT2 } from '../support/fixtures';
 import {
   branchEvent,

@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { audit, FOLLOW_UP_LEASE_MS } from '../../shared/audit/audit';
 import { FollowUpError } from '../../shared/audit/audit-follow-up';
-import { type AuditRecord, auditKeys } from '../../shared/audit/records';
+import type { AuditRecord } from '../../shared/audit/records';
 import { NotFoundError } from '../../shared/core/rules/errors';
-import { keys } from '../../shared/ledger/keys';
+import { auditKeys, keys } from '../../shared/ledger/keys';
 import { auditMemoryDeps, deployed, target } from '../support/audit';
 import { COMMIT } from '../support/fixtures';
 

@@ -2,9 +2,9 @@
 // is what starts when the group is freed.
 import { describe, expect, it } from 'vitest';
 import { audit } from '../../shared/audit/audit';
-import { type AuditRecord, auditKeys } from '../../shared/audit/records';
+import type { AuditRecord } from '../../shared/audit/records';
 import { requestDeployment } from '../../shared/deployments/deployments';
-import { keys } from '../../shared/ledger/keys';
+import { auditKeys, keys } from '../../shared/ledger/keys';
 import type { DeploymentRecord, DeploymentRequest } from '../../shared/ledger/records';
 import type { Pipeline } from '../../shared/pipeline/rules/config';
 import { auditMemoryDeps, deployed, target } from '../support/audit';

@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { audit } from '../../shared/audit/audit';
 import { EvidenceError } from '../../shared/audit/ports';
-import { type AuditRecord, auditKeys, type VerifiedDeployment } from '../../shared/audit/records';
+import type { AuditRecord, VerifiedDeployment } from '../../shared/audit/records';
 import { requestDeployment } from '../../shared/deployments/deployments';
-import { keys } from '../../shared/ledger/keys';
+import { auditKeys, keys } from '../../shared/ledger/keys';
 import type { DeploymentRecord, GroupSlot } from '../../shared/ledger/records';
 import { ALERTS, auditMemoryDeps, deployed, target } from '../support/audit';
 import { COMMIT, COMMIT2 } from '../support/fixtures';

@@ -4,8 +4,8 @@
 // https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-sns-event-notifications-json-format.html
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/deployment-finished/handler';
-import { type AuditRecord, auditKeys, type DeploymentStateRecord } from '../../shared/audit/records';
-import { keys } from '../../shared/ledger/keys';
+import type { AuditRecord, DeploymentStateRecord } from '../../shared/audit/records';
+import { auditKeys, keys } from '../../shared/ledger/keys';
 import type { Rejection } from '../../shared/ledger/records';
 import { auditMemoryDeps, target } from '../support/audit';
 import { loadEvent } from '../support/fixtures';

@@ -3,7 +3,7 @@
 // once the lease ran out, records the deployment CodeDeploy did create or creates it. Never twice.
 import { describe, expect, it } from 'vitest';
 import { audit } from '../../shared/audit/audit';
-import { type AuditRecord, auditKeys } from '../../shared/audit/records';
+import type { AuditRecord } from '../../shared/audit/records';
 import type {
   CreateDeploymentInput,
   Deployer,
@@ -14,7 +14,7 @@ import { DeploymentOutcomeUnknownError } from '../../shared/core/rules/errors';
 import { releaseGroup } from '../../shared/deployments/deployment-queue';
 import { requestDeployment } from '../../shared/deployments/deployments';
 import { LAUNCH_LEASE_MS, recoverLaunches, resumePending } from '../../shared/deployments/stalled-launches';
-import { keys } from '../../shared/ledger/keys';
+import { auditKeys, keys } from '../../shared/ledger/keys';
 import { MemoryStore } from '../../shared/ledger/memory-store';
 import type {
   DeploymentRecord,

@@ -1,15 +1,17 @@
 // INCOMPLETE is never final: the backoff schedule and its limit (pure rules), and reconcile's re-audit
 // that turns INCOMPLETE into a final verdict, announces it and moves the release on, once.
+
 import { describe, expect, it } from 'vitest';
 import { audit } from '../../shared/audit/audit';
 import { EvidenceError } from '../../shared/audit/ports';
-import { type AuditRecord, auditKeys } from '../../shared/audit/records';
+import type { AuditRecord } from '../../shared/audit/records';
 import {
   nextReaudit,
   REAUDIT_LIMIT_MS,
   type Reaudit,
   reauditDelayMs,
 } from '../../shared/audit/rules/reaudit';
+import { auditKeys } from '../../shared/ledger/keys';
 import { reconcile } from '../../shared/reconcile/reconcile';
 import { type AuditTestDeps, auditMemoryDeps, deployed } from '../support/audit';
 import { COMMIT } from '../support/fixtures';

@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/reconcile/handler';
 import { audit, FOLLOW_UP_LEASE_MS } from '../../shared/audit/audit';
-import { type AuditRecord, auditKeys } from '../../shared/audit/records';
+import type { AuditRecord } from '../../shared/audit/records';
 import { requestDeployment } from '../../shared/deployments/deployments';
-import { keys } from '../../shared/ledger/keys';
+import { auditKeys, keys } from '../../shared/ledger/keys';
 import type { DeploymentRecord, GroupSlot } from '../../shared/ledger/records';
 import {
   auditStaleDeployments,

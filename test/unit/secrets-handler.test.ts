@@ -2,6 +2,7 @@
 // mocked (aws-sdk-client-mock) in the response shapes of their API references:
 // https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_GetDeploymentTarget.html
 // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
+
 import {
   CodeDeployClient,
   DeploymentDoesNotExistException,
@@ -18,6 +19,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import { secretGrantKeys } from '../../shared/ledger/keys';
 import 'aws-sdk-client-mock-vitest/extend';
 import { parse } from 'dotenv';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -26,7 +28,7 @@ import { codedeployTargets } from '../../shared/aws/codedeploy-targets';
 import { secretValues } from '../../shared/aws/secret-values';
 import { MemoryStore } from '../../shared/ledger/memory-store';
 import { parsePipeline } from '../../shared/pipeline/rules/config';
-import { type SecretGrant, secretGrantKeys } from '../../shared/secrets/records';
+import type { SecretGrant } from '../../shared/secrets/records';
 import { functionAccountOf, instanceSessionArn } from '../../shared/secrets/rules/caller';
 import { CapturingLog, loadEvent, StepClock, samplePipeline } from '../support/fixtures';
 import {

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/source-pushed/handler';
 import { parseWith } from '../../shared/core/rules/parse';
-import { keys } from '../../shared/ledger/keys';
+import { keys, releaseKeys } from '../../shared/ledger/keys';
 import type { Rejection } from '../../shared/ledger/records';
 import { sourcePushedEventSchema } from '../../shared/pushes/rules/codecommit-events';
 import {
@@ -13,7 +13,6 @@ import {
   type PushRecord,
   type ReleaseRecord,
   readTimeline,
-  releaseKeys,
 } from '../../shared/releases/records';
 import { COMMIT, COMMIT2, loadEvent } from '../support/fixtures';
 import { ALERTS, deployed, type ReleaseDeps, releaseDeps, uploadArtifact } from '../support/releases';
