@@ -1,9 +1,10 @@
 // Reads the local stack's ledger while a scenario runs: waits for verdicts and approvals to appear.
 
-import type { AuditRecord } from '../shared/audit/records';
+import { type AuditRecord, auditRecords } from '../shared/audit/records';
 import { S3RecordStore } from '../shared/aws/s3-ledger';
-import { auditKeys, keys } from '../shared/ledger/keys';
+import { keys } from '../shared/ledger/keys';
 import type { DeploymentRecord } from '../shared/ledger/records';
+import { deploymentRecords } from '../shared/ledger/schemas';
 import type { LocalStack } from './stack';
 
 export const ledgerOf = (stack: LocalStack) =>
@@ -32,7 +33,7 @@ export const findDeployment = async (
   const store = ledgerOf(stack);
   const found: DeploymentRecord[] = [];
   for (const key of await store.list(keys.deployments())) {
-    const d = (await store.get<DeploymentRecord>(key))?.record;
+    const d = (await deploymentRecords(store).at(key))?.record;
     if (!d || d.environment !== environment) continue;
     if (match.release && d.release !== match.release) continue;
     if (match.commit && d.artifact.commit !== match.commit) continue;
@@ -43,4 +44,4 @@ export const findDeployment = async (
 
 /** The audit of a deployment, once deployment-finished has recorded it. */
 export const auditOf = async (stack: LocalStack, deploymentId: string): Promise<AuditRecord | undefined> =>
-  (await ledgerOf(stack).get<AuditRecord>(auditKeys.audit(deploymentId)))?.record;
+  (await auditRecords(ledgerOf(stack)).get(deploymentId))?.record;

@@ -1,10 +1,11 @@
 // What approvers see of the previous environment: its audit verdict and one entry per target. Read
 // defensively from the audit record (audits/<deploymentId>.json), else the deployment's verdict field:
 // a missing or unexpected record gives a summary that says so, never an error.
+
 import * as z from 'zod/mini';
 import { isVerdict, type Verdict } from '../audit/rules/gate';
-import { auditKeys, keys } from '../ledger/keys';
-import type { DeploymentRecord } from '../ledger/records';
+import { auditKeys } from '../ledger/keys';
+import { deploymentRecords } from '../ledger/schemas';
 import type { RecordStore } from '../ledger/store';
 
 export interface AuditTarget {
@@ -89,7 +90,7 @@ const lineOf = (s: Omit<AuditSummary, 'line'>): string => {
 export const readAudit = async (store: RecordStore, deploymentId: string): Promise<AuditSummary> => {
   const [audit, deployment] = await Promise.all([
     store.get<unknown>(auditKeys.audit(deploymentId)),
-    store.get<DeploymentRecord>(keys.deployment(deploymentId)),
+    deploymentRecords(store).get(deploymentId),
   ]);
   const parsed = audit ? auditSchema.safeParse(audit.record) : undefined;
   const top = parsed?.success ? parsed.data : undefined;

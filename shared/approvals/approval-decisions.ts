@@ -7,7 +7,6 @@
 import type { Core, Notifier, ReleaseFlow } from '../core/ports';
 import { errorName } from '../core/rules/errors';
 import { approvalKeys } from '../ledger/keys';
-import { update } from '../ledger/store';
 import { closedNotice, decisionText } from './approval-message';
 import {
   type DecideInput,
@@ -19,6 +18,7 @@ import {
   type ApprovalDecision,
   type ApprovalRecord,
   approvalById,
+  approvalRecords,
   closeOpenMarker,
   decisionsOf,
   effectiveState,
@@ -74,7 +74,7 @@ const handOff = async (deps: DecisionDeps, r: ApprovalRecord): Promise<ApprovalR
   }
   await deps.releaseFlow.advance(r.application, r.release, r.outcome ?? `approval ${r.state}`);
   const at = deps.clock.now().toISOString();
-  const next = await update<ApprovalRecord>(deps.store, recordKey(r), (c) =>
+  const next = await approvalRecords(deps.store).update(recordKey(r), (c) =>
     c.handedOffAt ? undefined : { ...c, handedOffAt: at },
   );
   await closeOpenMarker(deps.store, r.id);
@@ -89,7 +89,7 @@ export const settle = async (deps: DecisionDeps, approval: ApprovalRecord): Prom
   const verdict = conclusion(approval, await decisionsOf(deps.store, approval.id), now);
   if (!verdict) return approval;
   let closedHere = false;
-  const closed = await update<ApprovalRecord>(deps.store, recordKey(approval), (c) => {
+  const closed = await approvalRecords(deps.store).update(recordKey(approval), (c) => {
     closedHere = c.state === 'pending';
     return closedHere ? { ...c, ...verdict, closedAt: now.toISOString() } : undefined;
   });

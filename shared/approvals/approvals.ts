@@ -4,7 +4,6 @@
 import type { ApprovalRequestInput, Approvals, Core } from '../core/ports';
 import { ValidationError } from '../core/rules/errors';
 import { approvalKeys } from '../ledger/keys';
-import { update } from '../ledger/store';
 import type { Pipeline } from '../pipeline/rules/config';
 import { findEnvironment } from '../pipeline/rules/config';
 import { readAudit } from './approval-audit';
@@ -15,6 +14,7 @@ import {
   approvalAt,
   approvalById,
   approvalIdFor,
+  approvalRecords,
   createApproval,
   effectiveState,
   indexApproval,
@@ -98,8 +98,7 @@ const supersedeOlder = async (deps: ApprovalDeps, newer: ApprovalRecord, now: Da
     if (!older || older.id === newer.id || older.application !== newer.application) continue;
     if (older.environment !== newer.environment || !older.pushedAt || older.pushedAt >= newer.pushedAt)
       continue;
-    const closed = await update<ApprovalRecord>(
-      deps.store,
+    const closed = await approvalRecords(deps.store).update(
       approvalKeys.approval(older.application, older.release, older.environment),
       (c) =>
         effectiveState(c, now) === 'pending'
@@ -137,7 +136,7 @@ export const requestApproval = async (deps: ApprovalDeps, input: ApprovalRequest
   await indexApproval(deps.store, current);
   await sendRequests(deps, current, now);
   const key = approvalKeys.approval(current.application, current.release, current.environment);
-  await update<ApprovalRecord>(deps.store, key, (r) =>
+  await approvalRecords(deps.store).update(key, (r) =>
     r.notifiedAt ? undefined : { ...r, notifiedAt: now.toISOString() },
   );
   deps.log.info('approval requests sent', { approvalId: current.id, approvers: current.approvers.length });

@@ -2,9 +2,12 @@
 // approver, created once (the first decision wins); an index by id for links and operator commands,
 // and an "open" marker that stays until the outcome has been handed to the release flow.
 
+import * as z from 'zod/mini';
 import type { ApprovalRequestInput } from '../core/ports';
 import { stableId } from '../core/rules/ids';
 import { approvalKeys } from '../ledger/keys';
+import { typedRecords } from '../ledger/repository';
+import { artifactRefSchema } from '../ledger/schemas';
 import type { RecordStore, Stored } from '../ledger/store';
 import type { ApprovalState } from './rules/approval-state';
 
@@ -29,6 +32,35 @@ export interface ApprovalRecord extends ApprovalRequestInput {
   /** When the outcome reached the release flow (and the alert topic, for a rejection or expiry). */
   handedOffAt?: string;
 }
+
+const optionalText = z.optional(z.string());
+
+export const approvalRecordSchema: z.ZodMiniType<ApprovalRecord> = z.looseObject({
+  v: z.literal(1),
+  kind: z.literal('approval'),
+  id: z.string(),
+  application: z.string(),
+  release: z.string(),
+  commit: z.string(),
+  artifact: artifactRefSchema,
+  environment: z.string(),
+  fromEnvironment: z.string(),
+  fromDeploymentId: z.string(),
+  pushedAt: optionalText,
+  approvers: z.array(z.string()),
+  required: z.number(),
+  requestedAt: z.string(),
+  expiresAt: z.string(),
+  state: z.enum(['pending', 'approved', 'rejected', 'expired', 'superseded']),
+  notifiedAt: optionalText,
+  closedAt: optionalText,
+  outcome: optionalText,
+  handedOffAt: optionalText,
+});
+
+/** Approvals, by application, release and environment. */
+export const approvalRecords = (store: RecordStore) =>
+  typedRecords(store, approvalRecordSchema, approvalKeys.approval);
 
 export interface ApprovalDecision {
   v: 1;
@@ -93,7 +125,7 @@ export const indexApproval = async (store: RecordStore, record: ApprovalRecord):
 };
 
 export const approvalAt = (store: RecordStore, app: string, release: string, env: string) =>
-  store.get<ApprovalRecord>(approvalKeys.approval(app, release, env));
+  approvalRecords(store).get(app, release, env);
 
 export const approvalById = async (
   store: RecordStore,

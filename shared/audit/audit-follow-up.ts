@@ -8,13 +8,13 @@ import type { DeployOutcome } from '../deployments/deployment-launch';
 import { releaseGroup, type StartNextOutcome } from '../deployments/deployment-queue';
 import { requestDeployment } from '../deployments/deployments';
 import { auditKeys, keys } from '../ledger/keys';
-import type { DeploymentRecord } from '../ledger/records';
+import { deploymentRecords } from '../ledger/schemas';
 import { update } from '../ledger/store';
 import { findEnvironment } from '../pipeline/rules/config';
 import { promotableRelease } from '../releases/branch-releases';
 import { alert, announce } from './audit-alerts';
 import type { AuditDeps } from './ports';
-import type { AuditRecord, FollowUpStep, VerifiedDeployment } from './records';
+import { type AuditRecord, auditRecords, type FollowUpStep, type VerifiedDeployment } from './records';
 import { passesGate } from './rules/gate';
 
 type Step = (deps: AuditDeps, rec: AuditRecord) => Promise<string>;
@@ -43,7 +43,7 @@ const started = (o: DeployOutcome | StartNextOutcome) =>
 const recordVerdict: Step = async (deps, rec) => {
   if (!rec.inLedger) return 'not in the ledger: Baton did not start this deployment';
   const finishedAt = rec.report.codedeploy?.completedAt ?? rec.auditedAt;
-  const updated = await update<DeploymentRecord>(deps.store, keys.deployment(rec.deploymentId), (d) =>
+  const updated = await deploymentRecords(deps.store).update(keys.deployment(rec.deploymentId), (d) =>
     d.verdict === rec.verdict && d.finishedAt
       ? undefined
       : { ...d, verdict: rec.verdict, finishedAt: d.finishedAt ?? finishedAt },
@@ -135,7 +135,7 @@ const STEPS: readonly [FollowUpStep, Step, boolean][] = [
 ];
 
 const save = (deps: AuditDeps, rec: AuditRecord) =>
-  update<AuditRecord>(deps.store, auditKeys.audit(rec.deploymentId), (current) =>
+  auditRecords(deps.store).update(auditKeys.audit(rec.deploymentId), (current) =>
     // An operator's re-audit replaced the record meanwhile: its own follow-up takes over.
     current.auditedAt === rec.auditedAt ? { ...current, followUp: rec.followUp } : undefined,
   );

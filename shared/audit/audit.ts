@@ -3,8 +3,9 @@
 // not redone unless the operator asks, and a follow-up abandoned half-way is resumed.
 
 import { NotFoundError } from '../core/rules/errors';
-import { auditKeys, keys } from '../ledger/keys';
+import { auditKeys } from '../ledger/keys';
 import type { DeploymentRecord } from '../ledger/records';
+import { deploymentRecords } from '../ledger/schemas';
 import type { Stored } from '../ledger/store';
 import {
   type Environment,
@@ -16,7 +17,13 @@ import { alertNotes } from './audit-alerts';
 import { readEvidence } from './audit-evidence';
 import { followUp } from './audit-follow-up';
 import type { AuditDeps } from './ports';
-import type { AuditRecord, FollowUp, IncompleteMark, VerifiedDeployment } from './records';
+import {
+  type AuditRecord,
+  auditRecords,
+  type FollowUp,
+  type IncompleteMark,
+  type VerifiedDeployment,
+} from './records';
 import { type Evidence, isFinished } from './rules/evidence';
 import { passesGate, type Verdict } from './rules/gate';
 import { nextReaudit, type Reaudit } from './rules/reaudit';
@@ -135,11 +142,11 @@ const carried = (earlier: AuditRecord | undefined, verdict: Verdict, reaudit?: R
 export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOutcome> => {
   const id = req.deploymentId;
   const auditKey = auditKeys.audit(id);
-  const existing = await deps.store.get<AuditRecord>(auditKey);
+  const existing = await auditRecords(deps.store).at(auditKey);
   if (existing && (!req.again || (req.reauditOf && existing.record.auditedAt !== req.reauditOf)))
     return resume(deps, existing);
 
-  const ledger = (await deps.store.get<DeploymentRecord>(keys.deployment(id)))?.record;
+  const ledger = (await deploymentRecords(deps.store).get(id))?.record;
   const { evidence, unknown } = await readEvidence(deps.reader, id);
   if (unknown && !ledger && !existing) throw new NotFoundError(`CodeDeploy has no deployment ${id}`);
   if (evidence.deployment && !isFinished(evidence.deployment.status))
@@ -198,7 +205,7 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
     : await deps.store.create(auditKey, record);
   if (!written) {
     // Another delivery of the same event (EventBridge and SNS, or a retry) recorded it first.
-    const winner = await deps.store.get<AuditRecord>(auditKey);
+    const winner = await auditRecords(deps.store).at(auditKey);
     if (winner) return outcomeOf(winner.record, 'recorded-earlier');
     throw new Error(`audit record ${auditKey} changed under us and vanished`);
   }

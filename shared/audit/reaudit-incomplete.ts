@@ -6,12 +6,12 @@ import { errorName } from '../core/rules/errors';
 import { auditKeys } from '../ledger/keys';
 import type { ReconcileDeps, ReconcileStep } from '../reconcile/reconcile-step';
 import { audit, FOLLOW_UP_LEASE_MS } from './audit';
-import type { AuditRecord, IncompleteMark } from './records';
+import { auditRecords, type IncompleteMark } from './records';
 import { reauditDue } from './rules/reaudit';
 
 const reauditOne = async (deps: ReconcileDeps, key: string, mark: IncompleteMark, now: Date) => {
   const id = mark.deploymentId;
-  const rec = (await deps.store.get<AuditRecord>(auditKeys.audit(id)))?.record;
+  const rec = (await auditRecords(deps.store).get(id))?.record;
   if (rec?.verdict !== 'INCOMPLETE' || !rec.reaudit?.nextDueAt) {
     // The mark is written before its verdict: a young mark may still get one.
     if (!rec && now.getTime() - Date.parse(mark.at) < FOLLOW_UP_LEASE_MS) return 'verdict not recorded yet';

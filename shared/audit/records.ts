@@ -1,13 +1,27 @@
 // The audit's records: its report per deployment, the last VERIFIED deployment per environment (the
 // fleet to compare with and the revision to roll back to), and CodeDeploy's state changes.
 
+import * as z from 'zod/mini';
+import { auditKeys } from '../ledger/keys';
 import type { ArtifactRef, CauseType } from '../ledger/records';
-import type { Verdict } from './rules/gate';
+import { typedRecords } from '../ledger/repository';
+import { artifactRefSchema, causeTypeSchema } from '../ledger/schemas';
+import type { RecordStore } from '../ledger/store';
+import { VERDICTS, type Verdict } from './rules/gate';
 import type { Reaudit } from './rules/reaudit';
-import type { AuditReport } from './rules/verdict';
+import type { AuditExpectation, AuditReport, Counts, FailingTarget } from './rules/verdict';
 
 /** What follows a verdict, step by step; each done step says what happened. */
-export type FollowUpStep = 'verdict' | 'verified' | 'rollback' | 'alert' | 'advance' | 'announce' | 'release';
+export const FOLLOW_UP_STEPS = [
+  'verdict',
+  'verified',
+  'rollback',
+  'alert',
+  'advance',
+  'announce',
+  'release',
+] as const;
+export type FollowUpStep = (typeof FOLLOW_UP_STEPS)[number];
 
 export interface FollowUp {
   /** pending while some step has not run; a pending follow-up older than its lease is resumed. */
@@ -41,6 +55,61 @@ export interface AuditRecord {
   /** Earlier audits of the same deployment (the operator's `audit`), oldest first. */
   history: { verdict: Verdict; trigger: string; auditedAt: string }[];
 }
+
+const optionalText = z.optional(z.string());
+const verdictSchema = z.enum(VERDICTS);
+// The report's parts come from the audit's own rules; a record checks that each part is there.
+const part = <T>() => z.custom<T>((value) => typeof value === 'object' && value !== null);
+
+const reportSchema: z.ZodMiniType<AuditReport> = z.looseObject({
+  v: z.literal(1),
+  deploymentId: z.string(),
+  verdict: verdictSchema,
+  reasons: z.array(z.string()),
+  counts: part<Counts>(),
+  failing: z.array(part<FailingTarget>()),
+  expectation: part<AuditExpectation>(),
+  codedeploy: z.optional(part<NonNullable<AuditReport['codedeploy']>>()),
+  unreadable: z.array(z.string()),
+});
+
+export const auditRecordSchema: z.ZodMiniType<AuditRecord> = z.looseObject({
+  v: z.literal(1),
+  kind: z.literal('audit'),
+  deploymentId: z.string(),
+  codedeployApplication: z.string(),
+  deploymentGroup: z.string(),
+  application: z.string(),
+  environment: z.string(),
+  inLedger: z.boolean(),
+  release: optionalText,
+  artifact: z.optional(artifactRefSchema),
+  cause: z.optional(causeTypeSchema),
+  deploymentCreatedAt: optionalText,
+  verdict: verdictSchema,
+  trigger: z.string(),
+  auditedAt: z.string(),
+  report: reportSchema,
+  followUp: z.looseObject({
+    state: z.enum(['pending', 'done']),
+    claimedAt: z.string(),
+    done: z.partialRecord(z.enum(FOLLOW_UP_STEPS), z.string()),
+    finishedAt: optionalText,
+  }),
+  reaudit: z.optional(
+    z.looseObject({
+      since: z.string(),
+      attempts: z.number(),
+      nextDueAt: optionalText,
+      gaveUpAt: optionalText,
+      resolvedAt: optionalText,
+    }),
+  ),
+  history: z.array(z.looseObject({ verdict: verdictSchema, trigger: z.string(), auditedAt: z.string() })),
+});
+
+/** Audit reports, by CodeDeploy deployment id. */
+export const auditRecords = (store: RecordStore) => typedRecords(store, auditRecordSchema, auditKeys.audit);
 
 /** Reconcile's pointer to an INCOMPLETE verdict whose re-audit is scheduled. */
 export interface IncompleteMark {

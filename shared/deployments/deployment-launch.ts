@@ -1,4 +1,5 @@
 // Launching a deployment for a request that holds its group's slot, and the request records around it.
+
 import { bundleTypeOf } from '../artifacts/rules/artifact';
 import type { Core, Deployer } from '../core/ports';
 import { DeploymentOutcomeUnknownError, GroupBusyError } from '../core/rules/errors';
@@ -11,7 +12,7 @@ import type {
   EnvironmentHead,
   GroupSlot,
 } from '../ledger/records';
-import { update } from '../ledger/store';
+import { requestRecords } from '../ledger/schemas';
 import type { Pipeline } from '../pipeline/rules/config';
 import { findApplication } from '../pipeline/rules/config';
 
@@ -46,8 +47,7 @@ export const enqueue = async (deps: DeployDeps, request: DeploymentRequest, note
   );
   // A duplicate delivery may have started it meanwhile: never back from started or superseded, and
   // then take back the entry just written.
-  const after = await update<DeploymentRequest>(
-    deps.store,
+  const after = await requestRecords(deps.store).update(
     keys.request(request.application, request.environment, request.id),
     (r) =>
       r.state === 'started' || r.state === 'superseded'
@@ -65,8 +65,7 @@ export const setRequest = (
   request: DeploymentRequest,
   change: Partial<DeploymentRequest>,
 ) =>
-  update<DeploymentRequest>(
-    deps.store,
+  requestRecords(deps.store).update(
     keys.request(request.application, request.environment, request.id),
     (r) => ({
       ...r,

@@ -2,6 +2,7 @@
 // superseded; a queued rollback goes first.
 import { keys } from '../ledger/keys';
 import type { DeploymentRequest, EnvironmentHead, GroupSlot } from '../ledger/records';
+import { requestRecords } from '../ledger/schemas';
 import { type DeployDeps, type DeployOutcome, launch, setRequest } from './deployment-launch';
 
 export type StartNextOutcome = 'busy' | 'idle' | DeployOutcome;
@@ -33,9 +34,7 @@ export const startNext = async (
     const requests: DeploymentRequest[] = [];
     for (const [i, entry] of entries.entries()) {
       if (!entry) continue;
-      const r = await deps.store.get<DeploymentRequest>(
-        keys.request(application, environment, entry.record.requestId),
-      );
+      const r = await requestRecords(deps.store).get(application, environment, entry.record.requestId);
       // An entry left behind for a request that already started or was superseded (a duplicate
       // delivery queued it while it launched) is dropped, never launched again.
       const settled = r && (r.record.state === 'started' || r.record.state === 'superseded');

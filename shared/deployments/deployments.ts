@@ -1,10 +1,12 @@
 // Starting deployments: one active deployment per group; a busy group queues the request, and
 // when the group frees up the newest queued request starts and older ones are superseded.
+
 import { bundleTypeOf } from '../artifacts/rules/artifact';
 import { ValidationError } from '../core/rules/errors';
 import { stableId } from '../core/rules/ids';
 import { keys, openRequestKeys } from '../ledger/keys';
 import type { DeploymentRequest, GroupSlot } from '../ledger/records';
+import { requestRecords } from '../ledger/schemas';
 import { findEnvironment } from '../pipeline/rules/config';
 import {
   type DeployDeps,
@@ -56,7 +58,7 @@ export const requestDeployment = async (
   let outcome: DeployOutcome;
   if (await deps.store.create(requestKey, request)) outcome = await place(deps, request, now);
   else {
-    const existing = (await deps.store.get<DeploymentRequest>(requestKey))?.record;
+    const existing = (await requestRecords(deps.store).at(requestKey))?.record;
     outcome =
       existing?.state === 'pending'
         ? await resumeRequest(deps, existing, now)
@@ -90,7 +92,7 @@ const place = async (deps: DeployDeps, request: DeploymentRequest, now: string):
   await enqueue(deps, request, 'the deployment group is busy');
   // The group may have freed up between our attempt and the enqueue: look again.
   await startNext(deps, application, environment);
-  const after = await deps.store.get<DeploymentRequest>(keys.request(application, environment, id));
+  const after = await requestRecords(deps.store).get(application, environment, id);
   if (after?.record.state === 'started' && after.record.deploymentId)
     return { outcome: 'started', requestId: id, deploymentId: after.record.deploymentId };
   return { outcome: 'queued', requestId: id, reason: after?.record.note ?? 'the deployment group is busy' };

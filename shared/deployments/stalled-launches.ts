@@ -5,11 +5,12 @@
 // as started, and audited if it finished meanwhile; not found, it is created now. Either way once.
 
 import { audit } from '../audit/audit';
-import type { AuditRecord } from '../audit/records';
+import { auditRecords } from '../audit/records';
 import { isFinished } from '../audit/rules/evidence';
 import { errorName } from '../core/rules/errors';
-import { auditKeys, keys, openRequestKeys } from '../ledger/keys';
+import { keys, openRequestKeys } from '../ledger/keys';
 import type { DeploymentRequest, GroupSlot } from '../ledger/records';
+import { requestRecords } from '../ledger/schemas';
 import { findApplication } from '../pipeline/rules/config';
 import type { ReconcileDeps, ReconcileStep } from '../reconcile/reconcile-step';
 import { launch, recordLaunch, requestMarker } from './deployment-launch';
@@ -26,7 +27,7 @@ const described = (o: StartNextOutcome) => (typeof o === 'string' ? o : `${o.out
 
 /** The deployment finished before the ledger knew it: its audit (if any) could not free the group. */
 const settleFinished = async (deps: ReconcileDeps, deploymentId: string, request: DeploymentRequest) => {
-  const earlier = (await deps.store.get<AuditRecord>(auditKeys.audit(deploymentId)))?.record;
+  const earlier = (await auditRecords(deps.store).get(deploymentId))?.record;
   if (earlier?.inLedger) {
     if (earlier.followUp.state !== 'done') return 'its audit follow-up is resumed by reconcile';
     const next = await releaseGroup(deps, request.application, request.environment, deploymentId);
@@ -49,7 +50,7 @@ export const recoverLaunch = async (
   const now = deps.clock.now();
   if (now.getTime() - Date.parse(slot.takenAt) < LAUNCH_LEASE_MS) return 'launch under way';
   const requestKey = keys.request(application, environment, slot.requestId);
-  const request = (await deps.store.get<DeploymentRequest>(requestKey))?.record;
+  const request = (await requestRecords(deps.store).at(requestKey))?.record;
   if (!request) {
     // A queue pick that stopped before it chose (requestId "queue"), or a slot of no known request.
     await deps.store.delete(slotKey);
@@ -86,7 +87,7 @@ export const resumePending = async (deps: ReconcileDeps): Promise<Record<string,
     if (!mark || now.getTime() - Date.parse(mark.at) < LAUNCH_LEASE_MS) continue;
     try {
       const requestKey = keys.request(mark.application, mark.environment, mark.requestId);
-      const request = (await deps.store.get<DeploymentRequest>(requestKey))?.record;
+      const request = (await requestRecords(deps.store).at(requestKey))?.record;
       let note = request ? `already ${request.state}` : 'never recorded (its event is retried or kept)';
       if (request?.state === 'pending') {
         const outcome = await resumeRequest(deps, request, now.toISOString());

@@ -19,14 +19,23 @@ export interface RecordStore {
 }
 
 /** Read, change, write back with If-Match; retried when another writer got there first. */
-export const update = async <T>(
+export const update = <T>(
   store: RecordStore,
+  key: string,
+  change: (current: T) => T | undefined,
+  attempts = 5,
+): Promise<T | undefined> => updateRead(store, (k) => store.get<T>(k), key, change, attempts);
+
+/** `update`, reading through `read` (a typed repository checks each read against its schema). */
+export const updateRead = async <T>(
+  store: RecordStore,
+  read: (key: string) => Promise<Stored<T> | undefined>,
   key: string,
   change: (current: T) => T | undefined,
   attempts = 5,
 ): Promise<T | undefined> => {
   for (let i = 0; i < attempts; i++) {
-    const current = await store.get<T>(key);
+    const current = await read(key);
     if (!current) return undefined;
     const next = change(current.record);
     if (next === undefined) return current.record;

@@ -8,6 +8,7 @@ import { releaseKeys } from '../ledger/keys';
 import { findApplication, findEnvironment } from '../pipeline/rules/config';
 import { advanceRelease, type PromotionDeps } from '../releases/promotion';
 import type { ReleaseRecord } from '../releases/records';
+import { releaseRecords } from '../releases/records';
 import { forceRelease } from '../releases/release-actions';
 import { gatherFacts } from '../releases/release-facts';
 import { decide, releasePath } from '../releases/rules/promotion';
@@ -39,7 +40,7 @@ export const promoteSchema = z
 
 export const allReleases = async (deps: PromotionDeps, application: string): Promise<ReleaseRecord[]> => {
   const found = await Promise.all(
-    (await deps.store.list(releaseKeys.releases(application))).map((k) => deps.store.get<ReleaseRecord>(k)),
+    (await deps.store.list(releaseKeys.releases(application))).map((k) => releaseRecords(deps.store).at(k)),
   );
   return found.flatMap((f) => (f ? [f.record] : []));
 };
@@ -61,7 +62,7 @@ export const promote = async (deps: PromotionDeps, cmd: z.output<typeof promoteS
   const app = findApplication(deps.pipeline, cmd.application);
   findEnvironment(deps.pipeline, cmd.application, cmd.environment);
   const tag = cmd.release ?? (await releaseOfCommit(deps, cmd.application, cmd.commit ?? ''));
-  const found = await deps.store.get<ReleaseRecord>(releaseKeys.release(cmd.application, tag));
+  const found = await releaseRecords(deps.store).get(cmd.application, tag);
   if (!found) throw new NotFoundError(`${cmd.application} has no release ${tag}`);
   if (!releasePath(app, found.record.entry).some((e) => e.name === cmd.environment))
     throw new ValidationError([

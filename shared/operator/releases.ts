@@ -4,10 +4,9 @@
 import * as z from 'zod/mini';
 import { NotFoundError } from '../core/rules/errors';
 import * as fields from '../core/rules/fields';
-import { releaseKeys } from '../ledger/keys';
 import { findApplication } from '../pipeline/rules/config';
 import type { PromotionDeps } from '../releases/promotion';
-import { type ReleaseRecord, readTimeline } from '../releases/records';
+import { type ReleaseRecord, readTimeline, releaseRecords } from '../releases/records';
 import { gatherFacts } from '../releases/release-facts';
 import { decide } from '../releases/rules/promotion';
 import { describeStep, standings } from '../releases/rules/standing';
@@ -53,7 +52,7 @@ const describe = async (deps: PromotionDeps, r: ReleaseRecord, withTimeline: boo
 export const releases = async (deps: PromotionDeps, cmd: z.output<typeof releasesSchema>) => {
   findApplication(deps.pipeline, cmd.application);
   if (cmd.release) {
-    const found = await deps.store.get<ReleaseRecord>(releaseKeys.release(cmd.application, cmd.release));
+    const found = await releaseRecords(deps.store).get(cmd.application, cmd.release);
     if (!found) throw new NotFoundError(`${cmd.application} has no release ${cmd.release}`);
     return { application: cmd.application, releases: [await describe(deps, found.record, true)] };
   }

@@ -1,9 +1,11 @@
 // Operator command `status`: per environment, the latest deployment started, the one in flight, the queue.
+
 import * as z from 'zod/mini';
 import type { Core } from '../core/ports';
 import * as fields from '../core/rules/fields';
 import { keys } from '../ledger/keys';
-import type { DeploymentRecord, DeploymentRequest, EnvironmentHead, GroupSlot } from '../ledger/records';
+import type { DeploymentRecord, EnvironmentHead, GroupSlot } from '../ledger/records';
+import { deploymentRecords, requestRecords } from '../ledger/schemas';
 import { findApplication, type Pipeline } from '../pipeline/rules/config';
 
 export const statusSchema = z.strictObject({
@@ -29,15 +31,14 @@ export const status = async (deps: Core & { pipeline: Pipeline }, cmd: z.output<
         deps.store.get<GroupSlot>(keys.slot(cmd.application, env.name)),
         deps.store.list(keys.queue(cmd.application, env.name)),
       ]);
-      const latest =
-        head && (await deps.store.get<DeploymentRecord>(keys.deployment(head.record.deploymentId)));
+      const latest = head && (await deploymentRecords(deps.store).get(head.record.deploymentId));
       const inFlight = slot?.record.deploymentId
-        ? await deps.store.get<DeploymentRecord>(keys.deployment(slot.record.deploymentId))
+        ? await deploymentRecords(deps.store).get(slot.record.deploymentId)
         : undefined;
       const waiting = await Promise.all(
         queued.map(async (k) => {
           const id = k.slice(k.lastIndexOf('_') + 1, -'.json'.length);
-          const r = await deps.store.get<DeploymentRequest>(keys.request(cmd.application, env.name, id));
+          const r = await requestRecords(deps.store).get(cmd.application, env.name, id);
           return (
             r && {
               requestId: id,

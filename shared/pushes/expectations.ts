@@ -8,7 +8,8 @@
 import type { DeployDeps, DeployOutcome } from '../deployments/deployment-launch';
 import { requestDeployment, requestId } from '../deployments/deployments';
 import { keys, releaseKeys } from '../ledger/keys';
-import type { ArtifactRecord, DeploymentRequest } from '../ledger/records';
+import type { ArtifactRecord } from '../ledger/records';
+import { requestRecords } from '../ledger/schemas';
 import type { Application, Environment } from '../pipeline/rules/config';
 import { gatedBranch, recordBranchRelease } from '../releases/branch-releases';
 import { advanceRelease, type PromotionDeps } from '../releases/promotion';
@@ -63,8 +64,10 @@ const dedupeKeyFor = async (
 ): Promise<string> => {
   if (!current) return baseKey(commit);
   if (current.commit === commit) return current.dedupeKey;
-  const earlier = await deps.store.get<DeploymentRequest>(
-    keys.request(application, environment, requestId(application, environment, baseKey(commit))),
+  const earlier = await requestRecords(deps.store).get(
+    application,
+    environment,
+    requestId(application, environment, baseKey(commit)),
   );
   return earlier && earlier.record.requestedAt < current.pushedAt
     ? `${baseKey(commit)}@${pushedAt}`

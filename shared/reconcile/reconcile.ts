@@ -7,13 +7,14 @@
 import { expireApprovalsStep } from '../approvals/approval-sweep';
 import { audit } from '../audit/audit';
 import { reauditIncomplete } from '../audit/reaudit-incomplete';
-import type { AuditRecord } from '../audit/records';
+import { auditRecords } from '../audit/records';
 import { isFinished } from '../audit/rules/evidence';
 import { errorName } from '../core/rules/errors';
 import { startNext } from '../deployments/deployment-queue';
 import { recoverStalledLaunches, resumePendingRequests } from '../deployments/stalled-launches';
 import { auditKeys, keys } from '../ledger/keys';
-import type { DeploymentRecord, GroupSlot } from '../ledger/records';
+import type { GroupSlot } from '../ledger/records';
+import { deploymentRecords } from '../ledger/schemas';
 import type { ReconcileDeps, ReconcileStep, ReconcileStepResult } from './reconcile-step';
 
 export type { ReconcileDeps, ReconcileStep, ReconcileStepResult } from './reconcile-step';
@@ -36,7 +37,7 @@ export const auditStaleDeployments: ReconcileStep = {
       const slot = (await deps.store.get<GroupSlot>(keys.slot(application, environment)))?.record;
       const id = slot?.deploymentId;
       if (!id) continue;
-      const deployment = (await deps.store.get<DeploymentRecord>(keys.deployment(id)))?.record;
+      const deployment = (await deploymentRecords(deps.store).get(id))?.record;
       if (!deployment || deployment.verdict || Date.parse(deployment.createdAt) > staleBefore) continue;
       try {
         const facts = await deps.reader.deployment(id);
@@ -47,7 +48,7 @@ export const auditStaleDeployments: ReconcileStep = {
         let outcome = await audit(deps, { deploymentId: id, trigger: 'reconcile' });
         // Audited before Baton had recorded the launch (the finish event won the race), so as a
         // deployment Baton did not start: audit again with the ledger's facts, which frees the group.
-        const earlier = (await deps.store.get<AuditRecord>(auditKeys.audit(id)))?.record;
+        const earlier = (await auditRecords(deps.store).get(id))?.record;
         if (outcome.outcome === 'recorded-earlier' && earlier?.inLedger === false)
           outcome = await audit(deps, { deploymentId: id, trigger: 'reconcile', again: true });
         results[id] = outcome.outcome === 'unfinished' ? `still ${outcome.status}` : outcome.verdict;

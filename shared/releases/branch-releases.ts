@@ -8,9 +8,8 @@ import { passesGate } from '../audit/rules/gate';
 import type { Core } from '../core/ports';
 import { keys, releaseKeys } from '../ledger/keys';
 import type { ArtifactRecord, ArtifactRef } from '../ledger/records';
-import { update } from '../ledger/store';
 import { type Environment, findApplication, findEnvironment, type Pipeline } from '../pipeline/rules/config';
-import { appendTimeline, artifactRefOf, type ReleaseRecord, timelineId } from './records';
+import { appendTimeline, artifactRefOf, type ReleaseRecord, releaseRecords, timelineId } from './records';
 import { promotesFrom } from './rules/promotion';
 
 /** A branch release's name: its branch and commit. `@` never ends a release tag's pattern here. */
@@ -64,7 +63,7 @@ export const recordBranchRelease = async (deps: Core, input: BranchReleaseInput)
     // Marked first, then looked for again: an artifact recorded meanwhile may have missed the mark.
     const arrived = await deps.store.get<ArtifactRecord>(keys.artifact(input.application, input.commit));
     if (arrived) {
-      await update<ReleaseRecord>(deps.store, releaseKeys.release(input.application, tag), (r) =>
+      await releaseRecords(deps.store).update(releaseKeys.release(input.application, tag), (r) =>
         r.artifact ? undefined : { ...r, artifact: artifactRefOf(arrived.record), artifactAttachedAt: now },
       );
       await deps.store.delete(releaseKeys.waiting(input.application, input.commit, tag));

@@ -4,13 +4,13 @@
 import type { Approvals, Notifier, ReleaseFlow } from '../core/ports';
 import type { DeployDeps, DeployOutcome } from '../deployments/deployment-launch';
 import { requestDeployment } from '../deployments/deployments';
-import { releaseKeys } from '../ledger/keys';
 import { findApplication } from '../pipeline/rules/config';
 import {
   appendTimeline,
   idOf,
   type ReleaseRecord,
   readTimeline,
+  releaseRecords,
   type TimelineEntry,
   timelineId,
 } from './records';
@@ -171,7 +171,7 @@ export const advanceRelease = async (
   tag: string,
   by: string,
 ): Promise<Advance | undefined> => {
-  const found = await deps.store.get<ReleaseRecord>(releaseKeys.release(application, tag));
+  const found = await releaseRecords(deps.store).get(application, tag);
   if (!found) {
     deps.log.warn('no such release to advance', { application, release: tag, trigger: by });
     return undefined;

@@ -1,7 +1,10 @@
 // Releases, their timelines, and what each auto-deploy environment expects from its branch.
 
+import * as z from 'zod/mini';
 import { releaseKeys } from '../ledger/keys';
 import type { ArtifactRef } from '../ledger/records';
+import { typedRecords } from '../ledger/repository';
+import { artifactRefSchema } from '../ledger/schemas';
 import type { RecordStore } from '../ledger/store';
 import type { BlockedCode } from './rules/promotion';
 
@@ -30,6 +33,27 @@ export interface ReleaseRecord {
   /** The deployment that already made the commit VERIFIED in `entry` (promotion from a branch). */
   origin?: { deploymentId: string };
 }
+
+const optionalText = z.optional(z.string());
+
+export const releaseRecordSchema: z.ZodMiniType<ReleaseRecord> = z.looseObject({
+  v: z.literal(1),
+  kind: z.literal('release'),
+  application: z.string(),
+  tag: z.string(),
+  commit: z.string(),
+  artifact: z.optional(artifactRefSchema),
+  pushedAt: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  artifactAttachedAt: optionalText,
+  entry: optionalText,
+  origin: z.optional(z.looseObject({ deploymentId: z.string() })),
+});
+
+/** Releases, by application and tag. */
+export const releaseRecords = (store: RecordStore) =>
+  typedRecords(store, releaseRecordSchema, releaseKeys.release);
 
 export type TimelineWhat =
   | 'created'

@@ -3,9 +3,15 @@
 import { ConfigError } from '../core/rules/errors';
 import { releaseKeys } from '../ledger/keys';
 import type { ArtifactRecord } from '../ledger/records';
-import { update } from '../ledger/store';
 import { type Advance, advanceRelease, type PromotionDeps } from './promotion';
-import { appendTimeline, artifactRefOf, type ReleaseRecord, readTimeline, timelineId } from './records';
+import {
+  appendTimeline,
+  artifactRefOf,
+  type ReleaseRecord,
+  readTimeline,
+  releaseRecords,
+  timelineId,
+} from './records';
 
 /** Attaches the commit's artifact to a release that waited for it (once), then forgets the wait. */
 export const attachArtifact = async (
@@ -16,7 +22,7 @@ export const attachArtifact = async (
   by: string,
 ): Promise<ReleaseRecord | undefined> => {
   const at = deps.clock.now().toISOString();
-  const release = await update<ReleaseRecord>(deps.store, releaseKeys.release(application, tag), (r) =>
+  const release = await releaseRecords(deps.store).update(releaseKeys.release(application, tag), (r) =>
     r.artifact || r.commit !== artifact.commit
       ? undefined
       : { ...r, artifact: artifactRefOf(artifact), artifactAttachedAt: at },

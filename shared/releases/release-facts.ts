@@ -3,10 +3,11 @@
 
 import type { Approvals, Core } from '../core/ports';
 import { requestId } from '../deployments/deployments';
-import { keys, releaseKeys } from '../ledger/keys';
-import type { DeploymentRecord, DeploymentRequest, EnvironmentHead } from '../ledger/records';
+import { keys } from '../ledger/keys';
+import type { EnvironmentHead } from '../ledger/records';
+import { deploymentRecords, requestRecords } from '../ledger/schemas';
 import { type Environment, findApplication, type Pipeline } from '../pipeline/rules/config';
-import { type ReleaseRecord, readTimeline, type TimelineEntry } from './records';
+import { type ReleaseRecord, readTimeline, releaseRecords, type TimelineEntry } from './records';
 import { type EnvironmentFacts, type ReleaseFacts, releasePath } from './rules/promotion';
 
 export interface FactsDeps extends Core {
@@ -38,16 +39,15 @@ const newerReleaseIn = async (
   // Heads written before they carried the release name it through their request.
   const tag =
     head.record.release ??
-    (await deps.store.get<DeploymentRequest>(keys.request(application, environment, head.record.requestId)))
-      ?.record.release;
+    (await requestRecords(deps.store).get(application, environment, head.record.requestId))?.record.release;
   if (!tag || tag === release.tag) return undefined;
-  const other = await deps.store.get<ReleaseRecord>(releaseKeys.release(application, tag));
+  const other = await releaseRecords(deps.store).get(application, tag);
   return other && other.record.pushedAt > release.pushedAt ? tag : undefined;
 };
 
 /** A branch release promoted from its branch environment: the deployment the branch push made there. */
 const originFacts = async (deps: FactsDeps, deploymentId: string): Promise<EnvironmentFacts> => {
-  const deployment = await deps.store.get<DeploymentRecord>(keys.deployment(deploymentId));
+  const deployment = await deploymentRecords(deps.store).get(deploymentId);
   return {
     attempt: 0,
     request: { id: `origin:${deploymentId}`, state: 'started', deploymentId },
@@ -67,7 +67,7 @@ const environmentFacts = async (
   if (release.origin && release.entry === env.name && attempt === 0)
     return originFacts(deps, release.origin.deploymentId);
   const id = releaseRequestId(application, env.name, release.tag, attempt);
-  const request = (await deps.store.get<DeploymentRequest>(keys.request(application, env.name, id)))?.record;
+  const request = (await requestRecords(deps.store).get(application, env.name, id))?.record;
   const facts: EnvironmentFacts = {
     attempt,
     ...(force ? { forced: { by: force.by, reason: force.reason ?? '' } } : {}),
@@ -80,7 +80,7 @@ const environmentFacts = async (
       ...(request.supersededBy ? { supersededBy: request.supersededBy } : {}),
     };
     if (request.deploymentId) {
-      const deployment = await deps.store.get<DeploymentRecord>(keys.deployment(request.deploymentId));
+      const deployment = await deploymentRecords(deps.store).get(request.deploymentId);
       if (deployment?.record.verdict) facts.verdict = deployment.record.verdict;
     }
     return facts;

@@ -8,7 +8,7 @@ import type { Application } from '../pipeline/rules/config';
 import type { RefChange } from '../pushes/rules/codecommit-events';
 import { recordRejection } from '../refusals/rejections';
 import { advanceRelease, type PromotionDeps, type StepOutcome } from './promotion';
-import { appendTimeline, artifactRefOf, type ReleaseRecord, timelineId } from './records';
+import { appendTimeline, artifactRefOf, type ReleaseRecord, releaseRecords, timelineId } from './records';
 import { attachArtifact } from './release-actions';
 
 export interface ReleaseTagDeps extends PromotionDeps {
@@ -90,7 +90,7 @@ export const tagPushed = async (
   };
   const key = releaseKeys.release(application, tag);
   const created = await deps.store.create(key, record);
-  const release = created ? record : (await deps.store.get<ReleaseRecord>(key))?.record;
+  const release = created ? record : (await releaseRecords(deps.store).at(key))?.record;
   if (!release) throw new Error(`release ${key} vanished after a conflicting write`);
   if (release.commit !== change.commit) return refuseMove(deps, release, change);
   if (created)

@@ -1,0 +1,84 @@
+// Typed ledger records: each kind's schema accepts what Baton writes and refuses, by key and field,
+// what it does not expect, without ever repeating a value.
+import { describe, expect, it } from 'vitest';
+import { approvalRecords } from '../../shared/approvals/records';
+import { auditRecords } from '../../shared/audit/records';
+import { keys } from '../../shared/ledger/keys';
+import { MemoryStore } from '../../shared/ledger/memory-store';
+import type { DeploymentRecord } from '../../shared/ledger/records';
+import { LedgerRecordError } from '../../shared/ledger/repository';
+import { deploymentRecords, requestRecords } from '../../shared/ledger/schemas';
+import { releaseRecords } from '../../shared/releases/records';
+
+const AT = '2026-03-01T10:00:00.000Z';
+const artifact = { bucket: 'b', key: 'artifacts/web/abc.zip', etag: '"e1"', commit: 'abc' };
+const deployment: DeploymentRecord = {
+  v: 1,
+  kind: 'deployment',
+  deploymentId: 'd-1',
+  requestId: 'r-1',
+  application: 'web',
+  environment: 'staging',
+  deploymentGroup: 'web-staging',
+  artifact,
+  cause: { type: 'release', detail: 'release v1' },
+  release: 'v1',
+  createdAt: AT,
+};
+
+describe('typed ledger records', () => {
+  it('reads a record as written, extra fields kept', async () => {
+    const store = new MemoryStore();
+    await store.put(keys.deployment('d-1'), { ...deployment, later: 'kept' });
+
+    const found = await deploymentRecords(store).get('d-1');
+
+    expect(found?.record).toEqual({ ...deployment, later: 'kept' });
+    expect(await deploymentRecords(store).get('d-2')).toBeUndefined();
+  });
+
+  it('refuses a record that breaks its schema, naming the key and the field, never the value', async () => {
+    const store = new MemoryStore();
+    await store.put(keys.deployment('d-1'), { ...deployment, verdict: 'SECRET-ish', createdAt: undefined });
+
+    const read = deploymentRecords(store).get('d-1');
+
+    await expect(read).rejects.toBeInstanceOf(LedgerRecordError);
+    await expect(read).rejects.toThrow(
+      'ledger record deployments/d-1.json does not match its schema: createdAt: required; verdict: must be one of VERIFIED, PARTIAL, FAILED, INCOMPLETE',
+    );
+    await expect(read).rejects.not.toThrow(/SECRET-ish/);
+  });
+
+  it('accepts the optional fields absent and a version it knows only', async () => {
+    const store = new MemoryStore();
+    const request = {
+      v: 1,
+      kind: 'request',
+      id: 'r-1',
+      application: 'web',
+      environment: 'dev',
+      deploymentGroup: 'web-dev',
+      artifact,
+      cause: { type: 'branch', detail: 'push to main' },
+      requestedAt: AT,
+      state: 'pending',
+      updatedAt: AT,
+    };
+    await store.put(keys.request('web', 'dev', 'r-1'), request);
+    await store.put(keys.request('web', 'dev', 'r-2'), { ...request, id: 'r-2', v: 2 });
+
+    expect((await requestRecords(store).get('web', 'dev', 'r-1'))?.record).toEqual(request);
+    await expect(requestRecords(store).get('web', 'dev', 'r-2')).rejects.toThrow(
+      'ledger record requests/web/dev/r-2.json does not match its schema: v: must be one of 1',
+    );
+  });
+
+  it('gives each kind its key', () => {
+    const store = new MemoryStore();
+    expect(releaseRecords(store).key('web', 'v1')).toBe('releases/web/v1.json');
+    expect(approvalRecords(store).key('web', 'v1', 'prod')).toBe('approvals/web/v1/prod.json');
+    expect(auditRecords(store).key('d-1')).toBe('audits/d-1.json');
+    expect(deploymentRecords(store).key('d-1')).toBe('deployments/d-1.json');
+  });
+});
