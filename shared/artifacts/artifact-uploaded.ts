@@ -5,6 +5,7 @@ import type { ArtifactStore } from '../core/ports';
 import type { DeployOutcome } from '../deployments/deployment-launch';
 import { keys, releaseKeys } from '../ledger/keys';
 import type { ArtifactRecord, ArtifactRef } from '../ledger/records';
+import { artifactRecords } from '../ledger/schemas';
 import { deployExpected } from '../pushes/expectations';
 import { type AlertTopic, refuseAndAlert } from '../refusals/rejection-alerts';
 import { recordRejection } from '../refusals/rejections';
@@ -85,7 +86,7 @@ export const artifactUploaded = async (
   };
   const recordKey = keys.artifact(reading.application, reading.commit);
   if (!(await deps.store.create(recordKey, record))) {
-    const existing = await deps.store.get<ArtifactRecord>(recordKey);
+    const existing = await artifactRecords(deps.store).at(recordKey);
     const same = existing?.record.versionId === record.versionId && existing?.record.etag === record.etag;
     if (!same)
       return reject(

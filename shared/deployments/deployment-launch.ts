@@ -12,7 +12,7 @@ import type {
   EnvironmentHead,
   GroupSlot,
 } from '../ledger/records';
-import { requestRecords } from '../ledger/schemas';
+import { headRecords, requestRecords } from '../ledger/schemas';
 import type { Pipeline } from '../pipeline/rules/config';
 import { findApplication } from '../pipeline/rules/config';
 
@@ -155,7 +155,7 @@ export const recordLaunch = async (
   // A rollback restores the last good revision without superseding what was queued behind it.
   if (request.cause.type !== 'rollback') {
     const headKey = keys.head(request.application, request.environment);
-    const release = request.release ?? (await deps.store.get<EnvironmentHead>(headKey))?.record.release;
+    const release = request.release ?? (await headRecords(deps.store).at(headKey))?.record.release;
     const head: EnvironmentHead = {
       v: 1,
       requestId: request.id,

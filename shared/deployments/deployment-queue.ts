@@ -1,8 +1,8 @@
 // The group's queue: when the group frees up, the newest queued request starts and older ones are
 // superseded; a queued rollback goes first.
 import { keys } from '../ledger/keys';
-import type { DeploymentRequest, EnvironmentHead, GroupSlot } from '../ledger/records';
-import { requestRecords } from '../ledger/schemas';
+import type { DeploymentRequest, GroupSlot } from '../ledger/records';
+import { headRecords, requestRecords, slotRecords } from '../ledger/schemas';
 import { type DeployDeps, type DeployOutcome, launch, setRequest } from './deployment-launch';
 
 export type StartNextOutcome = 'busy' | 'idle' | DeployOutcome;
@@ -29,7 +29,7 @@ export const startNext = async (
       if ((await deps.store.list(keys.queue(application, environment))).length === 0) return 'idle';
       continue;
     }
-    const head = await deps.store.get<EnvironmentHead>(keys.head(application, environment));
+    const head = await headRecords(deps.store).get(application, environment);
     const entries = await Promise.all(queued.map((k) => deps.store.get<{ requestId: string }>(k)));
     const requests: DeploymentRequest[] = [];
     for (const [i, entry] of entries.entries()) {
@@ -76,7 +76,7 @@ export const releaseGroup = async (
   deploymentId: string,
 ): Promise<StartNextOutcome> => {
   const slotKey = keys.slot(application, environment);
-  const slot = await deps.store.get<GroupSlot>(slotKey);
+  const slot = await slotRecords(deps.store).at(slotKey);
   if (slot?.record.deploymentId === deploymentId) await deps.store.delete(slotKey);
   return startNext(deps, application, environment);
 };

@@ -6,7 +6,7 @@ import { ValidationError } from '../core/rules/errors';
 import { stableId } from '../core/rules/ids';
 import { keys, openRequestKeys } from '../ledger/keys';
 import type { DeploymentRequest, GroupSlot } from '../ledger/records';
-import { requestRecords } from '../ledger/schemas';
+import { requestRecords, slotRecords } from '../ledger/schemas';
 import { findEnvironment } from '../pipeline/rules/config';
 import {
   type DeployDeps,
@@ -77,7 +77,7 @@ export const resumeRequest = async (
   request: DeploymentRequest,
   now: string,
 ): Promise<DeployOutcome> => {
-  const slot = await deps.store.get<GroupSlot>(keys.slot(request.application, request.environment));
+  const slot = await slotRecords(deps.store).get(request.application, request.environment);
   if (slot?.record.requestId === request.id)
     return { outcome: 'duplicate', requestId: request.id, state: 'pending' };
   return place(deps, request, now);

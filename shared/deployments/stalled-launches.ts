@@ -9,8 +9,8 @@ import { auditRecords } from '../audit/records';
 import { isFinished } from '../audit/rules/evidence';
 import { errorName } from '../core/rules/errors';
 import { keys, openRequestKeys } from '../ledger/keys';
-import type { DeploymentRequest, GroupSlot } from '../ledger/records';
-import { requestRecords } from '../ledger/schemas';
+import type { DeploymentRequest } from '../ledger/records';
+import { requestRecords, slotRecords } from '../ledger/schemas';
 import { findApplication } from '../pipeline/rules/config';
 import type { ReconcileDeps, ReconcileStep } from '../reconcile/reconcile-step';
 import { launch, recordLaunch, requestMarker } from './deployment-launch';
@@ -44,7 +44,7 @@ export const recoverLaunch = async (
   environment: string,
 ): Promise<string> => {
   const slotKey = keys.slot(application, environment);
-  const held = await deps.store.get<GroupSlot>(slotKey);
+  const held = await slotRecords(deps.store).at(slotKey);
   const slot = held?.record;
   if (!held || !slot || slot.deploymentId) return 'nothing stalled';
   const now = deps.clock.now();

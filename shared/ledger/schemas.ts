@@ -3,20 +3,29 @@
 import * as z from 'zod/mini';
 import { VERDICTS } from '../audit/rules/gate';
 import { keys } from './keys';
-import type { ArtifactRef, DeploymentRecord, DeploymentRequest } from './records';
+import type {
+  ArtifactRecord,
+  ArtifactRef,
+  DeploymentRecord,
+  DeploymentRequest,
+  EnvironmentHead,
+  GroupSlot,
+} from './records';
 import { typedRecords } from './repository';
 import type { RecordStore } from './store';
 
 const text = z.string();
 const optionalText = z.optional(z.string());
 
-export const artifactRefSchema: z.ZodMiniType<ArtifactRef> = z.looseObject({
+const artifactRefShape = {
   bucket: text,
   key: text,
   versionId: optionalText,
   etag: text,
   commit: text,
-});
+};
+
+export const artifactRefSchema: z.ZodMiniType<ArtifactRef> = z.looseObject(artifactRefShape);
 
 export const causeTypeSchema = z.enum(['branch', 'release', 'promotion', 'operator', 'rollback']);
 
@@ -66,3 +75,40 @@ export const requestRecords = (store: RecordStore) =>
 /** Deployments Baton started, by CodeDeploy deployment id. */
 export const deploymentRecords = (store: RecordStore) =>
   typedRecords(store, deploymentRecordSchema, keys.deployment);
+
+export const artifactRecordSchema: z.ZodMiniType<ArtifactRecord> = z.looseObject({
+  ...artifactRefShape,
+  v: z.literal(1),
+  kind: z.literal('artifact'),
+  application: text,
+  branch: optionalText,
+  size: z.number(),
+  checksum: z.optional(z.looseObject({ algorithm: text, value: text })),
+  uploadedAt: text,
+  recordedAt: text,
+});
+
+export const groupSlotSchema: z.ZodMiniType<GroupSlot> = z.looseObject({
+  v: z.literal(1),
+  requestId: text,
+  deploymentId: optionalText,
+  takenAt: text,
+});
+
+export const environmentHeadSchema: z.ZodMiniType<EnvironmentHead> = z.looseObject({
+  v: z.literal(1),
+  requestId: text,
+  requestedAt: text,
+  deploymentId: text,
+  release: optionalText,
+});
+
+/** Artifacts, by application and commit. */
+export const artifactRecords = (store: RecordStore) =>
+  typedRecords(store, artifactRecordSchema, keys.artifact);
+
+/** The slot a deployment group's active deployment holds, by application and environment. */
+export const slotRecords = (store: RecordStore) => typedRecords(store, groupSlotSchema, keys.slot);
+
+/** The latest request started in an environment, by application and environment. */
+export const headRecords = (store: RecordStore) => typedRecords(store, environmentHeadSchema, keys.head);

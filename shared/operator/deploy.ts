@@ -1,11 +1,12 @@
 // Operator command `deploy`: put a recorded artifact into an environment by hand.
+
 import * as z from 'zod/mini';
 import { readArtifactKey } from '../artifacts/rules/artifact';
 import { NotFoundError, ValidationError } from '../core/rules/errors';
 import * as fields from '../core/rules/fields';
 import { requestDeployment } from '../deployments/deployments';
-import { keys } from '../ledger/keys';
 import type { ArtifactRecord } from '../ledger/records';
+import { artifactRecords } from '../ledger/schemas';
 import { type Environment, findApplication, findEnvironment } from '../pipeline/rules/config';
 import type { PromotionDeps } from '../releases/promotion';
 import { forceRelease } from '../releases/release-actions';
@@ -88,9 +89,7 @@ export const deploy = async (deps: PromotionDeps, cmd: z.output<typeof deploySch
     commit = reading.commit;
   }
   findApplication(deps.pipeline, cmd.application);
-  const artifact = commit
-    ? await deps.store.get<ArtifactRecord>(keys.artifact(cmd.application, commit))
-    : undefined;
+  const artifact = commit ? await artifactRecords(deps.store).get(cmd.application, commit) : undefined;
   if (!artifact)
     throw new NotFoundError(
       `no artifact recorded for ${cmd.application} commit ${commit}; upload it to the artifact prefix first`,

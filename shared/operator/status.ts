@@ -4,8 +4,8 @@ import * as z from 'zod/mini';
 import type { Core } from '../core/ports';
 import * as fields from '../core/rules/fields';
 import { keys } from '../ledger/keys';
-import type { DeploymentRecord, EnvironmentHead, GroupSlot } from '../ledger/records';
-import { deploymentRecords, requestRecords } from '../ledger/schemas';
+import type { DeploymentRecord } from '../ledger/records';
+import { deploymentRecords, headRecords, requestRecords, slotRecords } from '../ledger/schemas';
 import { findApplication, type Pipeline } from '../pipeline/rules/config';
 
 export const statusSchema = z.strictObject({
@@ -27,8 +27,8 @@ export const status = async (deps: Core & { pipeline: Pipeline }, cmd: z.output<
   const environments = await Promise.all(
     app.environments.map(async (env) => {
       const [head, slot, queued] = await Promise.all([
-        deps.store.get<EnvironmentHead>(keys.head(cmd.application, env.name)),
-        deps.store.get<GroupSlot>(keys.slot(cmd.application, env.name)),
+        headRecords(deps.store).get(cmd.application, env.name),
+        slotRecords(deps.store).get(cmd.application, env.name),
         deps.store.list(keys.queue(cmd.application, env.name)),
       ]);
       const latest = head && (await deploymentRecords(deps.store).get(head.record.deploymentId));

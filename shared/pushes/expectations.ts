@@ -7,9 +7,9 @@
 
 import type { DeployDeps, DeployOutcome } from '../deployments/deployment-launch';
 import { requestDeployment, requestId } from '../deployments/deployments';
-import { keys, releaseKeys } from '../ledger/keys';
+import { releaseKeys } from '../ledger/keys';
 import type { ArtifactRecord } from '../ledger/records';
-import { requestRecords } from '../ledger/schemas';
+import { artifactRecords, requestRecords } from '../ledger/schemas';
 import type { Application, Environment } from '../pipeline/rules/config';
 import { gatedBranch, recordBranchRelease } from '../releases/branch-releases';
 import { advanceRelease, type PromotionDeps } from '../releases/promotion';
@@ -130,7 +130,7 @@ export const expectCommit = async (
 ): Promise<ExpectOutcome> => {
   const { order, expectation } = await recordExpectation(deps, application, env, branch, change);
   if (order === 'stale') return { expectation: 'stale', expects: expectation.commit };
-  const artifact = await deps.store.get<ArtifactRecord>(keys.artifact(application, change.commit));
+  const artifact = await artifactRecords(deps.store).get(application, change.commit);
   if (gatedBranch(env))
     return {
       expectation: order,

@@ -12,9 +12,8 @@ import { isFinished } from '../audit/rules/evidence';
 import { errorName } from '../core/rules/errors';
 import { startNext } from '../deployments/deployment-queue';
 import { recoverStalledLaunches, resumePendingRequests } from '../deployments/stalled-launches';
-import { auditKeys, keys } from '../ledger/keys';
-import type { GroupSlot } from '../ledger/records';
-import { deploymentRecords } from '../ledger/schemas';
+import { auditKeys } from '../ledger/keys';
+import { deploymentRecords, slotRecords } from '../ledger/schemas';
 import type { ReconcileDeps, ReconcileStep, ReconcileStepResult } from './reconcile-step';
 
 export type { ReconcileDeps, ReconcileStep, ReconcileStepResult } from './reconcile-step';
@@ -34,7 +33,7 @@ export const auditStaleDeployments: ReconcileStep = {
     const staleBefore = deps.clock.now().getTime() - deps.pipeline.staleAfterMinutes * 60_000;
     const results: Record<string, string> = {};
     for (const { application, environment } of environments(deps)) {
-      const slot = (await deps.store.get<GroupSlot>(keys.slot(application, environment)))?.record;
+      const slot = (await slotRecords(deps.store).get(application, environment))?.record;
       const id = slot?.deploymentId;
       if (!id) continue;
       const deployment = (await deploymentRecords(deps.store).get(id))?.record;

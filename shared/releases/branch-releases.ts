@@ -6,8 +6,9 @@
 import type { AuditRecord } from '../audit/records';
 import { passesGate } from '../audit/rules/gate';
 import type { Core } from '../core/ports';
-import { keys, releaseKeys } from '../ledger/keys';
-import type { ArtifactRecord, ArtifactRef } from '../ledger/records';
+import { releaseKeys } from '../ledger/keys';
+import type { ArtifactRef } from '../ledger/records';
+import { artifactRecords } from '../ledger/schemas';
 import { type Environment, findApplication, findEnvironment, type Pipeline } from '../pipeline/rules/config';
 import { appendTimeline, artifactRefOf, type ReleaseRecord, releaseRecords, timelineId } from './records';
 import { promotesFrom } from './rules/promotion';
@@ -61,7 +62,7 @@ export const recordBranchRelease = async (deps: Core, input: BranchReleaseInput)
       since: now,
     });
     // Marked first, then looked for again: an artifact recorded meanwhile may have missed the mark.
-    const arrived = await deps.store.get<ArtifactRecord>(keys.artifact(input.application, input.commit));
+    const arrived = await artifactRecords(deps.store).get(input.application, input.commit);
     if (arrived) {
       await releaseRecords(deps.store).update(releaseKeys.release(input.application, tag), (r) =>
         r.artifact ? undefined : { ...r, artifact: artifactRefOf(arrived.record), artifactAttachedAt: now },

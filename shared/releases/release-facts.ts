@@ -3,9 +3,7 @@
 
 import type { Approvals, Core } from '../core/ports';
 import { requestId } from '../deployments/deployments';
-import { keys } from '../ledger/keys';
-import type { EnvironmentHead } from '../ledger/records';
-import { deploymentRecords, requestRecords } from '../ledger/schemas';
+import { deploymentRecords, headRecords, requestRecords } from '../ledger/schemas';
 import { type Environment, findApplication, type Pipeline } from '../pipeline/rules/config';
 import { type ReleaseRecord, readTimeline, releaseRecords, type TimelineEntry } from './records';
 import { type EnvironmentFacts, type ReleaseFacts, releasePath } from './rules/promotion';
@@ -34,7 +32,7 @@ const newerReleaseIn = async (
   environment: string,
   release: ReleaseRecord,
 ): Promise<string | undefined> => {
-  const head = await deps.store.get<EnvironmentHead>(keys.head(application, environment));
+  const head = await headRecords(deps.store).get(application, environment);
   if (!head) return undefined;
   // Heads written before they carried the release name it through their request.
   const tag =

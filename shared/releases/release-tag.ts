@@ -2,8 +2,8 @@
 // commit (or wait for it), and let the release enter its first environment.
 
 import type { Notifier } from '../core/ports';
-import { keys, releaseKeys } from '../ledger/keys';
-import type { ArtifactRecord } from '../ledger/records';
+import { releaseKeys } from '../ledger/keys';
+import { artifactRecords } from '../ledger/schemas';
 import type { Application } from '../pipeline/rules/config';
 import type { RefChange } from '../pushes/rules/codecommit-events';
 import { recordRejection } from '../refusals/rejections';
@@ -76,7 +76,7 @@ export const tagPushed = async (
     };
   const by = describePush(change);
   const now = deps.clock.now().toISOString();
-  const artifact = await deps.store.get<ArtifactRecord>(keys.artifact(application, change.commit));
+  const artifact = await artifactRecords(deps.store).get(application, change.commit);
   const record: ReleaseRecord = {
     v: 1,
     kind: 'release',
@@ -110,7 +110,7 @@ export const tagPushed = async (
       detail: `no artifact recorded yet for commit ${change.commit}`,
       by,
     });
-    const arrived = await deps.store.get<ArtifactRecord>(keys.artifact(application, change.commit));
+    const arrived = await artifactRecords(deps.store).get(application, change.commit);
     if (!arrived) {
       deps.log.info('release waits for its artifact', { application, release: tag, commit: change.commit });
       return {
