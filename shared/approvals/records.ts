@@ -58,6 +58,25 @@ export const approvalRecordSchema: z.ZodMiniType<ApprovalRecord> = z.looseObject
   handedOffAt: optionalText,
 });
 
+export const approvalDecisionSchema: z.ZodMiniType<ApprovalDecision> = z.looseObject({
+  v: z.literal(1),
+  kind: z.literal('approval-decision'),
+  approvalId: z.string(),
+  approver: z.string(),
+  decision: z.enum(['approve', 'reject']),
+  comment: optionalText,
+  at: z.string(),
+  via: z.enum(['link', 'operator']),
+  forced: z.optional(z.boolean()),
+  note: optionalText,
+  sourceIp: optionalText,
+  userAgent: optionalText,
+});
+
+/** One decision per approver slot, by approval id and slot. */
+export const decisionRecords = (store: RecordStore) =>
+  typedRecords(store, approvalDecisionSchema, approvalKeys.decision);
+
 /** Approvals, by application, release and environment. */
 export const approvalRecords = (store: RecordStore) =>
   typedRecords(store, approvalRecordSchema, approvalKeys.approval);
@@ -152,16 +171,16 @@ export const recordDecision = async (
 ): Promise<{ created: boolean; decision: ApprovalDecision }> => {
   const key = approvalKeys.decision(decision.approvalId, decisionSlot(decision));
   if (await store.create(key, decision)) return { created: true, decision };
-  const existing = await store.get<ApprovalDecision>(key);
+  const existing = await decisionRecords(store).at(key);
   return { created: false, decision: existing?.record ?? decision };
 };
 
 export const decisionOf = async (store: RecordStore, approvalId: string, approver: string) =>
-  (await store.get<ApprovalDecision>(approvalKeys.decision(approvalId, approver.toLowerCase())))?.record;
+  (await decisionRecords(store).get(approvalId, approver.toLowerCase()))?.record;
 
 export const decisionsOf = async (store: RecordStore, approvalId: string): Promise<ApprovalDecision[]> => {
   const found = await Promise.all(
-    (await store.list(approvalKeys.decisions(approvalId))).map((k) => store.get<ApprovalDecision>(k)),
+    (await store.list(approvalKeys.decisions(approvalId))).map((k) => decisionRecords(store).at(k)),
   );
   return found.flatMap((f) => (f ? [f.record] : [])).sort((a, b) => a.at.localeCompare(b.at));
 };

@@ -9,12 +9,17 @@ import { releaseGroup, type StartNextOutcome } from '../deployments/deployment-q
 import { requestDeployment } from '../deployments/deployments';
 import { auditKeys, keys } from '../ledger/keys';
 import { deploymentRecords } from '../ledger/schemas';
-import { update } from '../ledger/store';
 import { findEnvironment } from '../pipeline/rules/config';
 import { promotableRelease } from '../releases/branch-releases';
 import { alert, announce } from './audit-alerts';
 import type { AuditDeps } from './ports';
-import { type AuditRecord, auditRecords, type FollowUpStep, type VerifiedDeployment } from './records';
+import {
+  type AuditRecord,
+  auditRecords,
+  type FollowUpStep,
+  type VerifiedDeployment,
+  verifiedRecords,
+} from './records';
 import { passesGate } from './rules/gate';
 
 type Step = (deps: AuditDeps, rec: AuditRecord) => Promise<string>;
@@ -69,7 +74,7 @@ const rememberVerified: Step = async (deps, rec) => {
   const key = auditKeys.verified(rec.application, rec.environment);
   if (await deps.store.create(key, verified)) return 'the newest VERIFIED deployment of the environment';
   // A re-audit of an older deployment must not move the pointer back.
-  const kept = await update<VerifiedDeployment>(deps.store, key, (current) =>
+  const kept = await verifiedRecords(deps.store).update(key, (current) =>
     current.deploymentCreatedAt > verified.deploymentCreatedAt ? undefined : verified,
   );
   return kept?.deploymentId === rec.deploymentId
@@ -82,9 +87,7 @@ const rollBack: Step = async (deps, rec) => {
   const env = findEnvironment(deps.pipeline, rec.application, rec.environment);
   if (env.onFailure !== 'rollback') return 'none: the environment blocks on failure (onFailure: block)';
   if (rec.cause === 'rollback') return 'none: this deployment was itself a rollback';
-  const last = (
-    await deps.store.get<VerifiedDeployment>(auditKeys.verified(rec.application, rec.environment))
-  )?.record;
+  const last = (await verifiedRecords(deps.store).get(rec.application, rec.environment))?.record;
   if (!last) return 'none: no earlier VERIFIED deployment in this environment';
   if (last.deploymentId === rec.deploymentId) return 'none: this deployment is the last VERIFIED one';
   const a = rec.artifact;

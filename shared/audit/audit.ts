@@ -22,7 +22,7 @@ import {
   auditRecords,
   type FollowUp,
   type IncompleteMark,
-  type VerifiedDeployment,
+  verifiedRecords,
 } from './records';
 import { type Evidence, isFinished } from './rules/evidence';
 import { passesGate, type Verdict } from './rules/gate';
@@ -153,8 +153,7 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
     return { outcome: 'unfinished', deploymentId: id, status: evidence.deployment.status };
   const place = placeOf(deps, req, ledger, evidence);
   const env = place.environment;
-  const verified = (await deps.store.get<VerifiedDeployment>(auditKeys.verified(place.application, env.name)))
-    ?.record;
+  const verified = (await verifiedRecords(deps.store).get(place.application, env.name))?.record;
   const expectation: AuditExpectation = {
     minimumTargets: env.audit.minimumTargets,
     tolerate: env.audit.tolerate,

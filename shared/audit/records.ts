@@ -108,6 +108,23 @@ export const auditRecordSchema: z.ZodMiniType<AuditRecord> = z.looseObject({
   history: z.array(z.looseObject({ verdict: verdictSchema, trigger: z.string(), auditedAt: z.string() })),
 });
 
+export const verifiedDeploymentSchema: z.ZodMiniType<VerifiedDeployment> = z.looseObject({
+  v: z.literal(1),
+  kind: z.literal('verified'),
+  deploymentId: z.string(),
+  application: z.string(),
+  environment: z.string(),
+  artifact: artifactRefSchema,
+  release: optionalText,
+  fleet: z.number(),
+  deploymentCreatedAt: z.string(),
+  verifiedAt: z.string(),
+});
+
+/** The newest VERIFIED deployment, by application and environment. */
+export const verifiedRecords = (store: RecordStore) =>
+  typedRecords(store, verifiedDeploymentSchema, auditKeys.verified);
+
 /** Audit reports, by CodeDeploy deployment id. */
 export const auditRecords = (store: RecordStore) => typedRecords(store, auditRecordSchema, auditKeys.audit);
 
