@@ -6,11 +6,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { root } from '../support/fixtures';
+import { shippedPipeline } from '../support/pipeline-config';
 
 const work = mkdtempSync(join(tmpdir(), 'baton-pipeline-build-'));
-const sample = () => parse(readFileSync(join(root, 'pipeline.yml'), 'utf8'));
+const sample = shippedPipeline;
 
 /** A copy of the shipped pipeline.yml with `change` applied, written where BATON_CONFIG can name it. */
 const configWith = (name: string, change: (raw: ReturnType<typeof sample>) => void) => {

@@ -4,12 +4,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { root } from './fixtures';
 import type { Resource, Template } from './packaged';
 
 /** The shipped pipeline.yml as a plain YAML document, for a test to change. */
-export const shippedPipeline = () => parse(readFileSync(join(root, 'pipeline.yml'), 'utf8'));
+import { shippedPipeline } from './pipeline-config';
+
+export { shippedPipeline };
 export type RawPipeline = ReturnType<typeof shippedPipeline>;
 
 /** Packages the stack for `raw` (no AWS credentials or network needed). */

@@ -1,27 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { ConfigError } from '../../shared/core/rules/errors';
 import {
   environmentForGroup,
   environmentsForBranch,
   nextEnvironment,
   parsePipeline,
 } from '../../shared/pipeline/rules/config';
-import { root } from '../support/fixtures';
+import { configIssues, shippedPipeline } from '../support/pipeline-config';
 
-const sample = () => parse(readFileSync(join(root, 'pipeline.yml'), 'utf8'));
-
-const issuesOf = (raw: unknown): string[] => {
-  try {
-    parsePipeline(raw);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.issues];
-    throw error;
-  }
-  return [];
-};
+const sample = shippedPipeline;
+const issuesOf = configIssues;
 
 describe('pipeline configuration', () => {
   it('accepts the shipped example and fills defaults', () => {

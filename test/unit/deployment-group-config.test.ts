@@ -1,19 +1,10 @@
 // pipeline.yml's `group:` blocks, `existing` and `createInstanceRoles`: defaults, and the
 // contradictions refused with their path and rule.
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../shared/core/rules/errors';
 import { parsePipeline } from '../../shared/pipeline/rules/config';
-import { shippedPipeline } from '../support/packaged-config';
+import { configIssues, shippedPipeline } from '../support/pipeline-config';
 
-const issuesOf = (raw: unknown): string[] => {
-  try {
-    parsePipeline(raw);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.issues];
-    throw error;
-  }
-  return [];
-};
+const issuesOf = configIssues;
 const at = (i: number) => `applications.web.environments[${i}]`;
 
 describe('deployment groups in pipeline.yml', () => {

@@ -1,16 +1,14 @@
 // Every way into an environment passes its gate: operator deploys, gated branch environments, and
 // continuous delivery without tags (a commit VERIFIED on its branch, promoted).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { run } from '../../functions/source-pushed/handler';
 import { audit } from '../../shared/audit/audit';
 import { invokeOperator } from '../../shared/operator/invoke';
 import { parsePipeline } from '../../shared/pipeline/rules/config';
 import { releaseFlow } from '../../shared/releases/promotion';
 import { auditMemoryDeps, deployed as deployedFor } from '../support/audit';
-import { COMMIT, COMMIT2, root } from '../support/fixtures';
+import { COMMIT, COMMIT2 } from '../support/fixtures';
+import { shippedPipeline } from '../support/pipeline-config';
 import {
   ALERTS,
   branchEvent,
@@ -35,7 +33,7 @@ const deploy = (environment: string, extra: Record<string, unknown> = {}) => ({
 const pipelineWith = (
   change: (raw: { applications: { web: { environments: Record<string, unknown>[] } } }) => void,
 ) => {
-  const raw = parse(readFileSync(join(root, 'pipeline.yml'), 'utf8'));
+  const raw = shippedPipeline();
   change(raw);
   return parsePipeline(raw);
 };

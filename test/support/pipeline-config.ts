@@ -1,0 +1,20 @@
+// The shipped pipeline.yml as raw YAML (to change before parsing), and the issues a configuration draws.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { ConfigError } from '../../shared/core/rules/errors';
+import { parsePipeline } from '../../shared/pipeline/rules/config';
+import { root } from './fixtures';
+
+export const shippedPipeline = () => parse(readFileSync(join(root, 'pipeline.yml'), 'utf8'));
+
+/** The path-and-rule messages parsePipeline refuses `raw` with; none when it is valid. */
+export const configIssues = (raw: unknown): string[] => {
+  try {
+    parsePipeline(raw);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.issues];
+    throw error;
+  }
+  return [];
+};
