@@ -132,8 +132,10 @@ const locatorOf = (r: ApprovalRecord): ApprovalLocator => ({
 });
 
 /** Creates the approval unless it exists (If-None-Match). True when this call created it. */
-export const createApproval = (store: RecordStore, record: ApprovalRecord): Promise<boolean> =>
-  store.create(approvalKeys.approval(record.application, record.release, record.environment), record);
+export const createApproval = async (store: RecordStore, record: ApprovalRecord): Promise<boolean> =>
+  Boolean(
+    await store.create(approvalKeys.approval(record.application, record.release, record.environment), record),
+  );
 
 /** The id index (for links and operator commands) and the open marker (for the reconcile sweep). */
 export const indexApproval = async (store: RecordStore, record: ApprovalRecord): Promise<void> => {

@@ -33,20 +33,35 @@ export class S3RecordStore implements RecordStore {
     }
   }
 
-  async create(key: string, record: unknown): Promise<boolean> {
+  async create(key: string, record: unknown): Promise<string | false> {
     return this.write(key, record, { IfNoneMatch: '*' });
   }
 
-  async replace(key: string, record: unknown, etag: string): Promise<boolean> {
+  async replace(key: string, record: unknown, etag: string): Promise<string | false> {
     return this.write(key, record, { IfMatch: etag });
   }
 
-  async put(key: string, record: unknown): Promise<void> {
-    await this.write(key, record, {});
+  async put(key: string, record: unknown): Promise<string> {
+    const etag = await this.write(key, record, {});
+    if (!etag) throw new Error(`ledger record ${key}: an unconditional write was refused`);
+    return etag;
   }
 
-  async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+  async delete(key: string, etag?: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteObjectCommand({
+          Bucket: this.bucket,
+          Key: this.prefix + key,
+          ...(etag === undefined ? {} : { IfMatch: etag }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      // With If-Match: 412 when the record changed, 404 when it is gone.
+      if (etag !== undefined && isStatus(error, 412, 404)) return false;
+      throw error;
+    }
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -66,10 +81,14 @@ export class S3RecordStore implements RecordStore {
     return keys.sort();
   }
 
-  private async write(key: string, record: unknown, condition: { IfNoneMatch?: string; IfMatch?: string }) {
+  private async write(
+    key: string,
+    record: unknown,
+    condition: { IfNoneMatch?: string; IfMatch?: string },
+  ): Promise<string | false> {
     const body = `${JSON.stringify(record, null, 2)}\n`;
     try {
-      await this.client.send(
+      const out = await this.client.send(
         new PutObjectCommand({
           Bucket: this.bucket,
           Key: this.prefix + key,
@@ -78,18 +97,19 @@ export class S3RecordStore implements RecordStore {
           ...condition,
         }),
       );
-      return true;
+      return out.ETag ?? (await this.etagOf(key, body));
     } catch (error) {
       // 412: another writer won; 409: a concurrent conditional write is in flight on the same key.
       if (!isStatus(error, 412, 409)) throw error;
       // Unless the SDK retried: the winner may be this very write, whose first answer was lost.
       const retried = error instanceof S3ServiceException && (error.$metadata.attempts ?? 1) > 1;
-      return retried && (await this.holds(key, body));
+      return retried && (await this.etagOf(key, body));
     }
   }
 
-  private async holds(key: string, body: string): Promise<boolean> {
+  /** The ETag of the record at `key` if it holds exactly `body`; false otherwise. */
+  private async etagOf(key: string, body: string): Promise<string | false> {
     const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
-    return (await out.Body?.transformToString()) === body;
+    return (await out.Body?.transformToString()) === body && out.ETag ? out.ETag : false;
   }
 }

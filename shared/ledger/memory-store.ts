@@ -10,32 +10,33 @@ export class MemoryStore implements RecordStore {
     return found ? { record: JSON.parse(found.body) as T, etag: found.etag } : undefined;
   }
 
-  async create(key: string, record: unknown): Promise<boolean> {
+  async create(key: string, record: unknown): Promise<string | false> {
     if (this.records.has(key)) return false;
-    this.write(key, record);
-    return true;
+    return this.write(key, record);
   }
 
-  async replace(key: string, record: unknown, etag: string): Promise<boolean> {
+  async replace(key: string, record: unknown, etag: string): Promise<string | false> {
     if (this.records.get(key)?.etag !== etag) return false;
-    this.write(key, record);
-    return true;
+    return this.write(key, record);
   }
 
-  async put(key: string, record: unknown): Promise<void> {
-    this.write(key, record);
+  async put(key: string, record: unknown): Promise<string> {
+    return this.write(key, record);
   }
 
-  async delete(key: string): Promise<void> {
-    this.records.delete(key);
+  async delete(key: string, etag?: string): Promise<boolean> {
+    if (etag !== undefined && this.records.get(key)?.etag !== etag) return false;
+    return this.records.delete(key) || etag === undefined;
   }
 
   async list(prefix: string): Promise<string[]> {
     return [...this.records.keys()].filter((k) => k.startsWith(prefix)).sort();
   }
 
-  private write(key: string, record: unknown): void {
+  private write(key: string, record: unknown): string {
     this.counter += 1;
-    this.records.set(key, { body: JSON.stringify(record), etag: `"m${this.counter}"` });
+    const etag = `"m${this.counter}"`;
+    this.records.set(key, { body: JSON.stringify(record), etag });
+    return etag;
   }
 }

@@ -3,7 +3,7 @@
 import type * as z from 'zod/mini';
 import { BatonError } from '../core/rules/errors';
 import { describeIssues } from '../core/rules/validation';
-import { type RecordStore, type Stored, updateRead } from './store';
+import { type RecordStore, type Stored, updateRead, updateStored } from './store';
 
 /** A ledger record that does not match its kind's schema. Names the key and the fields, never a value. */
 export class LedgerRecordError extends BatonError {
@@ -21,11 +21,25 @@ export interface Repository<T, A extends unknown[]> {
   get(...args: A): Promise<Stored<T> | undefined>;
   /** A record at a key found by listing. */
   at(key: string): Promise<Stored<T> | undefined>;
-  create(key: string, record: T): Promise<boolean>;
-  replace(key: string, record: T, etag: string): Promise<boolean>;
-  put(key: string, record: T): Promise<void>;
-  /** Read, change, write back with If-Match (see `update`). */
-  update(key: string, change: (current: T) => T | undefined, attempts?: number): Promise<T | undefined>;
+  create(key: string, record: T): Promise<string | false>;
+  replace(key: string, record: T, etag: string): Promise<string | false>;
+  put(key: string, record: T): Promise<string>;
+  /**
+   * Read, change, write back with If-Match (see `update`). `from`: the record as this invocation
+   * already holds it, so that only a conflict reads it again.
+   */
+  update(
+    key: string,
+    change: (current: T) => T | undefined,
+    attempts?: number,
+    from?: Stored<T>,
+  ): Promise<T | undefined>;
+  /** `update`, answering with the new ETag as well. */
+  updateStored(
+    key: string,
+    change: (current: T) => T | undefined,
+    from?: Stored<T>,
+  ): Promise<Stored<T> | undefined>;
 }
 
 /** Checks a record read at `key` against `schema`; extra fields are kept as written. */
@@ -52,6 +66,7 @@ export const typedRecords = <T, A extends unknown[]>(
     create: (k, record) => store.create(k, record),
     replace: (k, record, etag) => store.replace(k, record, etag),
     put: (k, record) => store.put(k, record),
-    update: (k, change, attempts) => updateRead(store, at, k, change, attempts),
+    update: (k, change, attempts, from) => updateRead(store, at, k, change, attempts, from),
+    updateStored: (k, change, from) => updateStored(store, at, k, change, 5, from),
   };
 };

@@ -41,7 +41,7 @@ const claim = async (deps: Core, key: string, mark: RejectionAlert): Promise<boo
   const held = await deps.store.get<RejectionAlert>(key);
   if (!held || held.record.state === 'sent') return false;
   if (Date.parse(mark.at) - Date.parse(held.record.at) < CLAIM_LEASE_MS) return false;
-  return deps.store.replace(key, mark, held.etag);
+  return Boolean(await deps.store.replace(key, mark, held.etag));
 };
 
 export const refuseAndAlert = async (

@@ -93,14 +93,14 @@ export const idOf = (e: TimelineEntry) => timelineId(e.what, e.environment, e.at
  * Appends an entry once: the id names the fact (for example `verdict/staging/0`), so the same fact
  * observed by several events is recorded once, at its first sighting. False: it was already there.
  */
-export const appendTimeline = (
+export const appendTimeline = async (
   store: RecordStore,
   app: string,
   tag: string,
   id: string,
   entry: Omit<TimelineEntry, 'v' | 'kind'>,
 ): Promise<boolean> =>
-  store.create(releaseKeys.timelineEntry(app, tag, id), { v: 1, kind: 'timeline', ...entry });
+  Boolean(await store.create(releaseKeys.timelineEntry(app, tag, id), { v: 1, kind: 'timeline', ...entry }));
 
 export const readTimeline = async (
   store: RecordStore,

@@ -37,7 +37,9 @@ describe('S3 ledger', () => {
       Array.from({ length: 10 }, (_, i) => store.create('slots/web/dev.json', { i })),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
-    const winner = results.indexOf(true);
+    const winner = results.findIndex(Boolean);
+    // The winner learns the ETag of what it wrote, without reading it back.
+    expect((await store.get('slots/web/dev.json'))?.etag).toBe(results[winner]);
     expect((await store.get<{ i: number }>('slots/web/dev.json'))?.record.i).toBe(winner);
   });
 
@@ -46,7 +48,8 @@ describe('S3 ledger', () => {
     await store.put('counter.json', { count: 0 });
     const first = await store.get<{ count: number }>('counter.json');
     if (!first) throw new Error('counter missing');
-    expect(await store.replace('counter.json', { count: 1 }, first.etag)).toBe(true);
+    const second = await store.replace('counter.json', { count: 1 }, first.etag);
+    expect(second).toBe((await store.get('counter.json'))?.etag);
     expect(await store.replace('counter.json', { count: 99 }, first.etag)).toBe(false);
     await Promise.all(
       Array.from({ length: 5 }, () =>
@@ -54,6 +57,17 @@ describe('S3 ledger', () => {
       ),
     );
     expect((await store.get<{ count: number }>('counter.json'))?.record.count).toBe(6);
+  });
+
+  it('deletes with If-Match only the record as it was read', async () => {
+    const { store } = await freshStore();
+    const first = await store.put('slots/web/prod.json', { holder: 'a' });
+    const second = await store.put('slots/web/prod.json', { holder: 'b' });
+    expect(await store.delete('slots/web/prod.json', first)).toBe(false);
+    expect((await store.get<{ holder: string }>('slots/web/prod.json'))?.record.holder).toBe('b');
+    expect(await store.delete('slots/web/prod.json', second)).toBe(true);
+    expect(await store.get('slots/web/prod.json')).toBeUndefined();
+    expect(await store.delete('slots/web/prod.json', second)).toBe(false);
   });
 
   it('lists past one page of keys', async () => {
