@@ -85,7 +85,9 @@ export const artifactUploaded = async (
     recordedAt: deps.clock.now().toISOString(),
   };
   const recordKey = keys.artifact(reading.application, reading.commit);
-  if (!(await deps.store.create(recordKey, record))) {
+  // Recorded by this very call: no request for the commit's artifact can exist yet.
+  const fresh = Boolean(await deps.store.create(recordKey, record));
+  if (!fresh) {
     const existing = await artifactRecords(deps.store).at(recordKey);
     const same = existing?.record.versionId === record.versionId && existing?.record.etag === record.etag;
     if (!same)
@@ -97,7 +99,7 @@ export const artifactUploaded = async (
   }
   // Recorded first, looked around second: a push or a release tag racing this artifact either sees
   // the record, or wrote its expectation / waiting mark before we read it (see expectations.ts).
-  const arrival = await deployExpected(deps, reading.application, reading.app, record);
+  const arrival = await deployExpected(deps, reading.application, reading.app, record, fresh);
   const { deployments, skipped } = arrival;
   const releases = {
     ...Object.fromEntries(Object.values(arrival.releases).map((g) => [g.release, g.next])),

@@ -13,8 +13,10 @@ import type {
   GroupSlot,
 } from '../ledger/records';
 import { headRecords, requestRecords } from '../ledger/schemas';
+import type { Stored } from '../ledger/store';
 import type { Pipeline } from '../pipeline/rules/config';
 import { findApplication } from '../pipeline/rules/config';
+import { releasesEnter } from '../releases/rules/promotion';
 
 export interface DeployDeps extends Core {
   pipeline: Pipeline;
@@ -29,7 +31,19 @@ export interface DeployRequestInput {
   release?: string;
   /** Same key, same request: a duplicate event finds the request already there. */
   dedupeKey: string;
+  /**
+   * No earlier invocation can have made this request: its cause (an artifact, a release) was recorded
+   * just now by this one. The request then goes straight for the group's slot, which carries it, and
+   * its record is written once the deployment started (see deployments.ts).
+   */
+  fresh?: boolean;
 }
+
+/**
+ * The request's record as this invocation holds it (read or written, with its ETag), so that changing
+ * it needs no read; 'unwritten' while only the group's slot carries it.
+ */
+export type RequestHeld = Stored<DeploymentRequest> | 'unwritten';
 
 export type DeployOutcome =
   | { outcome: 'started'; requestId: string; deploymentId: string }
@@ -37,7 +51,12 @@ export type DeployOutcome =
   | { outcome: 'duplicate'; requestId: string; state: DeploymentRequest['state'] };
 
 // The queue entry first: a request marked queued always has one, even if this invocation stops here.
-export const enqueue = async (deps: DeployDeps, request: DeploymentRequest, note: string) => {
+export const enqueue = async (
+  deps: DeployDeps,
+  request: DeploymentRequest,
+  note: string,
+  held?: RequestHeld,
+) => {
   await deps.store.put(
     keys.queueEntry(request.application, request.environment, request.requestedAt, request.id),
     {
@@ -47,13 +66,18 @@ export const enqueue = async (deps: DeployDeps, request: DeploymentRequest, note
   );
   // A duplicate delivery may have started it meanwhile: never back from started or superseded, and
   // then take back the entry just written.
-  const after = await requestRecords(deps.store).update(
-    keys.request(request.application, request.environment, request.id),
-    (r) =>
-      r.state === 'started' || r.state === 'superseded'
-        ? undefined
-        : { ...r, state: 'queued', note, updatedAt: deps.clock.now().toISOString() },
-  );
+  const updatedAt = deps.clock.now().toISOString();
+  const requests = requestRecords(deps.store);
+  const key = keys.request(request.application, request.environment, request.id);
+  const toQueued = (r: DeploymentRequest): DeploymentRequest | undefined =>
+    r.state === 'started' || r.state === 'superseded'
+      ? undefined
+      : { ...r, state: 'queued', note, updatedAt };
+  let after: DeploymentRequest | undefined;
+  if (held === 'unwritten') {
+    const queued: DeploymentRequest = { ...request, state: 'queued', note, updatedAt };
+    after = (await requests.create(key, queued)) ? queued : await requests.update(key, toQueued);
+  } else after = await requests.update(key, toQueued, 5, held);
   if (after?.state === 'started' || after?.state === 'superseded')
     await deps.store.delete(
       keys.queueEntry(request.application, request.environment, request.requestedAt, request.id),
@@ -64,6 +88,7 @@ export const setRequest = (
   deps: DeployDeps,
   request: DeploymentRequest,
   change: Partial<DeploymentRequest>,
+  held?: Stored<DeploymentRequest>,
 ) =>
   requestRecords(deps.store).update(
     keys.request(request.application, request.environment, request.id),
@@ -72,7 +97,26 @@ export const setRequest = (
       ...change,
       updatedAt: deps.clock.now().toISOString(),
     }),
+    5,
+    held,
   );
+
+/** The request started: its record says so (written now if only the slot carried it). */
+const markStarted = async (
+  deps: DeployDeps,
+  request: DeploymentRequest,
+  deploymentId: string,
+  held?: RequestHeld,
+) => {
+  const change = { state: 'started' as const, deploymentId, note: undefined };
+  if (held !== 'unwritten') return setRequest(deps, request, change, held);
+  const key = keys.request(request.application, request.environment, request.id);
+  const { note: _, ...rest } = request;
+  const record: DeploymentRequest = { ...rest, ...change, updatedAt: deps.clock.now().toISOString() };
+  // Another path (a racing push, a duplicate delivery) recorded the same request first.
+  if (!(await requestRecords(deps.store).create(key, record))) return setRequest(deps, request, change);
+  return record;
+};
 
 /** How a deployment's description names its request: reconcile finds a launch it lost track of by it. */
 export const requestMarker = (requestId: string) => `[request ${requestId}]`;
@@ -84,7 +128,11 @@ const deploymentDescription = (request: DeploymentRequest) => {
 };
 
 /** Holding the slot: create the deployment and record it. */
-export const launch = async (deps: DeployDeps, request: DeploymentRequest): Promise<DeployOutcome> => {
+export const launch = async (
+  deps: DeployDeps,
+  request: DeploymentRequest,
+  held?: RequestHeld,
+): Promise<DeployOutcome> => {
   const app = findApplication(deps.pipeline, request.application);
   const slotKey = keys.slot(request.application, request.environment);
   let deploymentId: string;
@@ -109,25 +157,26 @@ export const launch = async (deps: DeployDeps, request: DeploymentRequest): Prom
     await deps.store.delete(slotKey);
     if (error instanceof GroupBusyError) {
       const note = 'the deployment group has an active deployment not started by Baton';
-      await enqueue(deps, request, note);
+      await enqueue(deps, request, note, held);
       deps.log.warn('deployment group busy outside Baton; request queued', { requestId: request.id });
       return { outcome: 'queued', requestId: request.id, reason: note };
     }
     // Keep the request: queued, it is retried by the next group release or by reconcile.
-    await enqueue(deps, request, `CreateDeployment failed: ${(error as Error).name}`);
+    await enqueue(deps, request, `CreateDeployment failed: ${(error as Error).name}`, held);
     throw error;
   }
-  await recordLaunch(deps, request, deploymentId);
+  await recordLaunch(deps, request, deploymentId, undefined, held);
   return { outcome: 'started', requestId: request.id, deploymentId };
 };
 
-/** The request holding the slot has its deployment: record it, the slot, the head, the request. */
+/** The request holding the slot has its deployment: record it, the request, the slot, the head. */
 export const recordLaunch = async (
   deps: DeployDeps,
   request: DeploymentRequest,
   deploymentId: string,
   /** When CodeDeploy created it, if known; otherwise now. */
   createdAt?: string,
+  held?: RequestHeld,
 ) => {
   const slotKey = keys.slot(request.application, request.environment);
   const now = deps.clock.now().toISOString();
@@ -146,6 +195,8 @@ export const recordLaunch = async (
   };
   // Created, not overwritten: a record written before (and the verdict on it) stays.
   await deps.store.create(keys.deployment(deploymentId), record);
+  // The request before the slot: a slot that names its deployment always has its request recorded.
+  await markStarted(deps, request, deploymentId, held);
   await deps.store.put(slotKey, {
     v: 1,
     requestId: request.id,
@@ -155,7 +206,10 @@ export const recordLaunch = async (
   // A rollback restores the last good revision without superseding what was queued behind it.
   if (request.cause.type !== 'rollback') {
     const headKey = keys.head(request.application, request.environment);
-    const release = request.release ?? (await headRecords(deps.store).at(headKey))?.record.release;
+    // Where releases enter, the head keeps naming the release there until another one starts.
+    const carries = releasesEnter(findApplication(deps.pipeline, request.application), request.environment);
+    const release =
+      request.release ?? (carries ? (await headRecords(deps.store).at(headKey))?.record.release : undefined);
     const head: EnvironmentHead = {
       v: 1,
       requestId: request.id,
@@ -165,7 +219,6 @@ export const recordLaunch = async (
     };
     await deps.store.put(headKey, head);
   }
-  await setRequest(deps, request, { state: 'started', deploymentId, note: undefined });
   deps.log.info('deployment started', {
     deploymentId,
     requestId: request.id,

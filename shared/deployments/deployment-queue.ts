@@ -3,6 +3,7 @@
 import { keys } from '../ledger/keys';
 import type { DeploymentRequest, GroupSlot } from '../ledger/records';
 import { headRecords, requestRecords, slotRecords } from '../ledger/schemas';
+import type { Stored } from '../ledger/store';
 import { type DeployDeps, type DeployOutcome, launch, setRequest } from './deployment-launch';
 
 export type StartNextOutcome = 'busy' | 'idle' | DeployOutcome;
@@ -19,19 +20,23 @@ export const startNext = async (
 ): Promise<StartNextOutcome> => {
   const slotKey = keys.slot(application, environment);
   for (let round = 0; round < 5; round++) {
+    // Nothing queued, nothing to start, and no slot to take: whoever queues a request after this
+    // listing writes its entry first and then calls this itself (deployments.ts, enqueue), and
+    // releaseGroup frees the slot before it calls this.
+    if ((await deps.store.list(keys.queue(application, environment))).length === 0) return 'idle';
     const now = deps.clock.now().toISOString();
     if (!(await deps.store.create(slotKey, { v: 1, requestId: 'queue', takenAt: now } satisfies GroupSlot)))
       return 'busy';
+    // Listed again while holding the slot: another pick may have taken entries meanwhile.
     const queued = await deps.store.list(keys.queue(application, environment));
     if (queued.length === 0) {
       await deps.store.delete(slotKey);
-      // A request may have been queued after our listing but before the delete: look again.
-      if ((await deps.store.list(keys.queue(application, environment))).length === 0) return 'idle';
       continue;
     }
     const head = await headRecords(deps.store).get(application, environment);
     const entries = await Promise.all(queued.map((k) => deps.store.get<{ requestId: string }>(k)));
     const requests: DeploymentRequest[] = [];
+    const held = new Map<string, Stored<DeploymentRequest>>();
     for (const [i, entry] of entries.entries()) {
       if (!entry) continue;
       const r = await requestRecords(deps.store).get(application, environment, entry.record.requestId);
@@ -39,21 +44,24 @@ export const startNext = async (
       // delivery queued it while it launched) is dropped, never launched again.
       const settled = r && (r.record.state === 'started' || r.record.state === 'superseded');
       if (r && (settled || r.record.id === head?.record.requestId)) await deps.store.delete(queued[i] ?? '');
-      else if (r) requests.push(r.record);
+      else if (r) {
+        requests.push(r.record);
+        held.set(r.record.id, r);
+      }
     }
     requests.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.id.localeCompare(b.id));
     const rollback = requests.filter((r) => r.cause.type === 'rollback').at(-1);
     if (rollback) {
       await deps.store.put(slotKey, { v: 1, requestId: rollback.id, takenAt: now } satisfies GroupSlot);
       await deps.store.delete(keys.queueEntry(application, environment, rollback.requestedAt, rollback.id));
-      return launch(deps, rollback);
+      return launch(deps, rollback, held.get(rollback.id));
     }
     const newest = requests.at(-1);
     for (const r of requests) {
       const stale = r !== newest || (head && r.requestedAt < head.record.requestedAt);
       if (!stale) continue;
       const by = r === newest ? head?.record.requestId : newest?.id;
-      await setRequest(deps, r, { state: 'superseded', ...(by ? { supersededBy: by } : {}) });
+      await setRequest(deps, r, { state: 'superseded', ...(by ? { supersededBy: by } : {}) }, held.get(r.id));
       await deps.store.delete(keys.queueEntry(application, environment, r.requestedAt, r.id));
       deps.log.info('queued deployment superseded', { requestId: r.id, supersededBy: by });
     }
@@ -63,7 +71,7 @@ export const startNext = async (
     }
     await deps.store.put(slotKey, { v: 1, requestId: newest.id, takenAt: now } satisfies GroupSlot);
     await deps.store.delete(keys.queueEntry(application, environment, newest.requestedAt, newest.id));
-    return launch(deps, newest);
+    return launch(deps, newest, held.get(newest.id));
   }
   return 'busy';
 };
@@ -77,6 +85,7 @@ export const releaseGroup = async (
 ): Promise<StartNextOutcome> => {
   const slotKey = keys.slot(application, environment);
   const slot = await slotRecords(deps.store).at(slotKey);
-  if (slot?.record.deploymentId === deploymentId) await deps.store.delete(slotKey);
+  // Only as read: a slot taken by the next launch in between stays with it.
+  if (slot?.record.deploymentId === deploymentId) await deps.store.delete(slotKey, slot.etag);
   return startNext(deps, application, environment);
 };

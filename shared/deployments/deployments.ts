@@ -7,6 +7,7 @@ import { stableId } from '../core/rules/ids';
 import { keys, openRequestKeys } from '../ledger/keys';
 import type { DeploymentRequest, GroupSlot } from '../ledger/records';
 import { requestRecords, slotRecords } from '../ledger/schemas';
+import type { Stored } from '../ledger/store';
 import { findEnvironment } from '../pipeline/rules/config';
 import {
   type DeployDeps,
@@ -44,6 +45,11 @@ export const requestDeployment = async (
     state: 'pending',
     updatedAt: now,
   };
+  const slotKey = keys.slot(input.application, input.environment);
+  // The fast path: the slot taken with the request in it is the request's first record. A launch
+  // that stops half-way is found by its slot (stalled-launches.ts); the request's record follows.
+  if (input.fresh && (await deps.store.create(slotKey, { v: 1, requestId: id, takenAt: now, request })))
+    return launch(deps, request, 'unwritten');
   const requestKey = keys.request(input.application, input.environment, id);
   // Written ahead: should this invocation stop before the request is queued or started, reconcile
   // finds the request by its mark (stalled-launches.ts).
@@ -56,13 +62,15 @@ export const requestDeployment = async (
     at: now,
   } satisfies OpenRequestMark);
   let outcome: DeployOutcome;
-  if (await deps.store.create(requestKey, request)) outcome = await place(deps, request, now);
+  const etag = await deps.store.create(requestKey, request);
+  // A fresh request found the group busy just now: no need to try its slot again.
+  if (etag) outcome = await place(deps, { record: request, etag }, now, input.fresh);
   else {
-    const existing = (await requestRecords(deps.store).at(requestKey))?.record;
+    const existing = await requestRecords(deps.store).at(requestKey);
     outcome =
-      existing?.state === 'pending'
+      existing?.record.state === 'pending'
         ? await resumeRequest(deps, existing, now)
-        : { outcome: 'duplicate', requestId: id, state: existing?.state ?? 'pending' };
+        : { outcome: 'duplicate', requestId: id, state: existing?.record.state ?? 'pending' };
   }
   await deps.store.delete(mark);
   return outcome;
@@ -74,22 +82,30 @@ export const requestDeployment = async (
  */
 export const resumeRequest = async (
   deps: DeployDeps,
-  request: DeploymentRequest,
+  held: Stored<DeploymentRequest>,
   now: string,
 ): Promise<DeployOutcome> => {
+  const request = held.record;
   const slot = await slotRecords(deps.store).get(request.application, request.environment);
   if (slot?.record.requestId === request.id)
     return { outcome: 'duplicate', requestId: request.id, state: 'pending' };
-  return place(deps, request, now);
+  return place(deps, held, now);
 };
 
 /** A new (or resumed) request: deploy at once if the group is free, otherwise queue it. */
-const place = async (deps: DeployDeps, request: DeploymentRequest, now: string): Promise<DeployOutcome> => {
+const place = async (
+  deps: DeployDeps,
+  held: Stored<DeploymentRequest>,
+  now: string,
+  knownBusy = false,
+): Promise<DeployOutcome> => {
+  const request = held.record;
   const { application, environment, id } = request;
-  // Fast path: take the group's slot and deploy at once.
+  // Take the group's slot and deploy at once.
   const slot: GroupSlot = { v: 1, requestId: id, takenAt: now };
-  if (await deps.store.create(keys.slot(application, environment), slot)) return launch(deps, request);
-  await enqueue(deps, request, 'the deployment group is busy');
+  if (!knownBusy && (await deps.store.create(keys.slot(application, environment), slot)))
+    return launch(deps, request, held);
+  await enqueue(deps, request, 'the deployment group is busy', held);
   // The group may have freed up between our attempt and the enqueue: look again.
   await startNext(deps, application, environment);
   const after = await requestRecords(deps.store).get(application, environment, id);

@@ -13,7 +13,7 @@ import type { DeploymentRequest } from '../ledger/records';
 import { requestRecords, slotRecords } from '../ledger/schemas';
 import { findApplication } from '../pipeline/rules/config';
 import type { ReconcileDeps, ReconcileStep } from '../reconcile/reconcile-step';
-import { launch, recordLaunch, requestMarker } from './deployment-launch';
+import { launch, type RequestHeld, recordLaunch, requestMarker } from './deployment-launch';
 import { releaseGroup, type StartNextOutcome, startNext } from './deployment-queue';
 import { resumeRequest } from './deployments';
 import type { OpenRequestMark } from './open-requests';
@@ -50,7 +50,10 @@ export const recoverLaunch = async (
   const now = deps.clock.now();
   if (now.getTime() - Date.parse(slot.takenAt) < LAUNCH_LEASE_MS) return 'launch under way';
   const requestKey = keys.request(application, environment, slot.requestId);
-  const request = (await requestRecords(deps.store).at(requestKey))?.record;
+  const recorded = await requestRecords(deps.store).at(requestKey);
+  // A launch on the fast path carries its request in the slot until the deployment started.
+  const request = recorded?.record ?? slot.request;
+  const requestHeld: RequestHeld | undefined = recorded ?? (slot.request ? 'unwritten' : undefined);
   if (!request) {
     // A queue pick that stopped before it chose (requestId "queue"), or a slot of no known request.
     await deps.store.delete(slotKey);
@@ -67,12 +70,12 @@ export const recoverLaunch = async (
     since: new Date(Date.parse(slot.takenAt) - CLOCK_SKEW_MS),
   });
   if (!found) {
-    const outcome = await launch(deps, request);
+    const outcome = await launch(deps, request, requestHeld);
     return outcome.outcome === 'started'
       ? `request ${request.id}: not in CodeDeploy, created ${outcome.deploymentId}`
       : `request ${request.id}: not in CodeDeploy, ${outcome.outcome}`;
   }
-  await recordLaunch(deps, request, found.deploymentId, found.createdAt);
+  await recordLaunch(deps, request, found.deploymentId, found.createdAt, requestHeld);
   const what = `request ${request.id}: found ${found.deploymentId} in CodeDeploy, recorded`;
   if (!isFinished(found.status)) return `${what} (${found.status})`;
   return `${what}; ${await settleFinished(deps, found.deploymentId, request)}`;
@@ -87,10 +90,11 @@ export const resumePending = async (deps: ReconcileDeps): Promise<Record<string,
     if (!mark || now.getTime() - Date.parse(mark.at) < LAUNCH_LEASE_MS) continue;
     try {
       const requestKey = keys.request(mark.application, mark.environment, mark.requestId);
-      const request = (await requestRecords(deps.store).at(requestKey))?.record;
+      const held = await requestRecords(deps.store).at(requestKey);
+      const request = held?.record;
       let note = request ? `already ${request.state}` : 'never recorded (its event is retried or kept)';
-      if (request?.state === 'pending') {
-        const outcome = await resumeRequest(deps, request, now.toISOString());
+      if (held && request?.state === 'pending') {
+        const outcome = await resumeRequest(deps, held, now.toISOString());
         note = outcome.outcome === 'started' ? `started ${outcome.deploymentId}` : outcome.outcome;
       }
       await deps.store.delete(key);

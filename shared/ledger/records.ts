@@ -74,6 +74,11 @@ export interface GroupSlot {
   requestId: string;
   deploymentId?: string;
   takenAt: string;
+  /**
+   * The request itself, while its record is not written yet: a launch taken on the fast path writes
+   * the request once it started, and reconcile finds a launch that stopped half-way by its slot.
+   */
+  request?: DeploymentRequest;
 }
 
 /** The latest request started in an environment: queued requests older than it are superseded. */

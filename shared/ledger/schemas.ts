@@ -93,6 +93,7 @@ export const groupSlotSchema: z.ZodMiniType<GroupSlot> = z.looseObject({
   requestId: text,
   deploymentId: optionalText,
   takenAt: text,
+  request: z.optional(deploymentRequestSchema),
 });
 
 export const environmentHeadSchema: z.ZodMiniType<EnvironmentHead> = z.looseObject({

@@ -163,6 +163,8 @@ export const deployExpected = async (
   application: string,
   app: Application,
   artifact: ArtifactRecord,
+  /** The artifact was recorded just now by the caller: its requests cannot exist yet. */
+  fresh = false,
 ): Promise<ArrivalOutcome> => {
   const out: ArrivalOutcome = { deployments: {}, releases: {}, skipped: {} };
   for (const env of app.environments) {
@@ -196,6 +198,7 @@ export const deployExpected = async (
       cause: { type: 'branch', detail: expected ? `push to ${branch}` : `artifact for a push to ${branch}` },
       // One artifact per commit: a rebuilt object for the same commit never deploys a second time.
       dedupeKey: expected?.dedupeKey ?? baseKey(artifact.commit),
+      fresh,
     });
   }
   return out;

@@ -95,6 +95,7 @@ const take = async (
   step: Step,
   facts: ReleaseFacts,
   by: string,
+  fresh: boolean,
 ): Promise<StepOutcome> => {
   const at = deps.clock.now().toISOString();
   const note = (id: string, entry: Omit<TimelineEntry, 'v' | 'kind' | 'at' | 'by'>) =>
@@ -109,6 +110,7 @@ const take = async (
         cause: causeOf(release, step, facts),
         release: release.tag,
         dedupeKey: releaseDedupeKey(release.tag, step.attempt),
+        fresh,
       });
       await note(timelineId('deploy-requested', step.environment, step.attempt), {
         what: 'deploy-requested',
@@ -164,24 +166,34 @@ const take = async (
   }
 };
 
+/** A release this invocation created just now: its record and timeline, known without reading them. */
+export interface CreatedRelease {
+  release: ReleaseRecord;
+  timeline: TimelineEntry[];
+}
+
 /** Re-reads a release's facts and takes its next step. Undefined when there is no such release. */
 export const advanceRelease = async (
   deps: PromotionDeps,
   application: string,
   tag: string,
   by: string,
+  created?: CreatedRelease,
 ): Promise<Advance | undefined> => {
-  const found = await releaseRecords(deps.store).get(application, tag);
+  const found = created
+    ? { record: created.release }
+    : await releaseRecords(deps.store).get(application, tag);
   if (!found) {
     deps.log.warn('no such release to advance', { application, release: tag, trigger: by });
     return undefined;
   }
   const release = found.record;
-  const timeline = await readTimeline(deps.store, application, tag);
-  const facts = await gatherFacts(deps, release, timeline);
+  const timeline = created?.timeline ?? (await readTimeline(deps.store, application, tag));
+  const fresh = created !== undefined;
+  const facts = await gatherFacts(deps, release, timeline, { forDecision: true, fresh });
   await observe(deps, release, facts, timeline, by);
   const step = decide(findApplication(deps.pipeline, application), facts);
-  const result = await take(deps, release, step, facts, by);
+  const result = await take(deps, release, step, facts, by, fresh);
   deps.log.info('release advanced', { application, release: tag, step: describeStep(step), trigger: by });
   return { release: tag, step, next: describeStep(step), result };
 };

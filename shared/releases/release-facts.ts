@@ -1,6 +1,7 @@
 // Reads what the ledger knows about a release in each environment of its path: its deployment request,
 // the audit's verdict, the approval, an operator's force, and whether a newer release got there first.
 
+import { passesGate } from '../audit/rules/gate';
 import type { Approvals, Core } from '../core/ports';
 import { requestId } from '../deployments/deployments';
 import { deploymentRecords, headRecords, requestRecords } from '../ledger/schemas';
@@ -59,13 +60,17 @@ const environmentFacts = async (
   env: Environment,
   release: ReleaseRecord,
   timeline: TimelineEntry[],
+  fresh: boolean,
 ): Promise<EnvironmentFacts> => {
   const force = latestForce(timeline, env.name);
   const attempt = force?.attempt ?? 0;
   if (release.origin && release.entry === env.name && attempt === 0)
     return originFacts(deps, release.origin.deploymentId);
   const id = releaseRequestId(application, env.name, release.tag, attempt);
-  const request = (await requestRecords(deps.store).get(application, env.name, id))?.record;
+  // A release created by this invocation has no request and no approval anywhere yet.
+  const request = fresh
+    ? undefined
+    : (await requestRecords(deps.store).get(application, env.name, id))?.record;
   const facts: EnvironmentFacts = {
     attempt,
     ...(force ? { forced: { by: force.by, reason: force.reason ?? '' } } : {}),
@@ -83,7 +88,7 @@ const environmentFacts = async (
     }
     return facts;
   }
-  if (env.approval && deps.approvals) {
+  if (env.approval && deps.approvals && !fresh) {
     const approval = await deps.approvals.state(application, release.tag, env.name);
     if (approval) facts.approval = approval;
   }
@@ -92,19 +97,50 @@ const environmentFacts = async (
   return facts;
 };
 
+export interface GatherOptions {
+  /**
+   * Only what `decide` looks at: the environments an operator forced the release into, and the walk
+   * from the furthest of them up to the first environment the release has not passed. A view of the
+   * release (the operator's commands) gathers every environment.
+   */
+  forDecision?: boolean;
+  /** The release was created by this invocation: no request or approval of it exists yet. */
+  fresh?: boolean;
+}
+
+/** The walk of `decide` goes past an environment only where the release's deployment is VERIFIED. */
+const passed = (f: EnvironmentFacts) =>
+  f.request?.state === 'started' && f.verdict !== undefined && passesGate(f.verdict);
+
 export const gatherFacts = async (
   deps: FactsDeps,
   release: ReleaseRecord,
   timeline?: TimelineEntry[],
+  options: GatherOptions = {},
 ): Promise<ReleaseFacts> => {
   const app = findApplication(deps.pipeline, release.application);
   const entries = timeline ?? (await readTimeline(deps.store, release.application, release.tag));
-  const environments = await Promise.all(
-    releasePath(app, release.entry).map(
-      async (env) =>
-        [env.name, await environmentFacts(deps, release.application, env, release, entries)] as const,
-    ),
-  );
+  const path = releasePath(app, release.entry);
+  const factsOf = (env: Environment) =>
+    environmentFacts(deps, release.application, env, release, entries, options.fresh ?? false);
+  let environments: (readonly [string, EnvironmentFacts])[];
+  if (!options.forDecision)
+    environments = await Promise.all(path.map(async (env) => [env.name, await factsOf(env)] as const));
+  else {
+    environments = [];
+    const start = Math.max(
+      0,
+      path.findLastIndex((env) => latestForce(entries, env.name)),
+    );
+    let walking = true;
+    for (const [i, env] of path.entries()) {
+      const forced = latestForce(entries, env.name) !== undefined;
+      if (!forced && (i < start || !walking)) continue;
+      const f = await factsOf(env);
+      environments.push([env.name, f]);
+      if (i >= start && !passed(f)) walking = false;
+    }
+  }
   return {
     tag: release.tag,
     commit: release.commit,

@@ -8,7 +8,14 @@ import type { Application } from '../pipeline/rules/config';
 import type { RefChange } from '../pushes/rules/codecommit-events';
 import { recordRejection } from '../refusals/rejections';
 import { advanceRelease, type PromotionDeps, type StepOutcome } from './promotion';
-import { appendTimeline, artifactRefOf, type ReleaseRecord, releaseRecords, timelineId } from './records';
+import {
+  appendTimeline,
+  artifactRefOf,
+  type ReleaseRecord,
+  releaseRecords,
+  type TimelineEntry,
+  timelineId,
+} from './records';
 import { attachArtifact } from './release-actions';
 
 export interface ReleaseTagDeps extends PromotionDeps {
@@ -93,13 +100,15 @@ export const tagPushed = async (
   const release = created ? record : (await releaseRecords(deps.store).at(key))?.record;
   if (!release) throw new Error(`release ${key} vanished after a conflicting write`);
   if (release.commit !== change.commit) return refuseMove(deps, release, change);
-  if (created)
-    await appendTimeline(deps.store, application, tag, timelineId('created'), {
-      at: now,
-      what: 'created',
-      detail: `release ${tag} is commit ${change.commit}${artifact ? `, artifact ${artifact.record.key}` : ''}`,
-      by,
-    });
+  const createdEntry: TimelineEntry = {
+    v: 1,
+    kind: 'timeline',
+    at: now,
+    what: 'created',
+    detail: `release ${tag} is commit ${change.commit}${artifact ? `, artifact ${artifact.record.key}` : ''}`,
+    by,
+  };
+  if (created) await appendTimeline(deps.store, application, tag, timelineId('created'), createdEntry);
   if (!release.artifact) {
     // Mark the wait first, then look again: the artifact's arrival records itself before it looks
     // for waiting releases, so one of the two always finds the other.
@@ -123,7 +132,15 @@ export const tagPushed = async (
     }
     await attachArtifact(deps, application, tag, arrived.record, by);
   }
-  const advance = await advanceRelease(deps, application, tag, by);
+  // Created just now, with its artifact: its record and timeline are known, and nothing of it exists
+  // anywhere else yet, so the release goes for its first environment without reading them back.
+  const advance = await advanceRelease(
+    deps,
+    application,
+    tag,
+    by,
+    created && release.artifact ? { release, timeline: [createdEntry] } : undefined,
+  );
   return {
     outcome: 'release',
     ref: change.ref,

@@ -12,6 +12,7 @@ import type {
   ArtifactRef,
   DeploymentRecord,
   DeploymentRequest,
+  GroupSlot,
   Rejection,
 } from '../../shared/ledger/records';
 import { findApplication } from '../../shared/pipeline/rules/config';
@@ -56,7 +57,12 @@ export const watchDeployments = (w: World) => {
     if (deployedRequests.has(id)) w.violations.push(`request ${id} deployed a second time`);
     deployedRequests.add(id);
     const env = app.environments.find((e) => e.deploymentGroup === input.deploymentGroup);
-    const request = env && (await w.store.get<DeploymentRequest>(keys.request(APP, env.name, id)))?.record;
+    // A request on the fast path is first recorded in the group's slot it holds (deployments.ts).
+    const slot = env && (await w.store.get<GroupSlot>(keys.slot(APP, env.name)))?.record;
+    const request =
+      env &&
+      ((await w.store.get<DeploymentRequest>(keys.request(APP, env.name, id)))?.record ??
+        (slot?.requestId === id ? slot.request : undefined));
     if (!env || !request) return void w.violations.push(`CreateDeployment for unknown request ${id}`);
     const tag = request.release;
     // A force (with its reason recorded and announced) is the one way past a gate.

@@ -81,6 +81,19 @@ export const promotesFrom = (app: Application, env: Environment): boolean =>
   typeof env.enter === 'object' &&
   app.environments[app.environments.findIndex((e) => e.name === env.name) + 1]?.enter === 'promotion';
 
+/**
+ * Whether any release can enter the environment: a tag's release, or a branch release (from a gated
+ * branch environment, or one whose VERIFIED commits are promoted) whose path passes it.
+ */
+export const releasesEnter = (app: Application, environment: string): boolean =>
+  releasePath(app).some((e) => e.name === environment) ||
+  app.environments.some(
+    (e) =>
+      typeof e.enter === 'object' &&
+      (e.approval !== undefined || promotesFrom(app, e)) &&
+      releasePath(app, e.name).some((p) => p.name === environment),
+  );
+
 /** Whether entering `env` has a gate: an approval, or a previous environment that must be VERIFIED first. */
 export const isGated = (env: Environment): boolean => env.enter === 'promotion' || env.approval !== undefined;
 
