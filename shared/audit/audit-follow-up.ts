@@ -8,7 +8,9 @@ import type { DeployOutcome } from '../deployments/deployment-launch';
 import { releaseGroup, type StartNextOutcome } from '../deployments/deployment-queue';
 import { requestDeployment } from '../deployments/deployments';
 import { auditKeys, keys } from '../ledger/keys';
+import type { DeploymentRecord } from '../ledger/records';
 import { deploymentRecords } from '../ledger/schemas';
+import type { Stored } from '../ledger/store';
 import { findEnvironment } from '../pipeline/rules/config';
 import { promotableRelease } from '../releases/branch-releases';
 import { alert, announce } from './audit-alerts';
@@ -22,7 +24,27 @@ import {
 } from './records';
 import { passesGate } from './rules/gate';
 
-type Step = (deps: AuditDeps, rec: AuditRecord) => Promise<string>;
+/**
+ * What the audit already holds as this invocation read or wrote it, so that the follow-up changes the
+ * records without reading them again (only a conflict reads).
+ */
+export interface Held {
+  /** The audit record's ETag as last written by this invocation. */
+  audit?: string;
+  deployment?: Stored<DeploymentRecord>;
+  /** The environment's last VERIFIED deployment before this audit; null: there was none. */
+  verified?: Stored<VerifiedDeployment> | null;
+  /** An open follow-up mark was written, to be removed at the end (audit.ts says when it is not). */
+  marked: boolean;
+}
+
+/** A step that did nothing: nothing to remember before the next step runs. */
+interface Quiet {
+  quiet: string;
+}
+const quiet = (note: string): Quiet => ({ quiet: note });
+
+type Step = (deps: AuditDeps, rec: AuditRecord, held: Held) => Promise<string | Quiet>;
 
 export class FollowUpError extends BatonError {
   /** A failure of Baton's own, retried later: no caller is told about it. */
@@ -45,18 +67,22 @@ const started = (o: DeployOutcome | StartNextOutcome) =>
         ? `queued (${o.reason})`
         : `already requested (${o.state})`;
 
-const recordVerdict: Step = async (deps, rec) => {
+const recordVerdict: Step = async (deps, rec, held) => {
   if (!rec.inLedger) return 'not in the ledger: Baton did not start this deployment';
   const finishedAt = rec.report.codedeploy?.completedAt ?? rec.auditedAt;
-  const updated = await deploymentRecords(deps.store).update(keys.deployment(rec.deploymentId), (d) =>
-    d.verdict === rec.verdict && d.finishedAt
-      ? undefined
-      : { ...d, verdict: rec.verdict, finishedAt: d.finishedAt ?? finishedAt },
+  const updated = await deploymentRecords(deps.store).update(
+    keys.deployment(rec.deploymentId),
+    (d) =>
+      d.verdict === rec.verdict && d.finishedAt
+        ? undefined
+        : { ...d, verdict: rec.verdict, finishedAt: d.finishedAt ?? finishedAt },
+    5,
+    held.deployment,
   );
   return updated ? `${rec.verdict} recorded on the deployment` : 'the deployment record is gone';
 };
 
-const rememberVerified: Step = async (deps, rec) => {
+const rememberVerified: Step = async (deps, rec, held) => {
   if (!passesGate(rec.verdict)) return 'not VERIFIED';
   if (!rec.artifact || !rec.deploymentCreatedAt) return 'not started by Baton: its revision is unknown';
   const verified: VerifiedDeployment = {
@@ -72,24 +98,34 @@ const rememberVerified: Step = async (deps, rec) => {
     verifiedAt: rec.auditedAt,
   };
   const key = auditKeys.verified(rec.application, rec.environment);
-  if (await deps.store.create(key, verified)) return 'the newest VERIFIED deployment of the environment';
+  // Created where none was read (or nothing is known); else changed from the record as read.
+  if (!held.verified && (await deps.store.create(key, verified)))
+    return 'the newest VERIFIED deployment of the environment';
   // A re-audit of an older deployment must not move the pointer back.
-  const kept = await verifiedRecords(deps.store).update(key, (current) =>
-    current.deploymentCreatedAt > verified.deploymentCreatedAt ? undefined : verified,
+  const kept = await verifiedRecords(deps.store).update(
+    key,
+    (current) => (current.deploymentCreatedAt > verified.deploymentCreatedAt ? undefined : verified),
+    5,
+    held.verified ?? undefined,
   );
   return kept?.deploymentId === rec.deploymentId
     ? 'the newest VERIFIED deployment of the environment'
     : `a newer VERIFIED deployment is remembered (${kept?.deploymentId ?? 'none'})`;
 };
 
-const rollBack: Step = async (deps, rec) => {
-  if (passesGate(rec.verdict)) return 'not needed';
+const rollBack: Step = async (deps, rec, held) => {
+  if (passesGate(rec.verdict)) return quiet('not needed');
   const env = findEnvironment(deps.pipeline, rec.application, rec.environment);
-  if (env.onFailure !== 'rollback') return 'none: the environment blocks on failure (onFailure: block)';
-  if (rec.cause === 'rollback') return 'none: this deployment was itself a rollback';
-  const last = (await verifiedRecords(deps.store).get(rec.application, rec.environment))?.record;
-  if (!last) return 'none: no earlier VERIFIED deployment in this environment';
-  if (last.deploymentId === rec.deploymentId) return 'none: this deployment is the last VERIFIED one';
+  if (env.onFailure !== 'rollback')
+    return quiet('none: the environment blocks on failure (onFailure: block)');
+  if (rec.cause === 'rollback') return quiet('none: this deployment was itself a rollback');
+  // Not VERIFIED, so the step before left the pointer as the audit read it.
+  const last =
+    held.verified === undefined
+      ? (await verifiedRecords(deps.store).get(rec.application, rec.environment))?.record
+      : held.verified?.record;
+  if (!last) return quiet('none: no earlier VERIFIED deployment in this environment');
+  if (last.deploymentId === rec.deploymentId) return quiet('none: this deployment is the last VERIFIED one');
   const a = rec.artifact;
   if (
     a &&
@@ -97,7 +133,7 @@ const rollBack: Step = async (deps, rec) => {
     a.etag === last.artifact.etag &&
     a.versionId === last.artifact.versionId
   )
-    return 'none: the last VERIFIED revision is the one that failed';
+    return quiet('none: the last VERIFIED revision is the one that failed');
   const outcome = await requestDeployment(deps, {
     application: rec.application,
     environment: rec.environment,
@@ -126,33 +162,66 @@ const advance: Step = async (deps, rec) => {
 const release: Step = async (deps, rec) =>
   `group released; ${started(await releaseGroup(deps, rec.application, rec.environment, rec.deploymentId))}`;
 
+const alertStep: Step = async (deps, rec) =>
+  passesGate(rec.verdict) ? quiet('not needed') : alert(deps, rec);
+
+const announceStep: Step = async (deps, rec) =>
+  rec.history.at(-1)?.verdict === 'INCOMPLETE' && passesGate(rec.verdict)
+    ? announce(deps, rec)
+    : quiet('no change to announce');
+
 // Order matters: the rollback is requested before the group is released, so it is what starts next.
 const STEPS: readonly [FollowUpStep, Step, boolean][] = [
   ['verdict', recordVerdict, false],
   ['verified', rememberVerified, false],
   ['rollback', rollBack, true],
-  ['alert', alert, true],
+  ['alert', alertStep, true],
   ['advance', advance, false],
-  ['announce', announce, true],
+  ['announce', announceStep, true],
   ['release', release, false],
 ];
 
-const save = (deps: AuditDeps, rec: AuditRecord) =>
-  auditRecords(deps.store).update(auditKeys.audit(rec.deploymentId), (current) =>
-    // An operator's re-audit replaced the record meanwhile: its own follow-up takes over.
-    current.auditedAt === rec.auditedAt ? { ...current, followUp: rec.followUp } : undefined,
+/** Saves the follow-up's progress: from the record as last written when its ETag is known. */
+const save = async (deps: AuditDeps, rec: AuditRecord, held: Held) => {
+  const saved = await auditRecords(deps.store).updateStored(
+    auditKeys.audit(rec.deploymentId),
+    (current) =>
+      // An operator's re-audit replaced the record meanwhile: its own follow-up takes over.
+      current.auditedAt === rec.auditedAt ? { ...current, followUp: rec.followUp } : undefined,
+    held.audit ? { record: rec, etag: held.audit } : undefined,
   );
+  held.audit = saved?.etag;
+};
 
-/** Runs the steps not done yet; the record comes back with what each step did. */
-export const followUp = async (deps: AuditDeps, record: AuditRecord): Promise<AuditRecord> => {
+/**
+ * Runs the steps not done yet; the record comes back with what each step did. Progress is saved after
+ * a step that did something that must not be done twice (a rollback requested, an alert sent), and at
+ * the end; a step that did nothing writes nothing.
+ */
+export const followUp = async (
+  deps: AuditDeps,
+  record: AuditRecord,
+  held: Held = { marked: true },
+): Promise<AuditRecord> => {
   let rec = record;
   const failed: FollowUpStep[] = [];
   for (const [name, run, persist] of STEPS) {
     if (rec.followUp.done[name] !== undefined) continue;
+    // Freeing the group takes away the slot that marked this follow-up: a step left to retry needs
+    // the open follow-up mark by then, for reconcile to find it.
+    if (name === 'release' && failed.length > 0 && !held.marked) {
+      await deps.store.put(auditKeys.openFollowUp(rec.deploymentId), {
+        v: 1,
+        deploymentId: rec.deploymentId,
+        claimedAt: rec.followUp.claimedAt,
+      });
+      held.marked = true;
+    }
     try {
-      const note = await run(deps, rec);
+      const result = await run(deps, rec, held);
+      const note = typeof result === 'string' ? result : result.quiet;
       rec = { ...rec, followUp: { ...rec.followUp, done: { ...rec.followUp.done, [name]: note } } };
-      if (persist) await save(deps, rec);
+      if (persist && typeof result === 'string') await save(deps, rec, held);
     } catch (error) {
       failed.push(name);
       deps.log.error('audit follow-up step failed', {
@@ -163,11 +232,11 @@ export const followUp = async (deps: AuditDeps, record: AuditRecord): Promise<Au
     }
   }
   if (failed.length) {
-    await save(deps, rec);
+    await save(deps, rec, held);
     throw new FollowUpError(failed);
   }
   rec = { ...rec, followUp: { ...rec.followUp, state: 'done', finishedAt: deps.clock.now().toISOString() } };
-  await save(deps, rec);
-  await deps.store.delete(auditKeys.openFollowUp(rec.deploymentId));
+  await save(deps, rec, held);
+  if (held.marked) await deps.store.delete(auditKeys.openFollowUp(rec.deploymentId));
   return rec;
 };

@@ -15,7 +15,7 @@ import {
 } from '../pipeline/rules/config';
 import { alertNotes } from './audit-alerts';
 import { readEvidence } from './audit-evidence';
-import { followUp } from './audit-follow-up';
+import { followUp, type Held } from './audit-follow-up';
 import type { AuditDeps } from './ports';
 import {
   type AuditRecord,
@@ -43,6 +43,12 @@ export interface AuditRequest {
   group?: { codedeployApplication: string; deploymentGroup: string };
   /** Audit again only if the recorded audit is still this one (its auditedAt): one re-audit per verdict. */
   reauditOf?: string;
+  /**
+   * The event's first delivery: its state was recorded just now, so an audit is unlikely to exist and
+   * is not looked for first. The audit record is created with If-None-Match all the same: one that
+   * exists is found then, and its follow-up resumed if abandoned.
+   */
+  firstSighting?: boolean;
 }
 
 export type AuditOutcome =
@@ -108,13 +114,14 @@ const outcomeOf = (rec: AuditRecord, outcome: 'audited' | 'recorded-earlier'): A
   ).text,
 });
 
-const claim = async (deps: AuditDeps, rec: AuditRecord) => {
-  await deps.store.put(auditKeys.openFollowUp(rec.deploymentId), {
-    v: 1,
-    deploymentId: rec.deploymentId,
-    claimedAt: rec.followUp.claimedAt,
-  });
-  return outcomeOf(await followUp(deps, rec), 'audited');
+const claim = async (deps: AuditDeps, rec: AuditRecord, held: Held = { marked: true }) => {
+  if (held.marked)
+    await deps.store.put(auditKeys.openFollowUp(rec.deploymentId), {
+      v: 1,
+      deploymentId: rec.deploymentId,
+      claimedAt: rec.followUp.claimedAt,
+    });
+  return outcomeOf(await followUp(deps, rec, held), 'audited');
 };
 
 /** Resumes a follow-up whose claim ran out, unless someone else takes it over first. */
@@ -142,18 +149,21 @@ const carried = (earlier: AuditRecord | undefined, verdict: Verdict, reaudit?: R
 export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOutcome> => {
   const id = req.deploymentId;
   const auditKey = auditKeys.audit(id);
-  const existing = await auditRecords(deps.store).at(auditKey);
+  const unread = Boolean(req.firstSighting && !req.again);
+  const existing = unread ? undefined : await auditRecords(deps.store).at(auditKey);
   if (existing && (!req.again || (req.reauditOf && existing.record.auditedAt !== req.reauditOf)))
     return resume(deps, existing);
 
-  const ledger = (await deploymentRecords(deps.store).get(id))?.record;
+  const stored = await deploymentRecords(deps.store).get(id);
+  const ledger = stored?.record;
   const { evidence, unknown } = await readEvidence(deps.reader, id);
   if (unknown && !ledger && !existing) throw new NotFoundError(`CodeDeploy has no deployment ${id}`);
   if (evidence.deployment && !isFinished(evidence.deployment.status))
     return { outcome: 'unfinished', deploymentId: id, status: evidence.deployment.status };
   const place = placeOf(deps, req, ledger, evidence);
   const env = place.environment;
-  const verified = (await verifiedRecords(deps.store).get(place.application, env.name))?.record;
+  const verifiedStored = await verifiedRecords(deps.store).get(place.application, env.name);
+  const verified = verifiedStored?.record;
   const expectation: AuditExpectation = {
     minimumTargets: env.audit.minimumTargets,
     tolerate: env.audit.tolerate,
@@ -165,6 +175,11 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
   const now = deps.clock.now().toISOString();
   const earlier = existing?.record;
   const reaudit = nextReaudit(earlier?.reaudit, report.verdict, new Date(now));
+  if (unread && reaudit?.nextDueAt) {
+    // The re-audit mark must not replace the one of an audit recorded earlier: look for it first.
+    const found = await auditRecords(deps.store).at(auditKey);
+    if (found) return resume(deps, found);
+  }
   // The mark first: an INCOMPLETE verdict is never recorded without a re-audit that reconcile finds.
   if (reaudit?.nextDueAt)
     await deps.store.put(auditKeys.incomplete(id), {
@@ -203,13 +218,22 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
     ? await deps.store.replace(auditKey, record, existing.etag)
     : await deps.store.create(auditKey, record);
   if (!written) {
-    // Another delivery of the same event (EventBridge and SNS, or a retry) recorded it first.
+    // Another delivery of the same event (EventBridge and SNS, or a retry) recorded it first; or,
+    // not looked for first, an audit made earlier, whose follow-up is resumed if it was abandoned.
     const winner = await auditRecords(deps.store).at(auditKey);
-    if (winner) return outcomeOf(winner.record, 'recorded-earlier');
+    if (winner) return resume(deps, winner);
     throw new Error(`audit record ${auditKey} changed under us and vanished`);
   }
   if (earlier?.reaudit?.nextDueAt && !reaudit?.nextDueAt) await deps.store.delete(auditKeys.incomplete(id));
   deps.metrics.audited(report.verdict, env.name, report.failing.length);
   deps.log.info('deployment audited', { deploymentId: id, verdict: report.verdict, reasons: report.reasons });
-  return claim(deps, record);
+  // The first verdict on a deployment Baton started: it still holds its group's slot until the last
+  // step frees it, and reconcile finds an abandoned follow-up by that slot (auditStaleDeployments),
+  // so no open follow-up mark is needed. Any other follow-up is marked.
+  return claim(deps, record, {
+    audit: written,
+    ...(stored ? { deployment: stored } : {}),
+    verified: verifiedStored ?? null,
+    marked: !(ledger && !ledger.verdict && !existing),
+  });
 };

@@ -43,10 +43,11 @@ export const deploymentFinished = async (
     recordedAt: deps.clock.now().toISOString(),
   };
   // The first delivery of each state is kept; EventBridge and SNS may both deliver it, more than once.
-  await deps.store.create(auditKeys.state(deploymentId, state), record);
+  const first = Boolean(await deps.store.create(auditKeys.state(deploymentId, state), record));
   if (state === 'START' || state === 'READY') return { outcome: 'recorded', deploymentId, state };
 
-  const result = await audit(deps, { deploymentId, trigger: `${notice.source} ${state}`, group }).catch(
+  const trigger = `${notice.source} ${state}`;
+  const result = await audit(deps, { deploymentId, trigger, group, firstSighting: first }).catch(
     async (error: unknown) => {
       // Neither CodeDeploy nor the ledger knows the deployment: a retry cannot help. The event names a
       // group of the pipeline, so the refusal alerts (once per deployment).

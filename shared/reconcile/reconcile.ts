@@ -10,7 +10,7 @@ import { reauditIncomplete } from '../audit/reaudit-incomplete';
 import { auditRecords } from '../audit/records';
 import { isFinished } from '../audit/rules/evidence';
 import { errorName } from '../core/rules/errors';
-import { startNext } from '../deployments/deployment-queue';
+import { releaseGroup, startNext } from '../deployments/deployment-queue';
 import { recoverStalledLaunches, resumePendingRequests } from '../deployments/stalled-launches';
 import { auditKeys } from '../ledger/keys';
 import { deploymentRecords, slotRecords } from '../ledger/schemas';
@@ -24,9 +24,22 @@ const environments = (deps: ReconcileDeps) =>
   );
 
 /**
- * A deployment Baton started holds its group's slot until its audit frees it, so the slots name every
- * deployment that may still lack a verdict, without scanning the ledger's whole history.
+ * A deployment Baton started holds its group's slot until its audit's follow-up frees it, so the slots
+ * name every deployment that may still lack a verdict, or whose first follow-up stopped half-way (it
+ * has no open follow-up mark: audit.ts), without scanning the ledger's whole history.
  */
+const settleVerdict = async (deps: ReconcileDeps, application: string, environment: string, id: string) => {
+  const rec = (await auditRecords(deps.store).get(id))?.record;
+  if (rec?.followUp.state === 'done') {
+    // Finished before its launch was recorded as holding the slot: free the group now.
+    const next = await releaseGroup(deps, application, environment, id);
+    return `follow-up done; group released (${typeof next === 'string' ? next : next.outcome})`;
+  }
+  // Resumed once its lease ran out; under way otherwise.
+  const outcome = await audit(deps, { deploymentId: id, trigger: 'reconcile' });
+  return outcome.outcome === 'audited' ? 'follow-up resumed' : 'follow-up under way';
+};
+
 export const auditStaleDeployments: ReconcileStep = {
   name: 'auditStaleDeployments',
   async run(deps) {
@@ -37,7 +50,16 @@ export const auditStaleDeployments: ReconcileStep = {
       const id = slot?.deploymentId;
       if (!id) continue;
       const deployment = (await deploymentRecords(deps.store).get(id))?.record;
-      if (!deployment || deployment.verdict || Date.parse(deployment.createdAt) > staleBefore) continue;
+      if (!deployment) continue;
+      if (deployment.verdict) {
+        try {
+          results[id] = await settleVerdict(deps, application, environment, id);
+        } catch (error) {
+          results[id] = `failed: ${errorName(error)}`;
+        }
+        continue;
+      }
+      if (Date.parse(deployment.createdAt) > staleBefore) continue;
       try {
         const facts = await deps.reader.deployment(id);
         if (!isFinished(facts.status)) {
