@@ -4,33 +4,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run as artifactUploaded } from '../../functions/artifact-uploaded/handler';
 import { run as webhook } from '../../functions/github-webhook/handler';
-import { s3Artifacts } from '../../shared/aws/s3-artifacts';
-import { snsNotifier } from '../../shared/aws/sns-notifier';
-import { CapturingLog, COMMIT, FakeDeployer, StepClock, samplePipeline } from '../support/fixtures';
+import { COMMIT, StepClock } from '../support/fixtures';
 import { branchPush, delivery, SECRET, tagCreated } from '../support/github';
-import { putArtifact, useMotoLedger } from '../support/moto-ledger';
-import { FakeApprovals } from '../support/releases';
+import { putArtifact, releaseDepsOn, useMotoLedger } from '../support/moto-ledger';
 
 const BUCKET = 'baton-github-test';
 const ctx = useMotoLedger(BUCKET, { alertTopic: 'baton-alerts' });
 const clock = new StepClock();
 
-const deps = () => {
-  const pipeline = samplePipeline();
-  return {
-    pipeline,
-    store: ctx.store,
-    clock,
-    log: new CapturingLog(),
-    deployer: new FakeDeployer(),
-    artifacts: s3Artifacts(ctx.s3),
-    approvals: new FakeApprovals(),
-    notifier: snsNotifier(ctx.sns),
-    alertTopicArn: ctx.alertTopicArn,
-    secrets: async () => ({ current: Buffer.from(SECRET) }),
-    otherEvent: () => undefined,
-  };
-};
+const deps = () => ({
+  ...releaseDepsOn(ctx, clock),
+  secrets: async () => ({ current: Buffer.from(SECRET) }),
+  otherEvent: () => undefined,
+});
 
 const repository = { ...(branchPush().repository as object), full_name: 'example-org/web' };
 

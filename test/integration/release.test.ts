@@ -6,40 +6,20 @@ import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { run as artifactUploaded } from '../../functions/artifact-uploaded/handler';
 import { run as sourcePushed } from '../../functions/source-pushed/handler';
-import { s3Artifacts } from '../../shared/aws/s3-artifacts';
-import { snsNotifier } from '../../shared/aws/sns-notifier';
 import { releaseKeys } from '../../shared/ledger/keys';
 import { releaseFlow } from '../../shared/releases/promotion';
 import type { ReleaseRecord } from '../../shared/releases/records';
-import {
-  CapturingLog,
-  COMMIT,
-  COMMIT2,
-  FakeDeployer,
-  loadEvent,
-  StepClock,
-  samplePipeline,
-} from '../support/fixtures';
+import { COMMIT, COMMIT2, loadEvent, StepClock } from '../support/fixtures';
 import { motoData } from '../support/moto';
-import { putArtifact, useMotoLedger } from '../support/moto-ledger';
-import { FakeApprovals, finish, tagEvent } from '../support/releases';
+import { putArtifact, releaseDepsOn, useMotoLedger } from '../support/moto-ledger';
+import { finish, tagEvent } from '../support/releases';
 
 const BUCKET = 'baton-release-test';
 const ctx = useMotoLedger(BUCKET, { alertTopic: 'baton-alerts' });
 
 // One clock for the file: the tests share a ledger, so their requests must not go back in time.
 const clock = new StepClock();
-const deps = () => ({
-  pipeline: samplePipeline(),
-  store: ctx.store,
-  clock,
-  log: new CapturingLog(),
-  deployer: new FakeDeployer(),
-  artifacts: s3Artifacts(ctx.s3),
-  approvals: new FakeApprovals(),
-  notifier: snsNotifier(ctx.sns),
-  alertTopicArn: ctx.alertTopicArn,
-});
+const deps = () => releaseDepsOn(ctx, clock);
 
 /** CI uploads the artifact of `commit`; the EventBridge "Object Created" event names that version. */
 const upload = (commit: string, body?: string) => putArtifact(ctx.s3, BUCKET, commit, { body });

@@ -3,8 +3,13 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { beforeAll } from 'vitest';
+import { s3Artifacts } from '../../shared/aws/s3-artifacts';
 import { S3RecordStore } from '../../shared/aws/s3-ledger';
+import { snsNotifier } from '../../shared/aws/sns-notifier';
+import type { Clock } from '../../shared/core/ports';
+import { CapturingLog, FakeDeployer, samplePipeline } from './fixtures';
 import { createVersionedBucket, type MotoContext, useMoto } from './moto';
+import { FakeApprovals } from './releases';
 import { objectCreatedEvent } from './s3-events';
 
 export const LEDGER_PREFIX = 'ledger/';
@@ -45,6 +50,22 @@ export const useMotoLedger = (bucket: string, options: { alertTopic?: string } =
   });
   return ctx;
 };
+
+/**
+ * What a release needs, on this moto: the ledger, the artifact store and the alerts for real; CodeDeploy
+ * (a FakeDeployer, its calls the revisions asked for) and approvals are fakes.
+ */
+export const releaseDepsOn = (ctx: MotoLedger, clock: Clock) => ({
+  pipeline: samplePipeline(),
+  store: ctx.store,
+  clock,
+  log: new CapturingLog(),
+  deployer: new FakeDeployer(),
+  artifacts: s3Artifacts(ctx.s3),
+  approvals: new FakeApprovals(),
+  notifier: snsNotifier(ctx.sns),
+  alertTopicArn: ctx.alertTopicArn,
+});
 
 export interface ArtifactUpload {
   /** Defaults to `bundle <commit>`; its length is the size the event says. */
