@@ -10,13 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../functions/approval/handler';
 import { run as decided } from '../../functions/approval-decided/handler';
 import { emailedApprovals, provisionApprovals } from '../../local/approvals';
-import { clientsFor, createVersionedBucket } from '../../local/clients';
 import { type ServedFunctionUrl, serveFunctionUrl } from '../../local/function-url';
-import { type Moto, startMoto } from '../../local/moto';
 import { type ApprovalDeps, approvals } from '../../shared/approvals/approvals';
 import { signToken } from '../../shared/approvals/rules/token';
 import { secretsKeySource } from '../../shared/aws/approval-keys';
-import { S3RecordStore } from '../../shared/aws/s3-ledger';
 import { snsNotifier } from '../../shared/aws/sns-notifier';
 import { systemClock } from '../../shared/core/ports';
 import {
@@ -26,6 +23,7 @@ import {
   seedStagingAudit,
 } from '../support/approvals';
 import { CapturingLog, root, samplePipeline } from '../support/fixtures';
+import { useMotoLedger } from '../support/moto-ledger';
 import { objectCreatedEvent } from '../support/s3-events';
 
 const CHROMIUM_ARGS = [
@@ -40,7 +38,8 @@ const CHROMIUM_ARGS = [
 ];
 const SCANNER = 'Mozilla/5.0 (compatible; Microsoft-SafeLinks-Detonation)';
 
-let moto: Moto;
+const BUCKET = 'baton-e2e';
+const ctx = useMotoLedger(BUCKET);
 let browser: Browser;
 let page: ServedFunctionUrl;
 let deps: ApprovalDeps & { releaseFlow: RecordingReleaseFlow };
@@ -49,12 +48,9 @@ let link = '';
 let ledgerKeys: () => Promise<string[]>;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  const clients = clientsFor(moto.endpoint);
-  await createVersionedBucket(clients.s3, 'baton-e2e');
-  const local = await provisionApprovals(clients, 'baton-e2e');
+  const local = await provisionApprovals(ctx, BUCKET);
   keySecretArn = local.keySecretArn;
-  const store = new S3RecordStore(clients.s3, 'baton-e2e', 'ledger/');
+  const { store } = ctx;
   ledgerKeys = () => store.list('');
   // The page is served first: its URL is what the emailed links point at.
   let served: ((event: unknown) => Promise<unknown>) | undefined;
@@ -64,9 +60,9 @@ beforeAll(async () => {
     store,
     clock: systemClock,
     log: new CapturingLog(),
-    notifier: snsNotifier(clients.sns),
+    notifier: snsNotifier(ctx.sns),
     releaseFlow: new RecordingReleaseFlow(),
-    keys: secretsKeySource(clients.secrets, local.keySecretArn),
+    keys: secretsKeySource(ctx.secrets, local.keySecretArn),
     alertTopicArn: local.approvalTopicArn,
     approvalTopicArn: local.approvalTopicArn,
     approvalUrl: page.url,
@@ -75,14 +71,13 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   await seedStagingAudit(store, 9, ['i-0d4e']);
   await approvals(deps).request(sampleRequest());
-  const [email] = await emailedApprovals(moto.endpoint, local.approvalTopicArn);
+  const [email] = await emailedApprovals(ctx.moto.endpoint, local.approvalTopicArn);
   link = email?.link ?? '';
 });
 
 afterAll(async () => {
   await browser?.close();
   await page?.close();
-  await moto?.stop();
 });
 
 const decisionsRecorded = async () => (await ledgerKeys()).filter((k) => k.startsWith('approval-decisions/'));
@@ -90,16 +85,16 @@ const decisionsRecorded = async () => (await ledgerKeys()).filter((k) => k.start
 /** What EventBridge does with the recorded decisions: their "Object Created" events to approval-decided. */
 const deliverDecisions = async () => {
   for (const key of await decisionsRecorded())
-    await decided(objectCreatedEvent('baton-e2e', { key: `ledger/${key}` }), {
+    await decided(objectCreatedEvent(BUCKET, { key: `ledger/${key}` }), {
       ...deps,
-      bucket: 'baton-e2e',
+      bucket: BUCKET,
       ledgerPrefix: 'ledger/',
     });
 };
 
 describe('approval page in a real browser', () => {
   it('the emailed link points at the page on loopback, bound to its approver', async () => {
-    const [email] = await emailedApprovals(moto.endpoint, deps.approvalTopicArn);
+    const [email] = await emailedApprovals(ctx.moto.endpoint, deps.approvalTopicArn);
     expect(email?.approver).toBe('release-manager@example.com');
     expect(email?.subject).toBe('Approve web v1.2.0 for production?');
     expect(link.startsWith(`${page.url}?approval=${SAMPLE_APPROVAL_ID}&token=a1.`)).toBe(true);

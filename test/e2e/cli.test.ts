@@ -1,7 +1,6 @@
 // The baton CLI end to end: a local stack in this process (moto, local CodeDeploy, the functions), its
 // stack file, and the real CLI as a subprocess (`node cli/baton.mjs … --local <file>`) reading it, as an
 // operator's terminal would next to `npm start -- --keep`.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +11,7 @@ import * as z from 'zod/mini';
 import { buildArtifact } from '../../local/artifact';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { writeStackFile } from '../../local/stack-file';
-import { root } from '../support/fixtures';
+import { runBaton } from '../support/cli';
 
 const work = mkdtempSync(join(tmpdir(), 'baton-cli-e2e-'));
 /** Who the local target signs as, for BATON_OPERATOR=alice (local/operator-url.ts). */
@@ -33,24 +32,11 @@ const app = () => {
  * The CLI as a user types it (`"…"` keeps words together), with none of this process's environment:
  * the stack file has to carry it.
  */
-const baton = (line: string): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-  new Promise((resolve, reject) => {
-    const argv = (line.match(/"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^"(.*)"$/, '$1'));
-    const child = spawn(process.execPath, [join(root, 'cli', 'baton.mjs'), ...argv], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: work, BATON_OPERATOR: 'alice' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+const baton = (line: string) =>
+  runBaton(
+    (line.match(/"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^"(.*)"$/, '$1')),
+    { PATH: process.env.PATH ?? '', HOME: work, BATON_OPERATOR: 'alice' },
+  );
 
 const closedPort = (): Promise<number> =>
   new Promise((resolve) => {

@@ -1,7 +1,6 @@
 // `baton doctor` against a real created stack: the packaged template in moto's CloudFormation (IAM,
 // SNS, SQS, EventBridge, Secrets Manager from moto) and CodeDeploy from the local stand-in. The real CLI
 // runs as a subprocess for the healthy stage and for a stage that does not exist.
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DisableRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -13,6 +12,7 @@ import { parse, stringify } from 'yaml';
 import { runDoctor } from '../../cli/doctor/command';
 import type { Row } from '../../cli/doctor/facts';
 import { type LocalCodeDeploy, startLocalCodeDeploy } from '../../local/codedeploy';
+import { cliEnv, runBaton } from '../support/cli';
 import { createGroup, type DoctorStage, setUpHealthyStage } from '../support/doctor-stage';
 import { root } from '../support/fixtures';
 import { useMoto } from '../support/moto';
@@ -32,27 +32,15 @@ afterAll(async () => {
 });
 
 /** The real CLI, with only the environment an operator's shell would give it (endpoints aside). */
-const baton = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-  new Promise((resolve) => {
-    const env = {
-      PATH: process.env.PATH ?? '',
+const baton = (args: string[]) =>
+  runBaton(
+    args,
+    cliEnv(ctx.moto.endpoint, {
       HOME: root,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_REGION: 'us-east-1',
-      AWS_EC2_METADATA_DISABLED: 'true',
       AWS_MAX_ATTEMPTS: '1',
-      AWS_ENDPOINT_URL: ctx.moto.endpoint,
       AWS_ENDPOINT_URL_CODEDEPLOY: codedeploy.endpoint,
-    };
-    execFile(
-      process.execPath,
-      [join(root, 'cli', 'baton.mjs'), ...args],
-      { cwd: root, env },
-      (error, stdout, stderr) =>
-        resolve({ code: typeof error?.code === 'number' ? error.code : error ? -1 : 0, stdout, stderr }),
-    );
-  });
+    }),
+  );
 
 const doctor = async (argv: string[]) => {
   let out = '';

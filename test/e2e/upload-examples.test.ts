@@ -4,15 +4,16 @@
 // application's package.json, and the AWS credential steps need an account: those do not run here.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import * as z from 'zod/mini';
+import { batonShell, cliEnv } from '../support/cli';
 import { root } from '../support/fixtures';
-import { createVersionedBucket, useMoto } from '../support/moto';
-import { ciEnv, git, gitRepository, sh } from '../support/upload';
+import { useMotoLedger } from '../support/moto-ledger';
+import { git, gitRepository } from '../support/upload';
 
-const ctx = useMoto();
 const BUCKET = 'baton-upload-examples';
+const ctx = useMotoLedger(BUCKET);
 const read = (name: string) => readFileSync(join(root, 'examples', 'ci', name), 'utf8');
 
 const step = z.looseObject({
@@ -71,10 +72,6 @@ const application = (name: string): string => {
   return dir;
 };
 
-beforeAll(async () => {
-  await createVersionedBucket(ctx.s3, BUCKET);
-});
-
 describe.each(Object.keys(EXAMPLES))('examples/ci/%s', (name) => {
   it('builds and uploads with baton upload; a re-run finds the same artifact there', async () => {
     const { build, upload, detached } = EXAMPLES[name]?.() ?? { build: '', upload: '' };
@@ -82,18 +79,18 @@ describe.each(Object.keys(EXAMPLES))('examples/ci/%s', (name) => {
     const dir = application(name);
     const commit = git(dir, 'rev-parse', 'HEAD');
     if (detached) git(dir, 'checkout', '--quiet', '--detach');
-    const env = ciEnv(ctx.moto.endpoint, {
+    const env = cliEnv(ctx.moto.endpoint, {
       BATON_HOME: root,
       BATON_BUCKET: BUCKET,
       GITHUB_REF_NAME: 'main',
       BRANCH_NAME: 'main',
     });
 
-    const built = await sh(build, dir, env);
-    const first = await sh(upload, dir, env);
+    const built = await batonShell(build, dir, env);
+    const first = await batonShell(upload, dir, env);
     writeFileSync(join(dir, 'site', 'index.html'), `<h1>built by ${name}</h1>\n`); // a fresh checkout's file times
-    const rebuilt = await sh(`rm -rf build && ${build}`, dir, env);
-    const again = await sh(upload, dir, env);
+    const rebuilt = await batonShell(`rm -rf build && ${build}`, dir, env);
+    const again = await batonShell(upload, dir, env);
 
     expect(built.code).toBe(0);
     expect(first.stderr).toBe('');

@@ -5,28 +5,25 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HeadObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { artifactUploaded } from '../../shared/artifacts/artifact-uploaded';
 import { s3Artifacts } from '../../shared/aws/s3-artifacts';
 import { keys } from '../../shared/ledger/keys';
+import { batonShell, cliEnv } from '../support/cli';
 import { memoryDeps } from '../support/fixtures';
-import { createVersionedBucket, useMoto } from '../support/moto';
-import { ciEnv, git, gitRepository, sh, writeZip } from '../support/upload';
+import { useMotoLedger } from '../support/moto-ledger';
+import { git, gitRepository, writeZip } from '../support/upload';
 
-const ctx = useMoto();
 const BUCKET = 'baton-upload-e2e';
+const ctx = useMotoLedger(BUCKET);
 const repo = gitRepository();
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64');
 const upload = (args: string) =>
-  sh(`baton upload ${args} --bucket ${BUCKET} --json`, repo, ciEnv(ctx.moto.endpoint));
+  batonShell(`baton upload ${args} --bucket ${BUCKET} --json`, repo, cliEnv(ctx.moto.endpoint));
 const head = (key: string) =>
   ctx.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key, ChecksumMode: 'ENABLED' }));
 const versions = async (key: string) =>
   (await ctx.s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: key }))).Versions ?? [];
-
-beforeAll(async () => {
-  await createVersionedBucket(ctx.s3, BUCKET);
-});
 
 describe('baton upload', () => {
   it('uploads under the layout, with the branch, the commit and a SHA-256 S3 verified; prints them', async () => {

@@ -2,12 +2,8 @@
 // filter policies infra/pipeline.cjs generates), the link key in Secrets Manager with two versions.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CreateSecretCommand,
-  PutSecretValueCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateSecretCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { run } from '../../functions/approval/handler';
@@ -16,7 +12,6 @@ import type { ApprovalDeps } from '../../shared/approvals/approvals';
 import { approvals } from '../../shared/approvals/approvals';
 import { verifyToken } from '../../shared/approvals/rules/token';
 import { secretsKeySource } from '../../shared/aws/approval-keys';
-import { S3RecordStore } from '../../shared/aws/s3-ledger';
 import { snsNotifier } from '../../shared/aws/sns-notifier';
 import type { Pipeline } from '../../shared/pipeline/rules/config';
 import {
@@ -27,7 +22,8 @@ import {
   seedStagingAudit,
 } from '../support/approvals';
 import { CapturingLog, loadEvent, root, samplePipeline } from '../support/fixtures';
-import { createVersionedBucket, motoData, useMoto } from '../support/moto';
+import { motoData, useMoto } from '../support/moto';
+import { createLedger, createTopic } from '../support/moto-ledger';
 import { objectCreatedEvent } from '../support/s3-events';
 
 const ctx = useMoto();
@@ -78,19 +74,11 @@ const generatedSubscriptions = (pipeline: Pipeline) => {
 
 const stack = async (pipeline: Pipeline) => {
   n += 1;
-  const endpoint = ctx.moto.endpoint;
-  const config = {
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    maxAttempts: 1,
-  };
-  const sns = new SNSClient(config);
-  const secrets = new SecretsManagerClient(config);
+  const { sns, secrets } = ctx;
   const bucket = `approval-test-${n}`;
-  await createVersionedBucket(ctx.s3, bucket);
-  const approvalTopic = (await sns.send(new CreateTopicCommand({ Name: `approvals-${n}` }))).TopicArn ?? '';
-  const alertTopic = (await sns.send(new CreateTopicCommand({ Name: `alerts-${n}` }))).TopicArn ?? '';
+  const store = await createLedger(ctx.s3, bucket);
+  const approvalTopic = await createTopic(sns, `approvals-${n}`);
+  const alertTopic = await createTopic(sns, `alerts-${n}`);
   const secret = await secrets.send(
     new CreateSecretCommand({ Name: `baton/approval-key-${n}`, SecretString: `first-key-${'1'.repeat(40)}` }),
   );
@@ -98,7 +86,7 @@ const stack = async (pipeline: Pipeline) => {
   const releaseFlow = new RecordingReleaseFlow();
   const deps = (): ApprovalDeps & { releaseFlow: RecordingReleaseFlow } => ({
     pipeline,
-    store: new S3RecordStore(ctx.s3, bucket, 'ledger/'),
+    store,
     clock: new ManualClock('2026-11-20T18:00:00.000Z'),
     log: new CapturingLog(),
     notifier: snsNotifier(sns),

@@ -5,12 +5,10 @@ import {
   CreateDeploymentGroupCommand,
   ListDeploymentsCommand,
 } from '@aws-sdk/client-codedeploy';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../functions/artifact-uploaded/handler';
 import { codedeployDeployer } from '../../shared/aws/codedeploy-deployer';
 import { s3Artifacts } from '../../shared/aws/s3-artifacts';
-import { S3RecordStore } from '../../shared/aws/s3-ledger';
 import { releaseGroup } from '../../shared/deployments/deployment-queue';
 import { keys } from '../../shared/ledger/keys';
 import type { ArtifactRecord, DeploymentRecord, DeploymentRequest } from '../../shared/ledger/records';
@@ -19,21 +17,20 @@ import {
   CapturingLog,
   COMMIT,
   COMMIT2,
-  loadEvent,
   SentNotices,
   StepClock,
   samplePipeline,
 } from '../support/fixtures';
-import { createVersionedBucket, useMoto } from '../support/moto';
+import { putArtifact, useMotoLedger } from '../support/moto-ledger';
 
-const ctx = useMoto();
 const BUCKET = 'baton-pipeline-example';
+const ctx = useMotoLedger(BUCKET);
 
 // One clock for the file: the tests share a ledger, so their requests must not go back in time.
 const clock = new StepClock();
 const deps = () => ({
   pipeline: samplePipeline(),
-  store: new S3RecordStore(ctx.s3, BUCKET, 'ledger/'),
+  store: ctx.store,
   clock,
   log: new CapturingLog(),
   deployer: codedeployDeployer(ctx.codedeploy),
@@ -42,23 +39,7 @@ const deps = () => ({
   alertTopicArn: ALERT_TOPIC,
 });
 
-const upload = async (commit: string, branch = 'main') => {
-  const key = `artifacts/web/${commit}.zip`;
-  const out = await ctx.s3.send(
-    new PutObjectCommand({
-      Bucket: BUCKET,
-      Key: key,
-      Body: `bundle ${commit}`,
-      Metadata: { branch },
-      ChecksumAlgorithm: 'SHA256',
-    }),
-  );
-  const event = loadEvent<{ detail: { object: Record<string, unknown> } }>(
-    'eventbridge/s3-object-created.json',
-  );
-  event.detail.object = { key, size: 47, etag: out.ETag?.replaceAll('"', ''), 'version-id': out.VersionId };
-  return { event, versionId: out.VersionId, etag: out.ETag };
-};
+const upload = (commit: string) => putArtifact(ctx.s3, BUCKET, commit, { checksum: true });
 
 const deploymentsOfGroup = async (group: string) =>
   (
@@ -68,7 +49,6 @@ const deploymentsOfGroup = async (group: string) =>
   ).deployments ?? [];
 
 beforeAll(async () => {
-  await createVersionedBucket(ctx.s3, BUCKET);
   await ctx.codedeploy.send(
     new CreateApplicationCommand({ applicationName: 'baton-web', computePlatform: 'Server' }),
   );

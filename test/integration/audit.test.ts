@@ -1,11 +1,9 @@
 // The audit on moto: the ledger in S3 and the alert through SNS (read back from moto), with CodeDeploy
 // mocked in the API reference's shapes (moto lacks the per-target calls).
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/deployment-finished/handler';
 import { codedeployReader } from '../../shared/aws/codedeploy-reader';
-import { S3RecordStore } from '../../shared/aws/s3-ledger';
 import { snsNotifier } from '../../shared/aws/sns-notifier';
 import { systemClock } from '../../shared/core/ports';
 import { requestDeployment } from '../../shared/deployments/deployments';
@@ -18,7 +16,8 @@ import {
   overviewOf,
 } from '../support/codedeploy-api';
 import { CapturingLog, COMMIT, FakeDeployer, loadEvent, samplePipeline } from '../support/fixtures';
-import { clientsFor, createVersionedBucket, motoData, useMoto } from '../support/moto';
+import { motoData, useMoto } from '../support/moto';
+import { createLedger, createTopic } from '../support/moto-ledger';
 
 const ctx = useMoto();
 
@@ -42,17 +41,16 @@ const finishEvent = (deploymentId: string) => {
 describe('audit on moto', () => {
   it('records a PARTIAL verdict in the S3 ledger and sends one alert naming the eight failed instances', async () => {
     const bucket = 'audit-ledger';
-    await createVersionedBucket(ctx.s3, bucket);
-    const { sns } = clientsFor(ctx.moto.endpoint);
-    const topic = await sns.send(new CreateTopicCommand({ Name: 'baton-alerts' }));
+    const store = await createLedger(ctx.s3, bucket);
+    const alertTopicArn = await createTopic(ctx.sns, 'baton-alerts');
     const deps = {
       pipeline: samplePipeline(),
-      store: new S3RecordStore(ctx.s3, bucket, 'ledger/'),
+      store,
       clock: systemClock,
       log: new CapturingLog(),
       deployer: new FakeDeployer(),
-      notifier: snsNotifier(sns),
-      alertTopicArn: topic.TopicArn ?? '',
+      notifier: snsNotifier(ctx.sns),
+      alertTopicArn,
       metrics: new RecordingMetrics(),
       releaseFlow: new RecordingReleaseFlow(),
     };
@@ -89,7 +87,7 @@ describe('audit on moto', () => {
     expect(await json(bucket, `ledger/deployments/${id}.json`)).toMatchObject({ verdict: 'PARTIAL' });
 
     const topics = (await motoData(ctx.moto.endpoint)).sns?.Topic as MotoTopic[] | undefined;
-    const sent = topics?.find((t) => t.arn === topic.TopicArn)?.sent_notifications ?? [];
+    const sent = topics?.find((t) => t.arn === alertTopicArn)?.sent_notifications ?? [];
     expect(sent).toHaveLength(1);
     const [, message, subject] = sent[0] ?? [];
     expect(subject).toBe('Baton PARTIAL: web v1.2.0 (commit 3f786850e387) in staging');

@@ -2,16 +2,13 @@
 // ledger and artifact store, alerts and approval requests through the real notifier, every command
 // recorded as the adapter built it and checked against the operation's input shape, and each Publish
 // against SNS's documented Subject and message attribute rules.
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { approvals } from '../../shared/approvals/approvals';
 import { type ArtifactDeps, artifactUploaded } from '../../shared/artifacts/artifact-uploaded';
 import { objectCreatedEventSchema } from '../../shared/artifacts/rules/s3-events';
 import { secretsKeySource } from '../../shared/aws/approval-keys';
 import { s3Artifacts } from '../../shared/aws/s3-artifacts';
-import { S3RecordStore } from '../../shared/aws/s3-ledger';
 import { snsNotifier } from '../../shared/aws/sns-notifier';
 import { parseWith } from '../../shared/core/rules/parse';
 import { sourcePushedEventSchema } from '../../shared/pushes/rules/codecommit-events';
@@ -28,13 +25,14 @@ import {
   StepClock,
   samplePipeline,
 } from '../support/fixtures';
-import { clientsFor, createVersionedBucket, useMoto } from '../support/moto';
+import { clientsFor } from '../support/moto';
+import { createTopic, ledgerStore, putArtifact, useMotoLedger } from '../support/moto-ledger';
 import { FakeApprovals, finish, tagEvent } from '../support/releases';
 import { modelProblems, recordCommands, type SentCommand } from '../support/sdk-recorder';
 import { publishProblems } from '../support/sns-rules';
 
-const ctx = useMoto();
 const BUCKET = 'baton-model-test';
+const ctx = useMotoLedger(BUCKET);
 let s3Sent: SentCommand[] = [];
 let snsSent: SentCommand[] = [];
 
@@ -47,37 +45,21 @@ const uploaded = async (d: ArtifactDeps, event: unknown) => {
 };
 
 /** What CI does (not Baton, so not recorded): the artifact lands, and S3 says so through EventBridge. */
-const uploadedEvent = async (s3: S3Client, bucket: string, commit: string) => {
-  const key = `artifacts/web/${commit}.zip`;
-  const body = `bundle ${commit}`;
-  const out = await s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, Metadata: { branch: 'main' } }),
-  );
-  const event = loadEvent<{ detail: { bucket: { name: string }; object: Record<string, unknown> } }>(
-    'eventbridge/s3-object-created.json',
-  );
-  event.detail.bucket.name = bucket;
-  event.detail.object = {
-    key,
-    size: body.length,
-    etag: out.ETag?.replaceAll('"', ''),
-    'version-id': out.VersionId,
-  };
-  return event;
-};
+const uploadedEvent = async (commit: string) => (await putArtifact(ctx.s3, BUCKET, commit)).event;
 
 beforeAll(async () => {
-  await createVersionedBucket(ctx.s3, BUCKET);
   const { s3, sns, secrets } = clientsFor(ctx.moto.endpoint);
   s3Sent = recordCommands(s3);
   snsSent = recordCommands(sns);
-  const topic = async (Name: string) => (await sns.send(new CreateTopicCommand({ Name }))).TopicArn ?? '';
-  const [alertTopicArn, approvalTopicArn] = [await topic('alerts'), await topic('approvals')];
+  const [alertTopicArn, approvalTopicArn] = [
+    await createTopic(sns, 'alerts'),
+    await createTopic(sns, 'approvals'),
+  ];
   const key = await secrets.send(
     new CreateSecretCommand({ Name: 'baton/key', SecretString: 'k'.repeat(48) }),
   );
   const clock = new StepClock();
-  const store = new S3RecordStore(s3, BUCKET, 'ledger/');
+  const store = ledgerStore(s3, BUCKET);
   const common = { pipeline: samplePipeline(), store, log: new CapturingLog(), alertTopicArn };
   const notifier = snsNotifier(sns);
   const release = { ...common, clock, deployer: new FakeDeployer(), artifacts: s3Artifacts(s3) };
@@ -85,8 +67,8 @@ beforeAll(async () => {
 
   // A release that waits for its artifact, enters staging, is verified and approved; then a moved tag.
   await pushed(d, tagEvent('v1.3.0', COMMIT2, '2026-11-20T20:00:00Z'));
-  await uploaded(d, await uploadedEvent(ctx.s3, BUCKET, COMMIT2));
-  await uploaded(d, await uploadedEvent(ctx.s3, BUCKET, COMMIT));
+  await uploaded(d, await uploadedEvent(COMMIT2));
+  await uploaded(d, await uploadedEvent(COMMIT));
   await pushed(d, loadEvent('codecommit/tag-release.json'));
   await finish(d, 'd-FAKE00002', 'VERIFIED');
   await releaseFlow(d).advance('web', 'v1.2.0', 'audit VERIFIED of d-FAKE00002');

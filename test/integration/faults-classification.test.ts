@@ -20,12 +20,10 @@ import {
   GetSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCodeDeploy, startLocalCodeDeploy } from '../../local/codedeploy';
-import { type Moto, startMoto } from '../../local/moto';
 import { clientConfig } from '../../shared/aws/client-config';
-import { S3RecordStore } from '../../shared/aws/s3-ledger';
 import {
   type Attempt,
   FAULT_KINDS,
@@ -34,10 +32,12 @@ import {
   type FaultServer,
   startFaultServer,
 } from '../support/faults';
+import { useMoto } from '../support/moto';
+import { createTopic, ledgerStore } from '../support/moto-ledger';
 
 const BUCKET = 'fault-classification';
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-let moto: Moto;
+const ctx = useMoto();
 let standIn: LocalCodeDeploy;
 let server: FaultServer;
 let topicArn = '';
@@ -46,10 +46,10 @@ let topicArn = '';
 const clients = (env: NodeJS.ProcessEnv = { BATON_SDK_REQUEST_TIMEOUT_MS: '300' }) => {
   const base = { ...clientConfig(env), region: 'us-east-1', credentials };
   const injector = new FaultInjector(server, 11);
-  const s3 = injector.attach(new S3Client({ ...base, endpoint: moto.endpoint, forcePathStyle: true }));
+  const s3 = injector.attach(new S3Client({ ...base, endpoint: ctx.moto.endpoint, forcePathStyle: true }));
   const codedeploy = injector.attach(new CodeDeployClient({ ...base, endpoint: standIn.endpoint }));
-  const sns = injector.attach(new SNSClient({ ...base, endpoint: moto.endpoint }));
-  const secrets = injector.attach(new SecretsManagerClient({ ...base, endpoint: moto.endpoint }));
+  const sns = injector.attach(new SNSClient({ ...base, endpoint: ctx.moto.endpoint }));
+  const secrets = injector.attach(new SecretsManagerClient({ ...base, endpoint: ctx.moto.endpoint }));
   const calls: Record<string, () => Promise<unknown>> = {
     GetObject: async () =>
       (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'k' }))).Body?.transformToString(),
@@ -77,8 +77,7 @@ const failure = async (call: () => Promise<unknown>): Promise<SdkError> => {
 };
 
 beforeAll(async () => {
-  moto = await startMoto();
-  const admin = { region: 'us-east-1', credentials, endpoint: moto.endpoint };
+  const admin = { region: 'us-east-1', credentials, endpoint: ctx.moto.endpoint };
   const s3 = new S3Client({ ...admin, forcePathStyle: true });
   standIn = await startLocalCodeDeploy({ s3 });
   server = await startFaultServer();
@@ -87,13 +86,12 @@ beforeAll(async () => {
   await new CodeDeployClient({ ...admin, endpoint: standIn.endpoint }).send(
     new CreateApplicationCommand({ applicationName: 'app' }),
   );
-  topicArn = (await new SNSClient(admin).send(new CreateTopicCommand({ Name: 'faults' }))).TopicArn ?? '';
+  topicArn = await createTopic(new SNSClient(admin), 'faults');
   await new SecretsManagerClient(admin).send(new CreateSecretCommand({ Name: 'secret', SecretString: 'v' }));
 });
 afterAll(async () => {
   await server?.close();
   await standIn?.stop();
-  await moto?.stop();
 });
 
 // What the SDK calls each exhausted fault (S3 answers HEAD without a body: known by its status only).
@@ -192,7 +190,7 @@ describe('the S3 ledger and lost answers', () => {
   it('a conditional write whose answer was lost is its own (read back); a real competitor still wins', async () => {
     // Prepare
     const { injector, s3 } = clients();
-    const store = new S3RecordStore(s3, BUCKET, 'ledger/');
+    const store = ledgerStore(s3, BUCKET);
     const lose = () => injector.next((a) => a.operation === 'PutObject', 'lost-response');
     // Act: create and replace lose their first answers; the SDK's retry meets 412 (the write is there).
     lose();

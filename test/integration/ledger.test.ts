@@ -1,17 +1,16 @@
 // The S3 ledger on moto: conditional writes decide races, records read back as written.
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { S3RecordStore } from '../../shared/aws/s3-ledger';
 import { update } from '../../shared/ledger/store';
-import { createVersionedBucket, useMoto } from '../support/moto';
+import { useMoto } from '../support/moto';
+import { createLedger } from '../support/moto-ledger';
 
 const ctx = useMoto();
 let n = 0;
 const freshStore = async () => {
   n += 1;
   const bucket = `ledger-test-${n}`;
-  await createVersionedBucket(ctx.s3, bucket);
-  return { bucket, store: new S3RecordStore(ctx.s3, bucket, 'ledger/') };
+  return { bucket, store: await createLedger(ctx.s3, bucket) };
 };
 
 describe('S3 ledger', () => {

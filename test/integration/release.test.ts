@@ -2,71 +2,27 @@
 // in-process. A release deploys the very S3 object version dev got, even after the key was overwritten.
 // CodeDeploy is a FakeDeployer (its calls are the revisions asked for); alerts go to a moto SNS topic.
 
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { CreateTopicCommand } from '@aws-sdk/client-sns';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
 import { run as artifactUploaded } from '../../functions/artifact-uploaded/handler';
 import { run as sourcePushed } from '../../functions/source-pushed/handler';
-import { s3Artifacts } from '../../shared/aws/s3-artifacts';
-import { S3RecordStore } from '../../shared/aws/s3-ledger';
-import { snsNotifier } from '../../shared/aws/sns-notifier';
 import { releaseKeys } from '../../shared/ledger/keys';
 import { releaseFlow } from '../../shared/releases/promotion';
 import type { ReleaseRecord } from '../../shared/releases/records';
-import {
-  CapturingLog,
-  COMMIT,
-  COMMIT2,
-  FakeDeployer,
-  loadEvent,
-  StepClock,
-  samplePipeline,
-} from '../support/fixtures';
-import { clientsFor, createVersionedBucket, motoData, useMoto } from '../support/moto';
-import { FakeApprovals, finish, tagEvent } from '../support/releases';
+import { COMMIT, COMMIT2, loadEvent, StepClock } from '../support/fixtures';
+import { motoData } from '../support/moto';
+import { putArtifact, releaseDepsOn, useMotoLedger } from '../support/moto-ledger';
+import { finish, tagEvent } from '../support/releases';
 
-const ctx = useMoto();
 const BUCKET = 'baton-release-test';
-let alertTopicArn = '';
+const ctx = useMotoLedger(BUCKET, { alertTopic: 'baton-alerts' });
 
 // One clock for the file: the tests share a ledger, so their requests must not go back in time.
 const clock = new StepClock();
-const deps = () => ({
-  pipeline: samplePipeline(),
-  store: new S3RecordStore(ctx.s3, BUCKET, 'ledger/'),
-  clock,
-  log: new CapturingLog(),
-  deployer: new FakeDeployer(),
-  artifacts: s3Artifacts(ctx.s3),
-  approvals: new FakeApprovals(),
-  notifier: snsNotifier(clientsFor(ctx.moto.endpoint).sns),
-  alertTopicArn,
-});
+const deps = () => releaseDepsOn(ctx, clock);
 
 /** CI uploads the artifact of `commit`; the EventBridge "Object Created" event names that version. */
-const upload = async (commit: string, body = `bundle ${commit}`) => {
-  const key = `artifacts/web/${commit}.zip`;
-  const out = await ctx.s3.send(
-    new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, Metadata: { branch: 'main' } }),
-  );
-  const event = loadEvent<{ detail: { bucket: { name: string }; object: Record<string, unknown> } }>(
-    'eventbridge/s3-object-created.json',
-  );
-  event.detail.bucket.name = BUCKET;
-  event.detail.object = {
-    key,
-    size: body.length,
-    etag: out.ETag?.replaceAll('"', ''),
-    'version-id': out.VersionId,
-  };
-  return { event, versionId: out.VersionId, etag: out.ETag, key };
-};
-
-beforeAll(async () => {
-  await createVersionedBucket(ctx.s3, BUCKET);
-  const { sns } = clientsFor(ctx.moto.endpoint);
-  alertTopicArn = (await sns.send(new CreateTopicCommand({ Name: 'baton-alerts' }))).TopicArn ?? '';
-});
+const upload = (commit: string, body?: string) => putArtifact(ctx.s3, BUCKET, commit, { body });
 
 describe('a release on moto', () => {
   it('deploys to staging and production the same S3 object version that dev got', async () => {

@@ -11,7 +11,6 @@ import {
 import { parse } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../functions/secrets/handler';
-import { S3RecordStore } from '../../shared/aws/s3-ledger';
 import { secretMetadata } from '../../shared/aws/secret-metadata';
 import { secretValues } from '../../shared/aws/secret-values';
 import { secretsCheck } from '../../shared/operator/secrets-check';
@@ -19,7 +18,7 @@ import { type Pipeline, parsePipeline } from '../../shared/pipeline/rules/config
 import type { DeploymentTargets } from '../../shared/secrets/ports';
 import type { SecretGrant } from '../../shared/secrets/records';
 import { StepClock, samplePipeline } from '../support/fixtures';
-import { clientsFor, createVersionedBucket, useMoto } from '../support/moto';
+import { useMotoLedger } from '../support/moto-ledger';
 import {
   ACCOUNT,
   arnOf,
@@ -33,8 +32,8 @@ import {
   urlEvent,
 } from '../support/secrets';
 
-const ctx = useMoto();
 const BUCKET = 'baton-secrets-it';
+const ctx = useMotoLedger(BUCKET);
 const keystore = Uint8Array.from([0, 1, 2, 255, 0x0a, 0x0d, ...Buffer.from(CANARY)]);
 
 /** The sample pipeline with a binary keystore added to staging's file secrets. */
@@ -60,14 +59,13 @@ const targets = (status = 'InProgress'): DeploymentTargets => ({
 // One clock for the file: grant keys sort in the order the requests were made.
 const clock = new StepClock();
 let secrets: SecretsManagerClient;
-let admin: SecretsManagerClient;
 let versions: Record<string, string>;
 let output: ReturnType<typeof captureOutput>;
 
 const deps = (overrides: Partial<{ targets: DeploymentTargets; cacheFor: number }> = {}) => ({
   pipeline: pipeline(),
   functionAccount: ACCOUNT,
-  store: new S3RecordStore(ctx.s3, BUCKET, 'ledger/'),
+  store: ctx.store,
   clock,
   log: debugLog(),
   targets: overrides.targets ?? targets(),
@@ -87,9 +85,10 @@ const bucketText = async () => {
 };
 
 const grants = async () => {
-  const store = new S3RecordStore(ctx.s3, BUCKET, 'ledger/');
-  const keys = await store.list('secret-grants/');
-  return Promise.all(keys.map(async (k) => ({ key: k, record: (await store.get<SecretGrant>(k))?.record })));
+  const keys = await ctx.store.list('secret-grants/');
+  return Promise.all(
+    keys.map(async (k) => ({ key: k, record: (await ctx.store.get<SecretGrant>(k))?.record })),
+  );
 };
 
 beforeAll(async () => {
@@ -97,11 +96,9 @@ beforeAll(async () => {
   vi.stubEnv('AWS_ENDPOINT_URL', ctx.moto.endpoint);
   vi.resetModules();
   ({ secretsManager: secrets } = await import('../../shared/aws/secrets-client'));
-  admin = clientsFor(ctx.moto.endpoint).secrets;
-  await createVersionedBucket(ctx.s3, BUCKET);
   versions = {};
   const create = async (Name: string, value: { SecretString?: string; SecretBinary?: Uint8Array }) => {
-    const out = await admin.send(new CreateSecretCommand({ Name, ...value }));
+    const out = await ctx.secrets.send(new CreateSecretCommand({ Name, ...value }));
     versions[Name] = out.VersionId ?? '';
   };
   await create('baton/web/staging/env', { SecretString: JSON.stringify(stagingEnv) });
@@ -157,7 +154,7 @@ describe('secrets on moto', () => {
   it('records the version it handed out, cached or fresh, after a rotation', async () => {
     const cached = deps();
     await run(urlEvent(), cached);
-    const rotated = await admin.send(
+    const rotated = await ctx.secrets.send(
       new PutSecretValueCommand({
         SecretId: 'baton/web/staging/jwt-key',
         SecretString: `${jwtPem}rotated\n`,
@@ -193,7 +190,7 @@ describe('secrets on moto', () => {
 
   it('secrets-check reads metadata only: existence, the current version and its last change', async () => {
     // A rotation of the staging JWT key leaves AWSPREVIOUS behind.
-    await admin.send(
+    await ctx.secrets.send(
       new PutSecretValueCommand({ SecretId: 'baton/web/staging/jwt-key', SecretString: jwtPem }),
     );
     const check = (environment: string) =>

@@ -6,6 +6,7 @@ import { LIFECYCLE_EVENTS } from '../../local/codedeploy/types';
 import type { AuditMetrics, DeploymentReader } from '../../shared/audit/ports';
 import type { DeploymentFacts, Target, TargetStatus } from '../../shared/audit/rules/evidence';
 import type { Verdict } from '../../shared/audit/rules/gate';
+import type { AuditExpectation } from '../../shared/audit/rules/verdict';
 import type { Clock, Notice, Notifier, ReleaseFlow } from '../../shared/core/ports';
 import { NotFoundError } from '../../shared/core/rules/errors';
 import { requestDeployment } from '../../shared/deployments/deployments';
@@ -38,6 +39,25 @@ export const target = (
   events: IN_PLACE_EVENTS.map((name) => ({ name, status })),
   ...extra,
 });
+
+/** A domain target whose ValidateService script failed. */
+export const failedTarget = (id: string): Target => ({
+  ...target(id, 'Failed'),
+  events: [
+    {
+      name: 'ValidateService',
+      status: 'Failed',
+      diagnostics: { errorCode: 'ScriptFailed', scriptName: 'scripts/validate.sh' },
+    },
+  ],
+});
+
+/** `n` target IDs: i-1, i-2, … */
+export const targetIds = (n: number, prefix = 'i-') =>
+  Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
+
+/** Every target must succeed, and one is enough. */
+export const strict: AuditExpectation = { minimumTargets: 1, tolerate: [] };
 
 export const facts = (over: Partial<DeploymentFacts> = {}): DeploymentFacts => ({
   deploymentId: DEPLOYMENT,

@@ -11,8 +11,11 @@ import {
   ListDeploymentTargetsCommand,
 } from '@aws-sdk/client-codedeploy';
 import { mockClient } from 'aws-sdk-client-mock';
+import { readEvidence } from '../../shared/audit/audit';
 import type { TargetStatus } from '../../shared/audit/rules/evidence';
-import { DEPLOYMENT, IN_PLACE_EVENTS, VALIDATE_FAILED } from './audit';
+import { buildReport } from '../../shared/audit/rules/verdict';
+import { codedeployReader } from '../../shared/aws/codedeploy-reader';
+import { DEPLOYMENT, IN_PLACE_EVENTS, strict, VALIDATE_FAILED } from './audit';
 
 const at = (s: number) => new Date(Date.UTC(2026, 10, 20, 18, 0, s));
 
@@ -108,4 +111,23 @@ export const fakeCodeDeploy = (info: DeploymentInfo, targets: DeploymentTarget[]
     return { deploymentTargets: (input.targetIds ?? []).flatMap((id) => byId.get(id) ?? []) };
   });
   return { client, mock };
+};
+
+/** The reader's retry settings without the waits. */
+export const noWait = { sleep: async () => {} };
+
+/** `targets` served by the mocked client, read by the real reader, and the report on them. */
+export const auditOf = async (
+  targets: DeploymentTarget[],
+  info = {},
+  expectation = strict,
+  pageSize = 100,
+) => {
+  const cd = fakeCodeDeploy(
+    deploymentInfo({ deploymentOverview: overviewOf(targets), ...info }),
+    targets,
+    pageSize,
+  );
+  const { evidence } = await readEvidence(codedeployReader(cd.client, noWait), DEPLOYMENT);
+  return { report: buildReport(DEPLOYMENT, evidence, expectation), evidence, mock: cd.mock };
 };

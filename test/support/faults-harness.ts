@@ -11,9 +11,7 @@ import {
   CreateDeploymentGroupCommand,
   ListDeploymentsCommand,
 } from '@aws-sdk/client-codedeploy';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { strToU8, zipSync } from 'fflate';
 import { emailedApprovals, provisionApprovals } from '../../local/approvals';
 import { clientsFor, createVersionedBucket } from '../../local/clients';
@@ -29,6 +27,7 @@ import { S3RecordStore } from '../../shared/aws/s3-ledger';
 import type { Pipeline } from '../../shared/pipeline/rules/config';
 import { FaultInjector, type FaultServer, startFaultServer } from './faults';
 import { loadEvent, samplePipeline } from './fixtures';
+import { createTopic, putArtifact } from './moto-ledger';
 import { objectCreatedEvent } from './s3-events';
 import { ACCOUNT, arnOf, urlEvent } from './secrets';
 
@@ -121,7 +120,7 @@ export const startFaultStack = async (): Promise<FaultStack> => {
         serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
       }),
     );
-  const alertTopicArn = (await admin.sns.send(new CreateTopicCommand({ Name: 'alerts' }))).TopicArn ?? '';
+  const alertTopicArn = await createTopic(admin.sns, 'alerts');
   const approvals = await provisionApprovals(admin, 'faults');
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: moto.endpoint,
@@ -161,14 +160,7 @@ export const startFaultStack = async (): Promise<FaultStack> => {
     pipeline,
     approvalTopicArn: approvals.approvalTopicArn,
     alertTopicArn,
-    async upload(commit) {
-      const key = `artifacts/web/${commit}.zip`;
-      const out = await admin.s3.send(
-        new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: BUNDLE, Metadata: { branch: 'main' } }),
-      );
-      const etag = out.ETag?.replaceAll('"', '');
-      return objectCreatedEvent(BUCKET, { key, size: BUNDLE.length, etag, 'version-id': out.VersionId });
-    },
+    upload: async (commit) => (await putArtifact(admin.s3, BUCKET, commit, { body: BUNDLE })).event,
     decided: async () =>
       (await ledger.list('approval-decisions/')).map((k) =>
         objectCreatedEvent(BUCKET, { key: pipeline.ledgerPrefix + k }),

@@ -1,10 +1,10 @@
 // Runs codedeploy/after-install.sh with bash against loopback stand-ins of the secrets URL and of the
 // instance metadata service (IMDSv2), and checks SigV4 signatures the way Lambda would.
-import { spawn } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
 import { root } from './fixtures';
+import { type Ran, runProcess } from './subprocess';
 
 export const HOOK = join(root, 'codedeploy', 'after-install.sh');
 
@@ -46,33 +46,11 @@ export const standIn = async (reply: (req: Received) => Reply) => {
   };
 };
 
-export interface HookRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the hook with exactly `env` (plus PATH), as the CodeDeploy agent runs hook scripts. */
-export const runHook = (env: Record<string, string>, timeoutMs = 20_000): Promise<HookRun> =>
-  new Promise((resolve, reject) => {
-    const child = spawn('bash', [HOOK], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+export const runHook = (env: Record<string, string>, timeoutMs = 20_000): Promise<Ran> =>
+  runProcess('bash', [HOOK], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...env },
+    timeoutMs,
   });
 
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();

@@ -1,6 +1,8 @@
 // Integration tests: one moto server per test file, and SDK clients pointed at it.
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll } from 'vitest';
 import { clientsFor } from '../../local/clients';
 import { type Moto, startMoto } from '../../local/moto';
@@ -11,6 +13,8 @@ export interface MotoContext {
   moto: Moto;
   s3: S3Client;
   codedeploy: CodeDeployClient;
+  sns: SNSClient;
+  secrets: SecretsManagerClient;
 }
 
 /** Starts moto before the file's tests and stops it after; the context fills in beforeAll. */

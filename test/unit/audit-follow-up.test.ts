@@ -5,26 +5,16 @@ import { FollowUpError } from '../../shared/audit/audit-follow-up';
 import type { AuditRecord } from '../../shared/audit/records';
 import { NotFoundError } from '../../shared/core/rules/errors';
 import { auditKeys, keys } from '../../shared/ledger/keys';
-import { auditMemoryDeps, deployed, target } from '../support/audit';
+import { auditMemoryDeps, deployed, failedTarget } from '../support/audit';
 import { COMMIT } from '../support/fixtures';
 
 const auditRecord = async (deps: ReturnType<typeof auditMemoryDeps>, id: string) =>
   (await deps.store.get<AuditRecord>(auditKeys.audit(id)))?.record;
-const failed = (id: string) => ({
-  ...target(id, 'Failed'),
-  events: [
-    {
-      name: 'ValidateService',
-      status: 'Failed',
-      diagnostics: { errorCode: 'ScriptFailed', scriptName: 'scripts/validate.sh' },
-    },
-  ],
-});
 
 describe('auditing, beyond the usual', () => {
   it('audits a deployment Baton did not start, in a group it knows, and frees nothing of its own', async () => {
     const deps = auditMemoryDeps();
-    deps.reader.add('d-CONSOLE01', { deploymentGroup: 'web-dev', status: 'Stopped' }, [failed('i-1')]);
+    deps.reader.add('d-CONSOLE01', { deploymentGroup: 'web-dev', status: 'Stopped' }, [failedTarget('i-1')]);
     const outcome = await audit(deps, {
       deploymentId: 'd-CONSOLE01',
       trigger: 'eventbridge STOP',

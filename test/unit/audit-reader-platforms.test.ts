@@ -3,24 +3,8 @@
 import type { DeploymentTarget } from '@aws-sdk/client-codedeploy';
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
-import { readEvidence } from '../../shared/audit/audit';
-import { type AuditExpectation, buildReport } from '../../shared/audit/rules/verdict';
-import { codedeployReader } from '../../shared/aws/codedeploy-reader';
 import { DEPLOYMENT } from '../support/audit';
-import { deploymentInfo, fakeCodeDeploy, overviewOf } from '../support/codedeploy-api';
-
-const noWait = { sleep: async () => {} };
-const strict: AuditExpectation = { minimumTargets: 1, tolerate: [] };
-
-const auditOf = async (targets: DeploymentTarget[], info = {}, expectation = strict, pageSize = 100) => {
-  const cd = fakeCodeDeploy(
-    deploymentInfo({ deploymentOverview: overviewOf(targets), ...info }),
-    targets,
-    pageSize,
-  );
-  const { evidence } = await readEvidence(codedeployReader(cd.client, noWait), DEPLOYMENT);
-  return { report: buildReport(DEPLOYMENT, evidence, expectation), evidence, mock: cd.mock };
-};
+import { auditOf } from '../support/codedeploy-api';
 
 describe('reading targets of every compute platform', () => {
   it('an ECS deployment: its service target must succeed', async () => {

@@ -10,9 +10,9 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readEvidence } from '../../shared/audit/audit';
-import { type AuditExpectation, buildReport } from '../../shared/audit/rules/verdict';
+import { buildReport } from '../../shared/audit/rules/verdict';
 import { codedeployReader } from '../../shared/aws/codedeploy-reader';
-import { DEPLOYMENT } from '../support/audit';
+import { DEPLOYMENT, strict } from '../support/audit';
 import {
   deploymentInfo,
   fakeCodeDeploy,
@@ -21,7 +21,6 @@ import {
   overviewOf,
 } from '../support/codedeploy-api';
 
-const strict: AuditExpectation = { minimumTargets: 1, tolerate: [] };
 const throttled = () =>
   new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

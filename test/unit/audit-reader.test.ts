@@ -3,37 +3,24 @@
 import {
   BatchGetDeploymentTargetsCommand,
   DeploymentDoesNotExistException,
-  type DeploymentTarget,
   GetDeploymentCommand,
   ListDeploymentTargetsCommand,
 } from '@aws-sdk/client-codedeploy';
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
 import { readEvidence } from '../../shared/audit/audit';
-import { type AuditExpectation, buildReport } from '../../shared/audit/rules/verdict';
+import { buildReport } from '../../shared/audit/rules/verdict';
 import { codedeployReader } from '../../shared/aws/codedeploy-reader';
 import { NotFoundError } from '../../shared/core/rules/errors';
-import { DEPLOYMENT } from '../support/audit';
+import { DEPLOYMENT, strict } from '../support/audit';
 import {
+  auditOf,
   deploymentInfo,
   fakeCodeDeploy,
   instanceIds,
   instanceTarget,
-  overviewOf,
+  noWait,
 } from '../support/codedeploy-api';
-
-const noWait = { sleep: async () => {} };
-const strict: AuditExpectation = { minimumTargets: 1, tolerate: [] };
-
-const auditOf = async (targets: DeploymentTarget[], info = {}, expectation = strict, pageSize = 100) => {
-  const cd = fakeCodeDeploy(
-    deploymentInfo({ deploymentOverview: overviewOf(targets), ...info }),
-    targets,
-    pageSize,
-  );
-  const { evidence } = await readEvidence(codedeployReader(cd.client, noWait), DEPLOYMENT);
-  return { report: buildReport(DEPLOYMENT, evidence, expectation), evidence, mock: cd.mock };
-};
 
 describe('reading a deployment from CodeDeploy', () => {
   it('nine instances, AllAtOnce, one success and eight ValidateService failures, "Succeeded" → PARTIAL naming the eight', async () => {

@@ -6,23 +6,13 @@ import type { AuditRecord, VerifiedDeployment } from '../../shared/audit/records
 import { requestDeployment } from '../../shared/deployments/deployments';
 import { auditKeys, keys } from '../../shared/ledger/keys';
 import type { DeploymentRecord, GroupSlot } from '../../shared/ledger/records';
-import { ALERTS, auditMemoryDeps, deployed, target } from '../support/audit';
+import { ALERTS, auditMemoryDeps, deployed, failedTarget, target } from '../support/audit';
 import { COMMIT, COMMIT2 } from '../support/fixtures';
 
 const auditRecord = async (deps: ReturnType<typeof auditMemoryDeps>, id: string) =>
   (await deps.store.get<AuditRecord>(auditKeys.audit(id)))?.record;
 const deploymentRecord = async (deps: ReturnType<typeof auditMemoryDeps>, id: string) =>
   (await deps.store.get<DeploymentRecord>(keys.deployment(id)))?.record;
-const failed = (id: string) => ({
-  ...target(id, 'Failed'),
-  events: [
-    {
-      name: 'ValidateService',
-      status: 'Failed',
-      diagnostics: { errorCode: 'ScriptFailed', scriptName: 'scripts/validate.sh' },
-    },
-  ],
-});
 
 describe('auditing a deployment', () => {
   it('VERIFIED: records the verdict, remembers the deployment, moves the release on and frees the group', async () => {
@@ -62,7 +52,7 @@ describe('auditing a deployment', () => {
     const deps = auditMemoryDeps();
     const id = await deployed(deps, 'staging', COMMIT, {
       release: 'v1.2.0',
-      targets: [target('i-1'), failed('i-2'), failed('i-3')],
+      targets: [target('i-1'), failedTarget('i-2'), failedTarget('i-3')],
     });
     const queued = await requestDeployment(deps, {
       application: 'web',

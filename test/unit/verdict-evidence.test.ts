@@ -3,11 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TARGET_STATUSES } from '../../shared/audit/rules/evidence';
-import { type AuditExpectation, decide } from '../../shared/audit/rules/verdict';
-import { facts, target } from '../support/audit';
-
-const strict: AuditExpectation = { minimumTargets: 1, tolerate: [] };
-const ids = (n: number, prefix = 'i-') => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
+import { decide } from '../../shared/audit/rules/verdict';
+import { facts, targetIds as ids, strict, target } from '../support/audit';
 
 describe('the verdict at the edges', () => {
   describe('with no targets', () => {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Target } from '../../shared/audit/rules/evidence';
-import { type AuditExpectation, buildReport, decide } from '../../shared/audit/rules/verdict';
-import { facts, target } from '../support/audit';
+import { buildReport, decide } from '../../shared/audit/rules/verdict';
+import { facts, targetIds as ids, strict, target } from '../support/audit';
 
-const strict: AuditExpectation = { minimumTargets: 1, tolerate: [] };
 const failedAt = (id: string, event = 'ValidateService'): Target => ({
   ...target(id, 'Failed'),
   events: [
@@ -21,7 +20,6 @@ const failedAt = (id: string, event = 'ValidateService'): Target => ({
     { name: 'AfterAllowTraffic', status: 'Skipped' },
   ],
 });
-const ids = (n: number, prefix = 'i-') => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
 
 describe('the verdict', () => {
   it('is PARTIAL for AllAtOnce "Succeeded" with one success out of nine, naming the eight', () => {
