@@ -117,10 +117,6 @@ const OPERATOR_SLOT = 'operator';
 export const isDecisive = (d: Pick<ApprovalDecision, 'via' | 'forced'>) =>
   d.via === 'operator' && d.forced !== false;
 
-/** A pending approval whose expiry has passed is expired, even before the reconcile sweep marks it. */
-export const effectiveState = (r: ApprovalRecord, now: Date): ApprovalState =>
-  r.state === 'pending' && now.getTime() >= Date.parse(r.expiresAt) ? 'expired' : r.state;
-
 export const approvalIdFor = (application: string, release: string, environment: string): string =>
   stableId('approval', application, release, environment);
 
