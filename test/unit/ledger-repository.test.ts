@@ -1,14 +1,24 @@
 // Typed ledger records: each kind's schema accepts what Baton writes and refuses, by key and field,
 // what it does not expect, without ever repeating a value.
 import { describe, expect, it } from 'vitest';
+import { run as sourcePushed } from '../../functions/source-pushed/handler';
 import { approvalRecords } from '../../shared/approvals/records';
 import { auditRecords } from '../../shared/audit/records';
-import { keys } from '../../shared/ledger/keys';
+import { keys, releaseKeys } from '../../shared/ledger/keys';
 import { MemoryStore } from '../../shared/ledger/memory-store';
 import type { DeploymentRecord } from '../../shared/ledger/records';
 import { LedgerRecordError } from '../../shared/ledger/repository';
 import { deploymentRecords, requestRecords } from '../../shared/ledger/schemas';
-import { releaseRecords } from '../../shared/releases/records';
+import type { RecordStore, Stored } from '../../shared/ledger/store';
+import {
+  expectationRecords,
+  releaseRecords,
+  timelineId,
+  timelineRecords,
+  waitingRecords,
+} from '../../shared/releases/records';
+import { COMMIT, loadEvent } from '../support/fixtures';
+import { releaseDeps } from '../support/releases';
 
 const AT = '2026-03-01T10:00:00.000Z';
 const artifact = { bucket: 'b', key: 'artifacts/web/abc.zip', etag: '"e1"', commit: 'abc' };
@@ -80,5 +90,78 @@ describe('typed ledger records', () => {
     expect(approvalRecords(store).key('web', 'v1', 'prod')).toBe('approvals/web/v1/prod.json');
     expect(auditRecords(store).key('d-1')).toBe('audits/d-1.json');
     expect(deploymentRecords(store).key('d-1')).toBe('deployments/d-1.json');
+  });
+});
+
+/** One record of a kind as Baton's writer leaves it, and the kind's repository. */
+interface Written {
+  store: RecordStore;
+  key: string;
+  records: (store: RecordStore) => { at(key: string): Promise<Stored<unknown> | undefined> };
+}
+
+interface Kind {
+  kind: string;
+  write: () => Promise<Written>;
+  /** A field the kind's schema requires. */
+  required: string;
+}
+
+const pushed = async (event: string) => {
+  const deps = releaseDeps();
+  await sourcePushed(loadEvent(event), deps);
+  return deps.store;
+};
+
+const kinds: Kind[] = [
+  {
+    kind: 'branch expectation',
+    required: 'dedupeKey',
+    write: async () => ({
+      store: await pushed('codecommit/push-main.json'),
+      key: releaseKeys.expectation('web', 'dev'),
+      records: expectationRecords,
+    }),
+  },
+  {
+    kind: 'timeline entry',
+    required: 'by',
+    write: async () => ({
+      store: await pushed('codecommit/tag-release.json'),
+      key: releaseKeys.timelineEntry('web', 'v1.2.0', timelineId('waiting-for-artifact')),
+      records: timelineRecords,
+    }),
+  },
+  {
+    kind: 'waiting release',
+    required: 'tag',
+    write: async () => ({
+      store: await pushed('codecommit/tag-release.json'),
+      key: releaseKeys.waiting('web', COMMIT, 'v1.2.0'),
+      records: waitingRecords,
+    }),
+  },
+];
+
+describe.each(kinds)('$kind records', ({ write, required }) => {
+  it('read as their writer writes them', async () => {
+    const { store, key, records } = await write();
+    const raw = await store.get(key);
+
+    expect(raw).toBeDefined();
+    expect((await records(store).at(key))?.record).toEqual(raw?.record);
+  });
+
+  it(`without ${required}, fail naming the key and the field`, async () => {
+    const { store, key, records } = await write();
+    const { [required]: _, ...rest } = (await store.get<Record<string, unknown>>(key))?.record ?? {};
+    await store.put(key, rest);
+
+    const read = records(store).at(key);
+
+    await expect(read).rejects.toBeInstanceOf(LedgerRecordError);
+    await expect(read).rejects.toThrow(
+      `ledger record ${key} does not match its schema: ${required}: required`,
+    );
   });
 });
