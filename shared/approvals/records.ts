@@ -110,6 +110,21 @@ export interface ApprovalLocator {
   environment: string;
 }
 
+export const approvalLocatorSchema: z.ZodMiniType<ApprovalLocator> = z.looseObject({
+  v: z.literal(1),
+  application: z.string(),
+  release: z.string(),
+  environment: z.string(),
+});
+
+/** Where each approval lives, by approval id. */
+export const locatorRecords = (store: RecordStore) =>
+  typedRecords(store, approvalLocatorSchema, approvalKeys.byId);
+
+/** The open markers (a locator each), by approval id, until the outcome is handed to the release. */
+export const openMarkerRecords = (store: RecordStore) =>
+  typedRecords(store, approvalLocatorSchema, approvalKeys.open);
+
 // A forced operator decision is decisive on its own, so it has one slot per approval; an unforced one
 // has a slot per operator identity, so one identity counts once.
 const OPERATOR_SLOT = 'operator';
@@ -134,8 +149,8 @@ export const createApproval = (store: RecordStore, record: ApprovalRecord): Prom
 /** The id index (for links and operator commands) and the open marker (for the reconcile sweep). */
 export const indexApproval = async (store: RecordStore, record: ApprovalRecord): Promise<void> => {
   await Promise.all([
-    store.create(approvalKeys.byId(record.id), locatorOf(record)),
-    store.create(approvalKeys.open(record.id), locatorOf(record)),
+    locatorRecords(store).create(approvalKeys.byId(record.id), locatorOf(record)),
+    openMarkerRecords(store).create(approvalKeys.open(record.id), locatorOf(record)),
   ]);
 };
 
@@ -146,7 +161,7 @@ export const approvalById = async (
   store: RecordStore,
   id: string,
 ): Promise<Stored<ApprovalRecord> | undefined> => {
-  const locator = await store.get<ApprovalLocator>(approvalKeys.byId(id));
+  const locator = await locatorRecords(store).get(id);
   if (!locator) return undefined;
   const { application, release, environment } = locator.record;
   const found = await approvalAt(store, application, release, environment);

@@ -2,9 +2,15 @@
 // what it does not expect, without ever repeating a value.
 import { describe, expect, it } from 'vitest';
 import { run as sourcePushed } from '../../functions/source-pushed/handler';
-import { approvalRecords } from '../../shared/approvals/records';
+import {
+  type ApprovalRecord,
+  approvalRecords,
+  indexApproval,
+  locatorRecords,
+  openMarkerRecords,
+} from '../../shared/approvals/records';
 import { auditRecords } from '../../shared/audit/records';
-import { keys, releaseKeys } from '../../shared/ledger/keys';
+import { approvalKeys, keys, releaseKeys } from '../../shared/ledger/keys';
 import { MemoryStore } from '../../shared/ledger/memory-store';
 import type { DeploymentRecord } from '../../shared/ledger/records';
 import { LedgerRecordError } from '../../shared/ledger/repository';
@@ -107,6 +113,30 @@ interface Kind {
   required: string;
 }
 
+const approval: ApprovalRecord = {
+  v: 1,
+  kind: 'approval',
+  id: 'a-1',
+  application: 'web',
+  release: 'v1',
+  commit: 'abc',
+  artifact,
+  environment: 'production',
+  fromEnvironment: 'staging',
+  fromDeploymentId: 'd-1',
+  approvers: ['alice@example.com'],
+  required: 1,
+  requestedAt: AT,
+  expiresAt: AT,
+  state: 'pending',
+};
+
+const indexed = async () => {
+  const store = new MemoryStore();
+  await indexApproval(store, approval);
+  return store;
+};
+
 const pushed = async (event: string) => {
   const deps = releaseDeps();
   await sourcePushed(loadEvent(event), deps);
@@ -139,6 +169,20 @@ const kinds: Kind[] = [
       store: await pushed('codecommit/tag-release.json'),
       key: releaseKeys.waiting('web', COMMIT, 'v1.2.0'),
       records: waitingRecords,
+    }),
+  },
+  {
+    kind: 'approval locator',
+    required: 'release',
+    write: async () => ({ store: await indexed(), key: approvalKeys.byId('a-1'), records: locatorRecords }),
+  },
+  {
+    kind: 'open approval marker',
+    required: 'environment',
+    write: async () => ({
+      store: await indexed(),
+      key: approvalKeys.open('a-1'),
+      records: openMarkerRecords,
     }),
   },
 ];
