@@ -10,12 +10,15 @@ import {
   openMarkerRecords,
 } from '../../shared/approvals/records';
 import { auditRecords } from '../../shared/audit/records';
+import { stableId } from '../../shared/core/rules/ids';
 import { approvalKeys, keys, releaseKeys } from '../../shared/ledger/keys';
 import { MemoryStore } from '../../shared/ledger/memory-store';
 import type { DeploymentRecord } from '../../shared/ledger/records';
 import { LedgerRecordError } from '../../shared/ledger/repository';
 import { deploymentRecords, requestRecords } from '../../shared/ledger/schemas';
 import type { RecordStore, Stored } from '../../shared/ledger/store';
+import { rejectionAlertRecords } from '../../shared/refusals/records';
+import { refuseAndAlert } from '../../shared/refusals/rejection-alerts';
 import {
   expectationRecords,
   releaseRecords,
@@ -23,7 +26,7 @@ import {
   timelineRecords,
   waitingRecords,
 } from '../../shared/releases/records';
-import { COMMIT, loadEvent } from '../support/fixtures';
+import { COMMIT, loadEvent, memoryDeps } from '../support/fixtures';
 import { releaseDeps } from '../support/releases';
 
 const AT = '2026-03-01T10:00:00.000Z';
@@ -137,6 +140,16 @@ const indexed = async () => {
   return store;
 };
 
+const refused = async () => {
+  const deps = memoryDeps();
+  const cause = { rule: 'artifact-key', owner: 'application web', subject: 's3://pipeline/artifacts/web/x' };
+  await refuseAndAlert(deps, 'artifact-uploaded', 'key does not follow the layout', cause);
+  return {
+    store: deps.store,
+    key: keys.rejectionAlert(stableId('artifact-uploaded', cause.rule, cause.subject)),
+  };
+};
+
 const pushed = async (event: string) => {
   const deps = releaseDeps();
   await sourcePushed(loadEvent(event), deps);
@@ -184,6 +197,11 @@ const kinds: Kind[] = [
       key: approvalKeys.open('a-1'),
       records: openMarkerRecords,
     }),
+  },
+  {
+    kind: 'rejection alert',
+    required: 'subject',
+    write: async () => ({ ...(await refused()), records: rejectionAlertRecords }),
   },
 ];
 
