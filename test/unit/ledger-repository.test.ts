@@ -11,11 +11,14 @@ import {
 } from '../../shared/approvals/records';
 import { auditRecords } from '../../shared/audit/records';
 import { stableId } from '../../shared/core/rules/ids';
-import { approvalKeys, keys, releaseKeys } from '../../shared/ledger/keys';
+import { enqueue } from '../../shared/deployments/deployment-launch';
+import { requestDeployment } from '../../shared/deployments/deployments';
+import { openRequestRecords } from '../../shared/deployments/open-requests';
+import { approvalKeys, keys, openRequestKeys, releaseKeys } from '../../shared/ledger/keys';
 import { MemoryStore } from '../../shared/ledger/memory-store';
-import type { DeploymentRecord } from '../../shared/ledger/records';
+import type { DeploymentRecord, DeploymentRequest } from '../../shared/ledger/records';
 import { LedgerRecordError } from '../../shared/ledger/repository';
-import { deploymentRecords, requestRecords } from '../../shared/ledger/schemas';
+import { deploymentRecords, queueRecords, requestRecords } from '../../shared/ledger/schemas';
 import type { RecordStore, Stored } from '../../shared/ledger/store';
 import { rejectionAlertRecords } from '../../shared/refusals/records';
 import { refuseAndAlert } from '../../shared/refusals/rejection-alerts';
@@ -45,6 +48,20 @@ const deployment: DeploymentRecord = {
   createdAt: AT,
 };
 
+const request: DeploymentRequest = {
+  v: 1,
+  kind: 'request',
+  id: 'r-1',
+  application: 'web',
+  environment: 'dev',
+  deploymentGroup: 'web-dev',
+  artifact,
+  cause: { type: 'branch', detail: 'push to main' },
+  requestedAt: AT,
+  state: 'pending',
+  updatedAt: AT,
+};
+
 describe('typed ledger records', () => {
   it('reads a record as written, extra fields kept', async () => {
     const store = new MemoryStore();
@@ -71,19 +88,6 @@ describe('typed ledger records', () => {
 
   it('accepts the optional fields absent and a version it knows only', async () => {
     const store = new MemoryStore();
-    const request = {
-      v: 1,
-      kind: 'request',
-      id: 'r-1',
-      application: 'web',
-      environment: 'dev',
-      deploymentGroup: 'web-dev',
-      artifact,
-      cause: { type: 'branch', detail: 'push to main' },
-      requestedAt: AT,
-      state: 'pending',
-      updatedAt: AT,
-    };
     await store.put(keys.request('web', 'dev', 'r-1'), request);
     await store.put(keys.request('web', 'dev', 'r-2'), { ...request, id: 'r-2', v: 2 });
 
@@ -150,6 +154,24 @@ const refused = async () => {
   };
 };
 
+const queued = async () => {
+  const deps = memoryDeps();
+  await enqueue(deps, request, 'the group is busy');
+  return deps.store;
+};
+
+/** An invocation that stopped once its request's open mark was written. */
+const stopped = async () => {
+  const deps = memoryDeps();
+  deps.store.create = async () => {
+    throw new Error('stopped');
+  };
+  const input = { application: 'web', environment: 'dev', artifact, cause: request.cause, dedupeKey: 'k' };
+  await expect(requestDeployment(deps, input)).rejects.toThrow('stopped');
+  const [key = ''] = await deps.store.list(openRequestKeys.all());
+  return { store: deps.store, key };
+};
+
 const pushed = async (event: string) => {
   const deps = releaseDeps();
   await sourcePushed(loadEvent(event), deps);
@@ -202,6 +224,20 @@ const kinds: Kind[] = [
     kind: 'rejection alert',
     required: 'subject',
     write: async () => ({ ...(await refused()), records: rejectionAlertRecords }),
+  },
+  {
+    kind: 'queue entry',
+    required: 'requestId',
+    write: async () => ({
+      store: await queued(),
+      key: keys.queueEntry('web', 'dev', AT, 'r-1'),
+      records: queueRecords,
+    }),
+  },
+  {
+    kind: 'open request mark',
+    required: 'at',
+    write: async () => ({ ...(await stopped()), records: openRequestRecords }),
   },
 ];
 
