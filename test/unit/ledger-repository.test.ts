@@ -9,12 +9,15 @@ import {
   locatorRecords,
   openMarkerRecords,
 } from '../../shared/approvals/records';
-import { auditRecords } from '../../shared/audit/records';
+import { audit } from '../../shared/audit/audit';
+import { FollowUpError } from '../../shared/audit/audit-follow-up';
+import { EvidenceError } from '../../shared/audit/ports';
+import { auditRecords, followUpMarkRecords, incompleteRecords } from '../../shared/audit/records';
 import { stableId } from '../../shared/core/rules/ids';
 import { enqueue } from '../../shared/deployments/deployment-launch';
 import { requestDeployment } from '../../shared/deployments/deployments';
 import { openRequestRecords } from '../../shared/deployments/open-requests';
-import { approvalKeys, keys, openRequestKeys, releaseKeys } from '../../shared/ledger/keys';
+import { approvalKeys, auditKeys, keys, openRequestKeys, releaseKeys } from '../../shared/ledger/keys';
 import { MemoryStore } from '../../shared/ledger/memory-store';
 import type { DeploymentRecord, DeploymentRequest } from '../../shared/ledger/records';
 import { LedgerRecordError } from '../../shared/ledger/repository';
@@ -29,6 +32,7 @@ import {
   timelineRecords,
   waitingRecords,
 } from '../../shared/releases/records';
+import { auditMemoryDeps, deployed } from '../support/audit';
 import { COMMIT, loadEvent, memoryDeps } from '../support/fixtures';
 import { releaseDeps } from '../support/releases';
 
@@ -172,6 +176,28 @@ const stopped = async () => {
   return { store: deps.store, key };
 };
 
+/** A staging deployment audited INCOMPLETE (its targets could not be read): its re-audit is marked. */
+const incomplete = async () => {
+  const deps = auditMemoryDeps();
+  const id = await deployed(deps, 'staging', COMMIT, { release: 'v1.2.0' });
+  deps.reader.failTargets = new EvidenceError('ListDeploymentTargets: ServiceUnavailable');
+  await audit(deps, { deploymentId: id, trigger: 'eventbridge SUCCESS' });
+  return { store: deps.store, key: auditKeys.incomplete(id) };
+};
+
+/** An audit whose follow-up failed half-way: its mark stays for reconcile. */
+const unfinished = async () => {
+  const deps = auditMemoryDeps();
+  const id = await deployed(deps, 'staging', COMMIT, { release: 'v1.2.0' });
+  deps.releaseFlow.advance = async () => {
+    throw new Error('S3 is having a bad day');
+  };
+  await expect(audit(deps, { deploymentId: id, trigger: 'eventbridge SUCCESS' })).rejects.toBeInstanceOf(
+    FollowUpError,
+  );
+  return { store: deps.store, key: auditKeys.openFollowUp(id) };
+};
+
 const pushed = async (event: string) => {
   const deps = releaseDeps();
   await sourcePushed(loadEvent(event), deps);
@@ -238,6 +264,16 @@ const kinds: Kind[] = [
     kind: 'open request mark',
     required: 'at',
     write: async () => ({ ...(await stopped()), records: openRequestRecords }),
+  },
+  {
+    kind: 'incomplete mark',
+    required: 'dueAt',
+    write: async () => ({ ...(await incomplete()), records: incompleteRecords }),
+  },
+  {
+    kind: 'follow-up mark',
+    required: 'deploymentId',
+    write: async () => ({ ...(await unfinished()), records: followUpMarkRecords }),
   },
 ];
 
