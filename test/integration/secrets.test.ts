@@ -17,7 +17,7 @@ import { secretValues } from '../../shared/aws/secret-values';
 import { secretsCheck } from '../../shared/operator/secrets-check';
 import { type Pipeline, parsePipeline } from '../../shared/pipeline/rules/config';
 import type { DeploymentTargets } from '../../shared/secrets/ports';
-import type { SecretGrant } from '../../shared/secrets/records';
+import { secretGrantRecords } from '../../shared/secrets/records';
 import { StepClock, samplePipeline } from '../support/fixtures';
 import { clientsFor, createVersionedBucket, useMoto } from '../support/moto';
 import {
@@ -89,7 +89,9 @@ const bucketText = async () => {
 const grants = async () => {
   const store = new S3RecordStore(ctx.s3, BUCKET, 'ledger/');
   const keys = await store.list('secret-grants/');
-  return Promise.all(keys.map(async (k) => ({ key: k, record: (await store.get<SecretGrant>(k))?.record })));
+  return Promise.all(
+    keys.map(async (k) => ({ key: k, record: (await secretGrantRecords(store).at(k))?.record })),
+  );
 };
 
 beforeAll(async () => {

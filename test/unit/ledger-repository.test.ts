@@ -17,7 +17,14 @@ import { stableId } from '../../shared/core/rules/ids';
 import { enqueue } from '../../shared/deployments/deployment-launch';
 import { requestDeployment } from '../../shared/deployments/deployments';
 import { openRequestRecords } from '../../shared/deployments/open-requests';
-import { approvalKeys, auditKeys, keys, openRequestKeys, releaseKeys } from '../../shared/ledger/keys';
+import {
+  approvalKeys,
+  auditKeys,
+  keys,
+  openRequestKeys,
+  releaseKeys,
+  secretGrantKeys,
+} from '../../shared/ledger/keys';
 import { MemoryStore } from '../../shared/ledger/memory-store';
 import type { DeploymentRecord, DeploymentRequest } from '../../shared/ledger/records';
 import { LedgerRecordError } from '../../shared/ledger/repository';
@@ -32,6 +39,7 @@ import {
   timelineRecords,
   waitingRecords,
 } from '../../shared/releases/records';
+import { recordSecretGrant, secretGrantRecords } from '../../shared/secrets/records';
 import { auditMemoryDeps, deployed } from '../support/audit';
 import { COMMIT, loadEvent, memoryDeps } from '../support/fixtures';
 import { releaseDeps } from '../support/releases';
@@ -198,6 +206,23 @@ const unfinished = async () => {
   return { store: deps.store, key: auditKeys.openFollowUp(id) };
 };
 
+const granted = async () => {
+  const store = new MemoryStore();
+  await recordSecretGrant(store, {
+    outcome: 'granted',
+    status: 200,
+    deploymentId: 'd-1',
+    instanceId: 'i-1',
+    role: 'web-instance',
+    application: 'web',
+    environment: 'dev',
+    secrets: [{ secretId: 'web/dev/db', arn: 'arn:aws:secretsmanager:x', versionId: 'v-1', path: 'db.env' }],
+    at: AT,
+  });
+  const [key = ''] = await store.list(secretGrantKeys.all());
+  return { store, key };
+};
+
 const pushed = async (event: string) => {
   const deps = releaseDeps();
   await sourcePushed(loadEvent(event), deps);
@@ -274,6 +299,11 @@ const kinds: Kind[] = [
     kind: 'follow-up mark',
     required: 'deploymentId',
     write: async () => ({ ...(await unfinished()), records: followUpMarkRecords }),
+  },
+  {
+    kind: 'secret grant',
+    required: 'status',
+    write: async () => ({ ...(await granted()), records: secretGrantRecords }),
   },
 ];
 
