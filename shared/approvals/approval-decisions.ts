@@ -21,11 +21,10 @@ import {
   approvalRecords,
   closeOpenMarker,
   decisionsOf,
-  effectiveState,
   isDecisive,
   openApprovalIds,
 } from './records';
-import type { ApprovalState } from './rules/approval-state';
+import { type ApprovalState, effectiveState } from './rules/approval-state';
 
 export type { DecideInput, DecideOutcome } from './approval-recording';
 

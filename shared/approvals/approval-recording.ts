@@ -12,9 +12,9 @@ import {
   type Decision,
   type DecisionSource,
   decisionOf,
-  effectiveState,
   recordDecision,
 } from './records';
+import { effectiveState } from './rules/approval-state';
 
 export interface DecideInput {
   approvalId: string;

@@ -16,10 +16,10 @@ import {
   approvalIdFor,
   approvalRecords,
   createApproval,
-  effectiveState,
   indexApproval,
   openApprovalIds,
 } from './records';
+import { effectiveState } from './rules/approval-state';
 import { signToken, type TokenKeySource } from './rules/token';
 
 export { type DecisionDeps, decide, expireApprovals } from './approval-decisions';

@@ -110,16 +110,27 @@ export interface ApprovalLocator {
   environment: string;
 }
 
+export const approvalLocatorSchema: z.ZodMiniType<ApprovalLocator> = z.looseObject({
+  v: z.literal(1),
+  application: z.string(),
+  release: z.string(),
+  environment: z.string(),
+});
+
+/** Where each approval lives, by approval id. */
+export const locatorRecords = (store: RecordStore) =>
+  typedRecords(store, approvalLocatorSchema, approvalKeys.byId);
+
+/** The open markers (a locator each), by approval id, until the outcome is handed to the release. */
+export const openMarkerRecords = (store: RecordStore) =>
+  typedRecords(store, approvalLocatorSchema, approvalKeys.open);
+
 // A forced operator decision is decisive on its own, so it has one slot per approval; an unforced one
 // has a slot per operator identity, so one identity counts once.
 const OPERATOR_SLOT = 'operator';
 
 export const isDecisive = (d: Pick<ApprovalDecision, 'via' | 'forced'>) =>
   d.via === 'operator' && d.forced !== false;
-
-/** A pending approval whose expiry has passed is expired, even before the reconcile sweep marks it. */
-export const effectiveState = (r: ApprovalRecord, now: Date): ApprovalState =>
-  r.state === 'pending' && now.getTime() >= Date.parse(r.expiresAt) ? 'expired' : r.state;
 
 export const approvalIdFor = (application: string, release: string, environment: string): string =>
   stableId('approval', application, release, environment);
@@ -140,8 +151,8 @@ export const createApproval = async (store: RecordStore, record: ApprovalRecord)
 /** The id index (for links and operator commands) and the open marker (for the reconcile sweep). */
 export const indexApproval = async (store: RecordStore, record: ApprovalRecord): Promise<void> => {
   await Promise.all([
-    store.create(approvalKeys.byId(record.id), locatorOf(record)),
-    store.create(approvalKeys.open(record.id), locatorOf(record)),
+    locatorRecords(store).create(approvalKeys.byId(record.id), locatorOf(record)),
+    openMarkerRecords(store).create(approvalKeys.open(record.id), locatorOf(record)),
   ]);
 };
 
@@ -152,7 +163,7 @@ export const approvalById = async (
   store: RecordStore,
   id: string,
 ): Promise<Stored<ApprovalRecord> | undefined> => {
-  const locator = await store.get<ApprovalLocator>(approvalKeys.byId(id));
+  const locator = await locatorRecords(store).get(id);
   if (!locator) return undefined;
   const { application, release, environment } = locator.record;
   const found = await approvalAt(store, application, release, environment);

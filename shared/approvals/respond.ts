@@ -16,7 +16,8 @@ import { recordApprovalDecision } from './approval-recording';
 import { refuseRemovedApprover, stillApprover } from './approver-standing';
 import { SECURITY_HEADERS } from './page/layout';
 import { decisionPage, donePage, type PageRefusal, refusalPage } from './page/pages';
-import { approvalById, type Decision, decisionOf, decisionsOf, effectiveState } from './records';
+import { approvalById, type Decision, decisionOf, decisionsOf } from './records';
+import { effectiveState } from './rules/approval-state';
 import { type TokenCheck, type TokenKeySource, verifyToken } from './rules/token';
 
 /** Reads and records only: no topic, no release flow (the function's role holds no more). */

@@ -6,7 +6,7 @@ import { errorName } from '../core/rules/errors';
 import { auditKeys } from '../ledger/keys';
 import type { ReconcileDeps, ReconcileStep } from '../reconcile/reconcile-step';
 import { audit, FOLLOW_UP_LEASE_MS } from './audit';
-import { auditRecords, type IncompleteMark } from './records';
+import { auditRecords, type IncompleteMark, incompleteRecords } from './records';
 import { reauditDue } from './rules/reaudit';
 
 const reauditOne = async (deps: ReconcileDeps, key: string, mark: IncompleteMark, now: Date) => {
@@ -42,7 +42,7 @@ export const reauditIncomplete: ReconcileStep = {
     const results: Record<string, string> = {};
     const now = deps.clock.now();
     for (const key of await deps.store.list(auditKeys.incompletes())) {
-      const mark = (await deps.store.get<IncompleteMark>(key))?.record;
+      const mark = (await incompleteRecords(deps.store).at(key))?.record;
       if (!mark) continue;
       try {
         results[mark.deploymentId] = await reauditOne(deps, key, mark, now);

@@ -136,6 +136,34 @@ export interface IncompleteMark {
   dueAt: string;
 }
 
+export const incompleteMarkSchema: z.ZodMiniType<IncompleteMark> = z.looseObject({
+  v: z.literal(1),
+  deploymentId: z.string(),
+  at: z.string(),
+  dueAt: z.string(),
+});
+
+/** INCOMPLETE verdicts waiting for their re-audit, by CodeDeploy deployment id. */
+export const incompleteRecords = (store: RecordStore) =>
+  typedRecords(store, incompleteMarkSchema, auditKeys.incomplete);
+
+/** Reconcile's pointer to an audit whose follow-up is unfinished, with when it was claimed. */
+export interface FollowUpMark {
+  v: 1;
+  deploymentId: string;
+  claimedAt: string;
+}
+
+export const followUpMarkSchema: z.ZodMiniType<FollowUpMark> = z.looseObject({
+  v: z.literal(1),
+  deploymentId: z.string(),
+  claimedAt: z.string(),
+});
+
+/** Unfinished follow-ups, by CodeDeploy deployment id. */
+export const followUpMarkRecords = (store: RecordStore) =>
+  typedRecords(store, followUpMarkSchema, auditKeys.openFollowUp);
+
 /** The newest VERIFIED deployment of an environment. */
 export interface VerifiedDeployment {
   v: 1;

@@ -16,7 +16,7 @@ import type { ReconcileDeps, ReconcileStep } from '../reconcile/reconcile-step';
 import { launch, type RequestHeld, recordLaunch, requestMarker } from './deployment-launch';
 import { releaseGroup, type StartNextOutcome, startNext } from './deployment-queue';
 import { resumeRequest } from './deployments';
-import type { OpenRequestMark } from './open-requests';
+import { openRequestRecords } from './open-requests';
 
 /** Longer than any Baton function runs (the longest timeout is 110 s): an older claim was abandoned. */
 export const LAUNCH_LEASE_MS = 5 * 60_000;
@@ -86,7 +86,7 @@ export const resumePending = async (deps: ReconcileDeps): Promise<Record<string,
   const results: Record<string, string> = {};
   const now = deps.clock.now();
   for (const key of await deps.store.list(openRequestKeys.all())) {
-    const mark = (await deps.store.get<OpenRequestMark>(key))?.record;
+    const mark = (await openRequestRecords(deps.store).at(key))?.record;
     if (!mark || now.getTime() - Date.parse(mark.at) < LAUNCH_LEASE_MS) continue;
     try {
       const requestKey = keys.request(mark.application, mark.environment, mark.requestId);

@@ -68,6 +68,12 @@ export interface DeploymentRecord {
   finishedAt?: string;
 }
 
+/** A request waiting for its busy group, under a key that sorts by its time. */
+export interface QueueEntry {
+  v: 1;
+  requestId: string;
+}
+
 /** Held while a deployment group has an active deployment started by Baton. */
 export interface GroupSlot {
   v: 1;

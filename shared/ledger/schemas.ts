@@ -10,6 +10,7 @@ import type {
   DeploymentRequest,
   EnvironmentHead,
   GroupSlot,
+  QueueEntry,
 } from './records';
 import { typedRecords } from './repository';
 import type { RecordStore } from './store';
@@ -88,6 +89,11 @@ export const artifactRecordSchema: z.ZodMiniType<ArtifactRecord> = z.looseObject
   recordedAt: text,
 });
 
+export const queueEntrySchema: z.ZodMiniType<QueueEntry> = z.looseObject({
+  v: z.literal(1),
+  requestId: text,
+});
+
 export const groupSlotSchema: z.ZodMiniType<GroupSlot> = z.looseObject({
   v: z.literal(1),
   requestId: text,
@@ -107,6 +113,9 @@ export const environmentHeadSchema: z.ZodMiniType<EnvironmentHead> = z.looseObje
 /** Artifacts, by application and commit. */
 export const artifactRecords = (store: RecordStore) =>
   typedRecords(store, artifactRecordSchema, keys.artifact);
+
+/** Requests waiting for their group, by application, environment, request time and request id. */
+export const queueRecords = (store: RecordStore) => typedRecords(store, queueEntrySchema, keys.queueEntry);
 
 /** The slot a deployment group's active deployment holds, by application and environment. */
 export const slotRecords = (store: RecordStore) => typedRecords(store, groupSlotSchema, keys.slot);

@@ -13,7 +13,7 @@ import { artifactRecords, requestRecords } from '../ledger/schemas';
 import type { Application, Environment } from '../pipeline/rules/config';
 import { gatedBranch, recordBranchRelease } from '../releases/branch-releases';
 import { advanceRelease, type PromotionDeps } from '../releases/promotion';
-import { artifactRefOf, type BranchExpectation } from '../releases/records';
+import { artifactRefOf, type BranchExpectation, expectationRecords } from '../releases/records';
 import type { RefChange } from './rules/codecommit-events';
 import { comparePush } from './rules/pushes';
 
@@ -82,9 +82,10 @@ const recordExpectation = async (
   branch: string,
   change: RefChange & { commit: string },
 ): Promise<{ order: 'stale' | 'recorded' | 'same'; expectation: BranchExpectation }> => {
+  const expectations = expectationRecords(deps.store);
   const key = releaseKeys.expectation(application, env.name);
   for (let attempt = 0; attempt < 5; attempt++) {
-    const current = await deps.store.get<BranchExpectation>(key);
+    const current = await expectations.at(key);
     const order = comparePush(change, current?.record);
     if (current && order === 'older') return { order: 'stale', expectation: current.record };
     // The same commit pushed again later (e.g. a branch recreated) only moves the time forward, so a
@@ -113,8 +114,8 @@ const recordExpectation = async (
       recordedAt: deps.clock.now().toISOString(),
     };
     const written = current
-      ? await deps.store.replace(key, next, current.etag)
-      : await deps.store.create(key, next);
+      ? await expectations.replace(key, next, current.etag)
+      : await expectations.create(key, next);
     if (written) return { order: order === 'same-commit' ? 'same' : 'recorded', expectation: next };
   }
   throw new Error(`expectation ${key} kept changing under 5 attempts`);
@@ -170,8 +171,7 @@ export const deployExpected = async (
   for (const env of app.environments) {
     if (typeof env.enter !== 'object') continue;
     const byBranch = artifact.branch !== undefined && env.enter.branch === artifact.branch;
-    const expected = (await deps.store.get<BranchExpectation>(releaseKeys.expectation(application, env.name)))
-      ?.record;
+    const expected = (await expectationRecords(deps.store).get(application, env.name))?.record;
     if (expected && expected.commit !== artifact.commit) {
       if (byBranch)
         out.skipped[env.name] =

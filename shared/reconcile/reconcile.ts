@@ -7,7 +7,7 @@
 import { expireApprovalsStep } from '../approvals/approval-sweep';
 import { audit } from '../audit/audit';
 import { reauditIncomplete } from '../audit/reaudit-incomplete';
-import { auditRecords } from '../audit/records';
+import { auditRecords, followUpMarkRecords } from '../audit/records';
 import { isFinished } from '../audit/rules/evidence';
 import { errorName } from '../core/rules/errors';
 import { releaseGroup, startNext } from '../deployments/deployment-queue';
@@ -91,7 +91,7 @@ export const resumeFollowUps: ReconcileStep = {
   async run(deps) {
     const results: Record<string, string> = {};
     for (const key of await deps.store.list(auditKeys.openFollowUps())) {
-      const entry = await deps.store.get<{ deploymentId: string }>(key);
+      const entry = await followUpMarkRecords(deps.store).at(key);
       if (!entry) continue;
       const id = entry.record.deploymentId;
       try {

@@ -7,6 +7,7 @@ import type { Core, Notifier } from '../core/ports';
 import { stableId } from '../core/rules/ids';
 import { keys } from '../ledger/keys';
 import type { Rejection } from '../ledger/records';
+import { type RefusalCause, type RejectionAlert, rejectionAlertRecords } from './records';
 import { recordRejection } from './rejections';
 
 export interface AlertTopic {
@@ -14,34 +15,17 @@ export interface AlertTopic {
   alertTopicArn: string;
 }
 
-export interface RefusalCause {
-  /** The rule that refused, a constant: `artifact-layout`, `ref-kind`, `deployment-unknown`… */
-  rule: string;
-  /** The configured thing the event names: "application web", "repository web"… */
-  owner: string;
-  /** What was refused: an object version, a reference, a deployment. */
-  subject: string;
-}
-
-export interface RejectionAlert extends RefusalCause {
-  v: 1;
-  source: string;
-  reason: string;
-  state: 'claimed' | 'sent';
-  at: string;
-  messageId?: string;
-}
-
 /** A claim older than this was abandoned (the functions time out long before). */
 const CLAIM_LEASE_MS = 2 * 60_000;
 
 /** Claims the cause's one alert: true when this caller is to send it. */
 const claim = async (deps: Core, key: string, mark: RejectionAlert): Promise<boolean> => {
-  if (await deps.store.create(key, mark)) return true;
-  const held = await deps.store.get<RejectionAlert>(key);
+  const alerts = rejectionAlertRecords(deps.store);
+  if (await alerts.create(key, mark)) return true;
+  const held = await alerts.at(key);
   if (!held || held.record.state === 'sent') return false;
   if (Date.parse(mark.at) - Date.parse(held.record.at) < CLAIM_LEASE_MS) return false;
-  return Boolean(await deps.store.replace(key, mark, held.etag));
+  return Boolean(await alerts.replace(key, mark, held.etag));
 };
 
 export const refuseAndAlert = async (
@@ -66,7 +50,7 @@ export const refuseAndAlert = async (
       ].join('\n'),
       attributes: { event: 'refused', rule: cause.rule },
     });
-    await deps.store.put(key, { ...mark, state: 'sent', messageId } satisfies RejectionAlert);
+    await rejectionAlertRecords(deps.store).put(key, { ...mark, state: 'sent', messageId });
   } catch (error) {
     // Unclaimed again, so that the event's retry sends the alert.
     await deps.store.delete(key);

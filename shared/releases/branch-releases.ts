@@ -10,7 +10,14 @@ import { releaseKeys } from '../ledger/keys';
 import type { ArtifactRef } from '../ledger/records';
 import { artifactRecords } from '../ledger/schemas';
 import { type Environment, findApplication, findEnvironment, type Pipeline } from '../pipeline/rules/config';
-import { appendTimeline, artifactRefOf, type ReleaseRecord, releaseRecords, timelineId } from './records';
+import {
+  appendTimeline,
+  artifactRefOf,
+  type ReleaseRecord,
+  releaseRecords,
+  timelineId,
+  waitingRecords,
+} from './records';
 import { promotesFrom } from './rules/promotion';
 
 /** A branch release's name: its branch and commit. `@` never ends a release tag's pattern here. */
@@ -56,7 +63,7 @@ export const recordBranchRelease = async (deps: Core, input: BranchReleaseInput)
     by: input.by,
   });
   if (!input.artifact) {
-    await deps.store.put(releaseKeys.waiting(input.application, input.commit, tag), {
+    await waitingRecords(deps.store).put(releaseKeys.waiting(input.application, input.commit, tag), {
       v: 1,
       tag,
       since: now,

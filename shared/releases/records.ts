@@ -6,7 +6,7 @@ import type { ArtifactRef } from '../ledger/records';
 import { typedRecords } from '../ledger/repository';
 import { artifactRefSchema } from '../ledger/schemas';
 import type { RecordStore } from '../ledger/store';
-import type { BlockedCode } from './rules/promotion';
+import { BLOCKED_CODES, type BlockedCode } from './rules/promotion';
 
 /**
  * A release: a tag bound to one commit, for good. Created once (If-None-Match). Its artifact is the
@@ -55,18 +55,20 @@ export const releaseRecordSchema: z.ZodMiniType<ReleaseRecord> = z.looseObject({
 export const releaseRecords = (store: RecordStore) =>
   typedRecords(store, releaseRecordSchema, releaseKeys.release);
 
-export type TimelineWhat =
-  | 'created'
-  | 'waiting-for-artifact'
-  | 'artifact-attached'
-  | 'deploy-requested'
-  | 'approval-requested'
-  | 'approval'
-  | 'verdict'
-  | 'forced'
-  | 'blocked'
-  | 'done'
-  | 'tag-move-refused';
+export const TIMELINE_WHATS = [
+  'created',
+  'waiting-for-artifact',
+  'artifact-attached',
+  'deploy-requested',
+  'approval-requested',
+  'approval',
+  'verdict',
+  'forced',
+  'blocked',
+  'done',
+  'tag-move-refused',
+] as const;
+export type TimelineWhat = (typeof TIMELINE_WHATS)[number];
 
 /** One thing that happened to a release: what, when, and by which event or person. */
 export interface TimelineEntry {
@@ -82,6 +84,23 @@ export interface TimelineEntry {
   /** A blocked entry's rule (entries written before codes existed have none). */
   code?: BlockedCode;
 }
+
+export const timelineEntrySchema: z.ZodMiniType<TimelineEntry> = z.looseObject({
+  v: z.literal(1),
+  kind: z.literal('timeline'),
+  at: z.string(),
+  what: z.enum(TIMELINE_WHATS),
+  environment: optionalText,
+  detail: z.string(),
+  by: z.string(),
+  attempt: z.optional(z.number()),
+  reason: optionalText,
+  code: z.optional(z.enum(BLOCKED_CODES)),
+});
+
+/** A release's timeline, by application, tag and entry id (see timelineId). */
+export const timelineRecords = (store: RecordStore) =>
+  typedRecords(store, timelineEntrySchema, releaseKeys.timelineEntry);
 
 /** The id of a timeline fact: what, where (or `release`), and which attempt or commit. */
 export const timelineId = (what: TimelineWhat, environment?: string, suffix: number | string = 0) =>
@@ -100,7 +119,13 @@ export const appendTimeline = async (
   id: string,
   entry: Omit<TimelineEntry, 'v' | 'kind'>,
 ): Promise<boolean> =>
-  Boolean(await store.create(releaseKeys.timelineEntry(app, tag, id), { v: 1, kind: 'timeline', ...entry }));
+  Boolean(
+    await timelineRecords(store).create(releaseKeys.timelineEntry(app, tag, id), {
+      v: 1,
+      kind: 'timeline',
+      ...entry,
+    }),
+  );
 
 export const readTimeline = async (
   store: RecordStore,
@@ -108,7 +133,7 @@ export const readTimeline = async (
   tag: string,
 ): Promise<TimelineEntry[]> => {
   const found = await Promise.all(
-    (await store.list(releaseKeys.timeline(app, tag))).map((k) => store.get<TimelineEntry>(k)),
+    (await store.list(releaseKeys.timeline(app, tag))).map((k) => timelineRecords(store).at(k)),
   );
   return found
     .flatMap((f) => (f ? [f.record] : []))
@@ -131,6 +156,42 @@ export interface BranchExpectation {
   dedupeKey: string;
   recordedAt: string;
 }
+
+export const branchExpectationSchema: z.ZodMiniType<BranchExpectation> = z.looseObject({
+  v: z.literal(1),
+  kind: z.literal('expectation'),
+  application: z.string(),
+  environment: z.string(),
+  branch: z.string(),
+  commit: z.string(),
+  oldCommit: optionalText,
+  pushedAt: z.string(),
+  by: optionalText,
+  event: z.string(),
+  dedupeKey: z.string(),
+  recordedAt: z.string(),
+});
+
+/** What each auto-deploy environment expects, by application and environment. */
+export const expectationRecords = (store: RecordStore) =>
+  typedRecords(store, branchExpectationSchema, releaseKeys.expectation);
+
+/** A release whose commit has no artifact yet: the artifact's arrival finds it by its commit. */
+export interface WaitingRelease {
+  v: 1;
+  tag: string;
+  since: string;
+}
+
+export const waitingReleaseSchema: z.ZodMiniType<WaitingRelease> = z.looseObject({
+  v: z.literal(1),
+  tag: z.string(),
+  since: z.string(),
+});
+
+/** Releases waiting for their artifact, by application, commit and tag. */
+export const waitingRecords = (store: RecordStore) =>
+  typedRecords(store, waitingReleaseSchema, releaseKeys.waiting);
 
 /** Every reference change received, with what Baton did about it. */
 export interface PushRecord {

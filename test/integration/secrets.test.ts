@@ -16,7 +16,7 @@ import { secretValues } from '../../shared/aws/secret-values';
 import { secretsCheck } from '../../shared/operator/secrets-check';
 import { type Pipeline, parsePipeline } from '../../shared/pipeline/rules/config';
 import type { DeploymentTargets } from '../../shared/secrets/ports';
-import type { SecretGrant } from '../../shared/secrets/records';
+import { secretGrantRecords } from '../../shared/secrets/records';
 import { StepClock, samplePipeline } from '../support/fixtures';
 import { useMotoLedger } from '../support/moto-ledger';
 import {
@@ -87,7 +87,7 @@ const bucketText = async () => {
 const grants = async () => {
   const keys = await ctx.store.list('secret-grants/');
   return Promise.all(
-    keys.map(async (k) => ({ key: k, record: (await ctx.store.get<SecretGrant>(k))?.record })),
+    keys.map(async (k) => ({ key: k, record: (await secretGrantRecords(ctx.store).at(k))?.record })),
   );
 };
 

@@ -28,7 +28,7 @@ import { codedeployTargets } from '../../shared/aws/codedeploy-targets';
 import { secretValues } from '../../shared/aws/secret-values';
 import { MemoryStore } from '../../shared/ledger/memory-store';
 import { parsePipeline } from '../../shared/pipeline/rules/config';
-import type { SecretGrant } from '../../shared/secrets/records';
+import { secretGrantRecords } from '../../shared/secrets/records';
 import { functionAccountOf, instanceSessionArn } from '../../shared/secrets/rules/caller';
 import { CapturingLog, loadEvent, StepClock, samplePipeline } from '../support/fixtures';
 import {
@@ -79,7 +79,7 @@ type Deps = ReturnType<typeof deps>;
 
 const grants = async (d: Deps) => {
   const found = await Promise.all(
-    (await d.store.list(secretGrantKeys.all())).map((k) => d.store.get<SecretGrant>(k)),
+    (await d.store.list(secretGrantKeys.all())).map((k) => secretGrantRecords(d.store).at(k)),
   );
   return found.map((g) => g?.record);
 };

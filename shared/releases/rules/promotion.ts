@@ -30,16 +30,18 @@ export interface ReleaseFacts {
 }
 
 /** Why a release is blocked: a constant beside the text, so a rule is found by grep and tested by code. */
-export type BlockedCode =
-  | 'no-release-environment'
-  | 'branch-environment-gone'
-  | 'no-request'
-  | 'superseded-request'
-  | 'not-verified'
-  | 'approval-rejected'
-  | 'approval-expired'
-  | 'approval-superseded'
-  | 'newer-release';
+export const BLOCKED_CODES = [
+  'no-release-environment',
+  'branch-environment-gone',
+  'no-request',
+  'superseded-request',
+  'not-verified',
+  'approval-rejected',
+  'approval-expired',
+  'approval-superseded',
+  'newer-release',
+] as const;
+export type BlockedCode = (typeof BLOCKED_CODES)[number];
 
 export type Step =
   | {
