@@ -1,5 +1,6 @@
-// Runs codedeploy/after-install.sh with bash against loopback stand-ins of the secrets URL and of the
-// instance metadata service (IMDSv2), and checks SigV4 signatures the way Lambda would.
+// Runs codedeploy/after-install.sh (and other hook scripts) with bash against loopback stand-ins of
+// the secrets URL and of the instance metadata service (IMDSv2), and checks SigV4 signatures the way
+// Lambda would.
 import { spawn } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -54,8 +55,16 @@ export interface HookRun {
 
 /** Runs the hook with exactly `env` (plus PATH), as the CodeDeploy agent runs hook scripts. */
 export const runHook = (env: Record<string, string>, timeoutMs = 20_000): Promise<HookRun> =>
+  runScript([HOOK], env, timeoutMs);
+
+/** Runs a bash script (its path, then its arguments) with exactly `env` (plus PATH). */
+export const runScript = (
+  script: [string, ...string[]],
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<HookRun> =>
   new Promise((resolve, reject) => {
-    const child = spawn('bash', [HOOK], {
+    const child = spawn('bash', script, {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
