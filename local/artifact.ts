@@ -1,5 +1,6 @@
 // Builds an artifact zip from an application folder (its appspec.yml at the root), as CI would,
-// adding Baton's AfterInstall secrets hook as scripts/baton-after-install.sh.
+// adding Baton's AfterInstall secrets hook as scripts/baton-after-install.sh and, for an application
+// that uses the zero-downtime hook kit (it has scripts/kit/kit.conf), the kit's scripts beside it.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -21,12 +22,19 @@ export interface BuiltArtifact {
 export const buildArtifact = (
   appDir: string,
   hookScript = join(__dirname, '..', 'codedeploy', 'after-install.sh'),
+  kitDir = join(__dirname, '..', 'codedeploy', 'kit'),
 ) => {
   if (!existsSync(join(appDir, 'appspec.yml'))) throw new Error(`${appDir} has no appspec.yml at its root`);
   const entries: Record<string, Uint8Array> = {};
   for (const path of walk(appDir).sort()) entries[relative(appDir, path)] = readFileSync(path);
   if (existsSync(hookScript) && !entries['scripts/baton-after-install.sh'])
     entries['scripts/baton-after-install.sh'] = readFileSync(hookScript);
+  if (entries['scripts/kit/kit.conf'] && existsSync(kitDir)) {
+    for (const name of readdirSync(kitDir)
+      .filter((n) => n.endsWith('.sh'))
+      .sort())
+      entries[`scripts/kit/${name}`] ??= readFileSync(join(kitDir, name));
+  }
   const hash = createHash('sha1');
   for (const [name, body] of Object.entries(entries)) hash.update(name).update(body);
   // A fixed timestamp keeps the zip (and its ETag) the same for the same content.

@@ -1,5 +1,6 @@
-// Runs codedeploy/after-install.sh with bash against loopback stand-ins of the secrets URL and of the
-// instance metadata service (IMDSv2), and checks SigV4 signatures the way Lambda would.
+// Runs codedeploy/after-install.sh (and other hook scripts) with bash against loopback stand-ins of
+// the secrets URL and of the instance metadata service (IMDSv2), and checks SigV4 signatures the way
+// Lambda would.
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -48,7 +49,15 @@ export const standIn = async (reply: (req: Received) => Reply) => {
 
 /** Runs the hook with exactly `env` (plus PATH), as the CodeDeploy agent runs hook scripts. */
 export const runHook = (env: Record<string, string>, timeoutMs = 20_000): Promise<Ran> =>
-  runProcess('bash', [HOOK], {
+  runScript([HOOK], env, timeoutMs);
+
+/** Runs a bash script (its path, then its arguments) with exactly `env` (plus PATH). */
+export const runScript = (
+  script: [string, ...string[]],
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<Ran> =>
+  runProcess('bash', script, {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...env },
     timeoutMs,
   });
