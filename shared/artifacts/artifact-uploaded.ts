@@ -10,6 +10,7 @@ import { deployExpected } from '../pushes/expectations';
 import { type AlertTopic, refuseAndAlert } from '../refusals/rejection-alerts';
 import { recordRejection } from '../refusals/rejections';
 import { advanceRelease, type PromotionDeps } from '../releases/promotion';
+import { waitingRecords } from '../releases/records';
 import { attachArtifact } from '../releases/release-actions';
 import { locateArtifact, readArtifactKey } from './rules/artifact';
 import type { ObjectCreated } from './rules/s3-events';
@@ -127,7 +128,7 @@ export const artifactUploaded = async (
 const completeWaitingReleases = async (deps: ArtifactDeps, application: string, artifact: ArtifactRecord) => {
   const advanced: Record<string, string> = {};
   for (const key of await deps.store.list(releaseKeys.waitingFor(application, artifact.commit))) {
-    const waiting = await deps.store.get<{ tag: string }>(key);
+    const waiting = await waitingRecords(deps.store).at(key);
     if (!waiting) continue;
     const by = `artifact ${artifact.key} arrived`;
     await attachArtifact(deps, application, waiting.record.tag, artifact, by);

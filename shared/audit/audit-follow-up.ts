@@ -19,6 +19,7 @@ import {
   type AuditRecord,
   auditRecords,
   type FollowUpStep,
+  followUpMarkRecords,
   type VerifiedDeployment,
   verifiedRecords,
 } from './records';
@@ -37,6 +38,14 @@ export interface Held {
   /** An open follow-up mark was written, to be removed at the end (audit.ts says when it is not). */
   marked: boolean;
 }
+
+/** The open follow-up mark reconcile finds an unfinished follow-up by (resumeFollowUps). */
+export const markFollowUp = (deps: AuditDeps, rec: AuditRecord) =>
+  followUpMarkRecords(deps.store).put(auditKeys.openFollowUp(rec.deploymentId), {
+    v: 1,
+    deploymentId: rec.deploymentId,
+    claimedAt: rec.followUp.claimedAt,
+  });
 
 /** A step that did nothing: nothing to remember before the next step runs. */
 interface Quiet {
@@ -210,11 +219,7 @@ export const followUp = async (
     // Freeing the group takes away the slot that marked this follow-up: a step left to retry needs
     // the open follow-up mark by then, for reconcile to find it.
     if (name === 'release' && failed.length > 0 && !held.marked) {
-      await deps.store.put(auditKeys.openFollowUp(rec.deploymentId), {
-        v: 1,
-        deploymentId: rec.deploymentId,
-        claimedAt: rec.followUp.claimedAt,
-      });
+      await markFollowUp(deps, rec);
       held.marked = true;
     }
     try {

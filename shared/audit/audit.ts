@@ -15,15 +15,9 @@ import {
 } from '../pipeline/rules/config';
 import { alertNotes } from './audit-alerts';
 import { readEvidence } from './audit-evidence';
-import { followUp, type Held } from './audit-follow-up';
+import { followUp, type Held, markFollowUp } from './audit-follow-up';
 import type { AuditDeps } from './ports';
-import {
-  type AuditRecord,
-  auditRecords,
-  type FollowUp,
-  type IncompleteMark,
-  verifiedRecords,
-} from './records';
+import { type AuditRecord, auditRecords, type FollowUp, incompleteRecords, verifiedRecords } from './records';
 import { type Evidence, isFinished } from './rules/evidence';
 import { passesGate, type Verdict } from './rules/gate';
 import { nextReaudit, type Reaudit } from './rules/reaudit';
@@ -115,12 +109,7 @@ const outcomeOf = (rec: AuditRecord, outcome: 'audited' | 'recorded-earlier'): A
 });
 
 const claim = async (deps: AuditDeps, rec: AuditRecord, held: Held = { marked: true }) => {
-  if (held.marked)
-    await deps.store.put(auditKeys.openFollowUp(rec.deploymentId), {
-      v: 1,
-      deploymentId: rec.deploymentId,
-      claimedAt: rec.followUp.claimedAt,
-    });
+  if (held.marked) await markFollowUp(deps, rec);
   return outcomeOf(await followUp(deps, rec, held), 'audited');
 };
 
@@ -182,12 +171,12 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
   }
   // The mark first: an INCOMPLETE verdict is never recorded without a re-audit that reconcile finds.
   if (reaudit?.nextDueAt)
-    await deps.store.put(auditKeys.incomplete(id), {
+    await incompleteRecords(deps.store).put(auditKeys.incomplete(id), {
       v: 1,
       deploymentId: id,
       at: now,
       dueAt: reaudit.nextDueAt,
-    } satisfies IncompleteMark);
+    });
   const record: AuditRecord = {
     v: 1,
     kind: 'audit',

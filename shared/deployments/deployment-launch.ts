@@ -12,7 +12,7 @@ import type {
   EnvironmentHead,
   GroupSlot,
 } from '../ledger/records';
-import { headRecords, requestRecords } from '../ledger/schemas';
+import { headRecords, queueRecords, requestRecords } from '../ledger/schemas';
 import type { Stored } from '../ledger/store';
 import type { Pipeline } from '../pipeline/rules/config';
 import { findApplication } from '../pipeline/rules/config';
@@ -57,12 +57,9 @@ export const enqueue = async (
   note: string,
   held?: RequestHeld,
 ) => {
-  await deps.store.put(
+  await queueRecords(deps.store).put(
     keys.queueEntry(request.application, request.environment, request.requestedAt, request.id),
-    {
-      v: 1,
-      requestId: request.id,
-    },
+    { v: 1, requestId: request.id },
   );
   // A duplicate delivery may have started it meanwhile: never back from started or superseded, and
   // then take back the entry just written.

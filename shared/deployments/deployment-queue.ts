@@ -2,7 +2,7 @@
 // superseded; a queued rollback goes first.
 import { keys } from '../ledger/keys';
 import type { DeploymentRequest, GroupSlot } from '../ledger/records';
-import { headRecords, requestRecords, slotRecords } from '../ledger/schemas';
+import { headRecords, queueRecords, requestRecords, slotRecords } from '../ledger/schemas';
 import type { Stored } from '../ledger/store';
 import { type DeployDeps, type DeployOutcome, launch, setRequest } from './deployment-launch';
 
@@ -34,7 +34,7 @@ export const startNext = async (
       continue;
     }
     const head = await headRecords(deps.store).get(application, environment);
-    const entries = await Promise.all(queued.map((k) => deps.store.get<{ requestId: string }>(k)));
+    const entries = await Promise.all(queued.map((k) => queueRecords(deps.store).at(k)));
     const requests: DeploymentRequest[] = [];
     const held = new Map<string, Stored<DeploymentRequest>>();
     for (const [i, entry] of entries.entries()) {

@@ -17,7 +17,7 @@ import {
   launch,
 } from './deployment-launch';
 import { startNext } from './deployment-queue';
-import type { OpenRequestMark } from './open-requests';
+import { openRequestRecords } from './open-requests';
 
 export const requestId = (application: string, environment: string, dedupeKey: string) =>
   stableId('request', application, environment, dedupeKey);
@@ -54,13 +54,13 @@ export const requestDeployment = async (
   // Written ahead: should this invocation stop before the request is queued or started, reconcile
   // finds the request by its mark (stalled-launches.ts).
   const mark = openRequestKeys.mark(input.application, input.environment, now, id);
-  await deps.store.put(mark, {
+  await openRequestRecords(deps.store).put(mark, {
     v: 1,
     requestId: id,
     application: input.application,
     environment: input.environment,
     at: now,
-  } satisfies OpenRequestMark);
+  });
   let outcome: DeployOutcome;
   const etag = await deps.store.create(requestKey, request);
   // A fresh request found the group busy just now: no need to try its slot again.

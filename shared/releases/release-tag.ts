@@ -15,6 +15,8 @@ import {
   releaseRecords,
   type TimelineEntry,
   timelineId,
+  timelineRecords,
+  waitingRecords,
 } from './records';
 import { attachArtifact } from './release-actions';
 
@@ -47,7 +49,7 @@ const refuseMove = async (
   const reason = `tag ${release.tag} now points to commit ${change.commit}, but release ${release.tag} is commit ${release.commit}; a release never changes (push a new tag)`;
   await recordRejection(deps, 'source-pushed', `${reason} [repository ${change.repository}]`);
   const id = timelineId('tag-move-refused', undefined, change.commit);
-  if (!(await deps.store.get(releaseKeys.timelineEntry(release.application, release.tag, id)))) {
+  if (!(await timelineRecords(deps.store).get(release.application, release.tag, id))) {
     await deps.notifier.publish(deps.alertTopicArn, {
       subject: `Baton: ${release.application} release tag ${release.tag} was moved; refused`,
       message: [
@@ -112,7 +114,11 @@ export const tagPushed = async (
   if (!release.artifact) {
     // Mark the wait first, then look again: the artifact's arrival records itself before it looks
     // for waiting releases, so one of the two always finds the other.
-    await deps.store.put(releaseKeys.waiting(application, change.commit, tag), { v: 1, tag, since: now });
+    await waitingRecords(deps.store).put(releaseKeys.waiting(application, change.commit, tag), {
+      v: 1,
+      tag,
+      since: now,
+    });
     await appendTimeline(deps.store, application, tag, timelineId('waiting-for-artifact'), {
       at: now,
       what: 'waiting-for-artifact',
