@@ -87,11 +87,19 @@ const lineOf = (s: Omit<AuditSummary, 'line'>): string => {
   return `${s.verdict} (${s.succeeded}/${s.total} ${s.noun} ${word})`;
 };
 
-export const readAudit = async (store: RecordStore, deploymentId: string): Promise<AuditSummary> => {
-  const [audit, deployment] = await Promise.all([
-    store.get<unknown>(auditKeys.audit(deploymentId)),
-    deploymentRecords(store).get(deploymentId),
-  ]);
+/** The summary of a deployment's audit; from `known` (the audit record as its caller holds it) if given. */
+export const readAudit = async (
+  store: RecordStore,
+  deploymentId: string,
+  known?: unknown,
+): Promise<AuditSummary> => {
+  const [audit, deployment] =
+    known === undefined
+      ? await Promise.all([
+          store.get<unknown>(auditKeys.audit(deploymentId)),
+          deploymentRecords(store).get(deploymentId),
+        ])
+      : [{ record: known }, undefined];
   const parsed = audit ? auditSchema.safeParse(audit.record) : undefined;
   const top = parsed?.success ? parsed.data : undefined;
   const record: ParsedAudit | undefined = top && {

@@ -68,10 +68,15 @@ const newRecord = (deps: ApprovalDeps, input: ApprovalRequestInput, now: Date): 
   };
 };
 
-const sendRequests = async (deps: ApprovalDeps, r: ApprovalRecord, now: Date): Promise<void> => {
+const sendRequests = async (
+  deps: ApprovalDeps,
+  r: ApprovalRecord,
+  now: Date,
+  fromAudit?: unknown,
+): Promise<void> => {
   const [keys, audit] = await Promise.all([
     deps.keys({ signing: true }),
-    readAudit(deps.store, r.fromDeploymentId),
+    readAudit(deps.store, r.fromDeploymentId, fromAudit),
   ]);
   const expiresAt = new Date(r.expiresAt);
   // The link is deterministic (same key, same claims), so a message sent twice carries the same link.
@@ -119,9 +124,10 @@ export const requestApproval = async (deps: ApprovalDeps, input: ApprovalRequest
   const now = deps.clock.now();
   const record = newRecord(deps, input, now);
   const created = await createApproval(deps.store, record);
-  const current = created
-    ? record
-    : (await approvalAt(deps.store, input.application, input.release, input.environment))?.record;
+  const found = created
+    ? { record, etag: created }
+    : await approvalAt(deps.store, input.application, input.release, input.environment);
+  const current = found?.record;
   if (!current) throw new Error(`approval ${record.id} vanished while being requested`);
   if (created) {
     deps.log.info('approval requested', {
@@ -134,10 +140,14 @@ export const requestApproval = async (deps: ApprovalDeps, input: ApprovalRequest
   // Sent until it is recorded as sent: a crash between creating and sending is repaired by the next request.
   if (effectiveState(current, now) !== 'pending' || current.notifiedAt) return;
   await indexApproval(deps.store, current);
-  await sendRequests(deps, current, now);
+  await sendRequests(deps, current, now, input.fromAudit);
   const key = approvalKeys.approval(current.application, current.release, current.environment);
-  await approvalRecords(deps.store).update(key, (r) =>
-    r.notifiedAt ? undefined : { ...r, notifiedAt: now.toISOString() },
+  // From the record as this call created or read it: only a change meanwhile reads it again.
+  await approvalRecords(deps.store).update(
+    key,
+    (r) => (r.notifiedAt ? undefined : { ...r, notifiedAt: now.toISOString() }),
+    5,
+    found,
   );
   deps.log.info('approval requests sent', { approvalId: current.id, approvers: current.approvers.length });
 };

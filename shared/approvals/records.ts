@@ -142,11 +142,9 @@ const locatorOf = (r: ApprovalRecord): ApprovalLocator => ({
   environment: r.environment,
 });
 
-/** Creates the approval unless it exists (If-None-Match). True when this call created it. */
-export const createApproval = async (store: RecordStore, record: ApprovalRecord): Promise<boolean> =>
-  Boolean(
-    await store.create(approvalKeys.approval(record.application, record.release, record.environment), record),
-  );
+/** Creates the approval unless it exists (If-None-Match): its ETag when this call created it, else false. */
+export const createApproval = (store: RecordStore, record: ApprovalRecord): Promise<string | false> =>
+  store.create(approvalKeys.approval(record.application, record.release, record.environment), record);
 
 /** The id index (for links and operator commands) and the open marker (for the reconcile sweep). */
 export const indexApproval = async (store: RecordStore, record: ApprovalRecord): Promise<void> => {

@@ -3,6 +3,7 @@
 // that turned VERIFIED), free the group. A step that throws is retried later (Lambda's retry, or
 // reconcile once the lease ran out); the others, freeing the group above all, still run.
 
+import type { VerdictSeen } from '../core/ports';
 import { BatonError, errorName } from '../core/rules/errors';
 import type { DeployOutcome } from '../deployments/deployment-launch';
 import { releaseGroup, type StartNextOutcome } from '../deployments/deployment-queue';
@@ -37,6 +38,11 @@ export interface Held {
   verified?: Stored<VerifiedDeployment> | null;
   /** An open follow-up mark was written, to be removed at the end (audit.ts says when it is not). */
   marked: boolean;
+  /**
+   * The deployment still holds its group's slot, as it does until this first follow-up of its first
+   * verdict frees it; a resumed follow-up does not know that and reads the slot first.
+   */
+  holdsSlot?: boolean;
 }
 
 /** The open follow-up mark reconcile finds an unfinished follow-up by (resumeFollowUps). */
@@ -157,19 +163,39 @@ const rollBack: Step = async (deps, rec, held) => {
   return `${what} requested: ${started(outcome)}`;
 };
 
-const advance: Step = async (deps, rec) => {
+const advance: Step = async (deps, rec, held) => {
   const release = rec.release ?? (await promotableRelease(deps, rec));
   if (!release) return 'no release';
   if (!deps.releaseFlow) {
     deps.log.warn('no release flow wired: release not advanced', { release });
     return `release ${release} not advanced: no release flow is wired`;
   }
-  await deps.releaseFlow.advance(rec.application, release, `audit ${rec.verdict} of ${rec.deploymentId}`);
+  // The verdict just recorded on the release's own deployment, handed over rather than read back.
+  const requestId = held.deployment?.record.requestId;
+  const seen: VerdictSeen | undefined =
+    rec.release && requestId
+      ? {
+          environment: rec.environment,
+          requestId,
+          deploymentId: rec.deploymentId,
+          verdict: rec.verdict,
+          audit: rec,
+        }
+      : undefined;
+  await deps.releaseFlow.advance(
+    rec.application,
+    release,
+    `audit ${rec.verdict} of ${rec.deploymentId}`,
+    seen,
+  );
   return passesGate(rec.verdict) ? `release ${release} advanced` : `release ${release} blocked`;
 };
 
-const release: Step = async (deps, rec) =>
-  `group released; ${started(await releaseGroup(deps, rec.application, rec.environment, rec.deploymentId))}`;
+const release: Step = async (deps, rec, held) => {
+  const { application, environment, deploymentId } = rec;
+  const next = await releaseGroup(deps, application, environment, deploymentId, held.holdsSlot);
+  return `group released; ${started(next)}`;
+};
 
 const alertStep: Step = async (deps, rec) =>
   passesGate(rec.verdict) ? quiet('not needed') : alert(deps, rec);

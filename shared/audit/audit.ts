@@ -219,10 +219,12 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
   // The first verdict on a deployment Baton started: it still holds its group's slot until the last
   // step frees it, and reconcile finds an abandoned follow-up by that slot (auditStaleDeployments),
   // so no open follow-up mark is needed. Any other follow-up is marked.
+  const first = Boolean(ledger && !ledger.verdict && !existing);
   return claim(deps, record, {
     audit: written,
     ...(stored ? { deployment: stored } : {}),
     verified: verifiedStored ?? null,
-    marked: !(ledger && !ledger.verdict && !existing),
+    marked: !first,
+    holdsSlot: first,
   });
 };

@@ -1,6 +1,7 @@
 // The small interfaces the use cases call; adapters implement them on AWS (or in memory for tests).
 import type { ApprovalState } from '../approvals/rules/approval-state';
 import type { ArtifactObject, BundleType } from '../artifacts/rules/artifact';
+import type { Verdict } from '../audit/rules/gate';
 import type { ArtifactRef } from '../ledger/records';
 import type { RecordStore } from '../ledger/store';
 
@@ -94,6 +95,8 @@ export interface ApprovalRequestInput {
   fromDeploymentId: string;
   /** When the release was pushed: a pending approval of an older release for the same environment is superseded. */
   pushedAt?: string;
+  /** The audit record of `fromDeploymentId` when the caller holds it: the approvers' summary is read from it. */
+  fromAudit?: unknown;
 }
 
 export interface Approvals {
@@ -103,7 +106,17 @@ export interface Approvals {
   state(application: string, release: string, environment: string): Promise<ApprovalState | undefined>;
 }
 
+/** A verdict its caller (the audit) has just recorded: the release flow takes it as read. */
+export interface VerdictSeen {
+  environment: string;
+  requestId: string;
+  deploymentId: string;
+  verdict: Verdict;
+  /** The audit record as written. */
+  audit: unknown;
+}
+
 export interface ReleaseFlow {
   /** Re-reads a release's facts and takes its next step (deploy, ask approval, wait, done, blocked). */
-  advance(application: string, release: string, trigger: string): Promise<void>;
+  advance(application: string, release: string, trigger: string, seen?: VerdictSeen): Promise<void>;
 }

@@ -76,16 +76,24 @@ export const startNext = async (
   return 'busy';
 };
 
-/** Frees the group after its deployment finished, then starts what waits for it. */
+/**
+ * Frees the group after its deployment finished, then starts what waits for it. `held`: the caller
+ * knows the slot is this deployment's (the first follow-up of its first verdict: nothing else frees
+ * it, and no later launch can hold it yet), so it is freed without being read.
+ */
 export const releaseGroup = async (
   deps: DeployDeps,
   application: string,
   environment: string,
   deploymentId: string,
+  held = false,
 ): Promise<StartNextOutcome> => {
   const slotKey = keys.slot(application, environment);
-  const slot = await slotRecords(deps.store).at(slotKey);
-  // Only as read: a slot taken by the next launch in between stays with it.
-  if (slot?.record.deploymentId === deploymentId) await deps.store.delete(slotKey, slot.etag);
+  if (held) await deps.store.delete(slotKey);
+  else {
+    const slot = await slotRecords(deps.store).at(slotKey);
+    // Only as read: a slot taken by the next launch in between stays with it.
+    if (slot?.record.deploymentId === deploymentId) await deps.store.delete(slotKey, slot.etag);
+  }
   return startNext(deps, application, environment);
 };

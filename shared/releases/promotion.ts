@@ -1,7 +1,7 @@
 // The release flow: gather a release's facts, let the state machine pick the next step, take it, and
 // keep the release's timeline. Safe to run any number of times for the same release.
 
-import type { Approvals, Notifier, ReleaseFlow } from '../core/ports';
+import type { Approvals, Notifier, ReleaseFlow, VerdictSeen } from '../core/ports';
 import type { DeployDeps, DeployOutcome } from '../deployments/deployment-launch';
 import { requestDeployment } from '../deployments/deployments';
 import { findApplication } from '../pipeline/rules/config';
@@ -96,6 +96,7 @@ const take = async (
   facts: ReleaseFacts,
   by: string,
   fresh: boolean,
+  seen?: VerdictSeen,
 ): Promise<StepOutcome> => {
   const at = deps.clock.now().toISOString();
   const note = (id: string, entry: Omit<TimelineEntry, 'v' | 'kind' | 'at' | 'by'>) =>
@@ -137,6 +138,7 @@ const take = async (
         fromEnvironment: step.from?.environment ?? '',
         fromDeploymentId: step.from?.deploymentId ?? '',
         pushedAt: release.pushedAt,
+        ...(seen && seen.deploymentId === step.from?.deploymentId ? { fromAudit: seen.audit } : {}),
       });
       const attempt = facts.environments[step.environment]?.attempt ?? 0;
       await note(timelineId('approval-requested', step.environment, attempt), {
@@ -179,6 +181,7 @@ export const advanceRelease = async (
   tag: string,
   by: string,
   created?: CreatedRelease,
+  seen?: VerdictSeen,
 ): Promise<Advance | undefined> => {
   const found = created
     ? { record: created.release }
@@ -190,17 +193,21 @@ export const advanceRelease = async (
   const release = found.record;
   const timeline = created?.timeline ?? (await readTimeline(deps.store, application, tag));
   const fresh = created !== undefined;
-  const facts = await gatherFacts(deps, release, timeline, { forDecision: true, fresh });
+  const facts = await gatherFacts(deps, release, timeline, {
+    forDecision: true,
+    fresh,
+    ...(seen ? { seen } : {}),
+  });
   await observe(deps, release, facts, timeline, by);
   const step = decide(findApplication(deps.pipeline, application), facts);
-  const result = await take(deps, release, step, facts, by, fresh);
+  const result = await take(deps, release, step, facts, by, fresh, seen);
   deps.log.info('release advanced', { application, release: tag, step: describeStep(step), trigger: by });
   return { release: tag, step, next: describeStep(step), result };
 };
 
 /** The ReleaseFlow port, for the audit and the approvals to call when they learn something new. */
 export const releaseFlow = (deps: PromotionDeps): ReleaseFlow => ({
-  advance: async (application, release, trigger) => {
-    await advanceRelease(deps, application, release, trigger);
+  advance: async (application, release, trigger, seen) => {
+    await advanceRelease(deps, application, release, trigger, undefined, seen);
   },
 });

@@ -2,7 +2,7 @@
 // the audit's verdict, the approval, an operator's force, and whether a newer release got there first.
 
 import { passesGate } from '../audit/rules/gate';
-import type { Approvals, Core } from '../core/ports';
+import type { Approvals, Core, VerdictSeen } from '../core/ports';
 import { requestId } from '../deployments/deployments';
 import { deploymentRecords, headRecords, requestRecords } from '../ledger/schemas';
 import { type Environment, findApplication, type Pipeline } from '../pipeline/rules/config';
@@ -61,12 +61,20 @@ const environmentFacts = async (
   release: ReleaseRecord,
   timeline: TimelineEntry[],
   fresh: boolean,
+  seen?: VerdictSeen,
 ): Promise<EnvironmentFacts> => {
   const force = latestForce(timeline, env.name);
   const attempt = force?.attempt ?? 0;
   if (release.origin && release.entry === env.name && attempt === 0)
     return originFacts(deps, release.origin.deploymentId);
   const id = releaseRequestId(application, env.name, release.tag, attempt);
+  if (seen?.environment === env.name && seen.requestId === id)
+    return {
+      attempt,
+      ...(force ? { forced: { by: force.by, reason: force.reason ?? '' } } : {}),
+      request: { id, state: 'started', deploymentId: seen.deploymentId },
+      verdict: seen.verdict,
+    };
   // A release created by this invocation has no request and no approval anywhere yet.
   const request = fresh
     ? undefined
@@ -106,6 +114,8 @@ export interface GatherOptions {
   forDecision?: boolean;
   /** The release was created by this invocation: no request or approval of it exists yet. */
   fresh?: boolean;
+  /** A verdict the caller just recorded: its request and deployment are taken as read. */
+  seen?: VerdictSeen;
 }
 
 /** The walk of `decide` goes past an environment only where the release's deployment is VERIFIED. */
@@ -122,7 +132,7 @@ export const gatherFacts = async (
   const entries = timeline ?? (await readTimeline(deps.store, release.application, release.tag));
   const path = releasePath(app, release.entry);
   const factsOf = (env: Environment) =>
-    environmentFacts(deps, release.application, env, release, entries, options.fresh ?? false);
+    environmentFacts(deps, release.application, env, release, entries, options.fresh ?? false, options.seen);
   let environments: (readonly [string, EnvironmentFacts])[];
   if (!options.forDecision)
     environments = await Promise.all(path.map(async (env) => [env.name, await factsOf(env)] as const));

@@ -26,7 +26,9 @@ export const releasing = once((): Releasing => {
     clock,
     log,
     ...alerts(),
-    releaseFlow: { advance: (application, release, trigger) => flow.advance(application, release, trigger) },
+    releaseFlow: {
+      advance: (application, release, trigger, seen) => flow.advance(application, release, trigger, seen),
+    },
   };
   const asking = approvals({
     ...deciding,
