@@ -190,16 +190,30 @@ export const recordLaunch = async (
     ...(request.release ? { release: request.release } : {}),
     createdAt: createdAt ?? now,
   };
+  // In this order: the request, the head, the deployment, the slot. A deployment record therefore
+  // means its request and head are recorded, and its group's slot is its own (naming it, or still the
+  // claim of its request): the audit's first follow-up frees that slot without reading it. Should
+  // this stop half-way, the slot is a claim without a deployment, which reconcile finishes recording
+  // (stalled-launches.ts); an audit meanwhile finds no deployment record and leaves the slot alone.
+  await markStarted(deps, request, deploymentId, held);
+  await recordHead(deps, request, deploymentId);
   // Created, not overwritten: a record written before (and the verdict on it) stays.
   await deps.store.create(keys.deployment(deploymentId), record);
-  // The request before the slot: a slot that names its deployment always has its request recorded.
-  await markStarted(deps, request, deploymentId, held);
   await deps.store.put(slotKey, {
     v: 1,
     requestId: request.id,
     deploymentId,
     takenAt: now,
   } satisfies GroupSlot);
+  deps.log.info('deployment started', {
+    deploymentId,
+    requestId: request.id,
+    environment: request.environment,
+  });
+};
+
+/** The latest request started in the environment: queued requests older than it are superseded. */
+const recordHead = async (deps: DeployDeps, request: DeploymentRequest, deploymentId: string) => {
   // A rollback restores the last good revision without superseding what was queued behind it.
   if (request.cause.type !== 'rollback') {
     const headKey = keys.head(request.application, request.environment);
@@ -216,9 +230,4 @@ export const recordLaunch = async (
     };
     await deps.store.put(headKey, head);
   }
-  deps.log.info('deployment started', {
-    deploymentId,
-    requestId: request.id,
-    environment: request.environment,
-  });
 };

@@ -2,7 +2,7 @@
 // when the group frees up the newest queued request starts and older ones are superseded.
 
 import { bundleTypeOf } from '../artifacts/rules/artifact';
-import { ValidationError } from '../core/rules/errors';
+import { errorName, ValidationError } from '../core/rules/errors';
 import { stableId } from '../core/rules/ids';
 import { keys, openRequestKeys } from '../ledger/keys';
 import type { DeploymentRequest, GroupSlot } from '../ledger/records';
@@ -48,8 +48,21 @@ export const requestDeployment = async (
   const slotKey = keys.slot(input.application, input.environment);
   // The fast path: the slot taken with the request in it is the request's first record. A launch
   // that stops half-way is found by its slot (stalled-launches.ts); the request's record follows.
-  if (input.fresh && (await deps.store.create(slotKey, { v: 1, requestId: id, takenAt: now, request })))
-    return launch(deps, request, 'unwritten');
+  // Should the slot's write fail, the request takes the way below, which leaves a mark first.
+  let busy = false;
+  if (input.fresh) {
+    const taken = await deps.store
+      .create(slotKey, { v: 1, requestId: id, takenAt: now, request })
+      .catch((error: unknown) => {
+        deps.log.warn('group slot not taken; the request is recorded first', {
+          requestId: id,
+          error: errorName(error),
+        });
+        return undefined;
+      });
+    if (taken) return launch(deps, request, 'unwritten');
+    busy = taken === false;
+  }
   const requestKey = keys.request(input.application, input.environment, id);
   // Written ahead: should this invocation stop before the request is queued or started, reconcile
   // finds the request by its mark (stalled-launches.ts).
@@ -64,7 +77,7 @@ export const requestDeployment = async (
   let outcome: DeployOutcome;
   const etag = await deps.store.create(requestKey, request);
   // A fresh request found the group busy just now: no need to try its slot again.
-  if (etag) outcome = await place(deps, { record: request, etag }, now, input.fresh);
+  if (etag) outcome = await place(deps, { record: request, etag }, now, busy);
   else {
     const existing = await requestRecords(deps.store).at(requestKey);
     outcome =
@@ -105,6 +118,10 @@ const place = async (
   const slot: GroupSlot = { v: 1, requestId: id, takenAt: now };
   if (!knownBusy && (await deps.store.create(keys.slot(application, environment), slot)))
     return launch(deps, request, held);
+  // Held by this very request: its launch (on the fast path) is under way, or stopped half-way and is
+  // recovered by reconcile; queueing it would deploy it twice.
+  const holder = await slotRecords(deps.store).get(application, environment);
+  if (holder?.record.requestId === id) return { outcome: 'duplicate', requestId: id, state: request.state };
   await enqueue(deps, request, 'the deployment group is busy', held);
   // The group may have freed up between our attempt and the enqueue: look again.
   await startNext(deps, application, environment);

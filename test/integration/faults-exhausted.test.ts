@@ -63,7 +63,8 @@ describe('artifact-uploaded, retries exhausted', () => {
     // Prepare
     const before = await s.deployments('web-dev');
     const event = await s.upload(commit());
-    s.faults.exhaust(putTo('/slots/'), 'server-503');
+    // Both slot writes: the fast path's, and the one after the request is recorded.
+    s.faults.exhaust(putTo('/slots/'), 'server-503', 2);
     // Act
     await expect(s.fns.artifactUploaded.run(event)).rejects.toThrow('Service is unable to handle request.');
     const stalled = await requests('dev');
@@ -91,7 +92,7 @@ describe('artifact-uploaded, retries exhausted', () => {
 
   it('on the group slot write, never delivered again: reconcile deploys the pending request, once', async () => {
     const before = await s.deployments('web-dev');
-    s.faults.exhaust(putTo('/slots/'), 'throttle');
+    s.faults.exhaust(putTo('/slots/'), 'throttle', 2);
     await expect(s.fns.artifactUploaded.run(await s.upload(commit()))).rejects.toThrow(
       'Please reduce your request rate.',
     );
@@ -161,22 +162,41 @@ describe('artifact-uploaded, retries exhausted', () => {
 });
 
 describe('source-pushed, retries exhausted', () => {
-  it('on the staging request of a release tag: throws; the redelivered push starts staging, once', async () => {
+  it('on the staging request of a release tag: throws after CreateDeployment; reconcile finishes recording it, once', async () => {
+    // Prepare
     const c = commit();
     await devDone(c);
     const before = await s.deployments('web-staging');
     const tag = s.push('tag', 'v2.0.0', c);
+    // The new release's request goes straight for the slot; its record is written once it started.
     s.faults.exhaust(putTo('/requests/web/staging/'), 'timeout');
+    // Act
     await expect(s.fns.sourcePushed.run(tag)).rejects.toThrow('requestTimeout');
     s.faults.off();
     const redelivered = await s.fns.sourcePushed.run(tag);
     const created = await newIn('web-staging', before);
+    // Its finish comes before reconcile: no deployment record yet, so audited as a stranger, and the
+    // slot (still the request's claim) stays taken.
+    const stranger = await s.fns.deploymentFinished.run(await s.finished(created[0] ?? ''));
+    const held = await slot('staging');
+    const late = await s.reconcileIn(6);
+    // Assess
     expect(redelivered).toMatchObject({
-      results: [{ outcome: 'release', state: 'exists', result: 'started' }],
+      results: [{ outcome: 'release', state: 'exists', result: 'duplicate' }],
     });
     expect(created).toHaveLength(1);
-    await s.fns.deploymentFinished.run(await s.finished(created[0] ?? ''));
+    expect(stranger).toMatchObject({ results: [{ outcome: 'audited' }] });
+    expect(held).toMatchObject({ requestId: expect.any(String) });
+    expect(held?.deploymentId).toBeUndefined();
+    expect(late.recoverStalledLaunches).toMatchObject({
+      'web/staging': expect.stringMatching(
+        new RegExp(`found ${created[0]} in CodeDeploy, recorded; audited VERIFIED$`),
+      ),
+    });
+    expect(await newIn('web-staging', before)).toEqual(created);
     expect(await verdict(created[0] ?? '')).toBe('VERIFIED');
+    expect((await requests('staging')).map((r) => r?.state)).toEqual(['started']);
+    expect(await slot('staging')).toBeUndefined();
   });
 });
 
