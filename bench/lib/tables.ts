@@ -31,10 +31,17 @@ export interface CallRow {
   untilGoal: number;
   total: number;
   sequence: string;
+  /** Each call, in order, as `Service.Operation(ledger folder)`. */
+  calls: string[];
+  /** The goal's bound on `untilGoal`, if the step has one. */
+  atMost?: number;
 }
 
 export const callTable = (rows: CallRow[]) => [
-  '| step | goal | calls until the goal | calls in all | sequence |',
-  '| --- | --- | ---: | ---: | --- |',
-  ...rows.map((r) => `| ${r.step} | ${r.goal} | ${r.untilGoal || '—'} | ${r.total} | ${r.sequence} |`),
+  '| step | goal | calls until the goal | at most | calls in all | sequence |',
+  '| --- | --- | ---: | ---: | ---: | --- |',
+  ...rows.map(
+    (r) =>
+      `| ${r.step} | ${r.goal} | ${r.untilGoal || '—'} | ${r.atMost ?? '—'} | ${r.total} | ${r.sequence} |`,
+  ),
 ];
