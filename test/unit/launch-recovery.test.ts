@@ -77,6 +77,16 @@ const ask = (deps: Deps, commit = COMMIT) =>
     cause: { type: 'branch', detail: 'push to main' },
     dedupeKey: `artifact:${commit}`,
   });
+/** A request whose cause this invocation just recorded (a new artifact): the slot carries it. */
+const askFresh = (deps: Deps, commit = COMMIT) =>
+  requestDeployment(deps, {
+    application: 'web',
+    environment: 'dev',
+    artifact: { bucket: 'pipeline', key: `artifacts/web/${commit}.zip`, etag: '"e"', commit },
+    cause: { type: 'branch', detail: 'push to main' },
+    dedupeKey: `artifact:${commit}`,
+    fresh: true,
+  });
 const slotOf = async (deps: Deps) => (await deps.store.get<GroupSlot>(keys.slot('web', 'dev')))?.record;
 const requestOf = async (deps: Deps, id: string) =>
   (await deps.store.get<DeploymentRequest>(keys.request('web', 'dev', id)))?.record;
@@ -251,5 +261,93 @@ describe('the queue', () => {
     expect(deps.deployer.created).toHaveLength(1);
     expect(await deps.store.list(keys.queue('web', 'dev'))).toEqual([]);
     expect((await requestOf(deps, started.requestId))?.state).toBe('started');
+  });
+});
+
+describe('a fresh request (its cause recorded by the same invocation)', () => {
+  it('goes for the slot first and writes its request once, as started; no mark, no pending record', async () => {
+    const deps = setup();
+    const outcome = await askFresh(deps);
+    expect(outcome).toMatchObject({ outcome: 'started', deploymentId: 'd-UNCERTAIN1' });
+    expect(await requestOf(deps, outcome.requestId)).toMatchObject({
+      state: 'started',
+      deploymentId: 'd-UNCERTAIN1',
+    });
+    expect(await slotOf(deps)).toEqual({
+      v: 1,
+      requestId: outcome.requestId,
+      deploymentId: 'd-UNCERTAIN1',
+      takenAt: expect.any(String),
+    });
+    expect(await deps.store.list('open-requests/')).toEqual([]);
+    expect(await ask(deps)).toEqual({ outcome: 'duplicate', requestId: outcome.requestId, state: 'started' });
+  });
+
+  it('whose CreateDeployment outcome is unknown: reconcile records the deployment from the request in the slot', async () => {
+    // Prepare
+    const deps = setup();
+    deps.deployer.next = 'created-answer-lost';
+    await expect(askFresh(deps)).rejects.toThrow(DeploymentOutcomeUnknownError);
+    const claim = await slotOf(deps);
+    deps.clock.advance(LAUNCH_LEASE_MS + 1);
+    // Act
+    const late = await recover(deps);
+    // Assess: only the slot knew the request; now its record says it started, once.
+    expect(claim?.request).toMatchObject({ id: claim?.requestId, state: 'pending' });
+    expect(await requestOf(deps, claim?.requestId ?? '')).toMatchObject({
+      state: 'started',
+      deploymentId: 'd-UNCERTAIN1',
+    });
+    expect(late['web/dev']).toMatch(/found d-UNCERTAIN1 in CodeDeploy, recorded \(InProgress\)$/);
+    expect(deps.deployer.created).toHaveLength(1);
+  });
+
+  it('that CodeDeploy did not create: reconcile creates it from the request in the slot, once', async () => {
+    const deps = setup();
+    deps.deployer.next = 'not-created';
+    await expect(askFresh(deps)).rejects.toThrow(DeploymentOutcomeUnknownError);
+    const redelivered = await ask(deps);
+    deps.clock.advance(LAUNCH_LEASE_MS + 1);
+    const results = await recover(deps);
+    expect(redelivered).toMatchObject({ outcome: 'duplicate', state: 'pending' });
+    expect(results['web/dev']).toMatch(/not in CodeDeploy, created d-UNCERTAIN1$/);
+    expect(deps.deployer.created).toHaveLength(1);
+    expect(await requestOf(deps, redelivered.requestId)).toMatchObject({ state: 'started' });
+  });
+
+  it('whose slot write fails: recorded the marked way instead, and reconcile finds it', async () => {
+    const deps = setup();
+    deps.store.failing = { op: 'create', prefix: 'slots/' };
+    await expect(askFresh(deps)).rejects.toThrow('InternalError');
+    deps.store.failing = undefined;
+    deps.clock.advance(LAUNCH_LEASE_MS + 1);
+    const late = await resumePending(deps);
+    expect(Object.values(late)).toEqual(['started d-UNCERTAIN1']);
+    expect(deps.deployer.created).toHaveLength(1);
+  });
+
+  it('whose launch stopped before the slot named it: the first follow-up frees the claim, the queue moves', async () => {
+    // Prepare: the deployment, its request and head are recorded; the slot still is the claim.
+    const deps = setup();
+    deps.store.failing = { op: 'put', prefix: 'slots/' };
+    await expect(askFresh(deps)).rejects.toThrow('InternalError');
+    deps.store.failing = undefined;
+    const claim = await slotOf(deps);
+    const queued = await ask(deps, COMMIT2);
+    deps.reader.add(
+      'd-UNCERTAIN1',
+      { deploymentGroup: 'web-dev' },
+      ['i-1', 'i-2', 'i-3'].map((i) => target(i)),
+    );
+    // Act
+    const audited = await audit(deps, { deploymentId: 'd-UNCERTAIN1', trigger: 'eventbridge SUCCESS' });
+    // Assess
+    expect(claim?.deploymentId).toBeUndefined();
+    expect(queued.outcome).toBe('queued');
+    expect(audited).toMatchObject({ outcome: 'audited', verdict: 'VERIFIED' });
+    expect(deps.deployer.created.map((d) => d.deploymentId)).toEqual(['d-UNCERTAIN1', 'd-UNCERTAIN2']);
+    expect(await slotOf(deps)).toMatchObject({ requestId: queued.requestId, deploymentId: 'd-UNCERTAIN2' });
+    deps.clock.advance(LAUNCH_LEASE_MS + 1);
+    expect((await recover(deps))['web/dev']).toBe('nothing stalled');
   });
 });

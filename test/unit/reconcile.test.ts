@@ -91,6 +91,40 @@ describe('reconcile', () => {
     expect(stepResult(await reconcile(deps), 'resumeFollowUps')).toMatchObject({ result: {} });
   });
 
+  it("resumes by its group's slot a first follow-up that stopped before freeing the group (it has no open mark)", async () => {
+    // Prepare: the invocation dies in the release step (its advance never returns).
+    const deps = auditMemoryDeps();
+    const id = await deployed(deps, 'staging', COMMIT, { release: 'v1.2.0' });
+    const advance = deps.releaseFlow.advance.bind(deps.releaseFlow);
+    deps.releaseFlow.advance = () => new Promise<void>(() => {});
+    void audit(deps, { deploymentId: id, trigger: 'eventbridge SUCCESS' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    deps.releaseFlow.advance = advance;
+    const marks = await deps.store.list(auditKeys.openFollowUps());
+    const early = stepResult(await reconcile(deps), 'auditStaleDeployments');
+    deps.clock.advance(FOLLOW_UP_LEASE_MS + 1);
+    // Act
+    const late = stepResult(await reconcile(deps), 'auditStaleDeployments');
+    // Assess
+    expect(marks).toEqual([]);
+    expect(early).toMatchObject({ result: { [id]: 'follow-up under way' } });
+    expect(late).toMatchObject({ result: { [id]: 'follow-up resumed' } });
+    expect(deps.releaseFlow.calls).toHaveLength(1);
+    expect((await deps.store.get<AuditRecord>(auditKeys.audit(id)))?.record.followUp.state).toBe('done');
+    expect(await deps.store.get(keys.slot('web', 'staging'))).toBeUndefined();
+  });
+
+  it('frees a group whose deployment finished its follow-up before its launch was recorded as holding it', async () => {
+    const deps = auditMemoryDeps();
+    const id = await deployed(deps, 'dev', COMMIT);
+    await audit(deps, { deploymentId: id, trigger: 'eventbridge SUCCESS' });
+    // The slot put back naming it, as a launch recorded late would leave it.
+    await deps.store.put(keys.slot('web', 'dev'), { v: 1, requestId: 'r', deploymentId: id, takenAt: 'x' });
+    const results = stepResult(await reconcile(deps), 'auditStaleDeployments');
+    expect(results).toMatchObject({ result: { [id]: 'follow-up done; group released (idle)' } });
+    expect(await deps.store.get(keys.slot('web', 'dev'))).toBeUndefined();
+  });
+
   it('starts a queued deployment in every environment whose group is free', async () => {
     const deps = auditMemoryDeps();
     const results = await reconcile(deps);
