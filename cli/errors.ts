@@ -5,6 +5,7 @@ import { BatonError } from '../shared/core/rules/errors';
 export const EXIT = { ok: 0, refused: 1, usage: 2, unreachable: 3 } as const;
 
 export class CliError extends BatonError {
+  override readonly name: string = 'CliError';
   constructor(
     message: string,
     readonly exitCode: number,
@@ -16,6 +17,7 @@ export class CliError extends BatonError {
 
 /** The command line itself is wrong; the message says how to fix it. */
 export class UsageError extends CliError {
+  override readonly name = 'UsageError';
   constructor(
     message: string,
     /** The command whose --help to point at, when known. */
@@ -27,6 +29,7 @@ export class UsageError extends CliError {
 
 /** The operator could not be asked (no stack, no function, no permission, no network). */
 export class UnreachableError extends CliError {
+  override readonly name = 'UnreachableError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, EXIT.unreachable, options);
   }
@@ -34,6 +37,7 @@ export class UnreachableError extends CliError {
 
 /** The operator ran but failed without an answer (an unhandled error in the function). */
 export class OperatorFailedError extends CliError {
+  override readonly name = 'OperatorFailedError';
   constructor(message: string) {
     super(message, EXIT.refused);
   }

@@ -22,6 +22,7 @@ const COMMIT = /^[0-9a-f]{7,64}$/;
 
 /** A tree with changes is refused: the artifact would not be the commit it is named after. */
 export class DirtyTreeError extends CliError {
+  override readonly name = 'DirtyTreeError';
   constructor(readonly paths: string[]) {
     const shown = paths.slice(0, 5).join(', ') + (paths.length > 5 ? ` and ${paths.length - 5} more` : '');
     super(

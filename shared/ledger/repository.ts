@@ -8,6 +8,7 @@ import { type RecordStore, type Stored, updateRead, updateStored } from './store
 /** A ledger record that does not match its kind's schema. Names the key and the fields, never a value. */
 export class LedgerRecordError extends BatonError {
   override readonly expose = false;
+  override readonly name = 'LedgerRecordError';
   constructor(
     readonly key: string,
     readonly issues: readonly string[],

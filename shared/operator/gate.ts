@@ -19,6 +19,7 @@ export type GateCode = 'not-verified' | 'approval-required' | 'not-on-path';
 
 /** The environment's gate refuses the entry; the message says what would pass it. */
 export class GateRefusedError extends BatonError {
+  override readonly name = 'GateRefusedError';
   constructor(
     readonly code: GateCode,
     message: string,

@@ -3,8 +3,8 @@
 import { BatonError, errorName } from '../core/rules/errors';
 import { parseWith } from '../core/rules/parse';
 import { type OperatorDeps, operatorCommandSchema, runCommand } from './commands';
-import { authorize, PermissionRefusedError } from './permissions';
-import { isUrlEvent, readOperatorRequest, UnsignedRequestError } from './request';
+import { authorize } from './permissions';
+import { isUrlEvent, readOperatorRequest } from './request';
 
 export type OperatorResponse = { ok: true; result: unknown } | { ok: false; error: string; kind: string };
 
@@ -26,10 +26,11 @@ export const invokeOperator = async (deps: OperatorDeps, event: unknown): Promis
   }
 };
 
+// `kind` is the error's own `name`: a class's name does not survive minifying (see BatonError).
 const statusOf = (answer: OperatorResponse): number => {
   if (answer.ok) return 200;
-  if (answer.kind === PermissionRefusedError.name) return 403;
-  return answer.kind === UnsignedRequestError.name ? 401 : 400;
+  if (answer.kind === 'PermissionRefusedError') return 403;
+  return answer.kind === 'UnsignedRequestError' ? 401 : 400;
 };
 
 /** What the handler returns: the answer itself, or for the function URL an HTTP response carrying it. */

@@ -17,7 +17,9 @@ import {
 } from './rules/principals';
 
 /** The caller may not run the command; the message names the missing class and where to grant it. */
-export class PermissionRefusedError extends BatonError {}
+export class PermissionRefusedError extends BatonError {
+  override readonly name = 'PermissionRefusedError';
+}
 
 const READ = new Set(['status', 'releases', 'approvals', 'secrets-check']);
 

@@ -15,7 +15,9 @@ import { decide, releasePath } from '../releases/rules/promotion';
 import { describeStep, standings } from '../releases/rules/standing';
 
 /** The release cannot enter that environment now; the message says what it waits for. */
-export class PromotionRefusedError extends BatonError {}
+export class PromotionRefusedError extends BatonError {
+  override readonly name = 'PromotionRefusedError';
+}
 
 export const promoteSchema = z
   .strictObject({

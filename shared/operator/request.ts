@@ -53,7 +53,9 @@ const noteOf = (command: unknown): { note?: string; command: unknown } => {
 };
 
 /** Unsigned function URL requests: only possible if the URL's AuthType is not AWS_IAM. */
-export class UnsignedRequestError extends ValidationError {}
+export class UnsignedRequestError extends ValidationError {
+  override readonly name = 'UnsignedRequestError';
+}
 
 export const readOperatorRequest = (event: unknown): OperatorRequest => {
   if (!isUrlEvent(event)) {

@@ -1,37 +1,47 @@
 // Named errors. `expose` says whether the message may be shown to the caller as is.
+// Each class names itself: the bundles are minified, so a class's own name does not survive, and the
+// operator's `kind`, the CLI's exit codes and the logs read `name`.
 export class BatonError extends Error {
+  override readonly name: string = 'BatonError';
   readonly expose: boolean = true;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 
 /** Input that breaks a rule: names the field and the rule. Never retried. */
 export class ValidationError extends BatonError {
+  override readonly name: string = 'ValidationError';
   constructor(readonly issues: readonly string[]) {
     super(issues.join('; '));
   }
 }
 
 export class ConfigError extends BatonError {
+  override readonly name = 'ConfigError';
   constructor(readonly issues: readonly string[]) {
     super(`pipeline configuration is invalid: ${issues.join('; ')}`);
   }
 }
 
 /** A request that is well-formed but refers to something Baton does not know. */
-export class NotFoundError extends BatonError {}
+export class NotFoundError extends BatonError {
+  override readonly name = 'NotFoundError';
+}
 
 /** CodeDeploy allows one active deployment per group; the request must wait. */
-export class GroupBusyError extends BatonError {}
+export class GroupBusyError extends BatonError {
+  override readonly name = 'GroupBusyError';
+}
 
 /**
  * CodeDeploy may or may not have created the deployment: an attempt timed out or lost its answer, or a
  * retry was refused as busy (perhaps by the deployment the first attempt created). Only a look in
  * CodeDeploy tells.
  */
-export class DeploymentOutcomeUnknownError extends BatonError {}
+export class DeploymentOutcomeUnknownError extends BatonError {
+  override readonly name = 'DeploymentOutcomeUnknownError';
+}
 
 /** An error's class name for a log line: never its message, which may quote input or a secret. */
 export const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown error');
