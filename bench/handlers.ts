@@ -4,7 +4,7 @@
 // Three timings per event: the schema parse alone; run(event, deps) with the event as the Lambda
 // runtime hands it over; and the raw payload → result path (JSON.parse of the payload, run, and
 // JSON.stringify of the result, as the runtime does around the handler). Run: npx tsx bench/handlers.ts
-import { branch, type Case, finished, page, tag, upload } from './lib/handler-cases';
+import { branch, type Case, decided, finished, github, page, tag, upload } from './lib/handler-cases';
 import { median, percentile } from './lib/stats';
 import { type HandlerRow, handlerTable } from './lib/tables';
 
@@ -52,6 +52,8 @@ export const benchHandlers = async (iterations = 1000, warmUp = 200): Promise<Ha
   await measure(branch, iterations, warmUp),
   await measure(finished, iterations, warmUp),
   await measure(page, iterations, warmUp),
+  await measure(decided, iterations, warmUp),
+  await measure(github, iterations, warmUp),
 ];
 
 if (require.main === module) {

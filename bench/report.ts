@@ -37,7 +37,7 @@ export const handlerSection = (rows: HandlerRow[]) => [
   '## Handler time per event, warm, in-memory fakes',
   '',
   `The functions' \`run(event, deps)\` in-process with the ledger in memory (MemoryStore) and fakes for`,
-  "CodeDeploy, S3 HEAD, SNS, the audit reader and the approval key, so the time is Baton's own. Every",
+  "CodeDeploy, S3 HEAD, SNS, the audit reader, the approval key and the webhook secret, so the time is Baton's own. Every",
   `iteration gets a fresh event (new commit, key, tag, deployment id, approval) and a fresh ledger seeded as`,
   `the step needs (untimed); ${rows[0]?.iterations ?? 0} timed iterations after 200 warm-up ones, the columns interleaved.`,
   '"payload → result" adds `JSON.parse` of the raw payload and `JSON.stringify` of the result, as the',

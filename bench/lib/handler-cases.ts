@@ -3,8 +3,10 @@
 // Setting up the ledger a step needs is not timed; only the function's run(event, deps) is.
 import { createHash } from 'node:crypto';
 import { run as approvalPage } from '../../functions/approval/handler';
+import { run as approvalDecided } from '../../functions/approval-decided/handler';
 import { run as artifactUploaded } from '../../functions/artifact-uploaded/handler';
 import { run as deploymentFinished } from '../../functions/deployment-finished/handler';
+import { run as githubWebhook } from '../../functions/github-webhook/handler';
 import { run as sourcePushed } from '../../functions/source-pushed/handler';
 import { approvals } from '../../shared/approvals/approvals';
 import { approvalAt } from '../../shared/approvals/records';
@@ -24,6 +26,7 @@ import {
 } from '../../test/support/approvals';
 import { auditMemoryDeps, deployed } from '../../test/support/audit';
 import { FakeDeployer, loadEvent, memoryDeps, samplePipeline } from '../../test/support/fixtures';
+import { branchPush, delivery, webhookDeps } from '../../test/support/github';
 import { branchEvent, releaseDeps, tagEvent, uploadArtifact } from '../../test/support/releases';
 
 export interface Case<D> {
@@ -146,4 +149,39 @@ const page: Case<ReturnType<typeof approvalTestDeps>> = {
   expect: (result) => result.includes('"statusCode":200') && result.includes('Approve web v1.'),
 };
 
-export { branch, finished, page, tag, upload };
+type Decided = ReturnType<typeof approvalTestDeps> & { bucket: string; ledgerPrefix: string };
+const decided: Case<Decided> = {
+  name: 'approval decision recorded → approval settled, release moved on',
+  handler: 'approval-decided',
+  async fresh() {
+    // The sample approval (web v1.2.0 into production), approved on its page; its decision's S3 event.
+    const base = approvalTestDeps(pipeline);
+    await seedStagingAudit(base.store, 9);
+    await approvals(base).request(sampleRequest());
+    base.clock.advance(5 * 60_000);
+    const posted = await approvalPage(loadEvent('approval/post-approve.json'), base);
+    if (posted.statusCode !== 200)
+      throw new Error(`the page did not record the decision: ${posted.statusCode}`);
+    const deps = { ...base, bucket: 'baton-pipeline-example', ledgerPrefix: 'ledger/' };
+    return { deps, event: loadEvent('eventbridge/s3-approval-decided.json') };
+  },
+  run: approvalDecided,
+  parse: (event) => parseWith(objectCreatedEventSchema, event),
+  expect: (result) => result.includes('"outcome":"settled"') && result.includes('"state":"approved"'),
+};
+
+const github: Case<ReturnType<typeof webhookDeps>> = {
+  name: 'GitHub push delivery (signed) → dev deployment started',
+  handler: 'github-webhook',
+  async fresh() {
+    const deps = { ...webhookDeps(), deployer: new SequencedDeployer() };
+    const commit = commitOf(next());
+    await uploadArtifact(deps, commit);
+    return { deps, event: delivery({ ...branchPush(), ref: 'refs/heads/main', after: commit }) };
+  },
+  run: githubWebhook,
+  parse: (event) => functionUrlEventSchema.parse(event),
+  expect: (result, deps) => result.includes('"statusCode":200') && deps.deployer.calls.length === 1,
+};
+
+export { branch, decided, finished, github, page, tag, upload };

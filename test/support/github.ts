@@ -2,7 +2,10 @@
 // GitHub signs them, in the function URL event Lambda hands the function.
 import { randomUUID } from 'node:crypto';
 import examples from '@octokit/webhooks-examples';
+import type { Pipeline } from '../../shared/pipeline/rules/config';
 import { signatureOf } from '../../shared/pushes/rules/github-signature';
+import { samplePipeline } from './fixtures';
+import { releaseDeps } from './releases';
 
 export const SECRET = "It's a Secret to Everybody";
 
@@ -67,5 +70,31 @@ export const delivery = (payload: Payload | string, options: DeliveryOptions = {
     },
     body: options.base64 ? Buffer.from(body, 'utf8').toString('base64') : body,
     isBase64Encoded: Boolean(options.base64),
+  };
+};
+
+/** The repository of the examples' pushes. */
+export const GITHUB_REPO = 'Codertocat/Hello-World';
+
+/** The sample pipeline, its application web taking the examples' repository. */
+export const githubPipeline = (): Pipeline => {
+  const p = samplePipeline();
+  const web = p.applications.web;
+  if (!web) throw new Error('the sample pipeline has web');
+  return { ...p, applications: { ...p.applications, web: { ...web, github: [GITHUB_REPO] } } };
+};
+
+/** The webhook's dependencies in memory; `previous`: a rotation under way, with this older secret. */
+export const webhookDeps = (previous?: string) => {
+  const deps = releaseDeps(githubPipeline());
+  const others: string[] = [];
+  return {
+    ...deps,
+    others,
+    secrets: async () => ({
+      current: Buffer.from(previous ? 'the new secret' : SECRET),
+      ...(previous ? { previous: Buffer.from(previous) } : {}),
+    }),
+    otherEvent: (event: string) => others.push(event),
   };
 };

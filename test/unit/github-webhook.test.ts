@@ -3,35 +3,20 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/github-webhook/handler';
 import type { RecordStore } from '../../shared/ledger/store';
-import type { Pipeline } from '../../shared/pipeline/rules/config';
 import { parsePipeline } from '../../shared/pipeline/rules/config';
 import { pushPayloadSchema, refChangeOfPush } from '../../shared/pushes/rules/github-events';
 import { COMMIT, samplePipeline } from '../support/fixtures';
-import { branchPush, delivery, examplesOf, SECRET, tagCreated, tagDeleted } from '../support/github';
-import { deployed, releaseDeps, uploadArtifact } from '../support/releases';
-
-const REPO = 'Codertocat/Hello-World';
-
-const pipeline = (): Pipeline => {
-  const p = samplePipeline();
-  const web = p.applications.web;
-  if (!web) throw new Error('the sample pipeline has web');
-  return { ...p, applications: { ...p.applications, web: { ...web, github: [REPO] } } };
-};
-
-const webhookDeps = (previous?: string) => {
-  const deps = releaseDeps(pipeline());
-  const others: string[] = [];
-  return {
-    ...deps,
-    others,
-    secrets: async () => ({
-      current: Buffer.from(previous ? 'the new secret' : SECRET),
-      ...(previous ? { previous: Buffer.from(previous) } : {}),
-    }),
-    otherEvent: (event: string) => others.push(event),
-  };
-};
+import {
+  branchPush,
+  delivery,
+  examplesOf,
+  GITHUB_REPO as REPO,
+  SECRET,
+  tagCreated,
+  tagDeleted,
+  webhookDeps,
+} from '../support/github';
+import { deployed, uploadArtifact } from '../support/releases';
 
 const everything = async (store: RecordStore) => (await store.list('')).sort();
 const bodyOf = (r: { body: string }) => JSON.parse(r.body);
