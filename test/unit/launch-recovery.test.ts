@@ -69,24 +69,17 @@ const setup = () => {
 };
 type Deps = ReturnType<typeof setup>;
 
-const ask = (deps: Deps, commit = COMMIT) =>
+/** `fresh`: the request's cause was recorded by the same invocation (a new artifact): the slot carries it. */
+const ask = (deps: Deps, commit = COMMIT, fresh = false) =>
   requestDeployment(deps, {
     application: 'web',
     environment: 'dev',
     artifact: { bucket: 'pipeline', key: `artifacts/web/${commit}.zip`, etag: '"e"', commit },
     cause: { type: 'branch', detail: 'push to main' },
     dedupeKey: `artifact:${commit}`,
+    ...(fresh ? { fresh } : {}),
   });
-/** A request whose cause this invocation just recorded (a new artifact): the slot carries it. */
-const askFresh = (deps: Deps, commit = COMMIT) =>
-  requestDeployment(deps, {
-    application: 'web',
-    environment: 'dev',
-    artifact: { bucket: 'pipeline', key: `artifacts/web/${commit}.zip`, etag: '"e"', commit },
-    cause: { type: 'branch', detail: 'push to main' },
-    dedupeKey: `artifact:${commit}`,
-    fresh: true,
-  });
+const askFresh = (deps: Deps, commit = COMMIT) => ask(deps, commit, true);
 const slotOf = async (deps: Deps) => (await deps.store.get<GroupSlot>(keys.slot('web', 'dev')))?.record;
 const requestOf = async (deps: Deps, id: string) =>
   (await deps.store.get<DeploymentRequest>(keys.request('web', 'dev', id)))?.record;
