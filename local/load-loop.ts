@@ -12,6 +12,8 @@ export interface LoadOptions {
   maxMs?: number;
   /** Per-request timeout (default 5 s). */
   timeoutMs?: number;
+  /** Pause of each client between two requests (default 0: back to back). */
+  intervalMs?: number;
 }
 
 export interface LoadReport {
@@ -88,6 +90,7 @@ export const startLoadLoop = (options: LoadOptions): LoadLoop => {
       }
       bump(report.byInstance, answer.instance);
       bump(report.byRelease, answer.release);
+      if (options.intervalMs) await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
     }
   };
   const clients = Array.from({ length: options.concurrency ?? 4 }, client);
