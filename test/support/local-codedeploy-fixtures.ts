@@ -182,39 +182,41 @@ const sampleApp = join(__dirname, '..', '..', 'sample-app');
  * The sample application's web server and hooks (sample-app/), without the secrets hook: each
  * instance serves the release that installed it on its own port.
  */
+export const webAppFiles = (extraHooks: Record<string, string> = {}): Record<string, Uint8Array> => ({
+  'appspec.yml': strToU8(
+    [
+      'version: 0.0',
+      'os: linux',
+      'files:',
+      '  - source: site',
+      '    destination: /srv/web',
+      '  - source: server',
+      '    destination: /opt/web',
+      'hooks:',
+      ...Object.entries({
+        ApplicationStop: 'scripts/stop.sh',
+        BeforeInstall: 'scripts/before-install.sh',
+        ApplicationStart: 'scripts/start.sh',
+        ValidateService: 'scripts/validate.sh',
+        ...extraHooks,
+      }).flatMap(([hook, location]) => [`  ${hook}:`, `    - location: ${location}`, '      timeout: 30']),
+    ].join('\n'),
+  ),
+  'site/index.html': readFileSync(join(sampleApp, 'site', 'index.html')),
+  'server/server.js': readFileSync(join(sampleApp, 'server', 'server.js')),
+  ...Object.fromEntries(
+    ['stop', 'before-install', 'start', 'validate'].map((name) => [
+      `scripts/${name}.sh`,
+      readFileSync(join(sampleApp, 'scripts', `${name}.sh`)),
+    ]),
+  ),
+  'scripts/record.sh': strToU8(
+    '#!/usr/bin/env bash\necho "$LIFECYCLE_EVENT" >> "$BATON_INSTANCE_ROOT/hooks.log"\n',
+  ),
+});
+
 export const webBundle = (extraHooks: Record<string, string> = {}): Uint8Array =>
-  zipSync({
-    'appspec.yml': strToU8(
-      [
-        'version: 0.0',
-        'os: linux',
-        'files:',
-        '  - source: site',
-        '    destination: /srv/web',
-        '  - source: server',
-        '    destination: /opt/web',
-        'hooks:',
-        ...Object.entries({
-          ApplicationStop: 'scripts/stop.sh',
-          BeforeInstall: 'scripts/before-install.sh',
-          ApplicationStart: 'scripts/start.sh',
-          ValidateService: 'scripts/validate.sh',
-          ...extraHooks,
-        }).flatMap(([hook, location]) => [`  ${hook}:`, `    - location: ${location}`, '      timeout: 30']),
-      ].join('\n'),
-    ),
-    'site/index.html': readFileSync(join(sampleApp, 'site', 'index.html')),
-    'server/server.js': readFileSync(join(sampleApp, 'server', 'server.js')),
-    ...Object.fromEntries(
-      ['stop', 'before-install', 'start', 'validate'].map((name) => [
-        `scripts/${name}.sh`,
-        readFileSync(join(sampleApp, 'scripts', `${name}.sh`)),
-      ]),
-    ),
-    'scripts/record.sh': strToU8(
-      '#!/usr/bin/env bash\necho "$LIFECYCLE_EVENT" >> "$BATON_INSTANCE_ROOT/hooks.log"\n',
-    ),
-  });
+  zipSync(webAppFiles(extraHooks));
 
 /** Deploys a bundle, waits for the end, and returns the deployment with its targets. */
 export const deployAndWait = async (
