@@ -32,7 +32,7 @@ export interface StackOptions {
   workDir?: string;
   /** Secret values by id (default local/sample-secrets.json): JSON objects or strings. */
   secrets?: Record<string, unknown>;
-  /** Milliseconds played for a configured minute (blue/green waits); default 50, so an hour is 3 s. */
+  /** Milliseconds played for a configured minute (blue/green waits); default 20, so an hour is 1.2 s. */
   minuteMs?: number;
   onFleetEvent?: (event: FleetEvent) => void;
 }
@@ -126,7 +126,7 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
     failures: options.failures ?? [],
     onStateChange: (event) => void router?.deliver('deployment-finished', event),
     extraHookEnv: { BATON_SECRETS_URL: secretsUrl.url, AWS_REGION: 'us-east-1' },
-    minuteMs: options.minuteMs ?? 50,
+    minuteMs: options.minuteMs ?? 20,
     ...(options.onFleetEvent ? { onFleetEvent: options.onFleetEvent } : {}),
   });
   // Replacement instances of a blue/green deployment sign as their group's role too.

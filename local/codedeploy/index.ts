@@ -44,7 +44,7 @@ export interface LocalCodeDeployOptions {
   onFleetEvent?: (event: FleetEvent) => void;
   /**
    * Milliseconds played for one configured minute (the blue/green termination and ready waits);
-   * default 60,000. The local stack plays a minute in 50 ms.
+   * default 60,000. The local stack plays a minute in 20 ms.
    */
   minuteMs?: number;
   /** Health check and draining of the load balancers. */
