@@ -23,6 +23,8 @@ export interface LoadReport {
   failures: Record<string, number>;
   p99Ms: number;
   maxMs: number;
+  /** The longest run of failed requests, from the start of its first to the end of its last (0: none). */
+  longestOutageMs: number;
   /** Answers per instance (x-baton-instance) and per release (x-release). */
   byInstance: Record<string, number>;
   byRelease: Record<string, number>;
@@ -57,6 +59,23 @@ const percentile = (sorted: number[], p: number) =>
     ? 0
     : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0);
 
+/** Requests in the order they were sent; a run of failures lasts from its first start to its last end. */
+const longestOutage = (requests: { start: number; end: number; ok: boolean }[]): number => {
+  let longest = 0;
+  let from: number | undefined;
+  let to = 0;
+  for (const r of [...requests].sort((a, b) => a.start - b.start)) {
+    if (r.ok) {
+      if (from !== undefined) longest = Math.max(longest, to - from);
+      from = undefined;
+    } else {
+      from ??= r.start;
+      to = Math.max(to, r.end);
+    }
+  }
+  return from === undefined ? longest : Math.max(longest, to - from);
+};
+
 const bump = (counts: Record<string, number>, key: string | undefined) => {
   if (key) counts[key] = (counts[key] ?? 0) + 1;
 };
@@ -68,12 +87,14 @@ export const startLoadLoop = (options: LoadOptions): LoadLoop => {
   const deadline = Date.now() + (options.maxMs ?? 60_000);
   const timeoutMs = options.timeoutMs ?? 5_000;
   const latencies: number[] = [];
+  const timeline: { start: number; end: number; ok: boolean }[] = [];
   const report: LoadReport = {
     sent: 0,
     failed: 0,
     failures: {},
     p99Ms: 0,
     maxMs: 0,
+    longestOutageMs: 0,
     byInstance: {},
     byRelease: {},
   };
@@ -83,7 +104,9 @@ export const startLoadLoop = (options: LoadOptions): LoadLoop => {
       report.sent += 1;
       const started = performance.now();
       const answer = await once(url, timeoutMs);
-      latencies.push(performance.now() - started);
+      const ended = performance.now();
+      latencies.push(ended - started);
+      timeline.push({ start: started, end: ended, ok: answer.ok });
       if (!answer.ok) {
         report.failed += 1;
         bump(report.failures, answer.reason);
@@ -101,6 +124,7 @@ export const startLoadLoop = (options: LoadOptions): LoadLoop => {
       const sorted = [...latencies].sort((a, b) => a - b);
       report.p99Ms = Number(percentile(sorted, 99).toFixed(1));
       report.maxMs = Number((sorted.at(-1) ?? 0).toFixed(1));
+      report.longestOutageMs = Number(longestOutage(timeline).toFixed(1));
       return report;
     },
   };
