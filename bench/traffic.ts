@@ -4,7 +4,6 @@
 // switched by rename under a server that never stops), blue/green, and blue/green with one failing
 // replacement instance. It reports, per case, the requests sent and failed, and p99 and max latency.
 // Run: npx tsx bench/traffic.ts
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import {
   type CodeDeployClient,
@@ -18,6 +17,7 @@ import { clientsFor, createVersionedBucket } from '../local/clients';
 import { type LocalCodeDeploy, startLocalCodeDeploy } from '../local/codedeploy';
 import { type LoadReport, startLoadLoop } from '../local/load-loop';
 import { startMoto } from '../local/moto';
+import { startWebServer, type WebServer } from '../local/web-server';
 import { root } from './lib/bundle';
 
 export interface TrafficRow extends LoadReport {
@@ -107,22 +107,6 @@ const deploy = async (
   return standIn.waitForDeployment(deploymentId, 120_000);
 };
 
-/** The kit's server: the sample web server on `current`, started once, never stopped by a deployment. */
-const serveCurrent = (instanceRoot: string, port: number): Promise<ChildProcess> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'sample-app', 'server', 'server.js')], {
-      env: {
-        ...process.env,
-        WEB_PORT: String(port),
-        WEB_ROOT: join(instanceRoot, 'srv', 'zero-downtime', 'current'),
-        WEB_RELEASE: 'current',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    child.stdout?.once('data', () => resolve(child));
-    child.once('error', reject);
-  });
-
 const runCase = async (
   clients: ReturnType<typeof clientsFor>,
   codedeploy: CodeDeployClient,
@@ -151,7 +135,7 @@ const runCase = async (
     }),
   );
   standIn.setInstances(c.application, c.application, c.instances);
-  const servers: ChildProcess[] = [];
+  const servers: WebServer[] = [];
   try {
     const first = await deploy(clients, codedeploy, standIn, c, 'first');
     if (first !== 'Succeeded') throw new Error(`${c.name}: the first deployment ${first}`);
@@ -159,7 +143,13 @@ const runCase = async (
     // In place without traffic control the instances stay behind the load balancer all along.
     if (!c.blueGreen)
       for (const instance of standIn.instances(c.application, c.application)) {
-        if (c.kit) servers.push(await serveCurrent(instance.root, instance.port));
+        if (c.kit)
+          servers.push(
+            await startWebServer({
+              port: instance.port,
+              root: join(instance.root, 'srv', 'zero-downtime', 'current'),
+            }),
+          );
         await balancer.register(instance.id, instance.port);
       }
     if (c.failing !== undefined)
@@ -172,7 +162,7 @@ const runCase = async (
     standIn.clearFailures();
     return { case: c.name, instances: c.instances, status, ...report };
   } finally {
-    for (const server of servers) server.kill('SIGTERM');
+    for (const server of servers) await server.stop();
   }
 };
 
