@@ -225,18 +225,56 @@ describe('blue/green on the local CodeDeploy', () => {
     expect((await auditOf(second.deploymentId)).verdict).toBe('FAILED');
   });
 
+  /** Polls GetDeployment (and its targets) until `ready` says so. */
+  const until = async (
+    deploymentId: string,
+    ready: (targets: DeploymentTarget[], waitStarted: boolean) => boolean,
+  ) => {
+    for (let i = 0; i < 300; i += 1) {
+      const info = (await stack.codedeploy.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
+      if (
+        ready(
+          await allTargets(stack, deploymentId).catch(() => []),
+          info?.instanceTerminationWaitTimeStarted ?? false,
+        )
+      )
+        return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`${deploymentId} never got there`);
+  };
+
   it('ContinueDeployment(TERMINATION_WAIT) terminates the originals before the wait ends', async () => {
     await provisionBlueGreen(stack, 'bgw', 'bgw-prod', 1, { waitMinutes: 2880 });
-    const first = await createDeployment(stack, 'bgw', 'bgw-prod', webBundle());
-    for (let i = 0; i < 200; i += 1) {
-      const info = (await stack.codedeploy.send(new GetDeploymentCommand({ deploymentId: first })))
-        .deploymentInfo;
-      if (info?.instanceTerminationWaitTimeStarted) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const id = await createDeployment(stack, 'bgw', 'bgw-prod', webBundle());
+    await until(id, (_, waitStarted) => waitStarted);
     await stack.codedeploy.send(
-      new ContinueDeploymentCommand({ deploymentId: first, deploymentWaitType: 'TERMINATION_WAIT' }),
+      new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'TERMINATION_WAIT' }),
     );
-    expect(await stack.standIn.waitForDeployment(first, 10_000)).toBe('Succeeded');
+    expect(await stack.standIn.waitForDeployment(id, 10_000)).toBe('Succeeded');
+  });
+
+  it('manual rerouting waits Ready for ContinueDeployment(READY_WAIT), and stops when nobody continues', async () => {
+    await provisionBlueGreen(stack, 'bgm', 'bgm-prod', 2, { manualMinutes: 60, waitMinutes: 0 });
+    const continued = await createDeployment(stack, 'bgm', 'bgm-prod', webBundle());
+    const ready = (targets: DeploymentTarget[]) =>
+      labelled(targets, 'Green').filter((t) => t?.status === 'Ready').length === 2;
+    await until(continued, ready);
+    const balancer = await stack.standIn.loadBalancer('bgm', 'bgm-prod');
+    expect(balancer.registered()).toEqual([]);
+    await stack.codedeploy.send(
+      new ContinueDeploymentCommand({ deploymentId: continued, deploymentWaitType: 'READY_WAIT' }),
+    );
+    expect(await stack.standIn.waitForDeployment(continued, 10_000)).toBe('Succeeded');
+    expect(balancer.registered()).toHaveLength(2);
+
+    // 60 minutes are 1.2 s here: nobody continues, the deployment stops and the fleet in service stays.
+    const serving = balancer.registered();
+    const abandoned = await createDeployment(stack, 'bgm', 'bgm-prod', webBundle());
+    expect(await stack.standIn.waitForDeployment(abandoned, 20_000)).toBe('Stopped');
+    const info = (await stack.codedeploy.send(new GetDeploymentCommand({ deploymentId: abandoned })))
+      .deploymentInfo;
+    expect(info?.errorInformation?.code).toBe('TIMEOUT');
+    expect(balancer.registered()).toEqual(serving);
   });
 });

@@ -161,7 +161,14 @@ export const provisionBlueGreen = (
   application: string,
   group: string,
   instances: number,
-  options: { deploymentConfigName?: string; waitMinutes?: number; keep?: boolean; targetGroup?: string } = {},
+  options: {
+    deploymentConfigName?: string;
+    waitMinutes?: number;
+    keep?: boolean;
+    targetGroup?: string;
+    /** Reroute by hand: ContinueDeployment(READY_WAIT) within these minutes, or the deployment stops. */
+    manualMinutes?: number;
+  } = {},
 ) =>
   provision(stack, application, group, instances, options.deploymentConfigName, {
     autoScalingGroups: [group],
@@ -171,7 +178,10 @@ export const provisionBlueGreen = (
       terminateBlueInstancesOnDeploymentSuccess: options.keep
         ? { action: 'KEEP_ALIVE' }
         : { action: 'TERMINATE', terminationWaitTimeInMinutes: options.waitMinutes ?? 1 },
-      deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT' },
+      deploymentReadyOption:
+        options.manualMinutes === undefined
+          ? { actionOnTimeout: 'CONTINUE_DEPLOYMENT' }
+          : { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: options.manualMinutes },
     },
     loadBalancerInfo: { targetGroupInfoList: [{ name: options.targetGroup ?? group }] },
   });
