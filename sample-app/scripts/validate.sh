@@ -9,11 +9,18 @@ port="${BATON_INSTANCE_PORT:-8080}"
 if [ -n "${BATON_EXPECT_ENV:-}" ]; then
   [ -f "$root/.env" ] || { echo "smoke test: .env missing"; exit 1; }
 fi
-served="$(node -e '
-  fetch(`http://127.0.0.1:${process.argv[1]}/release`)
-    .then(async (r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`); process.stdout.write((await r.text()).trim()); })
-    .catch((e) => { console.error(e.message); process.exit(1); });
-' "$port")" || { echo "smoke test: the server on port $port does not answer"; exit 1; }
+# GET /release over bash's /dev/tcp: the body is the release the server serves.
+(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "smoke test: nothing listens on port $port"; exit 1; }
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+printf 'GET /release HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+response="$(cat <&3)"
+exec 3<&-
+status="$(printf '%s\n' "$response" | head -n 1 | tr -d '\r')"
+served="$(printf '%s\n' "$response" | tail -n 1 | tr -d '\r')"
+case "$status" in
+  "HTTP/1."?" 200"*) ;;
+  *) echo "smoke test: GET /release on port $port answered ${status:-nothing}"; exit 1 ;;
+esac
 if [ -n "${DEPLOYMENT_ID:-}" ] && [ "$served" != "$DEPLOYMENT_ID" ]; then
   echo "smoke test: the server serves $served, not $DEPLOYMENT_ID"
   exit 1
