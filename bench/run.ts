@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark part, each in a fresh process, into one markdown document printed on
 // stdout and written to bench/RESULTS.md with the machine's description. Progress goes to stderr.
 // Takes about 3 minutes, most of it the naive audit loop at 1,000 targets (~54 s) kept for comparison.
+// One part alone: npx tsx bench/<part>.ts (e.g. bench/traffic.ts).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, release, totalmem, type } from 'node:os';
@@ -65,6 +66,7 @@ const main = async () => {
     await section('calls', 'AWS calls per step on the local stack'),
     await section('audit', 'audit at 10 / 1,000 / 10,000 targets beside the naive loop (~1.5 min)'),
     await section('property', 'property: 10,000 random interleavings (~30 s)'),
+    await section('traffic', 'requests during a release: in place, with the kit, blue/green (~15 s)'),
   ];
   const runs = [];
   for (let i = 1; i <= RELEASE_RUNS; i++)

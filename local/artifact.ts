@@ -23,10 +23,13 @@ export const buildArtifact = (
   appDir: string,
   hookScript = join(__dirname, '..', 'codedeploy', 'after-install.sh'),
   kitDir = join(__dirname, '..', 'codedeploy', 'kit'),
+  /** Files added to the build (e.g. a RELEASE file that tells two builds of one folder apart). */
+  extra: Record<string, string> = {},
 ) => {
   if (!existsSync(join(appDir, 'appspec.yml'))) throw new Error(`${appDir} has no appspec.yml at its root`);
   const entries: Record<string, Uint8Array> = {};
   for (const path of walk(appDir).sort()) entries[relative(appDir, path)] = readFileSync(path);
+  for (const [name, text] of Object.entries(extra)) entries[name] = new TextEncoder().encode(text);
   if (existsSync(hookScript) && !entries['scripts/baton-after-install.sh'])
     entries['scripts/baton-after-install.sh'] = readFileSync(hookScript);
   if (entries['scripts/kit/kit.conf'] && existsSync(kitDir)) {

@@ -2,12 +2,18 @@
 import type { Application } from '../shared/pipeline/rules/config';
 import type { HookFailure, LifecycleEventName } from './codedeploy';
 
+// The scriptable hooks; in a blue/green group N is the replacement instance (the allow-traffic hooks)
+// or the original it replaces (the block-traffic ones).
 const HOOKS: readonly LifecycleEventName[] = [
   'ApplicationStop',
   'BeforeInstall',
   'AfterInstall',
   'ApplicationStart',
   'ValidateService',
+  'BeforeBlockTraffic',
+  'AfterBlockTraffic',
+  'BeforeAllowTraffic',
+  'AfterAllowTraffic',
 ];
 
 const isHook = (s: string): s is LifecycleEventName => (HOOKS as readonly string[]).includes(s);

@@ -14,9 +14,10 @@ import type { Pipeline } from '../shared/pipeline/rules/config';
 import { provisionApprovals } from './approvals';
 import { watchPipelineBucket } from './bucket-events';
 import { clientsFor, createVersionedBucket } from './clients';
-import { type HookFailure, type LocalCodeDeploy, startLocalCodeDeploy } from './codedeploy';
+import { type FleetEvent, type HookFailure, type LocalCodeDeploy, startLocalCodeDeploy } from './codedeploy';
 import { serveFunctionUrl as serveApprovalUrl } from './function-url';
 import { provisionGithubWebhook, serveGithubWebhook } from './github';
+import { groupSettings } from './group-settings';
 import { type Moto, startMoto } from './moto';
 import { type Push, pushEvent } from './pushes';
 import { Router } from './router';
@@ -31,6 +32,9 @@ export interface StackOptions {
   workDir?: string;
   /** Secret values by id (default local/sample-secrets.json): JSON objects or strings. */
   secrets?: Record<string, unknown>;
+  /** Milliseconds played for a configured minute (blue/green waits); default 20, so an hour is 1.2 s. */
+  minuteMs?: number;
+  onFleetEvent?: (event: FleetEvent) => void;
 }
 
 export interface LocalStack {
@@ -75,6 +79,7 @@ const provisionCodeDeploy = async (
           deploymentGroupName: env.deploymentGroup,
           serviceRoleArn: SERVICE_ROLE,
           deploymentConfigName: config,
+          ...groupSettings(env.group),
         }),
       );
   }
@@ -121,11 +126,16 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
     failures: options.failures ?? [],
     onStateChange: (event) => void router?.deliver('deployment-finished', event),
     extraHookEnv: { BATON_SECRETS_URL: secretsUrl.url, AWS_REGION: 'us-east-1' },
+    minuteMs: options.minuteMs ?? 20,
+    ...(options.onFleetEvent ? { onFleetEvent: options.onFleetEvent } : {}),
   });
+  // Replacement instances of a blue/green deployment sign as their group's role too.
   roleOf = (id) => {
+    const owner = codedeploy.ownerOf(id);
+    if (!owner || codedeploy.isTerminated(id)) return undefined;
     for (const app of Object.values(pipeline.applications))
       for (const env of app.environments)
-        if (codedeploy.instances(app.codedeployApplication, env.deploymentGroup).some((i) => i.id === id))
+        if (app.codedeployApplication === owner.application && env.deploymentGroup === owner.group)
           return app.instanceRoles[0];
     return undefined;
   };

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { unzipSync } from 'fflate';
 import { type BuiltArtifact, buildArtifact } from './artifact';
-import type { HookFailure } from './codedeploy';
+import { runBlueGreenScenario } from './blue-green-scenario';
+import type { FleetEvent, HookFailure } from './codedeploy';
 import { parseFailure } from './failures';
 import { githubSource } from './github-deliveries';
 import { runReleaseScenario } from './release-scenario';
@@ -17,11 +18,14 @@ import { summaryTable } from './summary';
 import { Timeline } from './timeline';
 
 const HELP = `usage: npm start -- [options]
+  --scenario S           release (default): the sample release below; blue-green: two releases, the
+                         second replacing production's blue/green fleet with one replacement instance
+                         failing ValidateService, under a load loop on production's load balancer
   --auto-approve         decide the approval through the page's form POST instead of waiting for you
   --release TAG          the release tag to push (default v1.0.0)
   --source S             codecommit (default): pushes as CodeCommit events; github: as signed GitHub
                          deliveries POSTed to the github-webhook function URL
-  --fail ENV:N:HOOK      make instance N (1-based) of ENV fail HOOK (repeatable);
+  --fail ENV:N:HOOK      make instance N (1-based) of ENV fail HOOK (repeatable; not with blue-green);
                          default production:2:ValidateService, the partial success Baton must catch
   --no-failure           inject no failure: every environment should be VERIFIED
   --instances N          local instances per deployment group (default 3)
@@ -32,6 +36,16 @@ const HELP = `usage: npm start -- [options]
   --keep                 keep the stack running afterwards and write .local/stack.json (for the baton CLI)
   --help`;
 
+const FLEET_STEPS: Record<FleetEvent['kind'], string> = {
+  'green-fleet-provisioned': 'green fleet provisioned',
+  'traffic-allowed': 'traffic shifted to green',
+  'traffic-blocked': 'blue fleet blocked',
+  'originals-waiting': 'blue fleet waiting',
+  'originals-terminated': 'blue fleet terminated',
+  'originals-kept': 'blue fleet kept',
+  'replacements-terminated': 'green fleet terminated',
+};
+
 const loadArtifact = (file: string): BuiltArtifact => {
   const zip = new Uint8Array(readFileSync(file));
   if (!unzipSync(zip)['appspec.yml']) throw new Error(`${file} has no appspec.yml at its root`);
@@ -41,6 +55,7 @@ const loadArtifact = (file: string): BuiltArtifact => {
 const main = async (): Promise<number> => {
   const { values } = parseArgs({
     options: {
+      scenario: { type: 'string', default: 'release' },
       'auto-approve': { type: 'boolean', default: false },
       release: { type: 'string', default: 'v1.0.0' },
       source: { type: 'string', default: 'codecommit' },
@@ -64,9 +79,17 @@ const main = async (): Promise<number> => {
     throw new Error('--instances must be 1 to 50');
   if (values.source !== 'codecommit' && values.source !== 'github')
     throw new Error('--source must be codecommit or github');
+  if (values.scenario !== 'release' && values.scenario !== 'blue-green')
+    throw new Error('--scenario must be release or blue-green');
+  const blueGreen = values.scenario === 'blue-green';
+  if (blueGreen && (values.fail || values['no-failure'] || values.artifact))
+    throw new Error(
+      '--scenario blue-green chooses its own failure and builds its releases: no --fail, --no-failure or --artifact',
+    );
   const t = new Timeline();
   const stack = await startLocalStack({
     instances,
+    onFleetEvent: (e) => t.note(FLEET_STEPS[e.kind], `${e.instanceIds.join(' ')}: ${e.detail}`),
     ...(values.config ? { pipelinePath: resolve(values.config) } : {}),
     ...(values['deployment-config'] ? { deploymentConfig: values['deployment-config'] } : {}),
   });
@@ -80,28 +103,32 @@ const main = async (): Promise<number> => {
         'note',
         `${e.name} expects at least ${e.audit.minimumTargets} targets: with ${instances} its verdict is PARTIAL`,
       );
-    const specs = values['no-failure'] ? [] : (values.fail ?? ['production:2:ValidateService']);
-    const failures = specs.map((s) => parseFailure(s, app, instances));
-    for (const f of failures)
-      stack.codedeploy.failHook({ ...f, application: app.codedeployApplication } satisfies HookFailure);
-    const artifact = values.artifact
-      ? loadArtifact(resolve(values.artifact))
-      : buildArtifact(resolve(values.app ?? join(__dirname, '..', 'sample-app')));
-
+    const appDir = resolve(values.app ?? join(__dirname, '..', 'sample-app'));
     const github = values.source === 'github' ? await githubSource(stack) : undefined;
     if (github) t.note('source', `GitHub deliveries of ${app.github[0]} to ${stack.githubUrl}`);
-    const result = await runReleaseScenario(stack, t, {
-      artifact,
-      release: values.release,
-      ...(github ? { push: github.push } : {}),
-      autoApprove: values['auto-approve'],
-      // An environment fails its audit when an instance fails, or when it has fewer instances than
-      // its audit.minimumTargets: both are what Baton must catch.
-      failingEnvironments: new Set([
-        ...failures.map((f) => f.env),
-        ...app.environments.filter((e) => instances < e.audit.minimumTargets).map((e) => e.name),
-      ]),
-    });
+    const push = github ? { push: github.push } : {};
+    const releaseScenario = () => {
+      const specs = values['no-failure'] ? [] : (values.fail ?? ['production:2:ValidateService']);
+      const failures = specs.map((s) => parseFailure(s, app, instances));
+      for (const f of failures)
+        stack.codedeploy.failHook({ ...f, application: app.codedeployApplication } satisfies HookFailure);
+      const artifact = values.artifact ? loadArtifact(resolve(values.artifact)) : buildArtifact(appDir);
+      return runReleaseScenario(stack, t, {
+        artifact,
+        release: values.release,
+        ...push,
+        autoApprove: values['auto-approve'],
+        // An environment fails its audit when an instance fails, or when it has fewer instances than
+        // its audit.minimumTargets: both are what Baton must catch.
+        failingEnvironments: new Set([
+          ...failures.map((f) => f.env),
+          ...app.environments.filter((e) => instances < e.audit.minimumTargets).map((e) => e.name),
+        ]),
+      });
+    };
+    const result = blueGreen
+      ? await runBlueGreenScenario(stack, t, { appDir, autoApprove: values['auto-approve'], ...push })
+      : await releaseScenario();
     await stack.router.settle();
     console.log('');
     for (const line of await summaryTable(stack, appName, result.outcomes)) console.log(line);

@@ -23,7 +23,12 @@ export const readDeployment = async (client: CodeDeployClient, deploymentId: str
     );
     targets.push(...(out.deploymentTargets ?? []));
   }
-  targets.sort((a, b) => (a.instanceTarget?.targetId ?? '').localeCompare(b.instanceTarget?.targetId ?? ''));
+  // Replacement (Green) instances first, then the originals, each by id.
+  const side = (t: DeploymentTarget) => (t.instanceTarget?.instanceLabel === 'Green' ? 0 : 1);
+  targets.sort(
+    (a, b) =>
+      side(a) - side(b) || (a.instanceTarget?.targetId ?? '').localeCompare(b.instanceTarget?.targetId ?? ''),
+  );
   return { status: info?.status ?? 'Unknown', overview: info?.deploymentOverview, targets };
 };
 
@@ -34,13 +39,18 @@ const SHORT: Record<string, string> = {
   Pending: 'pending',
 };
 
-export const describeTargets = (targets: DeploymentTarget[]): string[] =>
-  targets.flatMap((t) => {
+export const describeTargets = (targets: DeploymentTarget[]): string[] => {
+  const blueGreen = targets.some((t) => t.instanceTarget?.instanceLabel === 'Green');
+  return targets.flatMap((t) => {
     const it = t.instanceTarget;
     const events = (it?.lifecycleEvents ?? []).map(
       (e) => `${e.lifecycleEventName}:${SHORT[e.status ?? ''] ?? e.status}`,
     );
-    const lines = [`  ${it?.targetId ?? '?'}  ${String(it?.status ?? '?').padEnd(9)} ${events.join(' ')}`];
+    // Blue/green targets say which fleet they belong to.
+    const label = blueGreen ? ` ${String(it?.instanceLabel ?? '?').padEnd(5)}` : '';
+    const lines = [
+      `  ${it?.targetId ?? '?'}${label}  ${String(it?.status ?? '?').padEnd(9)} ${events.join(' ')}`,
+    ];
     const failed = (it?.lifecycleEvents ?? []).find((e) => e.status === 'Failed');
     if (failed?.diagnostics) {
       const d = failed.diagnostics;
@@ -50,3 +60,4 @@ export const describeTargets = (targets: DeploymentTarget[]): string[] =>
     }
     return lines;
   });
+};

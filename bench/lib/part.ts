@@ -12,6 +12,10 @@ const parts = {
   calls: async () => (await import('../report')).callSection(await (await import('../calls')).benchCalls()),
   audit: async () => (await import('../report')).auditSection(await (await import('../audit')).benchAudit()),
   release: async () => (await import('../release')).benchRelease(),
+  traffic: async () => {
+    const { benchTraffic, trafficSection } = await import('../traffic');
+    return trafficSection(await benchTraffic());
+  },
   property: async () => {
     process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
     const { runs, ms } = await (await import('../property')).benchProperty(10_000);

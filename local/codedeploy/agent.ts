@@ -1,5 +1,7 @@
-// Plays the CodeDeploy agent on one local instance: the in-place lifecycle events in order, each recorded
-// on the target with its diagnostics; after a failure the remaining events are Skipped.
+// Plays the CodeDeploy agent on one local instance: the target's lifecycle events in order (in place,
+// in place with a load balancer, or one side of a blue/green deployment), each recorded on the target
+// with its diagnostics; after a failure the remaining events are Skipped. BlockTraffic and AllowTraffic
+// deregister the instance from the group's load balancer and register it again.
 import { mkdir } from 'node:fs/promises';
 import { type AppSpec, readAppSpec } from './appspec';
 import { downloadBundle } from './bundle';
@@ -7,6 +9,16 @@ import type { Context } from './context';
 import { runHook } from './hooks';
 import { agentPaths, installFiles, lastInstalledArchive } from './install';
 import type { Deployment, Diagnostics, LifecycleEventName, Target, TargetStatus } from './types';
+import { RESERVED_EVENTS } from './types';
+
+export const processGroupsOf = (ctx: Context, instanceId: string): Set<number> => {
+  let groups = ctx.processGroups.get(instanceId);
+  if (!groups) {
+    groups = new Set();
+    ctx.processGroups.set(instanceId, groups);
+  }
+  return groups;
+};
 
 const SUCCESS: Diagnostics = { errorCode: 'Success', scriptName: '', message: 'Succeeded', logTail: '' };
 
@@ -29,9 +41,17 @@ const hookEnv = (ctx: Context, d: Deployment, target: Target, event: string): Re
   DEPLOYMENT_GROUP_ID: d.deploymentGroupId,
   BATON_LOCAL_INSTANCE_ID: target.instance.id,
   BATON_INSTANCE_ROOT: target.instance.root,
+  BATON_INSTANCE_PORT: String(target.instance.port),
 });
 
-interface Progress {
+/** Events whose scripts come from the revision last installed on the instance, not the new one. */
+const FROM_LAST_INSTALL: ReadonlySet<LifecycleEventName> = new Set([
+  'ApplicationStop',
+  'BeforeBlockTraffic',
+  'AfterBlockTraffic',
+]);
+
+export interface Progress {
   archiveDir?: string;
   appSpec?: AppSpec;
 }
@@ -58,16 +78,23 @@ const step = async (
       cwd: root,
       env: hookEnv(ctx, d, target, event),
       children: ctx.children,
+      processGroups: processGroupsOf(ctx, target.instance.id),
       injectedExitCode: injected ? (injected.exitCode ?? 1) : undefined,
     });
   const paths = agentPaths(root, d.deploymentGroupId, d.deploymentId);
-  if (event === 'ApplicationStop') {
-    // Runs the ApplicationStop scripts of the revision last installed on this instance, if any.
+  if (FROM_LAST_INSTALL.has(event)) {
+    // Runs the scripts of the revision last installed on this instance, if any.
     const previous = await lastInstalledArchive(root, d.deploymentGroupId);
     return hook(previous ?? root, previous ? await readAppSpec(previous) : undefined);
   }
-  if ((event === 'DownloadBundle' || event === 'Install') && injected) {
+  if (RESERVED_EVENTS.has(event) && injected) {
     throw new Error(`baton: injected failure of ${event}`);
+  }
+  if (event === 'BlockTraffic' || event === 'AllowTraffic') {
+    const balancer = await ctx.balancer(d.targetGroup ?? d.deploymentGroupName);
+    if (event === 'BlockTraffic') await balancer.deregister(target.instance.id);
+    else await balancer.register(target.instance.id, target.instance.port);
+    return SUCCESS;
   }
   if (event === 'DownloadBundle') {
     progress.archiveDir = await downloadBundle(ctx.s3, d.revision, paths.deploymentRoot);
@@ -106,13 +133,29 @@ export const skipRemaining = (target: Target, status: TargetStatus): void => {
   touch(target);
 };
 
-/** Runs the target's lifecycle; resolves true when every event succeeded. Never rejects. */
-export const runTarget = async (ctx: Context, d: Deployment, target: Target): Promise<boolean> => {
+export interface RunOptions {
+  /** Run up to and including this event, leaving the rest Pending (blue/green: install, then traffic). */
+  until?: LifecycleEventName;
+  /** Shared between the parts of one target's run. */
+  progress?: Progress;
+}
+
+/**
+ * Runs the target's pending lifecycle events (up to `until`); resolves true when each succeeded. The
+ * target is Succeeded once no event is left. Never rejects.
+ */
+export const runTarget = async (
+  ctx: Context,
+  d: Deployment,
+  target: Target,
+  options: RunOptions = {},
+): Promise<boolean> => {
   target.status = 'InProgress';
   touch(target);
-  const progress: Progress = {};
+  const progress: Progress = options.progress ?? {};
   await mkdir(target.instance.root, { recursive: true }).catch(() => undefined);
   for (const event of target.lifecycleEvents) {
+    if (event.status !== 'Pending') continue;
     if (d.stopRequested) {
       // Interrupted mid-way the instance is half deployed; never started, it was only skipped.
       skipRemaining(target, event === target.lifecycleEvents[0] ? 'Skipped' : 'Failed');
@@ -131,6 +174,7 @@ export const runTarget = async (ctx: Context, d: Deployment, target: Target): Pr
       return false;
     }
     touch(target);
+    if (event.lifecycleEventName === options.until) return true;
   }
   ctx.store.healthy.add(target.instance.id);
   target.status = 'Succeeded';

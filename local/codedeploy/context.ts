@@ -1,8 +1,26 @@
 // What the stand-in's request handlers and deployment runner share.
 import type { ChildProcess } from 'node:child_process';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { LoadBalancer } from './load-balancer';
 import type { Store } from './store';
 import type { DeploymentStateChangeEvent, DeploymentStatus } from './types';
+
+/** What a blue/green (or traffic-controlled) deployment did with its fleets and its load balancer. */
+export interface FleetEvent {
+  deploymentId: string;
+  /** Epoch milliseconds. */
+  at: number;
+  kind:
+    | 'green-fleet-provisioned'
+    | 'traffic-allowed'
+    | 'traffic-blocked'
+    | 'originals-waiting'
+    | 'originals-terminated'
+    | 'originals-kept'
+    | 'replacements-terminated';
+  instanceIds: string[];
+  detail: string;
+}
 
 export interface Context {
   store: Store;
@@ -16,6 +34,14 @@ export interface Context {
   children: Set<ChildProcess>;
   /** Running deployments, so stop() can wait for them. */
   runs: Map<string, Promise<DeploymentStatus>>;
+  /** Process groups each instance's hooks started (servers they left running die with the instance). */
+  processGroups: Map<string, Set<number>>;
+  /** The load balancer of each target group, started when a group first needs it. */
+  balancer(targetGroup: string): Promise<LoadBalancer>;
+  /** Milliseconds the stand-in waits for one configured minute (blue/green waits). */
+  minuteMs: number;
+  fleetEvents: FleetEvent[];
+  onFleetEvent?: (event: FleetEvent) => void;
 }
 
 export const applicationArn = (ctx: Context, application: string): string =>

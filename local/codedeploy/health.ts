@@ -43,3 +43,22 @@ export const capacity = (fleet: number, failed: number, minHealthy: number): num
  */
 export const outcome = (succeeded: number, minHealthy: number): 'Succeeded' | 'Failed' =>
   succeeded >= Math.max(minHealthy, 1) ? 'Succeeded' : 'Failed';
+
+/**
+ * Blue/green: how many replacement instances traffic must reach. The configuration governs the
+ * rerouting (CodeDeploy User Guide, "Deployment configurations"): AllAtOnce succeeds once traffic
+ * reaches one instance, HalfAtATime half of them (rounded up), OneAtATime every one.
+ */
+export const blueGreenMinimumHealthy = (
+  config: Pick<DeploymentConfig, 'minimumHealthyHosts'>,
+  fleet: number,
+): number =>
+  config.minimumHealthyHosts.type === 'MOST_CONCURRENCY'
+    ? fleet
+    : Math.min(minimumHealthy(config, fleet), fleet);
+
+/** Blue/green: how many replacement instances receive traffic at once (OneAtATime: one; AllAtOnce: all). */
+export const rerouteBatch = (config: Pick<DeploymentConfig, 'minimumHealthyHosts'>, fleet: number): number =>
+  config.minimumHealthyHosts.type === 'MOST_CONCURRENCY'
+    ? 1
+    : Math.max(fleet - minimumHealthy(config, fleet), 1);

@@ -17,6 +17,8 @@ export interface HookRun {
   cwd: string;
   env: Record<string, string>;
   children: Set<ChildProcess>;
+  /** Where each script's process group is recorded: what it leaves running belongs to the instance. */
+  processGroups?: Set<number>;
   /** Replace the hook's first script by one that fails with this exit code (failure injection). */
   injectedExitCode?: number;
 }
@@ -74,6 +76,7 @@ const execute = (
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     run.children.add(child);
+    if (child.pid !== undefined) run.processGroups?.add(child.pid);
     createInterface({ input: child.stdout }).on('line', (line) => log.append(`[stdout]${line}\n`));
     createInterface({ input: child.stderr }).on('line', (line) => log.append(`[stderr]${line}\n`));
     let exited = false;

@@ -4,12 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { freePort } from '../ports';
-import type { Context } from './context';
+import type { Context, FleetEvent } from './context';
+import { terminate } from './finish';
+import { type BalancerOptions, LoadBalancer } from './load-balancer';
 import { createCodeDeployServer } from './server';
 import { Store } from './store';
 import type { DeploymentStateChangeEvent, DeploymentStatus, HookFailure, LocalInstance } from './types';
 import { isTerminal } from './types';
 
+export type { FleetEvent } from './context';
+export type { LoadBalancer } from './load-balancer';
 export type {
   DeploymentStateChangeEvent,
   DeploymentStatus,
@@ -36,6 +40,15 @@ export interface LocalCodeDeployOptions {
   /** Extra environment for every hook script (cannot override the CodeDeploy variables). */
   extraHookEnv?: Record<string, string>;
   onStateChange?: (event: DeploymentStateChangeEvent) => void | Promise<void>;
+  /** Blue/green and traffic steps as they happen: the green fleet, traffic moves, the originals' fate. */
+  onFleetEvent?: (event: FleetEvent) => void;
+  /**
+   * Milliseconds played for one configured minute (the blue/green termination and ready waits);
+   * default 60,000. The local stack plays a minute in 20 ms.
+   */
+  minuteMs?: number;
+  /** Health check and draining of the load balancers. */
+  balancer?: BalancerOptions;
 }
 
 export interface LocalCodeDeploy {
@@ -45,6 +58,14 @@ export interface LocalCodeDeploy {
   setInstances(application: string, group: string, count: number): void;
   instances(application: string, group: string): LocalInstance[];
   failHook(failure: HookFailure): void;
+  /** The load balancer of a deployment group's target group (started on first use). */
+  loadBalancer(application: string, group: string): Promise<LoadBalancer>;
+  /** The group an instance was provisioned for, replacement instances included. */
+  ownerOf(instanceId: string): { application: string; group: string } | undefined;
+  /** Whether an instance was terminated (blue/green originals after the wait). */
+  isTerminated(instanceId: string): boolean;
+  /** What blue/green deployments did with fleets and traffic, oldest first. */
+  fleetEvents(deploymentId?: string): FleetEvent[];
   clearFailures(): void;
   /** Resolves with the deployment's final status (Succeeded, Failed or Stopped). */
   waitForDeployment(deploymentId: string, timeoutMs?: number): Promise<DeploymentStatus>;
@@ -60,6 +81,15 @@ export const startLocalCodeDeploy = async (options: LocalCodeDeployOptions): Pro
     options.instances ?? {},
     options.failures ?? [],
   );
+  const balancers = new Map<string, Promise<LoadBalancer>>();
+  const balancer = (targetGroup: string): Promise<LoadBalancer> => {
+    let started = balancers.get(targetGroup);
+    if (!started) {
+      started = LoadBalancer.start(targetGroup, options.balancer);
+      balancers.set(targetGroup, started);
+    }
+    return started;
+  };
   const ctx: Context = {
     store,
     s3: options.s3,
@@ -70,6 +100,11 @@ export const startLocalCodeDeploy = async (options: LocalCodeDeployOptions): Pro
     onStateChange: options.onStateChange,
     children: new Set(),
     runs: new Map(),
+    processGroups: new Map(),
+    balancer,
+    minuteMs: options.minuteMs ?? 60_000,
+    fleetEvents: [],
+    onFleetEvent: options.onFleetEvent,
   };
   const server = createCodeDeployServer(ctx);
   const port = options.port ?? (await freePort());
@@ -93,7 +128,10 @@ export const startLocalCodeDeploy = async (options: LocalCodeDeployOptions): Pro
   };
 
   const stop = async (): Promise<void> => {
-    for (const deployment of store.deployments.values()) deployment.stopRequested = true;
+    for (const deployment of store.deployments.values()) {
+      deployment.stopRequested = true;
+      deployment.waiting?.end();
+    }
     for (const child of ctx.children) {
       if (child.pid !== undefined) {
         try {
@@ -104,6 +142,9 @@ export const startLocalCodeDeploy = async (options: LocalCodeDeployOptions): Pro
       }
     }
     await Promise.allSettled(ctx.runs.values());
+    // What the hooks left running (the instances' application servers) ends with the stand-in.
+    terminate(ctx, store.allInstances(), 'SIGKILL');
+    for (const started of balancers.values()) await (await started).close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -118,6 +159,13 @@ export const startLocalCodeDeploy = async (options: LocalCodeDeployOptions): Pro
     instances: (application, group) => store.instances(application, group),
     failHook: (failure) => store.failHook(failure),
     clearFailures: () => store.clearFailures(),
+    loadBalancer: (application, group) => {
+      const g = store.group(application, group);
+      return balancer(g.targetGroup ?? g.deploymentGroupName);
+    },
+    ownerOf: (id) => store.ownerOf(id),
+    isTerminated: (id) => store.terminated.has(id),
+    fleetEvents: (id) => ctx.fleetEvents.filter((e) => id === undefined || e.deploymentId === id),
     waitForDeployment,
     stop,
   };

@@ -77,6 +77,10 @@ export const deploymentOperations = (ctx: Context) => ({
       previousRevision: previous?.revision,
       description: optionalString(input, 'description'),
       fileExistsBehavior,
+      deploymentStyle: { ...group.deploymentStyle },
+      ...(group.blueGreen ? { blueGreen: group.blueGreen } : {}),
+      ...(group.targetGroup ? { targetGroup: group.targetGroup } : {}),
+      instanceTerminationWaitTimeStarted: false,
       status: 'Created',
       createTime: Date.now(),
       targets: [],
@@ -136,7 +140,7 @@ export const deploymentOperations = (ctx: Context) => ({
     const labels = optionalStringList(filters, 'ServerInstanceLabel');
     const ids = startedTargets(deployment)
       .filter((t) => statuses === undefined || statuses.includes(t.status))
-      .filter(() => labels === undefined || labels.includes('Blue'))
+      .filter((t) => labels === undefined || labels.includes(t.label))
       .map((t) => t.targetId);
     const scope = `targets:${deployment.deploymentId}`;
     const { items, nextToken } = page(ids, scope, optionalString(input, 'nextToken'), ctx.pageSize);
@@ -165,6 +169,28 @@ export const deploymentOperations = (ctx: Context) => ({
     const targetId = requiredString(input, 'targetId', 'DeploymentTargetIdRequiredException');
     const target = findTarget(deployment, targetId);
     return { deploymentTarget: instanceTarget(deployment, target, ctx.region, ctx.accountId) };
+  },
+
+  /** Ends a blue/green wait: READY_WAIT starts rerouting, TERMINATION_WAIT terminates the originals now. */
+  ContinueDeployment: (input: Input) => {
+    const deployment = ctx.store.deployment(deploymentId(input));
+    const type = optionalString(input, 'deploymentWaitType') ?? 'READY_WAIT';
+    if (type !== 'READY_WAIT' && type !== 'TERMINATION_WAIT')
+      fail('InvalidDeploymentWaitTypeException', `Invalid deployment wait type: ${type}`);
+    if (isTerminal(deployment.status))
+      fail(
+        'DeploymentAlreadyCompletedException',
+        `Deployment ${deployment.deploymentId} has already completed`,
+      );
+    if (deployment.deploymentStyle.deploymentType !== 'BLUE_GREEN')
+      fail('UnsupportedActionForDeploymentTypeException', 'Only a blue/green deployment can be continued.');
+    if (deployment.waiting?.type !== type)
+      fail(
+        'DeploymentIsNotInReadyStateException',
+        `Deployment ${deployment.deploymentId} is not waiting (${type})`,
+      );
+    deployment.waiting.end();
+    return {};
   },
 
   StopDeployment: (input: Input) => {

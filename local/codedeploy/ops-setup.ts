@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from './context';
 import { fail } from './errors';
-import { asInput, type Input, optionalString, page, requiredString } from './input';
+import { asInput, type Input, optionalString, optionalStringList, page, requiredString } from './input';
 import { deploymentConfigInfo, deploymentGroupInfo, seconds } from './render';
+import type { BlueGreenConfig, DeploymentGroup } from './types';
 
 const appName = (input: Input) =>
   requiredString(input, 'applicationName', 'ApplicationNameRequiredException');
@@ -20,6 +21,79 @@ const checkServerPlatform = (input: Input): void => {
       `The local stand-in plays the Server compute platform only, not ${platform}`,
     );
   }
+};
+
+const minutes = (value: unknown): number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 2880
+    ? value
+    : fail('InvalidBlueGreenDeploymentConfigurationException', 'A wait time must be 0 to 2880 minutes.');
+
+const parseBlueGreen = (input: Input): BlueGreenConfig => {
+  const terminate = asInput(input.terminateBlueInstancesOnDeploymentSuccess);
+  const ready = asInput(input.deploymentReadyOption);
+  const green = asInput(input.greenFleetProvisioningOption);
+  const action = terminate.action ?? 'TERMINATE';
+  const onTimeout = ready.actionOnTimeout ?? 'CONTINUE_DEPLOYMENT';
+  const provisioning = green.action ?? 'COPY_AUTO_SCALING_GROUP';
+  if (
+    (action !== 'TERMINATE' && action !== 'KEEP_ALIVE') ||
+    (onTimeout !== 'CONTINUE_DEPLOYMENT' && onTimeout !== 'STOP_DEPLOYMENT') ||
+    (provisioning !== 'COPY_AUTO_SCALING_GROUP' && provisioning !== 'DISCOVER_EXISTING')
+  ) {
+    fail(
+      'InvalidBlueGreenDeploymentConfigurationException',
+      'The blue/green deployment configuration is invalid.',
+    );
+  }
+  return {
+    terminateBlueInstancesOnDeploymentSuccess: {
+      action,
+      terminationWaitTimeInMinutes: minutes(terminate.terminationWaitTimeInMinutes ?? 0),
+    },
+    deploymentReadyOption: {
+      actionOnTimeout: onTimeout,
+      waitTimeInMinutes: minutes(ready.waitTimeInMinutes ?? 0),
+    },
+    greenFleetProvisioningOption: { action: provisioning },
+  };
+};
+
+/** The first target group (or Classic Load Balancer) of LoadBalancerInfo: where traffic moves. */
+const targetGroupOf = (input: Input): string | undefined => {
+  const info = asInput(input.loadBalancerInfo);
+  for (const list of [info.targetGroupInfoList, info.elbInfoList]) {
+    const first = Array.isArray(list) ? asInput(list[0]) : {};
+    if (typeof first.name === 'string' && first.name !== '') return first.name;
+  }
+  return undefined;
+};
+
+/** deploymentStyle, blueGreenDeploymentConfiguration and loadBalancerInfo, checked together. */
+const parseStyle = (input: Input) => {
+  const style = asInput(input.deploymentStyle);
+  const deploymentType = style.deploymentType ?? 'IN_PLACE';
+  const deploymentOption = style.deploymentOption ?? 'WITHOUT_TRAFFIC_CONTROL';
+  if (deploymentType !== 'IN_PLACE' && deploymentType !== 'BLUE_GREEN')
+    fail('InvalidDeploymentStyleException', `Invalid deployment type: ${String(deploymentType)}`);
+  if (deploymentOption !== 'WITH_TRAFFIC_CONTROL' && deploymentOption !== 'WITHOUT_TRAFFIC_CONTROL')
+    fail('InvalidDeploymentStyleException', `Invalid deployment option: ${String(deploymentOption)}`);
+  if (deploymentType === 'BLUE_GREEN' && deploymentOption !== 'WITH_TRAFFIC_CONTROL')
+    fail(
+      'InvalidDeploymentStyleException',
+      'A blue/green deployment of EC2 instances needs traffic control.',
+    );
+  const targetGroup = targetGroupOf(input);
+  if (deploymentOption === 'WITH_TRAFFIC_CONTROL' && targetGroup === undefined)
+    fail(
+      'InvalidLoadBalancerInfoException',
+      'An invalid load balancer name, or no load balancer name, was specified.',
+    );
+  const blueGreen =
+    deploymentType === 'BLUE_GREEN'
+      ? parseBlueGreen(asInput(input.blueGreenDeploymentConfiguration))
+      : undefined;
+  const deploymentStyle: DeploymentGroup['deploymentStyle'] = { deploymentType, deploymentOption };
+  return { deploymentStyle, blueGreen, targetGroup };
 };
 
 export const setupOperations = (ctx: Context) => ({
@@ -59,17 +133,9 @@ export const setupOperations = (ctx: Context) => ({
     const deploymentConfigName =
       optionalString(input, 'deploymentConfigName') ?? 'CodeDeployDefault.OneAtATime';
     ctx.store.config(deploymentConfigName);
-    const style = asInput(input.deploymentStyle);
-    if (
-      (style.deploymentType ?? 'IN_PLACE') !== 'IN_PLACE' ||
-      style.deploymentOption === 'WITH_TRAFFIC_CONTROL'
-    ) {
-      fail(
-        'InvalidDeploymentStyleException',
-        'The local stand-in plays in-place deployments without traffic control only',
-      );
-    }
+    const { deploymentStyle, blueGreen, targetGroup } = parseStyle(input);
     const ec2TagFilters = Array.isArray(input.ec2TagFilters) ? input.ec2TagFilters : [];
+    const autoScalingGroups = optionalStringList(input, 'autoScalingGroups') ?? [];
     const deploymentGroupId = randomUUID();
     ctx.store.addGroup({
       applicationName: application,
@@ -78,6 +144,10 @@ export const setupOperations = (ctx: Context) => ({
       deploymentConfigName,
       serviceRoleArn,
       ec2TagFilters,
+      autoScalingGroups,
+      deploymentStyle,
+      ...(blueGreen ? { blueGreen } : {}),
+      ...(targetGroup ? { targetGroup } : {}),
     });
     return { deploymentGroupId };
   },

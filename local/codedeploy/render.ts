@@ -14,7 +14,8 @@ export const seconds = (ms: number | undefined): number | undefined =>
 
 const revision = (location: S3Location) => ({ revisionType: 'S3', s3Location: { ...location } });
 
-const IN_PLACE = { deploymentType: 'IN_PLACE', deploymentOption: 'WITHOUT_TRAFFIC_CONTROL' } as const;
+const loadBalancerInfo = (targetGroup: string | undefined) =>
+  targetGroup ? { targetGroupInfoList: [{ name: targetGroup }] } : undefined;
 
 export const overview = (targets: Target[]): Record<string, number> => {
   const counts: Record<Exclude<TargetStatus, 'Unknown'>, number> = {
@@ -46,8 +47,10 @@ export const deploymentInfo = (d: Deployment) => ({
   creator: 'user',
   ignoreApplicationStopFailures: false,
   updateOutdatedInstancesOnly: false,
-  deploymentStyle: IN_PLACE,
-  instanceTerminationWaitTimeStarted: false,
+  deploymentStyle: d.deploymentStyle,
+  blueGreenDeploymentConfiguration: d.blueGreen,
+  loadBalancerInfo: loadBalancerInfo(d.targetGroup),
+  instanceTerminationWaitTimeStarted: d.instanceTerminationWaitTimeStarted,
   fileExistsBehavior: d.fileExistsBehavior,
   deploymentStatusMessages: [],
   computePlatform: 'Server',
@@ -68,7 +71,7 @@ export const instanceTarget = (d: Deployment, t: Target, region: string, account
       endTime: seconds(e.endTime),
       status: e.status,
     })),
-    instanceLabel: 'Blue',
+    instanceLabel: t.label,
   },
 });
 
@@ -87,10 +90,12 @@ export const deploymentGroupInfo = (g: DeploymentGroup, deployments: Map<string,
   deploymentConfigName: g.deploymentConfigName,
   ec2TagFilters: g.ec2TagFilters,
   onPremisesInstanceTagFilters: [],
-  autoScalingGroups: [],
+  autoScalingGroups: g.autoScalingGroups.map((name) => ({ name })),
   serviceRoleArn: g.serviceRoleArn,
   triggerConfigurations: [],
-  deploymentStyle: IN_PLACE,
+  deploymentStyle: g.deploymentStyle,
+  blueGreenDeploymentConfiguration: g.blueGreen,
+  loadBalancerInfo: loadBalancerInfo(g.targetGroup),
   outdatedInstancesStrategy: 'UPDATE',
   lastAttemptedDeployment: deploymentSummary(deployments.get(g.lastAttemptedDeploymentId ?? '')),
   lastSuccessfulDeployment: deploymentSummary(deployments.get(g.lastSuccessfulDeploymentId ?? '')),

@@ -1,69 +1,29 @@
 // Runs a deployment across its group's instances the way CodeDeploy schedules one: a rolling window sized
 // by the minimum healthy hosts, stopping once too many instances failed, then the overall status and event.
-import { runTarget, skipRemaining } from './agent';
+import { runTarget } from './agent';
+import { deployBlueGreen } from './blue-green';
 import type { Context } from './context';
-import { stateChangeEvent } from './events';
+import { emit, ensurePorts, finish, newTarget, skipTargets } from './finish';
 import { capacity, minimumHealthy, outcome } from './health';
-import type { Deployment, DeploymentStatus, LocalInstance, Target } from './types';
-import { LIFECYCLE_EVENTS } from './types';
-
-const ERRORS = {
-  HEALTH_CONSTRAINTS:
-    'The overall deployment failed because too many individual instances failed deployment, too few healthy ' +
-    'instances are available for deployment, or some instances in your deployment group are experiencing problems.',
-  HEALTH_CONSTRAINTS_INVALID:
-    'The deployment failed because the minimum number of healthy instances is not less than the number of ' +
-    'instances in the deployment group, so no instance can be taken offline.',
-  NO_INSTANCES: 'The deployment failed because no instances were found for your deployment group.',
-  MANUAL_STOP: 'The deployment was stopped by the user.',
-  INTERNAL_ERROR: 'The local CodeDeploy stand-in failed: ',
-} as const;
-type ErrorCode = keyof typeof ERRORS;
-
-const newTarget = (instance: LocalInstance): Target => ({
-  targetId: instance.id,
-  instance,
-  status: 'Pending',
-  lastUpdatedAt: Date.now(),
-  lifecycleEvents: LIFECYCLE_EVENTS.map((name) => ({ lifecycleEventName: name, status: 'Pending' })),
-});
-
-const emit = async (ctx: Context, d: Deployment, state: 'START' | 'SUCCESS' | 'FAILURE' | 'STOP') => {
-  try {
-    await ctx.onStateChange?.(stateChangeEvent(ctx, d, state));
-  } catch (error) {
-    console.error(`local CodeDeploy: onStateChange failed for ${d.deploymentId} ${state}:`, error);
-  }
-};
-
-const finish = async (
-  ctx: Context,
-  d: Deployment,
-  status: DeploymentStatus,
-  code?: ErrorCode,
-  detail = '',
-) => {
-  d.status = status;
-  d.completeTime = Date.now();
-  if (code) d.errorInformation = { code, message: ERRORS[code] + detail };
-  if (status === 'Succeeded') {
-    ctx.store.group(d.applicationName, d.deploymentGroupName).lastSuccessfulDeploymentId = d.deploymentId;
-  }
-  await emit(ctx, d, status === 'Succeeded' ? 'SUCCESS' : status === 'Stopped' ? 'STOP' : 'FAILURE');
-  return status;
-};
-
-const skipTargets = (targets: Target[]) => {
-  for (const target of targets) skipRemaining(target, 'Skipped');
-};
+import type { Deployment, DeploymentStatus, LocalInstance } from './types';
+import { IN_PLACE_TRAFFIC_EVENTS, LIFECYCLE_EVENTS } from './types';
 
 const deploy = async (ctx: Context, d: Deployment): Promise<DeploymentStatus> => {
   if (d.stopRequested) return finish(ctx, d, 'Stopped', 'MANUAL_STOP');
+  if (d.deploymentStyle.deploymentType === 'BLUE_GREEN') return deployBlueGreen(ctx, d);
   const config = ctx.store.config(d.deploymentConfigName);
   // CodeDeploy deploys to unhealthy instances (failed last time, or never deployed to) first.
   const instances = ctx.store.instances(d.applicationName, d.deploymentGroupName);
+  await ensurePorts(instances);
   const healthy = (i: LocalInstance) => (ctx.store.healthy.has(i.id) ? 1 : 0);
-  d.targets = [...instances].sort((a, b) => healthy(a) - healthy(b) || a.index - b.index).map(newTarget);
+  // With traffic control each instance leaves the load balancer while it is updated.
+  const events =
+    d.deploymentStyle.deploymentOption === 'WITH_TRAFFIC_CONTROL'
+      ? IN_PLACE_TRAFFIC_EVENTS
+      : LIFECYCLE_EVENTS;
+  d.targets = [...instances]
+    .sort((a, b) => healthy(a) - healthy(b) || a.index - b.index)
+    .map((i) => newTarget(i, events));
   d.status = 'InProgress';
   d.startTime = Date.now();
   await emit(ctx, d, 'START');
@@ -120,4 +80,5 @@ export const startDeployment = (ctx: Context, d: Deployment): void => {
 /** StopDeployment: no new lifecycle events are scheduled; events already running finish. */
 export const requestStop = (d: Deployment): void => {
   d.stopRequested = true;
+  d.waiting?.end();
 };

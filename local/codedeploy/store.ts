@@ -24,7 +24,14 @@ export class Store {
   readonly deployments = new Map<string, Deployment>();
   /** Instances whose last deployment succeeded (CodeDeploy's "instance health"). */
   readonly healthy = new Set<string>();
+  /** Instances terminated (blue/green originals after the wait, replacements of a failed deployment). */
+  readonly terminated = new Set<string>();
   private readonly instanceCounts = new Map<string, number>();
+  /** Every instance ever provisioned, so that its port and owner stay the same. */
+  private readonly known = new Map<string, LocalInstance & { application: string; group: string }>();
+  /** Groups whose fleet a blue/green deployment replaced: the replacement fleet. */
+  private readonly replaced = new Map<string, LocalInstance[]>();
+  private readonly generations = new Map<string, number>();
   private failures: HookFailure[];
 
   constructor(
@@ -96,16 +103,56 @@ export class Store {
     if (!Number.isInteger(count) || count < 0)
       throw new RangeError(`instance count must be a whole number: ${count}`);
     this.instanceCounts.set(groupKey(application, group), count);
+    this.replaced.delete(groupKey(application, group));
   }
 
-  /** The group's instances: ids stable per (application, group), each with its own sandbox root. */
-  instances(application: string, group: string): LocalInstance[] {
-    const count = this.instanceCounts.get(groupKey(application, group)) ?? this.defaultInstances;
-    const hash = createHash('sha256').update(groupKey(application, group)).digest('hex').slice(0, 8);
+  private provision(application: string, group: string, generation: number, count: number): LocalInstance[] {
+    const key = groupKey(application, group);
+    const seed = generation === 0 ? key : `${key}#${generation}`;
+    const hash = createHash('sha256').update(seed).digest('hex').slice(0, 8);
     return Array.from({ length: count }, (_, index) => {
       const id = `i-0local${hash}${String(index + 1).padStart(2, '0')}`;
-      return { id, index, root: join(this.workDir, id, 'root') };
+      const known = this.known.get(id);
+      if (known) return known;
+      const instance = { id, index, root: join(this.workDir, id, 'root'), port: 0, application, group };
+      this.known.set(id, instance);
+      return instance;
     });
+  }
+
+  /**
+   * The group's instances: ids stable per (application, group), each with its own sandbox root. After
+   * a blue/green deployment, the replacement fleet it left in service.
+   */
+  instances(application: string, group: string): LocalInstance[] {
+    const key = groupKey(application, group);
+    const fleet = this.replaced.get(key);
+    if (fleet) return [...fleet];
+    const count = this.instanceCounts.get(key) ?? this.defaultInstances;
+    return this.provision(application, group, 0, count);
+  }
+
+  /** New instances for a blue/green deployment, as many as the group has now (a copy of its fleet). */
+  provisionReplacements(application: string, group: string): LocalInstance[] {
+    const key = groupKey(application, group);
+    const generation = (this.generations.get(key) ?? 0) + 1;
+    this.generations.set(key, generation);
+    return this.provision(application, group, generation, this.instances(application, group).length);
+  }
+
+  /** The replacement fleet takes the group over once traffic has moved to it. */
+  replaceFleet(application: string, group: string, fleet: LocalInstance[]): void {
+    this.replaced.set(groupKey(application, group), [...fleet]);
+  }
+
+  /** The application and group an instance was provisioned for (terminated or not). */
+  ownerOf(instanceId: string): { application: string; group: string } | undefined {
+    const known = this.known.get(instanceId);
+    return known && { application: known.application, group: known.group };
+  }
+
+  allInstances(): LocalInstance[] {
+    return [...this.known.values()];
   }
 
   failHook(failure: HookFailure): void {

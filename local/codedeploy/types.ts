@@ -30,7 +30,33 @@ export const LIFECYCLE_EVENTS = [
   'ApplicationStart',
   'ValidateService',
 ] as const;
-export type LifecycleEventName = (typeof LIFECYCLE_EVENTS)[number];
+
+/** The events that block and allow load balancer traffic (a group with traffic control). */
+export const BLOCK_TRAFFIC_EVENTS = ['BeforeBlockTraffic', 'BlockTraffic', 'AfterBlockTraffic'] as const;
+export const ALLOW_TRAFFIC_EVENTS = ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'] as const;
+
+/**
+ * Blue/green order (CodeDeploy User Guide, "AppSpec 'hooks' section for an EC2/On-Premises deployment",
+ * lifecycle event hook availability): replacement instances run the in-place events and then the
+ * allow-traffic ones; original instances run only the block-traffic ones.
+ */
+export const REPLACEMENT_EVENTS = [...LIFECYCLE_EVENTS, ...ALLOW_TRAFFIC_EVENTS] as const;
+export const ORIGINAL_EVENTS = BLOCK_TRAFFIC_EVENTS;
+/** In place with a load balancer: the instance leaves it, is updated, and joins it again. */
+export const IN_PLACE_TRAFFIC_EVENTS = [
+  ...BLOCK_TRAFFIC_EVENTS,
+  ...LIFECYCLE_EVENTS,
+  ...ALLOW_TRAFFIC_EVENTS,
+] as const;
+
+export type LifecycleEventName = (typeof IN_PLACE_TRAFFIC_EVENTS)[number];
+/** Events the agent performs itself: no appspec script runs for them. */
+export const RESERVED_EVENTS: ReadonlySet<LifecycleEventName> = new Set([
+  'DownloadBundle',
+  'Install',
+  'BlockTraffic',
+  'AllowTraffic',
+]);
 
 export const isTerminal = (status: DeploymentStatus): boolean =>
   status === 'Succeeded' || status === 'Failed' || status === 'Stopped';
@@ -55,11 +81,17 @@ export interface LocalInstance {
   id: string;
   index: number;
   root: string;
+  /** The loopback port its application listens on (BATON_INSTANCE_PORT in its hooks). */
+  port: number;
 }
+
+export type InstanceLabel = 'Blue' | 'Green';
 
 export interface Target {
   targetId: string;
   instance: LocalInstance;
+  /** Blue: an instance the deployment found (in place, or a blue/green original); Green: a replacement. */
+  label: InstanceLabel;
   status: TargetStatus;
   lastUpdatedAt: number;
   lifecycleEvents: LifecycleEvent[];
@@ -86,6 +118,22 @@ export interface DeploymentConfig {
   createTime: number;
 }
 
+export type DeploymentType = 'IN_PLACE' | 'BLUE_GREEN';
+export type DeploymentOption = 'WITH_TRAFFIC_CONTROL' | 'WITHOUT_TRAFFIC_CONTROL';
+
+/** BlueGreenDeploymentConfiguration, as CreateDeploymentGroup takes it (defaults filled). */
+export interface BlueGreenConfig {
+  terminateBlueInstancesOnDeploymentSuccess: {
+    action: 'TERMINATE' | 'KEEP_ALIVE';
+    terminationWaitTimeInMinutes: number;
+  };
+  deploymentReadyOption: {
+    actionOnTimeout: 'CONTINUE_DEPLOYMENT' | 'STOP_DEPLOYMENT';
+    waitTimeInMinutes: number;
+  };
+  greenFleetProvisioningOption: { action: 'DISCOVER_EXISTING' | 'COPY_AUTO_SCALING_GROUP' };
+}
+
 export interface DeploymentGroup {
   applicationName: string;
   deploymentGroupId: string;
@@ -93,6 +141,11 @@ export interface DeploymentGroup {
   deploymentConfigName: string;
   serviceRoleArn: string;
   ec2TagFilters: unknown[];
+  autoScalingGroups: string[];
+  deploymentStyle: { deploymentType: DeploymentType; deploymentOption: DeploymentOption };
+  blueGreen?: BlueGreenConfig;
+  /** The target group traffic moves through (LoadBalancerInfo.targetGroupInfoList[0].name). */
+  targetGroup?: string;
   lastAttemptedDeploymentId?: string;
   lastSuccessfulDeploymentId?: string;
 }
@@ -107,6 +160,12 @@ export interface Deployment {
   previousRevision?: S3Location;
   description?: string;
   fileExistsBehavior: FileExistsBehavior;
+  /** The group's style and blue/green settings when the deployment was created. */
+  deploymentStyle: DeploymentGroup['deploymentStyle'];
+  blueGreen?: BlueGreenConfig;
+  targetGroup?: string;
+  /** Set once a blue/green deployment waits to terminate its original instances. */
+  instanceTerminationWaitTimeStarted: boolean;
   status: DeploymentStatus;
   createTime: number;
   startTime?: number;
@@ -114,9 +173,14 @@ export interface Deployment {
   errorInformation?: { code: string; message: string };
   targets: Target[];
   stopRequested: boolean;
+  /** A blue/green wait under way: ContinueDeployment with its type (or a stop) ends it early. */
+  waiting?: { type: 'READY_WAIT' | 'TERMINATION_WAIT'; end: () => void };
 }
 
-/** Makes instance `instanceIndex` (0-based, as in `instances(app, group)`) of a group fail `hook`. */
+/**
+ * Makes instance `instanceIndex` (0-based, as in `instances(app, group)`) of a group fail `hook`. In a
+ * blue/green deployment the index is that of the replacement instance (and of the original it replaces).
+ */
 export interface HookFailure {
   application?: string;
   group: string;

@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
@@ -12,19 +12,19 @@ import { buildArtifact } from '../../local/artifact';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { writeStackFile } from '../../local/stack-file';
 import { runBaton } from '../support/cli';
+import { webAppFiles } from '../support/local-codedeploy-fixtures';
 
 const work = mkdtempSync(join(tmpdir(), 'baton-cli-e2e-'));
 /** Who the local target signs as, for BATON_OPERATOR=alice (local/operator-url.ts). */
 const ALICE = 'arn:aws:sts::000000000000:assumed-role/local-operator/alice';
 
+// The sample web server without the secrets hook: staging's instances pass its target group's health check.
 const app = () => {
   const dir = join(work, 'app');
-  mkdirSync(join(dir, 'site'), { recursive: true });
-  writeFileSync(join(dir, 'site', 'index.html'), '<h1>baton</h1>');
-  writeFileSync(
-    join(dir, 'appspec.yml'),
-    ['version: 0.0', 'os: linux', 'files:', '  - source: site', '    destination: /srv/web'].join('\n'),
-  );
+  for (const [name, body] of Object.entries(webAppFiles())) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), body);
+  }
   return dir;
 };
 
@@ -198,7 +198,8 @@ describe('baton CLI on the local stack', () => {
     expect(audited.stdout).toContain(
       `VERIFIED: web v1.0.0 (commit ${commit.slice(0, 12)}) in production, deployment ${deploymentId}\n`,
     );
-    expect(audited.stdout).toContain('3 targets: 3 succeeded.');
+    // Production is blue/green (pipeline.yml): the three originals are retired, not counted.
+    expect(audited.stdout).toContain('3 targets: 3 succeeded; 3 original (Blue) instances being retired.');
     expect(audited.stdout).toContain(`Recorded as VERIFIED in the ledger: audits/${deploymentId}.json\n`);
     expect(timeline.stdout).toMatch(/ production +blocked +the approval to enter production was rejected /m);
     expect(timeline.stdout).toContain(`forced into production by ${ALICE}: hotfix agreed (by ${ALICE})`);

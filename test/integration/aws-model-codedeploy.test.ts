@@ -2,10 +2,12 @@
 // validates as that operation's input, and every answer of the local CodeDeploy as its output.
 import {
   CodeDeployClient,
+  ContinueDeploymentCommand,
   GetApplicationCommand,
   GetDeploymentConfigCommand,
   GetDeploymentGroupCommand,
   ListDeploymentGroupsCommand,
+  ListDeploymentTargetsCommand,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,9 +20,11 @@ import { awsModel } from '../support/aws-models';
 import {
   appspec,
   provision,
+  provisionBlueGreen,
   type Stack,
   startStack,
   upload,
+  webBundle,
   zipBundle,
 } from '../support/local-codedeploy-fixtures';
 import { startWireRecorder } from '../support/wire-recorder';
@@ -124,6 +128,54 @@ describe('the CodeDeploy wire against the API model', () => {
         'ListDeployments',
       ]),
     );
+  });
+
+  it('a blue/green group and deployment: the style, labels and waits the stand-in answers are in the model', async () => {
+    await provisionBlueGreen(stack, 'shop', 'shop-prod', 2, { waitMinutes: 0 });
+    const from = wire.calls.length;
+    const key = `artifacts/shop/bg-${Date.now()}.zip`;
+    const object = await upload(stack, key, webBundle());
+    const deploymentId = await codedeployDeployer(client).createDeployment({
+      codedeployApplication: 'shop',
+      deploymentGroup: 'shop-prod',
+      bucket: stack.bucket,
+      key,
+      bundleType: 'zip',
+      etag: `"${object.eTag}"`,
+      ...(object.version ? { versionId: object.version } : {}),
+      description: 'baton request r-2 (release v1.2.4)',
+    });
+    expect(await stack.standIn.waitForDeployment(deploymentId)).toBe('Succeeded');
+    await codedeployReader(client).deployment(deploymentId);
+    await codedeployReader(client).targets(deploymentId);
+    await client.send(
+      new ListDeploymentTargetsCommand({ deploymentId, targetFilters: { ServerInstanceLabel: ['Green'] } }),
+    );
+    await client.send(
+      new GetDeploymentGroupCommand({ applicationName: 'shop', deploymentGroupName: 'shop-prod' }),
+    );
+    await client
+      .send(new ContinueDeploymentCommand({ deploymentId, deploymentWaitType: 'TERMINATION_WAIT' }))
+      .catch(() => undefined);
+
+    const calls = wire.calls.slice(from);
+    const problems = calls.flatMap((call) =>
+      call.status === 200
+        ? checkOperation(model, call.operation, 'output', call.response).map(
+            (p) => `${call.operation} answer ${p}`,
+          )
+        : [],
+    );
+    expect(problems).toEqual([]);
+    const targets = calls.find((c) => c.operation === 'BatchGetDeploymentTargets')?.response as {
+      deploymentTargets: { instanceTarget: { instanceLabel: string } }[];
+    };
+    expect(targets.deploymentTargets.map((t) => t.instanceTarget.instanceLabel).sort()).toEqual([
+      'Blue',
+      'Blue',
+      'Green',
+      'Green',
+    ]);
   });
 
   it("answers errors in the shape of the operation's documented exceptions", () => {

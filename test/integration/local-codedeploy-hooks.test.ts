@@ -44,6 +44,7 @@ describe('hook environment and lifecycle order', () => {
     const block = log.split('--- ValidateService\n')[1] ?? '';
     expect(block.split('\n').filter(Boolean)).toEqual([
       'APPLICATION_NAME=env-app',
+      `BATON_INSTANCE_PORT=${first?.port}`,
       `BATON_INSTANCE_ROOT=${first?.root}`,
       `BATON_LOCAL_INSTANCE_ID=${first?.id}`,
       'BATON_SECRETS_URL=http://127.0.0.1:1/secrets',

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildArtifact } from '../../local/artifact';
+import { startLoadLoop } from '../../local/load-loop';
+import { startWebServer } from '../../local/web-server';
 import { runScript, standIn } from '../support/hook';
 import { EXAMPLE, fakeCommand, liveRelease, secretsReply } from '../support/kit';
 import { deployAndWait, provision, type Stack, startStack } from '../support/local-codedeploy-fixtures';
@@ -82,5 +84,40 @@ describe('the zero-downtime example through the local CodeDeploy', () => {
     expect(readFileSync(join(appRoot, 'current', 'index.html'), 'utf8')).toContain('zero-downtime');
     // kit.conf names nginx: reloaded at each switch and at the rollback, never restarted.
     expect(readFileSync(join(work, 'systemctl.log'), 'utf8')).toBe('reload nginx\n'.repeat(3));
+  });
+
+  it('serves every request through the load balancer while it deploys, and while it rolls back', async () => {
+    await provision(stack, 'zero-downtime', 'zd-production', 1);
+    const app = join(work, 'app-production');
+    cpSync(EXAMPLE, app, { recursive: true });
+    const first = await deployAndWait(stack, 'zero-downtime', 'zd-production', buildArtifact(app).zip);
+    const [instance] = stack.standIn.instances('zero-downtime', 'zd-production');
+    const appRoot = join(instance?.root ?? '', 'srv', 'zero-downtime');
+    // As nginx would: a server that is never stopped serves current; the group has no traffic
+    // control, so the instance stays behind the load balancer throughout.
+    const server = await startWebServer({ port: instance?.port ?? 0, root: join(appRoot, 'current') });
+    try {
+      const balancer = await stack.standIn.loadBalancer('zero-downtime', 'zd-production');
+      await balancer.register(instance?.id ?? '', instance?.port ?? 0);
+      const load = startLoadLoop({ url: balancer.url, concurrency: 4 });
+      writeFileSync(join(app, 'app', 'index.html'), '<h1>second</h1>\n');
+      const second = await deployAndWait(stack, 'zero-downtime', 'zd-production', buildArtifact(app).zip);
+      const onSecond = await (await fetch(balancer.url)).text();
+      const rollback = await runScript([join(appRoot, 'current', '.baton-kit', 'rollback.sh')], {
+        PATH: path(),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const report = await load.stop();
+
+      expect(second.status).toBe('Succeeded');
+      expect(onSecond).toBe('<h1>second</h1>\n');
+      expect(rollback.code).toBe(0);
+      expect(liveRelease(appRoot)).toBe(`releases/${first.deploymentId}`);
+      expect(await (await fetch(balancer.url)).text()).toContain('zero-downtime');
+      expect(report.failures).toEqual({});
+      expect(report.sent).toBeGreaterThan(50);
+    } finally {
+      await server.stop();
+    }
   });
 });

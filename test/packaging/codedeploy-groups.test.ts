@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Template } from '../support/packaged';
 import { ofType, packageWith, shippedPipeline } from '../support/packaged-config';
+import { manualBlueGreenGroup } from '../support/pipeline-config';
 
 let shipped: Template;
 let variant: Template;
@@ -17,16 +18,8 @@ const variantPipeline = () => {
   };
   staging.group = { instances: { ec2Tags: [{ key: 'env', value: 'staging' }] } };
   production.group = {
-    instances: { ec2Tags: [{ key: 'env', value: 'production' }] },
+    ...manualBlueGreenGroup(),
     deploymentConfig: 'web-ten-percent',
-    style: 'blue-green',
-    blueGreen: {
-      greenFleet: 'discover-existing',
-      originalInstances: 'keep',
-      reroute: 'manual',
-      manualRerouteMinutes: 30,
-    },
-    targetGroup: 'web-green',
     alarms: ['web-5xx', 'web-latency'],
     autoRollback: ['deployment-failure', 'stop-on-alarm'],
   };

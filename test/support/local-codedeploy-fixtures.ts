@@ -1,4 +1,7 @@
 // Shared set-up for the local CodeDeploy tests: moto for S3, the stand-in, real SDK clients, zip bundles.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   ApplicationAlreadyExistsException,
   BatchGetDeploymentTargetsCommand,
@@ -6,6 +9,7 @@ import {
   CreateApplicationCommand,
   CreateDeploymentCommand,
   CreateDeploymentGroupCommand,
+  type CreateDeploymentGroupCommandInput,
   type DeploymentTarget,
   GetDeploymentCommand,
   ListDeploymentTargetsCommand,
@@ -83,6 +87,7 @@ export const provision = async (
   group: string,
   instances: number,
   deploymentConfigName?: string,
+  settings: Partial<CreateDeploymentGroupCommandInput> = {},
 ) => {
   await stack.codedeploy
     .send(new CreateApplicationCommand({ applicationName: application }))
@@ -95,6 +100,7 @@ export const provision = async (
       deploymentGroupName: group,
       serviceRoleArn: ROLE,
       deploymentConfigName,
+      ...settings,
     }),
   );
   stack.standIn.setInstances(application, group, instances);
@@ -148,6 +154,79 @@ export const allTargets = async (stack: Stack, deploymentId: string): Promise<De
   }
   return targets;
 };
+
+/** A blue/green group (traffic through `targetGroup`), its originals terminated after `waitMinutes`. */
+export const provisionBlueGreen = (
+  stack: Stack,
+  application: string,
+  group: string,
+  instances: number,
+  options: {
+    deploymentConfigName?: string;
+    waitMinutes?: number;
+    keep?: boolean;
+    targetGroup?: string;
+    /** Reroute by hand: ContinueDeployment(READY_WAIT) within these minutes, or the deployment stops. */
+    manualMinutes?: number;
+  } = {},
+) =>
+  provision(stack, application, group, instances, options.deploymentConfigName, {
+    autoScalingGroups: [group],
+    deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+    blueGreenDeploymentConfiguration: {
+      greenFleetProvisioningOption: { action: 'COPY_AUTO_SCALING_GROUP' },
+      terminateBlueInstancesOnDeploymentSuccess: options.keep
+        ? { action: 'KEEP_ALIVE' }
+        : { action: 'TERMINATE', terminationWaitTimeInMinutes: options.waitMinutes ?? 1 },
+      deploymentReadyOption:
+        options.manualMinutes === undefined
+          ? { actionOnTimeout: 'CONTINUE_DEPLOYMENT' }
+          : { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: options.manualMinutes },
+    },
+    loadBalancerInfo: { targetGroupInfoList: [{ name: options.targetGroup ?? group }] },
+  });
+
+const sampleApp = join(__dirname, '..', '..', 'sample-app');
+
+/**
+ * The sample application's web server and hooks (sample-app/), without the secrets hook: each
+ * instance serves the release that installed it on its own port.
+ */
+export const webAppFiles = (extraHooks: Record<string, string> = {}): Record<string, Uint8Array> => ({
+  'appspec.yml': strToU8(
+    [
+      'version: 0.0',
+      'os: linux',
+      'files:',
+      '  - source: site',
+      '    destination: /srv/web',
+      '  - source: server',
+      '    destination: /opt/web',
+      'hooks:',
+      ...Object.entries({
+        ApplicationStop: 'scripts/stop.sh',
+        BeforeInstall: 'scripts/before-install.sh',
+        ApplicationStart: 'scripts/start.sh',
+        ValidateService: 'scripts/validate.sh',
+        ...extraHooks,
+      }).flatMap(([hook, location]) => [`  ${hook}:`, `    - location: ${location}`, '      timeout: 30']),
+    ].join('\n'),
+  ),
+  'site/index.html': readFileSync(join(sampleApp, 'site', 'index.html')),
+  'server/server.js': readFileSync(join(sampleApp, 'server', 'server.js')),
+  ...Object.fromEntries(
+    ['stop', 'before-install', 'start', 'validate'].map((name) => [
+      `scripts/${name}.sh`,
+      readFileSync(join(sampleApp, 'scripts', `${name}.sh`)),
+    ]),
+  ),
+  'scripts/record.sh': strToU8(
+    '#!/usr/bin/env bash\necho "$LIFECYCLE_EVENT" >> "$BATON_INSTANCE_ROOT/hooks.log"\n',
+  ),
+});
+
+export const webBundle = (extraHooks: Record<string, string> = {}): Uint8Array =>
+  zipSync(webAppFiles(extraHooks));
 
 /** Deploys a bundle, waits for the end, and returns the deployment with its targets. */
 export const deployAndWait = async (

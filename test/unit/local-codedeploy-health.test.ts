@@ -1,6 +1,13 @@
 // Minimum-healthy-hosts arithmetic, checked against the examples in the CodeDeploy documentation.
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_CONFIGS, capacity, minimumHealthy, outcome } from '../../local/codedeploy/health';
+import {
+  BUILT_IN_CONFIGS,
+  blueGreenMinimumHealthy,
+  capacity,
+  minimumHealthy,
+  outcome,
+  rerouteBatch,
+} from '../../local/codedeploy/health';
 
 const builtIn = (name: string) => {
   const config = BUILT_IN_CONFIGS.find((c) => c.deploymentConfigName === `CodeDeployDefault.${name}`);
@@ -65,5 +72,30 @@ describe('CodeDeployDefault.OneAtATime', () => {
 
     expect([minimumHealthy(config, 3), capacity(3, 0, minimumHealthy(config, 3))]).toEqual([2, 1]);
     expect([minimumHealthy(config, 1), outcome(0, minimumHealthy(config, 1))]).toEqual([0, 'Failed']);
+  });
+});
+
+describe('blue/green rerouting (User Guide, deployment configurations, blue/green)', () => {
+  it('AllAtOnce reroutes to every replacement at once and succeeds once one takes traffic', () => {
+    const config = builtIn('AllAtOnce');
+
+    expect([rerouteBatch(config, 3), Math.max(blueGreenMinimumHealthy(config, 3), 1)]).toEqual([3, 1]);
+  });
+
+  it('HalfAtATime reroutes up to half at a time and needs half, rounded up', () => {
+    const config = builtIn('HalfAtATime');
+
+    expect([rerouteBatch(config, 9), blueGreenMinimumHealthy(config, 9)]).toEqual([4, 5]);
+  });
+
+  it('OneAtATime reroutes one at a time and needs every replacement', () => {
+    const config = builtIn('OneAtATime');
+
+    expect([rerouteBatch(config, 3), blueGreenMinimumHealthy(config, 3)]).toEqual([1, 3]);
+  });
+
+  it('a HOST_COUNT above the fleet asks for the whole replacement fleet, never more', () => {
+    expect(blueGreenMinimumHealthy(hosts('HOST_COUNT', 5), 3)).toBe(3);
+    expect(rerouteBatch(hosts('HOST_COUNT', 5), 3)).toBe(1);
   });
 });
