@@ -58,7 +58,7 @@ export class LoadBalancer {
     const server = createServer();
     const balancer = new LoadBalancer(name, server, port, {
       healthPath: options.healthPath ?? '/',
-      healthTimeoutMs: options.healthTimeoutMs ?? 10_000,
+      healthTimeoutMs: options.healthTimeoutMs ?? 30_000,
       drainMs: options.drainMs ?? 5_000,
     });
     server.on('request', (req, res) => balancer.forward(req, res));
