@@ -17,7 +17,7 @@ export const SUMMARIES: Record<string, string> = {
 export const FIELD_WORDS: Record<string, string> = {
   application: 'the application in pipeline.yml',
   environment: 'the environment, as named in pipeline.yml',
-  commit: 'a commit id (7 to 64 hex digits)',
+  commit: 'a commit id, or its first digits where no other commit starts so (4 to 64 hex digits)',
   'deploy.commit': 'the commit whose recorded artifact to deploy (or --artifact-key)',
   'deploy.artifactKey': 'the artifact object key, e.g. artifacts/web/<commit>.zip (or --commit)',
   'promote.commit': 'the commit of the release (or --release)',
@@ -54,3 +54,6 @@ export const ALIASES: Record<string, string[]> = {
   application: ['app'],
   environment: ['env'],
 };
+
+/** Fields a command also takes as bare words, in this order: `baton stop d-A1B2C3D4E`. */
+export const POSITIONAL: Record<string, string[]> = {};

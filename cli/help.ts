@@ -14,6 +14,7 @@ const TARGETS = [
   'Output:',
   '  --json              the operator result as JSON, for scripts',
   '  --help              this help',
+  '  --version           the version of baton',
   'Exit codes: 0 ok, 1 the operator refused or failed, 2 usage error, 3 the target could not be reached.',
 ];
 
