@@ -2,6 +2,7 @@
 import { approvalsView, decideView } from './approvals';
 import { auditView } from './audit';
 import { deployView, promoteView } from './changes';
+import { stopView } from './control';
 import { releasesView } from './releases';
 import { secretsCheckView } from './secrets';
 import { statusView } from './status';
@@ -16,4 +17,5 @@ export const VIEWS: Record<string, View> = {
   approvals: approvalsView,
   decide: decideView,
   'secrets-check': secretsCheckView,
+  stop: stopView,
 };

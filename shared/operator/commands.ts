@@ -9,10 +9,12 @@ import { releases, releasesSchema } from './releases';
 import { type Actor, actorName, actorText } from './rules/actor';
 import { type SecretsCheckDeps, secretsCheck, secretsCheckSchema } from './secrets-check';
 import { status, statusSchema } from './status';
+import { type StopDeps, stop, stopSchema } from './stop';
 
 export type OperatorDeps = AuditCommandDeps &
   SecretsCheckDeps &
-  DecideCommandDeps & {
+  DecideCommandDeps &
+  Pick<StopDeps, 'stopping'> & {
     /** The account that owns the operator function: its signed callers get the default permissions. */
     functionAccount?: string;
   };
@@ -26,6 +28,7 @@ export const operatorCommandSchema = z.discriminatedUnion('command', [
   auditSchema,
   decideSchema,
   approvalsSchema,
+  stopSchema,
 ]);
 
 export type OperatorCommand = z.output<typeof operatorCommandSchema>;
@@ -49,5 +52,7 @@ export const runCommand = (deps: OperatorDeps, cmd: OperatorCommand, actor: Acto
       return listApprovals(deps, cmd);
     case 'audit':
       return auditCommand(deps, cmd, actorText(actor));
+    case 'stop':
+      return stop(deps, cmd, actorText(actor));
   }
 };

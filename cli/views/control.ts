@@ -1,0 +1,46 @@
+// `baton stop`: what was stopped, by whom and why, and what happens next.
+import * as z from 'zod/mini';
+import { lines, whenExact } from './table';
+import { type View, view } from './view';
+
+export const stoppedSchema = z.looseObject({
+  deploymentId: z.string(),
+  outcome: z.literal('stopped'),
+  application: z.string(),
+  environment: z.string(),
+  release: z.optional(z.string()),
+  autoRollback: z.boolean(),
+  codedeploy: z.looseObject({ status: z.string(), message: z.optional(z.string()) }),
+  by: z.string(),
+  reason: z.string(),
+  next: z.string(),
+  ledgerKey: z.string(),
+});
+
+export const alreadyStoppedSchema = z.looseObject({
+  deploymentId: z.string(),
+  outcome: z.literal('already-stopped'),
+  by: z.optional(z.string()),
+  reason: z.optional(z.string()),
+  at: z.optional(z.string()),
+});
+
+const stopped = view(stoppedSchema, (r) =>
+  lines(
+    `${r.deploymentId} (${r.application}${r.release ? ` ${r.release}` : ''} in ${r.environment}): stop ${r.codedeploy.status === 'Succeeded' ? 'accepted' : r.codedeploy.status} by CodeDeploy${r.codedeploy.message ? `: ${r.codedeploy.message}` : ''}`,
+    `Stopped by ${r.by}: ${r.reason}`,
+    r.autoRollback
+      ? 'CodeDeploy rolls the group back to its last successful revision.'
+      : 'No rollback: the instances keep what they had when it stopped.',
+    `Next: ${r.next}.`,
+    `Recorded in the ledger: ${r.ledgerKey}`,
+  ),
+);
+
+const already = view(alreadyStoppedSchema, (r) =>
+  lines(
+    `${r.deploymentId} was already stopped${r.by ? ` by ${r.by}` : ''}${r.at ? ` at ${whenExact(r.at)}` : ''}${r.reason ? `: ${r.reason}` : ''}.`,
+  ),
+);
+
+export const stopView: View = (result, ctx) => stopped(result, ctx) ?? already(result, ctx);

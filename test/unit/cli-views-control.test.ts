@@ -1,0 +1,47 @@
+// The tables of the commands that act on a deployment or an environment (stop, retry, rollback,
+// history), fed with results of the real use cases, and each view reading its use case's type.
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { alreadyStoppedSchema, stoppedSchema } from '../../cli/views/control';
+import type { DeploymentStopper } from '../../shared/core/ports';
+import { invokeOperator } from '../../shared/operator/invoke';
+import type { stop } from '../../shared/operator/stop';
+import { auditMemoryDeps, deployed } from '../support/audit';
+import { COMMIT } from '../support/fixtures';
+import { type Reads, type Result, show } from '../support/views';
+
+const stopper: DeploymentStopper = { stop: async () => ({ status: 'Succeeded' }) };
+const controlDeps = () => {
+  const deps = auditMemoryDeps();
+  return { ...deps, stopping: stopper, auditing: deps };
+};
+
+describe('the tables of stop, retry, rollback and history', () => {
+  it('each view schema accepts its use case result type', () => {
+    expectTypeOf<Result<typeof stop>>().toExtend<
+      Reads<typeof stoppedSchema> | Reads<typeof alreadyStoppedSchema>
+    >();
+  });
+
+  it('stop: what was stopped, by whom and why, and what comes next', async () => {
+    const deps = controlDeps();
+    const id = await deployed(deps, 'staging', COMMIT, { release: 'v1.0.0', status: 'InProgress' });
+    const answer = await invokeOperator(deps, { command: 'stop', deploymentId: id, reason: 'bad build' });
+    const again = await invokeOperator(deps, { command: 'stop', deploymentId: id, reason: 'bad build' });
+    if (!answer.ok || !again.ok) throw new Error('stop refused');
+    expect(show('stop', answer.result)).toBe(
+      [
+        `${id} (web v1.0.0 in staging): stop accepted by CodeDeploy`,
+        'Stopped by console; identity in CloudTrail: bad build',
+        'No rollback: the instances keep what they had when it stopped.',
+        'Next: once CodeDeploy reports it Stopped, the audit records FAILED (stopped) and the group takes the next request in its queue.',
+        `Recorded in the ledger: stops/${id}.json`,
+        '',
+      ].join('\n'),
+    );
+    expect(show('stop', again.result)).toMatch(
+      new RegExp(
+        `^${id} was already stopped by console; identity in CloudTrail at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ: bad build\\.\\n$`,
+      ),
+    );
+  });
+});
