@@ -9,6 +9,8 @@ export const SUMMARIES: Record<string, string> = {
   audit: "read a deployment's evidence again, record the new verdict and print the report",
   approvals: 'the approvals waiting for a decision, with their approvers and expiry',
   decide: 'approve or reject a waiting approval as an operator, with a comment',
+  retry:
+    'deploy the same artifact again into an environment whose last deployment was PARTIAL, FAILED or INCOMPLETE, through its gates',
   stop: 'stop a deployment in flight (optionally with CodeDeploy rolling it back), recording who and why',
   'secrets-check':
     "which secrets an environment's instances would receive and whether each exists (names only)",
@@ -36,6 +38,7 @@ export const FIELD_WORDS: Record<string, string> = {
   'approvals.application': 'only the approvals of this application',
   'stop.deploymentId': 'the CodeDeploy deployment to stop, e.g. d-A1B2C3D4E',
   'stop.reason': 'why it is stopped; kept with the stop and in the audit of the deployment',
+  'retry.reason': 'why; kept on the release timeline, or in the deployment cause (optional)',
   autoRollback:
     "have CodeDeploy roll the group back to its last successful revision (CodeDeploy's own rollback)",
 };
@@ -52,6 +55,7 @@ export const EXAMPLES: Record<string, string[]> = {
   approvals: ['baton approvals', 'baton approvals --app web'],
   decide: ['baton decide --approval-id 84906058d7afd6172731 --decision approve --comment "release call"'],
   'secrets-check': ['baton secrets-check --app web --env staging'],
+  retry: ['baton retry web staging', 'baton retry --app web --env production --reason "load balancer fixed"'],
   stop: [
     'baton stop d-7Q4BZ2K1X --reason "wrong config in this build"',
     'baton stop d-7Q4BZ2K1X --reason "health checks failing" --auto-rollback',
@@ -67,4 +71,5 @@ export const ALIASES: Record<string, string[]> = {
 /** Fields a command also takes as bare words, in this order: `baton stop d-A1B2C3D4E`. */
 export const POSITIONAL: Record<string, string[]> = {
   stop: ['deploymentId'],
+  retry: ['application', 'environment'],
 };

@@ -88,6 +88,7 @@ export const COMMAND_SPECS: CommandSpec[] = (() => {
     'deploy',
     'promote',
     'stop',
+    'retry',
     'audit',
     'approvals',
     'decide',

@@ -1,6 +1,7 @@
-// `baton stop`: what was stopped, by whom and why, and what happens next.
+// `baton stop`, `retry`, `rollback`: what was stopped or requested, by whom and why, and what comes next.
 import * as z from 'zod/mini';
-import { lines, whenExact } from './table';
+import { describeOutcome, outcome } from './changes';
+import { lines, short, whenExact } from './table';
 import { type View, view } from './view';
 
 export const stoppedSchema = z.looseObject({
@@ -44,3 +45,20 @@ const already = view(alreadyStoppedSchema, (r) =>
 );
 
 export const stopView: View = (result, ctx) => stopped(result, ctx) ?? already(result, ctx);
+
+export const retriedSchema = z.looseObject({
+  application: z.string(),
+  environment: z.string(),
+  retried: z.looseObject({ deploymentId: z.string(), verdict: z.string(), commit: z.string() }),
+  release: z.optional(z.string()),
+  next: z.optional(z.string()),
+  result: z.optional(outcome),
+});
+
+export const retryView = view(retriedSchema, (r) =>
+  lines(
+    `${r.application} ${r.environment}: retry after ${r.retried.verdict} of ${r.retried.deploymentId} (commit ${short(r.retried.commit)}${r.release ? `, release ${r.release}` : ''})`,
+    r.next && `Step: ${r.next}`,
+    r.result ? `Result: ${describeOutcome(r.result)}` : 'Result: nothing to do now',
+  ),
+);

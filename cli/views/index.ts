@@ -2,7 +2,7 @@
 import { approvalsView, decideView } from './approvals';
 import { auditView } from './audit';
 import { deployView, promoteView } from './changes';
-import { stopView } from './control';
+import { retryView, stopView } from './control';
 import { releasesView } from './releases';
 import { secretsCheckView } from './secrets';
 import { statusView } from './status';
@@ -18,4 +18,5 @@ export const VIEWS: Record<string, View> = {
   decide: decideView,
   'secrets-check': secretsCheckView,
   stop: stopView,
+  retry: retryView,
 };

@@ -6,6 +6,7 @@ import { type DecideCommandDeps, decideCommand, decideSchema } from './decide';
 import { deploy, deploySchema } from './deploy';
 import { promote, promoteSchema } from './promote';
 import { releases, releasesSchema } from './releases';
+import { retry, retrySchema } from './retry';
 import { type Actor, actorName, actorText } from './rules/actor';
 import { type SecretsCheckDeps, secretsCheck, secretsCheckSchema } from './secrets-check';
 import { status, statusSchema } from './status';
@@ -29,6 +30,7 @@ export const operatorCommandSchema = z.discriminatedUnion('command', [
   decideSchema,
   approvalsSchema,
   stopSchema,
+  retrySchema,
 ]);
 
 export type OperatorCommand = z.output<typeof operatorCommandSchema>;
@@ -54,5 +56,7 @@ export const runCommand = (deps: OperatorDeps, cmd: OperatorCommand, actor: Acto
       return auditCommand(deps, cmd, actorText(actor));
     case 'stop':
       return stop(deps, cmd, actorText(actor));
+    case 'retry':
+      return retry(deps, cmd, actorText(actor));
   }
 };

@@ -143,6 +143,28 @@ describe('baton arguments', () => {
     expect(parseArgs(['-V'])).toEqual({ mode: 'version' });
   });
 
+  it('takes the thing a command acts on as bare words too', () => {
+    expect(run(['stop', 'd-7Q4BZ2K1X', '--reason', 'bad build']).event).toEqual({
+      command: 'stop',
+      deploymentId: 'd-7Q4BZ2K1X',
+      reason: 'bad build',
+    });
+    expect(run(['retry', 'web', 'staging']).event).toEqual({
+      command: 'retry',
+      application: 'web',
+      environment: 'staging',
+    });
+    expect(run(['retry', '--env', 'staging', 'web']).event).toEqual({
+      command: 'retry',
+      application: 'web',
+      environment: 'staging',
+    });
+    expect(usageError(['retry', 'web', 'staging', 'prod']).message).toContain('unexpected argument "prod"');
+    expect(usageError(['stop', 'd-1', '--deployment-id', 'd-2', '--reason', 'r']).message).toBe(
+      '--deployment-id is given twice (as <deployment-id> already)',
+    );
+  });
+
   it('keeps each flag as typed, for the messages about its field', () => {
     expect(run(['promote', '-app', 'web', '--env=production', '--release', 'v1']).typed).toEqual({
       application: '-app',
@@ -248,6 +270,9 @@ describe('baton arguments', () => {
       '--limit <n>                         how many releases to show, newest first (1 to 100, default 20)',
     );
     expect(commandHelp(specOf('decide'))).toContain('--decision approve|reject');
+    expect(commandHelp(specOf('retry'))).toContain(
+      'Usage: baton retry <application> <environment> [--reason <reason>]',
+    );
     const general = generalHelp();
     for (const spec of COMMAND_SPECS) expect(general).toContain(`  ${spec.name}`);
   });

@@ -1,12 +1,15 @@
 // The tables of the commands that act on a deployment or an environment (stop, retry, rollback,
 // history), fed with results of the real use cases, and each view reading its use case's type.
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { alreadyStoppedSchema, stoppedSchema } from '../../cli/views/control';
+import type { alreadyStoppedSchema, retriedSchema, stoppedSchema } from '../../cli/views/control';
 import type { DeploymentStopper } from '../../shared/core/ports';
+import { releaseGroup } from '../../shared/deployments/deployment-queue';
 import { invokeOperator } from '../../shared/operator/invoke';
+import type { retry } from '../../shared/operator/retry';
 import type { stop } from '../../shared/operator/stop';
 import { auditMemoryDeps, deployed } from '../support/audit';
 import { COMMIT } from '../support/fixtures';
+import { setVerdict } from '../support/releases';
 import { type Reads, type Result, show } from '../support/views';
 
 const stopper: DeploymentStopper = { stop: async () => ({ status: 'Succeeded' }) };
@@ -17,6 +20,7 @@ const controlDeps = () => {
 
 describe('the tables of stop, retry, rollback and history', () => {
   it('each view schema accepts its use case result type', () => {
+    expectTypeOf<Result<typeof retry>>().toExtend<Reads<typeof retriedSchema>>();
     expectTypeOf<Result<typeof stop>>().toExtend<
       Reads<typeof stoppedSchema> | Reads<typeof alreadyStoppedSchema>
     >();
@@ -42,6 +46,24 @@ describe('the tables of stop, retry, rollback and history', () => {
       new RegExp(
         `^${id} was already stopped by console; identity in CloudTrail at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ: bad build\\.\\n$`,
       ),
+    );
+  });
+
+  it('retry: what is retried, and the step it took', async () => {
+    const deps = controlDeps();
+    const id = await deployed(deps, 'dev', COMMIT, { cause: 'branch' });
+    await setVerdict(deps.store, id, 'FAILED');
+    await releaseGroup(deps, 'web', 'dev', id);
+    const answer = await invokeOperator(deps, { command: 'retry', application: 'web', environment: 'dev' });
+    if (!answer.ok) throw new Error(answer.error);
+    expect(show('retry', answer.result)).toBe(
+      [
+        `web dev: retry after FAILED of ${id} (commit ${COMMIT.slice(0, 7)})`,
+        'Result: deployment d-FAKE00002 started (request ' +
+          String((answer.result as { result: { requestId: string } }).result.requestId) +
+          ')',
+        '',
+      ].join('\n'),
     );
   });
 });

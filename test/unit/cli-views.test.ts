@@ -46,6 +46,7 @@ describe('the views read what the use cases return', () => {
       'deploy',
       'promote',
       'releases',
+      'retry',
       'secrets-check',
       'status',
       'stop',
