@@ -11,6 +11,7 @@ export const SUMMARIES: Record<string, string> = {
   decide: 'approve or reject a waiting approval as an operator, with a comment',
   retry:
     'deploy the same artifact again into an environment whose last deployment was PARTIAL, FAILED or INCOMPLETE, through its gates',
+  rollback: "deploy an environment's last VERIFIED revision again, recorded with who and why",
   stop: 'stop a deployment in flight (optionally with CodeDeploy rolling it back), recording who and why',
   'secrets-check':
     "which secrets an environment's instances would receive and whether each exists (names only)",
@@ -39,6 +40,8 @@ export const FIELD_WORDS: Record<string, string> = {
   'stop.deploymentId': 'the CodeDeploy deployment to stop, e.g. d-A1B2C3D4E',
   'stop.reason': 'why it is stopped; kept with the stop and in the audit of the deployment',
   'retry.reason': 'why; kept on the release timeline, or in the deployment cause (optional)',
+  'rollback.reason':
+    'why; kept with the rollback, in the deployment cause and on the release timeline (optional)',
   autoRollback:
     "have CodeDeploy roll the group back to its last successful revision (CodeDeploy's own rollback)",
 };
@@ -56,6 +59,7 @@ export const EXAMPLES: Record<string, string[]> = {
   decide: ['baton decide --approval-id 84906058d7afd6172731 --decision approve --comment "release call"'],
   'secrets-check': ['baton secrets-check --app web --env staging'],
   retry: ['baton retry web staging', 'baton retry --app web --env production --reason "load balancer fixed"'],
+  rollback: ['baton rollback web production --reason "v1.3.0 breaks the checkout"'],
   stop: [
     'baton stop d-7Q4BZ2K1X --reason "wrong config in this build"',
     'baton stop d-7Q4BZ2K1X --reason "health checks failing" --auto-rollback',
@@ -72,4 +76,5 @@ export const ALIASES: Record<string, string[]> = {
 export const POSITIONAL: Record<string, string[]> = {
   stop: ['deploymentId'],
   retry: ['application', 'environment'],
+  rollback: ['application', 'environment'],
 };

@@ -89,6 +89,7 @@ export const COMMAND_SPECS: CommandSpec[] = (() => {
     'promote',
     'stop',
     'retry',
+    'rollback',
     'audit',
     'approvals',
     'decide',

@@ -62,3 +62,26 @@ export const retryView = view(retriedSchema, (r) =>
     r.result ? `Result: ${describeOutcome(r.result)}` : 'Result: nothing to do now',
   ),
 );
+
+export const rolledBackSchema = z.looseObject({
+  application: z.string(),
+  environment: z.string(),
+  to: z.looseObject({ deploymentId: z.string(), commit: z.string(), release: z.optional(z.string()) }),
+  from: z.optional(
+    z.looseObject({
+      deploymentId: z.string(),
+      verdict: z.optional(z.string()),
+      release: z.optional(z.string()),
+    }),
+  ),
+  result: outcome,
+  ledgerKey: z.string(),
+});
+
+export const rollbackView = view(rolledBackSchema, (r) =>
+  lines(
+    `${r.application} ${r.environment}: rollback to ${r.to.release ?? 'commit'} ${short(r.to.commit)} (VERIFIED in ${r.to.deploymentId})${r.from ? `, from ${r.from.release ? `${r.from.release} ` : ''}${r.from.deploymentId}${r.from.verdict ? ` (${r.from.verdict})` : ''}` : ''}`,
+    `Result: ${describeOutcome(r.result)}`,
+    `Recorded in the ledger: ${r.ledgerKey}`,
+  ),
+);

@@ -2,7 +2,7 @@
 import { approvalsView, decideView } from './approvals';
 import { auditView } from './audit';
 import { deployView, promoteView } from './changes';
-import { retryView, stopView } from './control';
+import { retryView, rollbackView, stopView } from './control';
 import { releasesView } from './releases';
 import { secretsCheckView } from './secrets';
 import { statusView } from './status';
@@ -19,4 +19,5 @@ export const VIEWS: Record<string, View> = {
   'secrets-check': secretsCheckView,
   stop: stopView,
   retry: retryView,
+  rollback: rollbackView,
 };

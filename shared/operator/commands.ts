@@ -7,6 +7,7 @@ import { deploy, deploySchema } from './deploy';
 import { promote, promoteSchema } from './promote';
 import { releases, releasesSchema } from './releases';
 import { retry, retrySchema } from './retry';
+import { rollback, rollbackSchema } from './rollback';
 import { type Actor, actorName, actorText } from './rules/actor';
 import { type SecretsCheckDeps, secretsCheck, secretsCheckSchema } from './secrets-check';
 import { status, statusSchema } from './status';
@@ -31,6 +32,7 @@ export const operatorCommandSchema = z.discriminatedUnion('command', [
   approvalsSchema,
   stopSchema,
   retrySchema,
+  rollbackSchema,
 ]);
 
 export type OperatorCommand = z.output<typeof operatorCommandSchema>;
@@ -58,5 +60,7 @@ export const runCommand = (deps: OperatorDeps, cmd: OperatorCommand, actor: Acto
       return stop(deps, cmd, actorText(actor));
     case 'retry':
       return retry(deps, cmd, actorText(actor));
+    case 'rollback':
+      return rollback(deps, cmd, actorText(actor));
   }
 };

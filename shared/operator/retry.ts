@@ -3,15 +3,14 @@
 // as a new attempt of the release there, through its gates: an approval given for the release stays
 // valid, and nothing is skipped. Any other deployment is requested again where no gate stands; in a
 // gated environment only a release (or a force, with deploy) enters.
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { BatonError, NotFoundError } from '../core/rules/errors';
-import * as fields from '../core/rules/fields';
 import { requestDeployment } from '../deployments/deployments';
 import { findApplication, findEnvironment } from '../pipeline/rules/config';
 import type { PromotionDeps } from '../releases/promotion';
 import { retryRelease } from '../releases/release-actions';
 import { isGated } from '../releases/rules/promotion';
-import { startedIn } from './environment-deployments';
+import { environmentCommand, startedIn } from './environment-deployments';
 import { GateRefusedError, gateRule } from './gate';
 
 /** There is nothing to retry, or not yet; the message says what stands. */
@@ -19,12 +18,7 @@ export class RetryRefusedError extends BatonError {
   override readonly name = 'RetryRefusedError';
 }
 
-export const retrySchema = z.strictObject({
-  command: z.literal('retry'),
-  application: fields.name,
-  environment: fields.name,
-  reason: z.optional(fields.text(500)),
-});
+export const retrySchema = environmentCommand('retry');
 
 export const retry = async (deps: PromotionDeps, cmd: z.output<typeof retrySchema>, by: string) => {
   const app = findApplication(deps.pipeline, cmd.application);

@@ -159,6 +159,12 @@ describe('baton arguments', () => {
       application: 'web',
       environment: 'staging',
     });
+    expect(run(['rollback', 'web', 'production', '--reason', 'r']).event).toEqual({
+      command: 'rollback',
+      application: 'web',
+      environment: 'production',
+      reason: 'r',
+    });
     expect(usageError(['retry', 'web', 'staging', 'prod']).message).toContain('unexpected argument "prod"');
     expect(usageError(['stop', 'd-1', '--deployment-id', 'd-2', '--reason', 'r']).message).toBe(
       '--deployment-id is given twice (as <deployment-id> already)',

@@ -1,14 +1,21 @@
 // The tables of the commands that act on a deployment or an environment (stop, retry, rollback,
 // history), fed with results of the real use cases, and each view reading its use case's type.
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { alreadyStoppedSchema, retriedSchema, stoppedSchema } from '../../cli/views/control';
+import type {
+  alreadyStoppedSchema,
+  retriedSchema,
+  rolledBackSchema,
+  stoppedSchema,
+} from '../../cli/views/control';
+import { audit } from '../../shared/audit/audit';
 import type { DeploymentStopper } from '../../shared/core/ports';
 import { releaseGroup } from '../../shared/deployments/deployment-queue';
 import { invokeOperator } from '../../shared/operator/invoke';
 import type { retry } from '../../shared/operator/retry';
+import type { rollback } from '../../shared/operator/rollback';
 import type { stop } from '../../shared/operator/stop';
-import { auditMemoryDeps, deployed } from '../support/audit';
-import { COMMIT } from '../support/fixtures';
+import { auditMemoryDeps, deployed, target } from '../support/audit';
+import { COMMIT, COMMIT2 } from '../support/fixtures';
 import { setVerdict } from '../support/releases';
 import { type Reads, type Result, show } from '../support/views';
 
@@ -21,6 +28,7 @@ const controlDeps = () => {
 describe('the tables of stop, retry, rollback and history', () => {
   it('each view schema accepts its use case result type', () => {
     expectTypeOf<Result<typeof retry>>().toExtend<Reads<typeof retriedSchema>>();
+    expectTypeOf<Result<typeof rollback>>().toExtend<Reads<typeof rolledBackSchema>>();
     expectTypeOf<Result<typeof stop>>().toExtend<
       Reads<typeof stoppedSchema> | Reads<typeof alreadyStoppedSchema>
     >();
@@ -62,6 +70,29 @@ describe('the tables of stop, retry, rollback and history', () => {
         'Result: deployment d-FAKE00002 started (request ' +
           String((answer.result as { result: { requestId: string } }).result.requestId) +
           ')',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('rollback: to what, from what, and where it is recorded', async () => {
+    const deps = controlDeps();
+    const good = await deployed(deps, 'dev', COMMIT, { cause: 'branch' });
+    await audit(deps, { deploymentId: good, trigger: 'eventbridge SUCCESS' });
+    const bad = await deployed(deps, 'dev', COMMIT2, { cause: 'branch', targets: [target('i-1', 'Failed')] });
+    await audit(deps, { deploymentId: bad, trigger: 'eventbridge SUCCESS' });
+    const answer = await invokeOperator(deps, {
+      command: 'rollback',
+      application: 'web',
+      environment: 'dev',
+    });
+    if (!answer.ok) throw new Error(answer.error);
+    const { ledgerKey, result } = answer.result as { ledgerKey: string; result: { requestId: string } };
+    expect(show('rollback', answer.result)).toBe(
+      [
+        `web dev: rollback to commit ${COMMIT.slice(0, 7)} (VERIFIED in ${good}), from ${bad} (PARTIAL)`,
+        `Result: deployment d-FAKE00003 started (request ${result.requestId})`,
+        `Recorded in the ledger: ${ledgerKey}`,
         '',
       ].join('\n'),
     );

@@ -47,6 +47,7 @@ describe('the views read what the use cases return', () => {
       'promote',
       'releases',
       'retry',
+      'rollback',
       'secrets-check',
       'status',
       'stop',
