@@ -4,6 +4,8 @@
 export const SUMMARIES: Record<string, string> = {
   status: 'per environment: the latest deployment and its verdict, the one in flight, the queue',
   releases: 'each release and where it stands in every environment of its path; one release: its timeline',
+  history:
+    "an application's deployments, newest first: CodeDeploy's status, Baton's verdict, who started each, how long it took",
   deploy: 'put a recorded artifact (by commit or artifact key) into an environment by hand',
   promote: 'move a release into an environment through its gates, or past them with --force and a reason',
   audit: "read a deployment's evidence again, record the new verdict and print the report",
@@ -40,6 +42,8 @@ export const FIELD_WORDS: Record<string, string> = {
   'stop.deploymentId': 'the CodeDeploy deployment to stop, e.g. d-A1B2C3D4E',
   'stop.reason': 'why it is stopped; kept with the stop and in the audit of the deployment',
   'retry.reason': 'why; kept on the release timeline, or in the deployment cause (optional)',
+  'history.environment': 'only the deployments of this environment',
+  'history.limit': 'how many deployments to show, newest first',
   'rollback.reason':
     'why; kept with the rollback, in the deployment cause and on the release timeline (optional)',
   autoRollback:
@@ -59,6 +63,7 @@ export const EXAMPLES: Record<string, string[]> = {
   decide: ['baton decide --approval-id 84906058d7afd6172731 --decision approve --comment "release call"'],
   'secrets-check': ['baton secrets-check --app web --env staging'],
   retry: ['baton retry web staging', 'baton retry --app web --env production --reason "load balancer fixed"'],
+  history: ['baton history web', 'baton history web production --limit 5'],
   rollback: ['baton rollback web production --reason "v1.3.0 breaks the checkout"'],
   stop: [
     'baton stop d-7Q4BZ2K1X --reason "wrong config in this build"',
@@ -77,4 +82,5 @@ export const POSITIONAL: Record<string, string[]> = {
   stop: ['deploymentId'],
   retry: ['application', 'environment'],
   rollback: ['application', 'environment'],
+  history: ['application', 'environment'],
 };

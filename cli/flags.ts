@@ -85,6 +85,7 @@ export const COMMAND_SPECS: CommandSpec[] = (() => {
   const order = [
     'status',
     'releases',
+    'history',
     'deploy',
     'promote',
     'stop',

@@ -3,6 +3,7 @@ import { approvalsView, decideView } from './approvals';
 import { auditView } from './audit';
 import { deployView, promoteView } from './changes';
 import { retryView, rollbackView, stopView } from './control';
+import { historyView } from './history';
 import { releasesView } from './releases';
 import { secretsCheckView } from './secrets';
 import { statusView } from './status';
@@ -20,4 +21,5 @@ export const VIEWS: Record<string, View> = {
   stop: stopView,
   retry: retryView,
   rollback: rollbackView,
+  history: historyView,
 };

@@ -4,6 +4,7 @@ import { approvalsSchema, listApprovals } from './approvals';
 import { type AuditCommandDeps, auditCommand, auditSchema } from './audit';
 import { type DecideCommandDeps, decideCommand, decideSchema } from './decide';
 import { deploy, deploySchema } from './deploy';
+import { history, historySchema } from './history';
 import { promote, promoteSchema } from './promote';
 import { releases, releasesSchema } from './releases';
 import { retry, retrySchema } from './retry';
@@ -33,6 +34,7 @@ export const operatorCommandSchema = z.discriminatedUnion('command', [
   stopSchema,
   retrySchema,
   rollbackSchema,
+  historySchema,
 ]);
 
 export type OperatorCommand = z.output<typeof operatorCommandSchema>;
@@ -62,5 +64,7 @@ export const runCommand = (deps: OperatorDeps, cmd: OperatorCommand, actor: Acto
       return retry(deps, cmd, actorText(actor));
     case 'rollback':
       return rollback(deps, cmd, actorText(actor));
+    case 'history':
+      return history(deps, cmd);
   }
 };

@@ -22,21 +22,26 @@ export interface Started {
   deployment: DeploymentRecord;
 }
 
+/** `limit`: only the newest that many (by request time), reading no other deployment record. */
 export const startedIn = async (
   deps: Pick<Core, 'store'>,
   application: string,
   environment: string,
+  limit?: number,
 ): Promise<Started[]> => {
   const requests = await Promise.all(
     (await deps.store.list(keys.requests(application, environment))).map((k) =>
       requestRecords(deps.store).at(k),
     ),
   );
+  const newest = requests
+    .flatMap((r) => (r?.record.deploymentId ? [r.record] : []))
+    .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt))
+    .slice(0, limit);
   const started = await Promise.all(
-    requests.map(async (r) => {
-      const id = r?.record.deploymentId;
-      const deployment = id ? (await deploymentRecords(deps.store).get(id))?.record : undefined;
-      return r && deployment ? [{ request: r.record, deployment }] : [];
+    newest.map(async (request) => {
+      const deployment = (await deploymentRecords(deps.store).get(request.deploymentId ?? ''))?.record;
+      return deployment ? [{ request, deployment }] : [];
     }),
   );
   return started.flat().sort((a, b) => b.deployment.createdAt.localeCompare(a.deployment.createdAt));

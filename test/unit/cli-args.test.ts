@@ -165,6 +165,7 @@ describe('baton arguments', () => {
       environment: 'production',
       reason: 'r',
     });
+    expect(run(['history', 'web']).event).toEqual({ command: 'history', application: 'web' });
     expect(usageError(['retry', 'web', 'staging', 'prod']).message).toContain('unexpected argument "prod"');
     expect(usageError(['stop', 'd-1', '--deployment-id', 'd-2', '--reason', 'r']).message).toBe(
       '--deployment-id is given twice (as <deployment-id> already)',
@@ -219,7 +220,7 @@ describe('baton arguments', () => {
   });
 
   it.each([
-    [['launch'], 'unknown command "launch" (commands: status, releases, deploy'],
+    [['launch'], 'unknown command "launch" (commands: status, releases, history, deploy'],
     [['--app', 'web'], 'the command comes first'],
     [['status', '--app'], '--app needs a value'],
     [['status', '--app', '--json'], '--app needs a value'],

@@ -7,9 +7,11 @@ import type {
   rolledBackSchema,
   stoppedSchema,
 } from '../../cli/views/control';
+import type { historySchema } from '../../cli/views/history';
 import { audit } from '../../shared/audit/audit';
 import type { DeploymentStopper } from '../../shared/core/ports';
 import { releaseGroup } from '../../shared/deployments/deployment-queue';
+import type { history } from '../../shared/operator/history';
 import { invokeOperator } from '../../shared/operator/invoke';
 import type { retry } from '../../shared/operator/retry';
 import type { rollback } from '../../shared/operator/rollback';
@@ -27,6 +29,7 @@ const controlDeps = () => {
 
 describe('the tables of stop, retry, rollback and history', () => {
   it('each view schema accepts its use case result type', () => {
+    expectTypeOf<Result<typeof history>>().toExtend<Reads<typeof historySchema>>();
     expectTypeOf<Result<typeof retry>>().toExtend<Reads<typeof retriedSchema>>();
     expectTypeOf<Result<typeof rollback>>().toExtend<Reads<typeof rolledBackSchema>>();
     expectTypeOf<Result<typeof stop>>().toExtend<
@@ -93,6 +96,35 @@ describe('the tables of stop, retry, rollback and history', () => {
         `web dev: rollback to commit ${COMMIT.slice(0, 7)} (VERIFIED in ${good}), from ${bad} (PARTIAL)`,
         `Result: deployment d-FAKE00003 started (request ${result.requestId})`,
         `Recorded in the ledger: ${ledgerKey}`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('history: one row per deployment, status beside verdict, duration and who started it', async () => {
+    const deps = controlDeps();
+    const good = await deployed(deps, 'dev', COMMIT, { cause: 'branch' });
+    deps.reader.add(
+      good,
+      {
+        deploymentGroup: 'web-dev',
+        createdAt: '2026-11-20T18:00:00.000Z',
+        completedAt: '2026-11-20T18:04:30.000Z',
+      },
+      ['i-1', 'i-2', 'i-3'].map((id) => target(id)),
+    );
+    await audit(deps, { deploymentId: good, trigger: 'eventbridge SUCCESS' });
+    const running = await deployed(deps, 'dev', COMMIT2, { cause: 'branch', status: 'InProgress' });
+    await invokeOperator(deps, { command: 'stop', deploymentId: running, reason: 'bad build' });
+    const answer = await invokeOperator(deps, { command: 'history', application: 'web', environment: 'dev' });
+    if (!answer.ok) throw new Error(answer.error);
+    expect(show('history', answer.result)).toBe(
+      [
+        'web dev: 2 deployment(s), newest first',
+        '',
+        'ENVIRONMENT  DEPLOYMENT   COMMIT   RELEASE  CODEDEPLOY  VERDICT    STARTED            DURATION  STARTED BY',
+        `dev          ${running}  ${COMMIT2.slice(0, 7)}  -        InProgress  in flight  2026-11-20 18:00Z  -         test`,
+        `dev          ${good}  ${COMMIT.slice(0, 7)}  -        Succeeded   VERIFIED   2026-11-20 18:00Z  4m 30s    test`,
         '',
       ].join('\n'),
     );

@@ -44,6 +44,7 @@ describe('the views read what the use cases return', () => {
       'audit',
       'decide',
       'deploy',
+      'history',
       'promote',
       'releases',
       'retry',
