@@ -1,6 +1,6 @@
 // The command line → the operator command's JSON, the target to ask, and how to print the answer.
 import { nearest } from '../shared/core/rules/suggest';
-import { POSITIONAL } from './descriptions';
+import { BARE_WORD, POSITIONAL } from './descriptions';
 import { UsageError } from './errors';
 import { COMMAND_SPECS, type CommandSpec, type FieldSpec, fieldOfFlag, findCommand } from './flags';
 
@@ -95,12 +95,14 @@ export const parseArgs = (argv: readonly string[]): Invocation => {
   for (let i = 0; i < rest.length; i += 1) {
     const token = rest[i] ?? '';
     if (!token.startsWith('-') || token === '-' || token === '--') {
-      // A bare word fills the command's next positional field not given as a flag.
+      // A bare word fills the command's next positional field not given as a flag (or, for a command
+      // whose one bare word may be either of two things, the field its shape says).
       while (positional.length && seen.has(positional[0] ?? '')) positional.shift();
-      const field = spec.fields.find((f) => f.field === positional[0]);
-      if (!field || token === '-' || token === '--')
+      const chosen = BARE_WORD[spec.name]?.(token);
+      const field = spec.fields.find((f) => f.field === (chosen ?? positional[0]));
+      if (!field || seen.has(field.field) || token === '-' || token === '--')
         throw new UsageError(`unexpected argument "${token}": every value follows its flag`, spec.name);
-      positional.shift();
+      if (!chosen) positional.shift();
       seen.add(field.field);
       typed[field.field] = `<${field.flag}>`;
       event[field.field] = convert(spec, field, token, `<${field.flag}>`);

@@ -4,6 +4,8 @@
 export const SUMMARIES: Record<string, string> = {
   status: 'per environment: the latest deployment and its verdict, the one in flight, the queue',
   releases: 'each release and where it stands in every environment of its path; one release: its timeline',
+  watch:
+    'follow a deployment, or the newest of a release, until its verdict: targets, lifecycle events, the failing log tail; exit 0 only on VERIFIED',
   history:
     "an application's deployments, newest first: CodeDeploy's status, Baton's verdict, who started each, how long it took",
   deploy: 'put a recorded artifact (by commit or artifact key) into an environment by hand',
@@ -42,6 +44,9 @@ export const FIELD_WORDS: Record<string, string> = {
   'stop.deploymentId': 'the CodeDeploy deployment to stop, e.g. d-A1B2C3D4E',
   'stop.reason': 'why it is stopped; kept with the stop and in the audit of the deployment',
   'retry.reason': 'why; kept on the release timeline, or in the deployment cause (optional)',
+  'watch.deploymentId': 'the deployment to follow, e.g. d-A1B2C3D4E (or --release)',
+  'watch.release': 'the release to follow, through each environment it deploys to (with --app)',
+  'watch.application': 'the application of --release',
   'history.environment': 'only the deployments of this environment',
   'history.limit': 'how many deployments to show, newest first',
   'rollback.reason':
@@ -63,6 +68,7 @@ export const EXAMPLES: Record<string, string[]> = {
   decide: ['baton decide --approval-id 84906058d7afd6172731 --decision approve --comment "release call"'],
   'secrets-check': ['baton secrets-check --app web --env staging'],
   retry: ['baton retry web staging', 'baton retry --app web --env production --reason "load balancer fixed"'],
+  watch: ['baton watch d-7Q4BZ2K1X', 'baton watch v1.2.0 --app web'],
   history: ['baton history web', 'baton history web production --limit 5'],
   rollback: ['baton rollback web production --reason "v1.3.0 breaks the checkout"'],
   stop: [
@@ -83,4 +89,11 @@ export const POSITIONAL: Record<string, string[]> = {
   retry: ['application', 'environment'],
   rollback: ['application', 'environment'],
   history: ['application', 'environment'],
+  watch: ['deploymentId'],
+};
+
+/** A command's one bare word that names either of two fields: which one, by its shape. */
+export const BARE_WORD: Record<string, (word: string) => string> = {
+  // CodeDeploy's ids are d- and 9 characters; anything else is a release tag.
+  watch: (word) => (/^d-[A-Z0-9]{9}$/.test(word) ? 'deploymentId' : 'release'),
 };

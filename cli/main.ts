@@ -68,6 +68,8 @@ export const run = async (argv: readonly string[], io: Io): Promise<number> => {
       io.out(`baton ${version()}\n`);
       return EXIT.ok;
     }
+    if (invocation.command === 'watch')
+      return await (await import('./watch')).watchLoop(() => ask(invocation, io), invocation, io);
     const answer = await ask(invocation, io);
     return showAnswer(answer, invocation, io);
   } catch (error) {

@@ -13,6 +13,7 @@ import { type Actor, actorName, actorText } from './rules/actor';
 import { type SecretsCheckDeps, secretsCheck, secretsCheckSchema } from './secrets-check';
 import { status, statusSchema } from './status';
 import { type StopDeps, stop, stopSchema } from './stop';
+import { watch, watchSchema } from './watch';
 
 export type OperatorDeps = AuditCommandDeps &
   SecretsCheckDeps &
@@ -35,6 +36,7 @@ export const operatorCommandSchema = z.discriminatedUnion('command', [
   retrySchema,
   rollbackSchema,
   historySchema,
+  watchSchema,
 ]);
 
 export type OperatorCommand = z.output<typeof operatorCommandSchema>;
@@ -66,5 +68,7 @@ export const runCommand = (deps: OperatorDeps, cmd: OperatorCommand, actor: Acto
       return rollback(deps, cmd, actorText(actor));
     case 'history':
       return history(deps, cmd);
+    case 'watch':
+      return watch(deps, cmd);
   }
 };
