@@ -2,10 +2,11 @@
 // Started by cli/baton.mjs; `run` is what the tests call.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { nearest } from '../shared/core/rules/suggest';
 import { type Invocation, parseArgs } from './args';
 import { DOCTOR_HELP } from './doctor/help';
 import { CliError, EXIT, UnreachableError, UsageError } from './errors';
-import { findCommand } from './flags';
+import { COMMAND_SPECS, findCommand } from './flags';
 import { commandHelp, generalHelp } from './help';
 import { type Io, showAnswer } from './output';
 import type { Answer } from './targets/answer';
@@ -47,7 +48,10 @@ const help = (invocation: Extract<Invocation, { mode: 'help' }>, io: Io): number
     return EXIT.ok;
   }
   const spec = findCommand(invocation.command);
-  if (!spec) throw new UsageError(`unknown command "${invocation.command}"`);
+  if (!spec) {
+    const near = nearest(invocation.command, [...COMMAND_SPECS.map((c) => c.name), ...OWN]);
+    throw new UsageError(`unknown command "${invocation.command}"${near ? `: did you mean "${near}"?` : ''}`);
+  }
   io.out(commandHelp(spec));
   return EXIT.ok;
 };

@@ -29,6 +29,10 @@ describe('baton against the local stack, when it cannot be used', () => {
     const io: Io = { out: (t) => out.push(t), err: () => undefined, env: {}, now: () => new Date() };
     expect(await run(['--version'], io)).toBe(0);
     expect(out.join('')).toMatch(/^baton \d+\.\d+\.\d+\n$/);
+    expect(await baton({}, 'help', 'histroy')).toEqual({
+      code: 2,
+      stderr: 'baton: unknown command "histroy": did you mean "history"?\nSee: baton --help\n',
+    });
     expect(await baton({ BATON_STACK_FILE: join(dir, 'none.json') }, 'status')).toEqual({
       code: 2,
       stderr:
