@@ -98,6 +98,32 @@ describe('retry', () => {
     expect(deployed(deps)).toHaveLength(3);
   });
 
+  it('keeps a force that let the release in: retried in production without the approval it skipped', async () => {
+    const deps = releaseDeps();
+    await released(deps);
+    await finish(deps, 'd-FAKE00002', 'FAILED');
+    await invokeOperator(deps, {
+      ...loadEvent<Record<string, unknown>>('operator/promote.json'),
+      force: true,
+      reason: 'hotfix',
+    });
+    await finish(deps, 'd-FAKE00003', 'FAILED');
+
+    const response = await retryIn(deps, 'production');
+
+    expect(response).toMatchObject({
+      ok: true,
+      result: {
+        next: 'deploy to production (forced)',
+        result: { outcome: 'started', deploymentId: 'd-FAKE00004' },
+      },
+    });
+    expect(deps.deployer.calls[3]?.description).toContain(
+      `release v1.2.0 forced by ${CONSOLE_IDENTITY}: hotfix`,
+    );
+    expect(deps.approvals.requests).toEqual([]);
+  });
+
   it('requests a branch deployment again in its ungated environment', async () => {
     const deps = releaseDeps();
     await uploadArtifact(deps, COMMIT);
