@@ -1,7 +1,6 @@
 // The command line → the operator command's JSON, the target to ask, and how to print the answer.
-import { nearest } from '../shared/core/rules/suggest';
 import { BARE_WORD, POSITIONAL } from './descriptions';
-import { UsageError } from './errors';
+import { didYouMean, UsageError } from './errors';
 import { COMMAND_SPECS, type CommandSpec, type FieldSpec, fieldOfFlag, findCommand } from './flags';
 
 export type TargetChoice =
@@ -54,11 +53,6 @@ const splitFlag = (token: string): { name: string; typed: string; inline?: strin
 const commandNames = () => COMMAND_SPECS.map((c) => c.name);
 /** Beside the operator's commands, the CLI's own (they parse their flags themselves). */
 const OWN_COMMANDS = ['doctor', 'upload'];
-
-const didYouMean = (typed: string, known: readonly string[], show: (name: string) => string) => {
-  const near = nearest(typed, known);
-  return near ? `: did you mean ${show(near)}?` : '';
-};
 
 /** Every name a flag of `spec` answers to, and the target's and output's. */
 const flagNames = (spec: CommandSpec): string[] => [
