@@ -229,6 +229,8 @@ describe('baton arguments', () => {
     [['status', '--app', 'web', '--application', 'api'], '--application is given twice (as --app already)'],
     [['stauts', '--app', 'web'], 'unknown command "stauts": did you mean "status"? (commands: status,'],
     [['doctr'], 'unknown command "doctr": did you mean "doctor"?'],
+    [['retyr', 'web', 'dev'], 'unknown command "retyr": did you mean "retry"?'],
+    [['status', '--app', 'web', '--jsno'], 'unknown flag --jsno for status: did you mean --json?'],
     [
       ['status', '--ap', 'web'],
       'unknown flag --ap for status: did you mean --app? (its flags: --application)',
