@@ -1,5 +1,6 @@
 // The command line → the operator command's JSON, the target to ask, and how to print the answer.
-import { UsageError } from './errors';
+import { BARE_WORD, POSITIONAL } from './descriptions';
+import { didYouMean, UsageError } from './errors';
 import { COMMAND_SPECS, type CommandSpec, type FieldSpec, fieldOfFlag, findCommand } from './flags';
 
 export type TargetChoice =
@@ -11,15 +12,23 @@ export type TargetChoice =
 
 export type Invocation =
   | { mode: 'help'; command?: string }
-  | { mode: 'run'; command: string; event: Record<string, unknown>; target: TargetChoice; json: boolean };
+  | { mode: 'version' }
+  | {
+      mode: 'run';
+      command: string;
+      event: Record<string, unknown>;
+      target: TargetChoice;
+      json: boolean;
+      /** Each field's flag as the user typed it (`-a`, `--app`), for messages about it. */
+      typed: Record<string, string>;
+    };
 
 const GLOBAL_VALUES = ['stage', 'region', 'url', 'profile'] as const;
 type GlobalValue = (typeof GLOBAL_VALUES)[number];
 const isGlobalValue = (name: string): name is GlobalValue =>
   (GLOBAL_VALUES as readonly string[]).includes(name);
 
-const convert = (spec: CommandSpec, field: FieldSpec, raw: string | boolean): unknown => {
-  const flag = `--${field.flag}`;
+const convert = (spec: CommandSpec, field: FieldSpec, raw: string | boolean, flag: string): unknown => {
   if (field.kind.type === 'boolean') {
     if (typeof raw === 'boolean') return raw;
     if (raw === 'true' || raw === 'false') return raw === 'true';
@@ -33,22 +42,41 @@ const convert = (spec: CommandSpec, field: FieldSpec, raw: string | boolean): un
   return raw;
 };
 
-const splitFlag = (token: string): { name: string; inline?: string } => {
-  const body = token.replace(/^--?/, '');
-  const eq = body.indexOf('=');
-  return eq < 0 ? { name: body } : { name: body.slice(0, eq), inline: body.slice(eq + 1) };
+/** `typed`: the flag as written, dashes included, without its `=value`. */
+const splitFlag = (token: string): { name: string; typed: string; inline?: string } => {
+  const eq = token.indexOf('=');
+  const typed = eq < 0 ? token : token.slice(0, eq);
+  const name = typed.replace(/^--?/, '');
+  return eq < 0 ? { name, typed } : { name, typed, inline: token.slice(eq + 1) };
 };
+
+const commandNames = () => COMMAND_SPECS.map((c) => c.name);
+/** Beside the operator's commands, the CLI's own (they parse their flags themselves). */
+const OWN_COMMANDS = ['doctor', 'upload'];
+
+/** Every name a flag of `spec` answers to, and the target's and output's. */
+const flagNames = (spec: CommandSpec): string[] => [
+  ...spec.fields.flatMap((f) => [f.flag, ...f.aliases]),
+  ...GLOBAL_VALUES,
+  'local',
+  'json',
+  'help',
+];
+
+const missingOf = (spec: CommandSpec, event: Record<string, unknown>): FieldSpec[] =>
+  spec.fields.filter((f) => f.required && event[f.field] === undefined);
 
 export const parseArgs = (argv: readonly string[]): Invocation => {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h') return { mode: 'help' };
+  if (first === '--version' || first === '-V') return { mode: 'version' };
   if (first === 'help') return rest[0] ? { mode: 'help', command: rest[0] } : { mode: 'help' };
   const spec = findCommand(first);
   if (!spec)
     throw new UsageError(
       first.startsWith('-')
-        ? `the command comes first: baton <command> [flags] (commands: ${COMMAND_SPECS.map((c) => c.name).join(', ')})`
-        : `unknown command "${first}" (commands: ${COMMAND_SPECS.map((c) => c.name).join(', ')})`,
+        ? `the command comes first: baton <command> [flags] (commands: ${commandNames().join(', ')})`
+        : `unknown command "${first}"${didYouMean(first, [...commandNames(), ...OWN_COMMANDS], (n) => `"${n}"`)} (commands: ${commandNames().join(', ')})`,
     );
 
   const event: Record<string, unknown> = { command: spec.name };
@@ -56,16 +84,30 @@ export const parseArgs = (argv: readonly string[]): Invocation => {
   let local: { file?: string } | undefined;
   let json = false;
   const seen = new Set<string>();
+  const typed: Record<string, string> = {};
+  const positional = [...(POSITIONAL[spec.name] ?? [])];
   for (let i = 0; i < rest.length; i += 1) {
     const token = rest[i] ?? '';
-    if (!token.startsWith('-') || token === '-' || token === '--')
-      throw new UsageError(`unexpected argument "${token}": every value follows its flag`, spec.name);
-    const { name, inline } = splitFlag(token);
+    if (!token.startsWith('-') || token === '-' || token === '--') {
+      // A bare word fills the command's next positional field not given as a flag (or, for a command
+      // whose one bare word may be either of two things, the field its shape says).
+      while (positional.length && seen.has(positional[0] ?? '')) positional.shift();
+      const chosen = BARE_WORD[spec.name]?.(token);
+      const field = spec.fields.find((f) => f.field === (chosen ?? positional[0]));
+      if (!field || seen.has(field.field) || token === '-' || token === '--')
+        throw new UsageError(`unexpected argument "${token}": every value follows its flag`, spec.name);
+      if (!chosen) positional.shift();
+      seen.add(field.field);
+      typed[field.field] = `<${field.flag}>`;
+      event[field.field] = convert(spec, field, token, `<${field.flag}>`);
+      continue;
+    }
+    const { name, typed: flag, inline } = splitFlag(token);
     const next = (): string => {
       if (inline !== undefined) return inline;
       const value = rest[i + 1];
       if (value === undefined || value.startsWith('--'))
-        throw new UsageError(`--${name} needs a value`, spec.name);
+        throw new UsageError(`${flag} needs a value`, spec.name);
       i += 1;
       return value;
     };
@@ -90,16 +132,24 @@ export const parseArgs = (argv: readonly string[]): Invocation => {
     const field = negated?.kind.type === 'boolean' ? negated : fieldOfFlag(spec, name);
     if (!field)
       throw new UsageError(
-        `unknown flag --${name} for ${spec.name} (its flags: ${spec.fields.map((f) => `--${f.flag}`).join(', ')})`,
+        `unknown flag ${flag} for ${spec.name}${didYouMean(name, flagNames(spec), (n) => `--${n}`)} (its flags: ${spec.fields.map((f) => `--${f.flag}`).join(', ')})`,
         spec.name,
       );
-    if (seen.has(field.field)) throw new UsageError(`--${field.flag} is given twice`, spec.name);
+    if (seen.has(field.field))
+      throw new UsageError(`${flag} is given twice (as ${typed[field.field]} already)`, spec.name);
     seen.add(field.field);
+    typed[field.field] = flag;
     const raw =
       field === negated ? false : field.kind.type === 'boolean' && inline === undefined ? true : next();
-    event[field.field] = convert(spec, field, raw);
+    event[field.field] = convert(spec, field, raw, flag);
   }
-  return { mode: 'run', command: spec.name, event, target: targetOf(spec, globals, local), json };
+  const missing = missingOf(spec, event);
+  if (missing.length)
+    throw new UsageError(
+      `${missing.map((f) => `--${f.flag}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} required: baton ${spec.name} ${missing.map((f) => `--${f.flag} <${f.flag}>`).join(' ')}`,
+      spec.name,
+    );
+  return { mode: 'run', command: spec.name, event, target: targetOf(spec, globals, local), json, typed };
 };
 
 const targetOf = (

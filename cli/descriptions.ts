@@ -4,11 +4,19 @@
 export const SUMMARIES: Record<string, string> = {
   status: 'per environment: the latest deployment and its verdict, the one in flight, the queue',
   releases: 'each release and where it stands in every environment of its path; one release: its timeline',
+  watch:
+    'follow a deployment, or the newest of a release, until its verdict: targets, lifecycle events, the failing log tail; exit 0 only on VERIFIED',
+  history:
+    "an application's deployments, newest first: CodeDeploy's status, Baton's verdict, who started each, how long it took",
   deploy: 'put a recorded artifact (by commit or artifact key) into an environment by hand',
   promote: 'move a release into an environment through its gates, or past them with --force and a reason',
   audit: "read a deployment's evidence again, record the new verdict and print the report",
   approvals: 'the approvals waiting for a decision, with their approvers and expiry',
   decide: 'approve or reject a waiting approval as an operator, with a comment',
+  retry:
+    'deploy the same artifact again into an environment whose last deployment was PARTIAL, FAILED or INCOMPLETE, through its gates',
+  rollback: "deploy an environment's last VERIFIED revision again, recorded with who and why",
+  stop: 'stop a deployment in flight (optionally with CodeDeploy rolling it back), recording who and why',
   'secrets-check':
     "which secrets an environment's instances would receive and whether each exists (names only)",
 };
@@ -17,7 +25,7 @@ export const SUMMARIES: Record<string, string> = {
 export const FIELD_WORDS: Record<string, string> = {
   application: 'the application in pipeline.yml',
   environment: 'the environment, as named in pipeline.yml',
-  commit: 'a commit id (7 to 64 hex digits)',
+  commit: 'a commit id, or its first digits where no other commit starts so (4 to 64 hex digits)',
   'deploy.commit': 'the commit whose recorded artifact to deploy (or --artifact-key)',
   'deploy.artifactKey': 'the artifact object key, e.g. artifacts/web/<commit>.zip (or --commit)',
   'promote.commit': 'the commit of the release (or --release)',
@@ -33,6 +41,18 @@ export const FIELD_WORDS: Record<string, string> = {
   decision: 'approve or reject',
   comment: 'why; kept with the decision',
   'approvals.application': 'only the approvals of this application',
+  'stop.deploymentId': 'the CodeDeploy deployment to stop, e.g. d-A1B2C3D4E',
+  'stop.reason': 'why it is stopped; kept with the stop and in the audit of the deployment',
+  'retry.reason': 'why; kept on the release timeline, or in the deployment cause (optional)',
+  'watch.deploymentId': 'the deployment to follow, e.g. d-A1B2C3D4E (or --release)',
+  'watch.release': 'the release to follow, through each environment it deploys to (with --app)',
+  'watch.application': 'the application of --release',
+  'history.environment': 'only the deployments of this environment',
+  'history.limit': 'how many deployments to show, newest first',
+  'rollback.reason':
+    'why; kept with the rollback, in the deployment cause and on the release timeline (optional)',
+  autoRollback:
+    "have CodeDeploy roll the group back to its last successful revision (CodeDeploy's own rollback)",
 };
 
 export const EXAMPLES: Record<string, string[]> = {
@@ -47,10 +67,33 @@ export const EXAMPLES: Record<string, string[]> = {
   approvals: ['baton approvals', 'baton approvals --app web'],
   decide: ['baton decide --approval-id 84906058d7afd6172731 --decision approve --comment "release call"'],
   'secrets-check': ['baton secrets-check --app web --env staging'],
+  retry: ['baton retry web staging', 'baton retry --app web --env production --reason "load balancer fixed"'],
+  watch: ['baton watch d-7Q4BZ2K1X', 'baton watch v1.2.0 --app web'],
+  history: ['baton history web', 'baton history web production --limit 5'],
+  rollback: ['baton rollback web production --reason "v1.3.0 breaks the checkout"'],
+  stop: [
+    'baton stop d-7Q4BZ2K1X --reason "wrong config in this build"',
+    'baton stop d-7Q4BZ2K1X --reason "health checks failing" --auto-rollback',
+  ],
 };
 
 /** Short flags for the fields every operator types most. */
 export const ALIASES: Record<string, string[]> = {
   application: ['app'],
   environment: ['env'],
+};
+
+/** Fields a command also takes as bare words, in this order: `baton stop d-A1B2C3D4E`. */
+export const POSITIONAL: Record<string, string[]> = {
+  stop: ['deploymentId'],
+  retry: ['application', 'environment'],
+  rollback: ['application', 'environment'],
+  history: ['application', 'environment'],
+  watch: ['deploymentId'],
+};
+
+/** A command's one bare word that names either of two fields: which one, by its shape. */
+export const BARE_WORD: Record<string, (word: string) => string> = {
+  // CodeDeploy's ids are d- and 9 characters; anything else is a release tag.
+  watch: (word) => (/^d-[A-Z0-9]{9}$/.test(word) ? 'deploymentId' : 'release'),
 };

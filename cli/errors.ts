@@ -1,5 +1,6 @@
 // What the CLI tells its caller when a command did not run to a result, and with which exit code.
 import { BatonError } from '../shared/core/rules/errors';
+import { nearest } from '../shared/core/rules/suggest';
 
 /** Exit codes, for scripts: 0 ok, 1 the operator refused or failed, 2 usage, 3 the target was not reached. */
 export const EXIT = { ok: 0, refused: 1, usage: 2, unreachable: 3 } as const;
@@ -51,4 +52,14 @@ export const systemCode = (error: unknown): string | undefined => {
     e = e.cause;
   }
   return undefined;
+};
+
+/** ": did you mean --app?" when a known name is near the typed one, otherwise nothing. */
+export const didYouMean = (
+  typed: string,
+  known: readonly string[],
+  show: (name: string) => string,
+): string => {
+  const near = nearest(typed, known);
+  return near ? `: did you mean ${show(near)}?` : '';
 };

@@ -82,7 +82,21 @@ const specOf = (option: (typeof operatorCommandSchema.def.options)[number]): Com
 
 /** Every operator command, in the order of `baton --help`. */
 export const COMMAND_SPECS: CommandSpec[] = (() => {
-  const order = ['status', 'releases', 'deploy', 'promote', 'audit', 'approvals', 'decide', 'secrets-check'];
+  const order = [
+    'status',
+    'releases',
+    'history',
+    'watch',
+    'deploy',
+    'promote',
+    'stop',
+    'retry',
+    'rollback',
+    'audit',
+    'approvals',
+    'decide',
+    'secrets-check',
+  ];
   const specs = operatorCommandSchema.def.options.map(specOf);
   const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
   return specs.sort((a, b) => rank(a.name) - rank(b.name));

@@ -1,4 +1,5 @@
 // `baton --help` and `baton <command> --help`, written from the command specs (flags.ts).
+import { POSITIONAL } from './descriptions';
 import { COMMAND_SPECS, type CommandSpec, type FieldSpec } from './flags';
 
 const TARGETS = [
@@ -14,6 +15,7 @@ const TARGETS = [
   'Output:',
   '  --json              the operator result as JSON, for scripts',
   '  --help              this help',
+  '  --version           the version of baton',
   'Exit codes: 0 ok, 1 the operator refused or failed, 2 usage error, 3 the target could not be reached.',
 ];
 
@@ -45,9 +47,13 @@ const columns = (rows: [string, string][]): string[] => {
 };
 
 export const commandHelp = (spec: CommandSpec): string => {
-  const usage = spec.fields
-    .map((f) => (f.required ? `--${f.flag}${placeholder(f)}` : `[--${f.flag}${placeholder(f)}]`))
-    .join(' ');
+  const bare = POSITIONAL[spec.name] ?? [];
+  const usage = [
+    ...bare.map((field) => `<${spec.fields.find((f) => f.field === field)?.flag ?? field}>`),
+    ...spec.fields
+      .filter((f) => !bare.includes(f.field))
+      .map((f) => (f.required ? `--${f.flag}${placeholder(f)}` : `[--${f.flag}${placeholder(f)}]`)),
+  ].join(' ');
   const flags = columns(
     spec.fields.map((f) => [
       // The camelCase field name is accepted too, but not worth a line of help.

@@ -1,14 +1,22 @@
 // The `baton` command line: parse → ask the operator (local stack or deployed stage) → print.
 // Started by cli/baton.mjs; `run` is what the tests call.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { nearest } from '../shared/core/rules/suggest';
 import { type Invocation, parseArgs } from './args';
 import { DOCTOR_HELP } from './doctor/help';
-import { CliError, EXIT, UsageError } from './errors';
-import { findCommand } from './flags';
+import { CliError, EXIT, UnreachableError, UsageError } from './errors';
+import { COMMAND_SPECS, findCommand } from './flags';
 import { commandHelp, generalHelp } from './help';
 import { type Io, showAnswer } from './output';
 import type { Answer } from './targets/answer';
 import { UPLOAD_HELP } from './upload/help';
+
+/** The package's version, as `baton --version` prints it. */
+export const version = (): string => {
+  const pkg: unknown = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : 'unknown';
+};
 
 const ask = async (invocation: Extract<Invocation, { mode: 'run' }>, io: Io): Promise<Answer> => {
   const { target, event } = invocation;
@@ -16,10 +24,9 @@ const ask = async (invocation: Extract<Invocation, { mode: 'run' }>, io: Io): Pr
   const { DEFAULT_STACK_FILE, invokeLocal } = await import('./targets/local');
   const stackFile = (target.kind === 'local' && target.file) || io.env.BATON_STACK_FILE || DEFAULT_STACK_FILE;
   if (target.kind === 'default' && !existsSync(stackFile))
-    throw new UsageError(
-      'where is the pipeline? pass --stage <stage> for a deployed stage, or start the local stack with ' +
-        '`npm start -- --keep` (it writes .local/stack.json, the default target)',
-      invocation.command,
+    throw new UnreachableError(
+      `where is the pipeline? no local stack file at ${stackFile}: start the local stack with ` +
+        '`npm start -- --keep` (it writes .local/stack.json, the default target), or pass --stage <stage> for a deployed stage',
     );
   return invokeLocal(event, stackFile, io.env);
 };
@@ -41,7 +48,10 @@ const help = (invocation: Extract<Invocation, { mode: 'help' }>, io: Io): number
     return EXIT.ok;
   }
   const spec = findCommand(invocation.command);
-  if (!spec) throw new UsageError(`unknown command "${invocation.command}"`);
+  if (!spec) {
+    const near = nearest(invocation.command, [...COMMAND_SPECS.map((c) => c.name), ...OWN]);
+    throw new UsageError(`unknown command "${invocation.command}"${near ? `: did you mean "${near}"?` : ''}`);
+  }
   io.out(commandHelp(spec));
   return EXIT.ok;
 };
@@ -58,8 +68,14 @@ export const run = async (argv: readonly string[], io: Io): Promise<number> => {
     if (argv[0] === 'upload') return await (await import('./upload/command')).runUpload(argv.slice(1), io);
     const invocation = parseArgs(argv);
     if (invocation.mode === 'help') return help(invocation, io);
+    if (invocation.mode === 'version') {
+      io.out(`baton ${version()}\n`);
+      return EXIT.ok;
+    }
+    if (invocation.command === 'watch')
+      return await (await import('./watch')).watchLoop(() => ask(invocation, io), invocation, io);
     const answer = await ask(invocation, io);
-    return showAnswer(answer, invocation.command, invocation.event, invocation.json, io);
+    return showAnswer(answer, invocation, io);
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
     const command = error instanceof UsageError ? error.command : argv[0];

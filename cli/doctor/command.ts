@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../../shared/core/rules/errors';
 import { loadPipelineFile } from '../../shared/pipeline/file';
-import { EXIT, UsageError } from '../errors';
+import { didYouMean, EXIT, UsageError } from '../errors';
 import type { Io } from '../output';
 import { table } from '../views/table';
 import { checkStage, failed } from './checks-stage';
@@ -40,7 +40,7 @@ export const parseDoctorArgs = (argv: readonly string[]): DoctorArgs | 'help' =>
       values[name as ValueFlag] = value;
     } else
       throw new UsageError(
-        `unexpected "${token}" (doctor's flags: --stage, --region, --profile, --config, --json)`,
+        `unexpected "${token}"${token.startsWith('-') ? didYouMean(name, [...VALUE_FLAGS, 'json', 'help'], (n) => `--${n}`) : ''} (doctor's flags: --stage, --region, --profile, --config, --json)`,
         'doctor',
       );
   }

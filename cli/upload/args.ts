@@ -1,5 +1,5 @@
 // `baton upload <zip> --app <name> …`: its command line, read into what the upload needs.
-import { UsageError } from '../errors';
+import { didYouMean, UsageError } from '../errors';
 
 export interface UploadArgs {
   file: string;
@@ -61,7 +61,10 @@ export const parseUploadArgs = (argv: readonly string[]): UploadArgs | 'help' =>
         throw usage(`--${name} needs a value`);
       if (inline === undefined) i += 1;
       values[VALUE_FLAGS[name as keyof typeof VALUE_FLAGS]] = value;
-    } else if (token.startsWith('-')) throw usage(`unknown flag "${token}" (upload's flags: ${FLAGS})`);
+    } else if (token.startsWith('-'))
+      throw usage(
+        `unknown flag "${token}"${didYouMean(name, [...Object.keys(VALUE_FLAGS), 'allow-dirty', 'local', 'json', 'help'], (n) => `--${n}`)} (upload's flags: ${FLAGS})`,
+      );
     else files.push(token);
   }
   if (files.length !== 1)

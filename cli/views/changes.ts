@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { lines } from './table';
 import { text, view } from './view';
 
-const outcome = z.looseObject({
+export const outcome = z.looseObject({
   outcome: z.string(),
   requestId: z.optional(z.string()),
   deploymentId: z.optional(z.string()),

@@ -2,6 +2,8 @@
 import { approvalsView, decideView } from './approvals';
 import { auditView } from './audit';
 import { deployView, promoteView } from './changes';
+import { retryView, rollbackView, stopView } from './control';
+import { historyView } from './history';
 import { releasesView } from './releases';
 import { secretsCheckView } from './secrets';
 import { statusView } from './status';
@@ -16,4 +18,8 @@ export const VIEWS: Record<string, View> = {
   approvals: approvalsView,
   decide: decideView,
   'secrets-check': secretsCheckView,
+  stop: stopView,
+  retry: retryView,
+  rollback: rollbackView,
+  history: historyView,
 };

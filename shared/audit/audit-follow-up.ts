@@ -134,6 +134,11 @@ const rollBack: Step = async (deps, rec, held) => {
   if (env.onFailure !== 'rollback')
     return quiet('none: the environment blocks on failure (onFailure: block)');
   if (rec.cause === 'rollback') return quiet('none: this deployment was itself a rollback');
+  const stop = rec.report.stop;
+  if (stop)
+    return quiet(
+      `none: stopped by ${stop.by}, ${stop.autoRollback ? 'with CodeDeploy rolling it back itself' : 'who asked for no rollback'}`,
+    );
   // Not VERIFIED, so the step before left the pointer as the audit read it.
   const last =
     held.verified === undefined

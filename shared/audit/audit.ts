@@ -5,7 +5,7 @@
 import { NotFoundError } from '../core/rules/errors';
 import { auditKeys } from '../ledger/keys';
 import type { DeploymentRecord } from '../ledger/records';
-import { deploymentRecords } from '../ledger/schemas';
+import { deploymentRecords, stopRecords } from '../ledger/schemas';
 import type { Stored } from '../ledger/store';
 import {
   type Environment,
@@ -91,6 +91,15 @@ const placeOf = (
   };
 };
 
+/** A Stopped deployment: who stopped it and why, if an operator did through Baton (one read, only then). */
+const withStop = async (deps: AuditDeps, id: string, evidence: Evidence): Promise<Evidence> => {
+  if (evidence.deployment?.status !== 'Stopped') return evidence;
+  const stop = (await stopRecords(deps.store).get(id))?.record;
+  return stop
+    ? { ...evidence, stop: { by: stop.by, reason: stop.reason, autoRollback: stop.autoRollback } }
+    : evidence;
+};
+
 const outcomeOf = (rec: AuditRecord, outcome: 'audited' | 'recorded-earlier'): AuditOutcome => ({
   outcome,
   deploymentId: rec.deploymentId,
@@ -145,7 +154,9 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
 
   const stored = await deploymentRecords(deps.store).get(id);
   const ledger = stored?.record;
-  const { evidence, unknown } = await readEvidence(deps.reader, id);
+  const read = await readEvidence(deps.reader, id);
+  const { unknown } = read;
+  const evidence = await withStop(deps, id, read.evidence);
   if (unknown && !ledger && !existing) throw new NotFoundError(`CodeDeploy has no deployment ${id}`);
   if (evidence.deployment && !isFinished(evidence.deployment.status))
     return { outcome: 'unfinished', deploymentId: id, status: evidence.deployment.status };

@@ -70,6 +70,7 @@ const reportSchema: z.ZodMiniType<AuditReport> = z.looseObject({
   failing: z.array(part<FailingTarget>()),
   expectation: part<AuditExpectation>(),
   codedeploy: z.optional(part<NonNullable<AuditReport['codedeploy']>>()),
+  stop: z.optional(z.looseObject({ by: z.string(), reason: z.string(), autoRollback: z.boolean() })),
   unreadable: z.array(z.string()),
 });
 

@@ -39,6 +39,20 @@ export interface Deployer {
   createDeployment(input: CreateDeploymentInput): Promise<string>;
 }
 
+export interface StopResult {
+  /** StopDeployment's answer: Pending or Succeeded. */
+  status: string;
+  message?: string;
+}
+
+export interface DeploymentStopper {
+  /**
+   * StopDeployment, with CodeDeploy's own rollback if asked. Throws NotFoundError for a deployment
+   * CodeDeploy does not know, DeploymentFinishedError for one that has already finished.
+   */
+  stop(deploymentId: string, autoRollback: boolean): Promise<StopResult>;
+}
+
 /** Reconcile's look-up after a launch with an unknown outcome. */
 export interface DeploymentLookup {
   /** The group's deployment whose description holds `marker`, created since `since`, if any. */

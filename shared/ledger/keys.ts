@@ -23,6 +23,11 @@ export const keys = {
   githubDelivery: (id: string) => `github-deliveries/${safe(id)}.json`,
   /** One per forced deploy of an artifact no release brings (operator/gate.ts). */
   forced: (app: string, at: string, id: string) => `forced/${safe(app)}/${at}_${id}.json`,
+  /** One per deployment an operator stopped: who, why, and whether CodeDeploy rolls it back. */
+  stop: (deploymentId: string) => `stops/${safe(deploymentId)}.json`,
+  /** One per operator rollback to an environment's last VERIFIED revision. */
+  rollback: (app: string, env: string, at: string, id: string) =>
+    `rollbacks/${safe(app)}/${safe(env)}/${at}_${id}.json`,
 };
 
 /** Marks of deployment requests on their way (deployments/open-requests.ts). */

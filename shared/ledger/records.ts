@@ -108,3 +108,18 @@ export interface Rejection {
   object?: { bucket: string; key: string; versionId?: string };
   at: string;
 }
+
+/** An operator's stop of a deployment, written before StopDeployment is called. */
+export interface StopRecord {
+  v: 1;
+  kind: 'stop';
+  deploymentId: string;
+  application: string;
+  environment: string;
+  release?: string;
+  by: string;
+  reason: string;
+  /** CodeDeploy's own rollback to the group's last successful revision. */
+  autoRollback: boolean;
+  at: string;
+}

@@ -11,6 +11,7 @@ import type {
   EnvironmentHead,
   GroupSlot,
   QueueEntry,
+  StopRecord,
 } from './records';
 import { typedRecords } from './repository';
 import type { RecordStore } from './store';
@@ -122,3 +123,19 @@ export const slotRecords = (store: RecordStore) => typedRecords(store, groupSlot
 
 /** The latest request started in an environment, by application and environment. */
 export const headRecords = (store: RecordStore) => typedRecords(store, environmentHeadSchema, keys.head);
+
+export const stopRecordSchema: z.ZodMiniType<StopRecord> = z.looseObject({
+  v: z.literal(1),
+  kind: z.literal('stop'),
+  deploymentId: text,
+  application: text,
+  environment: text,
+  release: optionalText,
+  by: text,
+  reason: text,
+  autoRollback: z.boolean(),
+  at: text,
+});
+
+/** Operators' stops, by CodeDeploy deployment id. */
+export const stopRecords = (store: RecordStore) => typedRecords(store, stopRecordSchema, keys.stop);

@@ -4,15 +4,21 @@ import { approvalsSchema, listApprovals } from './approvals';
 import { type AuditCommandDeps, auditCommand, auditSchema } from './audit';
 import { type DecideCommandDeps, decideCommand, decideSchema } from './decide';
 import { deploy, deploySchema } from './deploy';
+import { history, historySchema } from './history';
 import { promote, promoteSchema } from './promote';
 import { releases, releasesSchema } from './releases';
+import { retry, retrySchema } from './retry';
+import { rollback, rollbackSchema } from './rollback';
 import { type Actor, actorName, actorText } from './rules/actor';
 import { type SecretsCheckDeps, secretsCheck, secretsCheckSchema } from './secrets-check';
 import { status, statusSchema } from './status';
+import { type StopDeps, stop, stopSchema } from './stop';
+import { watch, watchSchema } from './watch';
 
 export type OperatorDeps = AuditCommandDeps &
   SecretsCheckDeps &
-  DecideCommandDeps & {
+  DecideCommandDeps &
+  Pick<StopDeps, 'stopping'> & {
     /** The account that owns the operator function: its signed callers get the default permissions. */
     functionAccount?: string;
   };
@@ -26,6 +32,11 @@ export const operatorCommandSchema = z.discriminatedUnion('command', [
   auditSchema,
   decideSchema,
   approvalsSchema,
+  stopSchema,
+  retrySchema,
+  rollbackSchema,
+  historySchema,
+  watchSchema,
 ]);
 
 export type OperatorCommand = z.output<typeof operatorCommandSchema>;
@@ -49,5 +60,15 @@ export const runCommand = (deps: OperatorDeps, cmd: OperatorCommand, actor: Acto
       return listApprovals(deps, cmd);
     case 'audit':
       return auditCommand(deps, cmd, actorText(actor));
+    case 'stop':
+      return stop(deps, cmd, actorText(actor));
+    case 'retry':
+      return retry(deps, cmd, actorText(actor));
+    case 'rollback':
+      return rollback(deps, cmd, actorText(actor));
+    case 'history':
+      return history(deps, cmd);
+    case 'watch':
+      return watch(deps, cmd);
   }
 };

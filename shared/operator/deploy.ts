@@ -2,15 +2,15 @@
 
 import * as z from 'zod/mini';
 import { readArtifactKey } from '../artifacts/rules/artifact';
-import { NotFoundError, ValidationError } from '../core/rules/errors';
+import { ValidationError } from '../core/rules/errors';
 import * as fields from '../core/rules/fields';
 import { requestDeployment } from '../deployments/deployments';
 import type { ArtifactRecord } from '../ledger/records';
-import { artifactRecords } from '../ledger/schemas';
 import { type Environment, findApplication, findEnvironment } from '../pipeline/rules/config';
 import type { PromotionDeps } from '../releases/promotion';
 import { forceRelease } from '../releases/release-actions';
 import { isGated } from '../releases/rules/promotion';
+import { artifactOfCommit } from './commits';
 import { forceArtifact, GateRefusedError, gateRule, releaseThrough } from './gate';
 import { allReleases, promote } from './promote';
 
@@ -89,12 +89,7 @@ export const deploy = async (deps: PromotionDeps, cmd: z.output<typeof deploySch
     commit = reading.commit;
   }
   findApplication(deps.pipeline, cmd.application);
-  const artifact = commit ? await artifactRecords(deps.store).get(cmd.application, commit) : undefined;
-  if (!artifact)
-    throw new NotFoundError(
-      `no artifact recorded for ${cmd.application} commit ${commit}; upload it to the artifact prefix first`,
-    );
-  const a = artifact.record;
+  const a = await artifactOfCommit(deps, cmd.application, commit ?? '');
   if (isGated(env)) return gatedDeploy(deps, cmd, env, a, by);
   return requestDeployment(deps, {
     application: cmd.application,

@@ -67,6 +67,9 @@ export const TIMELINE_WHATS = [
   'blocked',
   'done',
   'tag-move-refused',
+  'stopped',
+  'retried',
+  'rolled-back',
 ] as const;
 export type TimelineWhat = (typeof TIMELINE_WHATS)[number];
 

@@ -14,12 +14,21 @@ export interface FactsDeps extends Core {
   approvals?: Approvals;
 }
 
-/** Attempt 0 is the release's own request; each operator force makes a new attempt. */
+/** Attempt 0 is the release's own request; each operator force and each retry makes a new attempt. */
 export const releaseDedupeKey = (tag: string, attempt: number) =>
   attempt === 0 ? `release:${tag}` : `release:${tag}#${attempt}`;
 
 export const releaseRequestId = (application: string, environment: string, tag: string, attempt = 0) =>
   requestId(application, environment, releaseDedupeKey(tag, attempt));
+
+/** The release's newest attempt in the environment: 0, or the last force's or retry's. */
+export const latestAttempt = (timeline: TimelineEntry[], environment: string): number =>
+  Math.max(
+    0,
+    ...timeline
+      .filter((e) => (e.what === 'forced' || e.what === 'retried') && e.environment === environment)
+      .map((e) => e.attempt ?? 0),
+  );
 
 const latestForce = (timeline: TimelineEntry[], environment: string) =>
   timeline
@@ -63,8 +72,9 @@ const environmentFacts = async (
   fresh: boolean,
   seen?: VerdictSeen,
 ): Promise<EnvironmentFacts> => {
+  // A retry keeps what let the release in (a force, an approval): it is the same entry, again.
   const force = latestForce(timeline, env.name);
-  const attempt = force?.attempt ?? 0;
+  const attempt = latestAttempt(timeline, env.name);
   if (release.origin && release.entry === env.name && attempt === 0)
     return originFacts(deps, release.origin.deploymentId);
   const id = releaseRequestId(application, env.name, release.tag, attempt);

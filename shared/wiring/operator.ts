@@ -1,4 +1,6 @@
-// operator: every command's collaborators (deploy, promote, audit, decide, secrets-check, status).
+// operator: every command's collaborators (deploy, promote, audit, decide, stop, secrets-check, status).
+import { codedeploy } from '../aws/codedeploy-client';
+import { codedeployStopper } from '../aws/codedeploy-stopper';
 import { secretMetadata } from '../aws/secret-metadata';
 import { secretsManager } from '../aws/secrets-client';
 import type { OperatorDeps } from '../operator/commands';
@@ -13,6 +15,7 @@ const operating = once(
     ...deploying(),
     secretMetadata: secretMetadata(secretsManager),
     auditing: auditServices(),
+    stopping: codedeployStopper(codedeploy),
     approvals: releasing().approvals,
     deciding: alerts(),
     alerts: alerts(),

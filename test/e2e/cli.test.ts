@@ -32,10 +32,10 @@ const app = () => {
  * The CLI as a user types it (`"…"` keeps words together), with none of this process's environment:
  * the stack file has to carry it.
  */
-const baton = (line: string) =>
+const baton = (line: string, env: Record<string, string> = {}) =>
   runBaton(
     (line.match(/"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^"(.*)"$/, '$1')),
-    { PATH: process.env.PATH ?? '', HOME: work, BATON_OPERATOR: 'alice' },
+    { PATH: process.env.PATH ?? '', HOME: work, BATON_OPERATOR: 'alice', ...env },
   );
 
 const closedPort = (): Promise<number> =>
@@ -216,6 +216,33 @@ describe('baton CLI on the local stack', () => {
       deploymentId,
       cause: `operator ${ALICE}`,
       verdict: 'VERIFIED',
+    });
+  });
+
+  it('deploys by the short commit id, watches it to its verdict, lists it in the history, and will not retry it', async () => {
+    const deployed = await baton(`deploy --app web --env dev --commit ${commit.slice(0, 12)} ${local}`);
+    const deploymentId = deployed.stdout.match(/^web dev: deployment (d-[A-Z0-9]{9}) started/m)?.[1] ?? '';
+    const watched = await baton(`watch ${deploymentId} ${local}`, { BATON_WATCH_INTERVAL_MS: '200' });
+    const [history, retried] = await Promise.all([
+      baton(`history web dev ${local}`),
+      baton(`retry web dev ${local}`),
+    ]);
+    expect(deployed).toMatchObject({ code: 0, stderr: '' });
+    expect(watched).toMatchObject({ code: 0, stderr: '' });
+    expect(watched.stdout).toContain(`Watching ${deploymentId} (web dev)\n`);
+    expect(watched.stdout).toMatch(/^ {2}i-\S+ {2}ValidateService {2}Succeeded$/m);
+    expect(watched.stdout).toContain(`Verdict of ${deploymentId}: VERIFIED\n`);
+    expect(history).toMatchObject({ code: 0, stderr: '' });
+    expect(history.stdout).toMatch(
+      new RegExp(
+        `^dev +${deploymentId} +${commit.slice(0, 7)} +- +Succeeded +VERIFIED .* operator ${ALICE}$`,
+        'm',
+      ),
+    );
+    expect(retried).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `baton retry: refused (RetryRefusedError): deployment ${deploymentId} in dev is VERIFIED: nothing to retry\n`,
     });
   });
 

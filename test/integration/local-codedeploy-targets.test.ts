@@ -1,4 +1,5 @@
-// Deployments and their targets through the real SDK client: limits, paging, batches, stopping.
+// Deployments and their targets through the real SDK client: limits, paging, batches, stopping (also
+// through the operator's DeploymentStopper, shared/aws/codedeploy-stopper.ts).
 import {
   BatchGetDeploymentTargetsCommand,
   DeploymentAlreadyCompletedException,
@@ -12,6 +13,8 @@ import {
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codedeployStopper } from '../../shared/aws/codedeploy-stopper';
+import { DeploymentFinishedError, NotFoundError } from '../../shared/core/rules/errors';
 import {
   allTargets,
   appspec,
@@ -144,4 +147,25 @@ describe('deployments and targets', () => {
       DeploymentAlreadyCompletedException,
     );
   });
+
+  it.each([false, true])(
+    "stops through the operator's stopper (autoRollback %s), then refuses it as finished",
+    async (autoRollback) => {
+      const group = `stopper-${autoRollback}`;
+      await provision(stack, 'stopper', group, 2);
+      const deploymentId = await createDeployment(stack, 'stopper', group, slow);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const stopper = codedeployStopper(stack.codedeploy);
+
+      expect(await stopper.stop(deploymentId, autoRollback)).toEqual({
+        status: 'Succeeded',
+        message: 'No more commands will be scheduled for execution in the deployment instances',
+      });
+      expect(await stack.standIn.waitForDeployment(deploymentId)).toBe('Stopped');
+      await expect(stopper.stop(deploymentId, autoRollback)).rejects.toBeInstanceOf(DeploymentFinishedError);
+      await expect(stopper.stop('d-NOSUCH000', autoRollback)).rejects.toEqual(
+        new NotFoundError('CodeDeploy has no deployment d-NOSUCH000'),
+      );
+    },
+  );
 });

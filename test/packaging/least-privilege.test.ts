@@ -154,6 +154,19 @@ describe('least privilege in the packaged template', () => {
     expect(secrets).toEqual([resolve(template, { Ref: 'ApprovalTokenKey' })]);
   });
 
+  it("lets only the operator stop deployments, and only in the pipeline's own deployment groups", () => {
+    const resourcesOf = (folder: string, action: string) =>
+      (functions().find((f) => f.folder === folder)?.statements ?? [])
+        .filter((s) => actionsOf(s).includes(action))
+        .flatMap((s) => asList(s.Resource).map((r) => JSON.stringify(resolve(template, r))));
+    for (const folder of FUNCTION_FOLDERS.filter((f) => f !== 'operator'))
+      expect(resourcesOf(folder, 'codedeploy:StopDeployment'), folder).toEqual([]);
+    const stoppable = resourcesOf('operator', 'codedeploy:StopDeployment');
+    expect(stoppable.length).toBeGreaterThan(0);
+    for (const r of stoppable) expect(r).toContain(':deploymentgroup:');
+    expect(stoppable.sort()).toEqual(resourcesOf('operator', 'codedeploy:CreateDeployment').sort());
+  });
+
   it.each(['approval', 'github-webhook'])(
     'caps the public %s function with reserved concurrency',
     (folder) => {

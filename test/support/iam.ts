@@ -21,6 +21,7 @@ export const ACTIONS: Record<string, string[]> = {
     'codedeploy:RegisterApplicationRevision',
   ],
   'codedeploy:GetDeployment': ['codedeploy:GetDeployment'],
+  'codedeploy:StopDeployment': ['codedeploy:StopDeployment'],
   'codedeploy:ListDeployments': ['codedeploy:ListDeployments'],
   'codedeploy:ListDeploymentTargets': ['codedeploy:ListDeploymentTargets'],
   'codedeploy:BatchGetDeploymentTargets': ['codedeploy:BatchGetDeploymentTargets'],

@@ -7,12 +7,13 @@ import { EXAMPLES, FIELD_WORDS, SUMMARIES } from '../../cli/descriptions';
 import { UsageError } from '../../cli/errors';
 import { COMMAND_SPECS, findCommand } from '../../cli/flags';
 import { commandHelp, generalHelp } from '../../cli/help';
+import { showAnswer } from '../../cli/output';
 import { COMMANDS } from '../../shared/operator/invoke';
 import { loadEvent, root } from '../support/fixtures';
 
 const run = (argv: string[]) => {
   const parsed = parseArgs(argv);
-  if (parsed.mode !== 'run') throw new Error(`expected a command, got help for ${parsed.command}`);
+  if (parsed.mode !== 'run') throw new Error(`expected a command, got ${parsed.mode}`);
   return parsed;
 };
 const usageError = (argv: string[]): UsageError => {
@@ -87,8 +88,12 @@ describe('baton arguments', () => {
         'hotfix',
       ]).event,
     ).toMatchObject({ force: true, reason: 'hotfix' });
-    expect(run(['promote', '--app', 'web', '--no-force']).event).toMatchObject({ force: false });
-    expect(run(['promote', '--app', 'web', '--force=false']).event).toMatchObject({ force: false });
+    expect(run(['promote', '--app', 'web', '--env', 'production', '--no-force']).event).toMatchObject({
+      force: false,
+    });
+    expect(run(['promote', '--app', 'web', '--env', 'production', '--force=false']).event).toMatchObject({
+      force: false,
+    });
     expect(run(['releases', '--app', 'web', '--limit', '5']).event).toEqual({
       command: 'releases',
       application: 'web',
@@ -133,6 +138,79 @@ describe('baton arguments', () => {
     expect(run(argv).target).toEqual(target);
   });
 
+  it('tells its version: baton --version', () => {
+    expect(parseArgs(['--version'])).toEqual({ mode: 'version' });
+    expect(parseArgs(['-V'])).toEqual({ mode: 'version' });
+  });
+
+  it('takes the thing a command acts on as bare words too', () => {
+    expect(run(['stop', 'd-7Q4BZ2K1X', '--reason', 'bad build']).event).toEqual({
+      command: 'stop',
+      deploymentId: 'd-7Q4BZ2K1X',
+      reason: 'bad build',
+    });
+    expect(run(['retry', 'web', 'staging']).event).toEqual({
+      command: 'retry',
+      application: 'web',
+      environment: 'staging',
+    });
+    expect(run(['retry', '--env', 'staging', 'web']).event).toEqual({
+      command: 'retry',
+      application: 'web',
+      environment: 'staging',
+    });
+    expect(run(['rollback', 'web', 'production', '--reason', 'r']).event).toEqual({
+      command: 'rollback',
+      application: 'web',
+      environment: 'production',
+      reason: 'r',
+    });
+    expect(run(['history', 'web']).event).toEqual({ command: 'history', application: 'web' });
+    expect(usageError(['retry', 'web', 'staging', 'prod']).message).toContain('unexpected argument "prod"');
+    expect(usageError(['stop', 'd-1', '--deployment-id', 'd-2', '--reason', 'r']).message).toBe(
+      '--deployment-id is given twice (as <deployment-id> already)',
+    );
+  });
+
+  it('keeps each flag as typed, for the messages about its field', () => {
+    expect(run(['promote', '-app', 'web', '--env=production', '--release', 'v1']).typed).toEqual({
+      application: '-app',
+      environment: '--env',
+      release: '--release',
+    });
+  });
+
+  it("names the operator's refusal of a field by the flag typed for it", () => {
+    const err: string[] = [];
+    const invocation = run(['deploy', '-app', 'web', '-env', 'dev', '--force']);
+    const code = showAnswer(
+      {
+        ok: false,
+        kind: 'ValidationError',
+        error: 'reason: required when force is true; commit: give exactly one of commit or artifactKey',
+      },
+      invocation,
+      { out: () => undefined, err: (t) => err.push(t), env: {}, now: () => new Date() },
+    );
+    expect(code).toBe(1);
+    expect(err.join('')).toBe(
+      [
+        'baton deploy: the operator refused the command:',
+        '  --reason: required when force is true',
+        '  --commit: give exactly one of commit or --artifact-key',
+        'Flags: baton deploy --help',
+        '',
+      ].join('\n'),
+    );
+    const typedApp = showAnswer(
+      { ok: false, kind: 'ValidationError', error: 'application: letters, digits' },
+      run(['status', '-app', 'w b']),
+      { out: () => undefined, err: (t) => err.push(t), env: {}, now: () => new Date() },
+    );
+    expect(typedApp).toBe(1);
+    expect(err.join('')).toContain('  -app: letters, digits\n');
+  });
+
   it('asks for help: baton, baton --help, baton help <command>, baton <command> --help', () => {
     expect(parseArgs([])).toEqual({ mode: 'help' });
     expect(parseArgs(['--help'])).toEqual({ mode: 'help' });
@@ -142,13 +220,31 @@ describe('baton arguments', () => {
   });
 
   it.each([
-    [['launch'], 'unknown command "launch" (commands: status, releases, deploy'],
+    [['launch'], 'unknown command "launch" (commands: status, releases, history, watch, deploy'],
     [['--app', 'web'], 'the command comes first'],
     [['status', '--app'], '--app needs a value'],
     [['status', '--app', '--json'], '--app needs a value'],
     [['status', 'web'], 'unexpected argument "web"'],
     [['status', '--app', 'web', '--force'], 'unknown flag --force for status (its flags: --application)'],
-    [['status', '--app', 'web', '--application', 'api'], '--application is given twice'],
+    [['status', '--app', 'web', '--application', 'api'], '--application is given twice (as --app already)'],
+    [['stauts', '--app', 'web'], 'unknown command "stauts": did you mean "status"? (commands: status,'],
+    [['doctr'], 'unknown command "doctr": did you mean "doctor"?'],
+    [['retyr', 'web', 'dev'], 'unknown command "retyr": did you mean "retry"?'],
+    [['status', '--app', 'web', '--jsno'], 'unknown flag --jsno for status: did you mean --json?'],
+    [
+      ['status', '--ap', 'web'],
+      'unknown flag --ap for status: did you mean --app? (its flags: --application)',
+    ],
+    [['status', '-ap', 'web'], 'unknown flag -ap for status: did you mean --app?'],
+    [['status', '--app', 'web', '--jsonn'], 'unknown flag --jsonn for status: did you mean --json?'],
+    [['status', '-app'], '-app needs a value'],
+    [['releases', '-app', 'web', '-limit=ten'], '-limit needs a whole number, not "ten"'],
+    [['promote', '-force=yes'], '-force is a switch: give it alone, or as -force=true|false'],
+    [['status'], '--application is required: baton status --application <application>'],
+    [
+      ['decide', '--approval-id', 'x'],
+      '--decision, --comment are required: baton decide --decision <decision> --comment <comment>',
+    ],
     [['promote', '--force=yes'], '--force is a switch'],
     [['releases', '--app', 'web', '--limit', 'ten'], '--limit needs a whole number, not "ten"'],
     [['status', '--app', 'web', '--region', 'eu-west-1'], '--region goes with --stage'],
@@ -183,6 +279,9 @@ describe('baton arguments', () => {
       '--limit <n>                         how many releases to show, newest first (1 to 100, default 20)',
     );
     expect(commandHelp(specOf('decide'))).toContain('--decision approve|reject');
+    expect(commandHelp(specOf('retry'))).toContain(
+      'Usage: baton retry <application> <environment> [--reason <reason>]',
+    );
     const general = generalHelp();
     for (const spec of COMMAND_SPECS) expect(general).toContain(`  ${spec.name}`);
   });

@@ -24,6 +24,22 @@ const baton = async (env: NodeJS.ProcessEnv, ...argv: string[]) => {
 };
 
 describe('baton against the local stack, when it cannot be used', () => {
+  it('prints its version, and refuses a command missing a required flag before looking for a stack', async () => {
+    const out: string[] = [];
+    const io: Io = { out: (t) => out.push(t), err: () => undefined, env: {}, now: () => new Date() };
+    expect(await run(['--version'], io)).toBe(0);
+    expect(out.join('')).toMatch(/^baton \d+\.\d+\.\d+\n$/);
+    expect(await baton({}, 'help', 'histroy')).toEqual({
+      code: 2,
+      stderr: 'baton: unknown command "histroy": did you mean "history"?\nSee: baton --help\n',
+    });
+    expect(await baton({ BATON_STACK_FILE: join(dir, 'none.json') }, 'status')).toEqual({
+      code: 2,
+      stderr:
+        'baton status: --application is required: baton status --application <application>\nSee: baton status --help\n',
+    });
+  });
+
   it('exits 3 when the stack file is missing, saying how to start the stack', async () => {
     const missing = join(dir, 'missing.json');
     expect(await baton({}, 'status', '--app', 'web', '--local', missing)).toEqual({
@@ -59,10 +75,10 @@ describe('baton against the local stack, when it cannot be used', () => {
       code: 3,
       stderr: expect.stringContaining(`its process ${pid} has exited`),
     });
-    expect(await baton({ BATON_STACK_FILE: join(dir, 'none.json') }, 'approvals')).toEqual({
-      code: 2,
-      stderr:
-        'baton approvals: where is the pipeline? pass --stage <stage> for a deployed stage, or start the local stack with `npm start -- --keep` (it writes .local/stack.json, the default target)\nSee: baton approvals --help\n',
+    const none = join(dir, 'none.json');
+    expect(await baton({ BATON_STACK_FILE: none }, 'approvals')).toEqual({
+      code: 3,
+      stderr: `baton approvals: where is the pipeline? no local stack file at ${none}: start the local stack with \`npm start -- --keep\` (it writes .local/stack.json, the default target), or pass --stage <stage> for a deployed stage\n`,
     });
   });
 });

@@ -1,7 +1,6 @@
 // One table per operator result (status, releases, deploy, promote here; the gates in cli-views-gates),
 // fed with results of the real use cases on the in-memory ledger; and each view reads its use case's type.
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type * as z from 'zod/mini';
 import { VIEWS } from '../../cli/views';
 import type { approvalsSchema, decideSchema } from '../../cli/views/approvals';
 import type { auditedSchema, unfinishedSchema } from '../../cli/views/audit';
@@ -21,19 +20,8 @@ import type { secretsCheck } from '../../shared/operator/secrets-check';
 import type { status } from '../../shared/operator/status';
 import { COMMIT, COMMIT2 } from '../support/fixtures';
 import { finish, releaseDeps, tagEvent, uploadArtifact } from '../support/releases';
+import { type Reads, type Result, show } from '../support/views';
 
-const NOW = new Date('2026-11-20T18:00:00.000Z');
-type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
-/** A view schema's input without the index signature of loose objects (interfaces have none). */
-type Known<T> = T extends readonly (infer U)[]
-  ? Known<U>[]
-  : T extends object
-    ? { [K in keyof T as string extends K ? never : K]: Known<T[K]> }
-    : T;
-type Reads<S extends z.ZodMiniType> = Known<z.input<S>>;
-
-const show = (command: string, result: unknown, event: Record<string, unknown> = { command }) =>
-  VIEWS[command]?.(result, { event, now: NOW });
 const resultOf = (answer: OperatorResponse): unknown => {
   if (!answer.ok) throw new Error(`${answer.kind}: ${answer.error}`);
   return answer.result;
@@ -56,10 +44,14 @@ describe('the views read what the use cases return', () => {
       'audit',
       'decide',
       'deploy',
+      'history',
       'promote',
       'releases',
+      'retry',
+      'rollback',
       'secrets-check',
       'status',
+      'stop',
     ]);
   });
 

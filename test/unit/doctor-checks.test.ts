@@ -162,13 +162,22 @@ describe('baton doctor on the command line', () => {
     return { code: await run(argv, io), ...said };
   };
 
-  it('needs --stage (exit 2) and refuses unknown flags', async () => {
+  it('needs --stage (exit 2) and refuses unknown flags, naming the nearest (doctor, upload)', async () => {
     expect(await cli(['doctor'])).toEqual({
       code: 2,
       out: '',
       err: 'baton doctor: --stage <stage> is required: the deployed stage to check\nSee: baton doctor --help\n',
     });
     expect((await cli(['doctor', '--stage', 'dev', '--app', 'web'])).code).toBe(2);
+    expect((await cli(['doctor', '--stag', 'dev'])).err).toContain(
+      'baton doctor: unexpected "--stag": did you mean --stage? (doctor\'s flags:',
+    );
+    expect((await cli(['upload', 'a.zip', '--bucekt', 'b'])).err).toContain(
+      'baton upload: unknown flag "--bucekt"',
+    );
+    expect((await cli(['upload', 'a.zip', '--buckt', 'b'])).err).toContain(
+      'unknown flag "--buckt": did you mean --bucket? (upload\'s flags:',
+    );
   });
 
   it('has its own help, listed in the general help', async () => {

@@ -23,6 +23,8 @@ describe('ledger keys', () => {
     expect(keys.rejectionAlert('c1')).toBe('rejection-alerts/c1.json');
     expect(keys.githubDelivery('d-1')).toBe('github-deliveries/d-1.json');
     expect(keys.forced('my app', AT, 'f1')).toBe(`forced/my%20app/${AT}_f1.json`);
+    expect(keys.stop('d-ABC123')).toBe('stops/d-ABC123.json');
+    expect(keys.rollback('web', 'prod', AT, 'b1')).toBe(`rollbacks/web/prod/${AT}_b1.json`);
     expect(openRequestKeys.mark('web', 'dev', AT, 'r-2')).toBe(`open-requests/web/dev/${AT}_r-2.json`);
   });
 

@@ -46,6 +46,40 @@ describe('operator commands', () => {
     expect(deps.deployer.calls[0]?.key).toBe(record?.record.key);
   });
 
+  it.each([COMMIT.slice(0, 12), COMMIT.slice(0, 4), COMMIT.slice(0, 12).toUpperCase()])(
+    'deploy takes a short commit id (%s) that only one artifact starts with',
+    async (short) => {
+      const deps = await withArtifact();
+      const response = await invokeOperator(deps, {
+        command: 'deploy',
+        application: 'web',
+        environment: 'dev',
+        commit: short,
+      });
+      expect(response).toMatchObject({ ok: true, result: { outcome: 'started' } });
+      expect(deps.deployer.calls[0]?.key).toBe(`artifacts/web/${COMMIT}.zip`);
+    },
+  );
+
+  it('refuses a short commit id two artifacts start with, naming both', async () => {
+    const deps = await withArtifact();
+    const twin = `${COMMIT.slice(0, 6)}${'0'.repeat(34)}`;
+    deps.artifacts.add({ bucket: 'pipeline', key: `artifacts/web/${twin}.zip`, etag: '"e3"', metadata: {} });
+    await artifactUploaded(deps, { bucket: 'pipeline', key: `artifacts/web/${twin}.zip`, eventTime: 'now' });
+    const response = await invokeOperator(deps, {
+      command: 'deploy',
+      application: 'web',
+      environment: 'dev',
+      commit: COMMIT.slice(0, 5),
+    });
+    expect(response).toEqual({
+      ok: false,
+      kind: 'ValidationError',
+      error: `commit: ${COMMIT.slice(0, 5)} is the start of 2 recorded commits (${twin.slice(0, 12)}, ${COMMIT.slice(0, 12)}); give more digits`,
+    });
+    expect(deps.deployer.calls).toEqual([]);
+  });
+
   it('says what to do when the artifact was never uploaded', async () => {
     const deps = memoryDeps();
     const response = await invokeOperator(deps, {
@@ -68,7 +102,11 @@ describe('operator commands', () => {
     ],
     [
       { command: 'deploy', application: 'web', environment: 'dev', commit: 'XYZ' },
-      'commit: a hexadecimal commit id',
+      'commit: a hexadecimal commit id (4 to 64 digits)',
+    ],
+    [
+      { command: 'deploy', application: 'web', environment: 'dev', commit: 'abc' },
+      'commit: a hexadecimal commit id (4 to 64 digits)',
     ],
     [{ command: 'deploy', environment: 'dev', commit: COMMIT }, 'application: required'],
     [{ command: 'status', application: 'web', extra: 1 }, '(event): unknown field(s) extra'],

@@ -54,9 +54,19 @@ export interface DeploymentFacts {
   completedAt?: string;
 }
 
+/** An operator's stop of the deployment, as the ledger recorded it. */
+export interface OperatorStop {
+  by: string;
+  reason: string;
+  /** CodeDeploy was asked to roll the deployment back itself. */
+  autoRollback: boolean;
+}
+
 export interface Evidence {
   deployment?: DeploymentFacts;
   targets?: Target[];
+  /** Who stopped it and why, when an operator did (only read for a Stopped deployment). */
+  stop?: OperatorStop;
   /** What could not be read, and why (API errors after retries). */
   unreadable: string[];
 }

@@ -7,6 +7,7 @@ import {
   type Diagnostics,
   type Evidence,
   isFinished,
+  type OperatorStop,
   type Target,
   type TargetKind,
   type TargetStatus,
@@ -51,6 +52,8 @@ export interface AuditReport {
   failing: FailingTarget[];
   expectation: AuditExpectation;
   codedeploy?: DeploymentFacts;
+  /** The operator's stop, for a deployment stopped through Baton. */
+  stop?: OperatorStop;
   unreadable: string[];
 }
 
@@ -136,6 +139,11 @@ export const decide = (
   if (d.status === 'Failed' || d.status === 'Stopped') {
     const why = d.error?.code ? `: ${d.error.code}${d.error.message ? ` (${d.error.message})` : ''}` : '';
     const reasons = [`CodeDeploy reports the deployment ${d.status}${why}`];
+    const stop = d.status === 'Stopped' ? evidence.stop : undefined;
+    if (stop)
+      reasons.push(
+        `stopped by ${stop.by}: ${stop.reason}${stop.autoRollback ? ' (CodeDeploy was asked to roll it back)' : ''}`,
+      );
     if (!evidence.targets) reasons.push(`the targets could not be read${unreadable}`);
     else if (failing.length)
       reasons.push(`${failing.length} of ${plural(counts.expected, 'target')} did not succeed`);
@@ -194,6 +202,7 @@ export const buildReport = (
     ...decision,
     expectation: { ...expectation, tolerate: [...expectation.tolerate] },
     ...(evidence.deployment ? { codedeploy: evidence.deployment } : {}),
+    ...(evidence.stop && evidence.deployment?.status === 'Stopped' ? { stop: { ...evidence.stop } } : {}),
     unreadable: [...evidence.unreadable],
   };
 };

@@ -43,5 +43,10 @@ export class DeploymentOutcomeUnknownError extends BatonError {
   override readonly name = 'DeploymentOutcomeUnknownError';
 }
 
+/** The deployment has already finished: there is nothing to stop. */
+export class DeploymentFinishedError extends BatonError {
+  override readonly name = 'DeploymentFinishedError';
+}
+
 /** An error's class name for a log line: never its message, which may quote input or a secret. */
 export const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown error');

@@ -11,9 +11,12 @@ export const text = (max: number) => z.string().check(z.minLength(1), z.maxLengt
 export const name = z
   .string()
   .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, . _ - (max 100)'));
-/** A git object name (40 hex digits for SHA-1, 64 for SHA-256; git reads either case), kept lowercase. */
+/**
+ * A git object name (40 hex digits for SHA-1, 64 for SHA-256; git reads either case), kept lowercase,
+ * or as git takes it, a unique prefix of at least 4 digits.
+ */
 export const commit = z.pipe(
-  z.string().check(z.regex(/^[0-9a-fA-F]{7,64}$/, 'a hexadecimal commit id (7 to 64 digits)')),
+  z.string().check(z.regex(/^[0-9a-fA-F]{4,64}$/, 'a hexadecimal commit id (4 to 64 digits)')),
   z.transform((s) => s.toLowerCase()),
 );
 
