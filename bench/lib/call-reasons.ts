@@ -18,9 +18,12 @@ export const CALL_REASONS: Record<string, Record<string, string>> = {
       'the artifact record, If-None-Match: built once per commit; a rebuilt object is refused here',
     'S3.GetObject(expectations)': 'which commit the branch environment expects: only that one deploys',
     'S3.PutObject(slots)':
-      "the group's slot, If-None-Match (one active deployment per group), carrying the request: the request's first record",
+      "the group's slot, If-None-Match (one active deployment per group), carrying the request: a launch stopped before its record is recovered from it",
+    'S3.PutObject(requests)':
+      'the request, If-None-Match, before CreateDeployment: one made and deployed by a duplicate delivery meanwhile is not deployed again',
     'CodeDeploy.CreateDeployment': 'the deployment',
-    'S3.PutObject(requests)': 'the request, recorded as started with its deployment (once, after it started)',
+    'S3.PutObject(requests)#2':
+      'the request, started, with its deployment (If-Match from the record as created)',
     'S3.PutObject(heads)': 'the latest request started in the environment: queued older ones are superseded',
     'S3.PutObject(deployments)': 'the deployment record the audit and the release flow read',
     'S3.PutObject(slots)#2': 'the slot now names its deployment (audit and reconcile find it by it)',
@@ -65,9 +68,11 @@ export const CALL_REASONS: Record<string, Record<string, string>> = {
     'S3.GetObject(heads)':
       'the release last started in the environment: an older release never enters after a newer one',
     'S3.PutObject(slots)':
-      "the group's slot, If-None-Match, carrying the request (the release is new: nothing else of it exists)",
+      "the group's slot, If-None-Match, carrying the request (the release is new: no mark is needed)",
+    'S3.PutObject(requests)':
+      'the request, If-None-Match, before CreateDeployment: a duplicate push that deployed it meanwhile is not deployed again',
     'CodeDeploy.CreateDeployment': 'the deployment',
-    'S3.PutObject(requests)': 'the request, recorded as started with its deployment',
+    'S3.PutObject(requests)#2': 'the request, started, with its deployment (If-Match)',
     'S3.PutObject(heads)': 'the latest request started in the environment, naming the release',
     'S3.PutObject(deployments)': 'the deployment record',
     'S3.PutObject(slots)#2': 'the slot now names its deployment',

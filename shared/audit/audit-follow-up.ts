@@ -260,6 +260,13 @@ export const followUp = async (
       if (persist && typeof result === 'string') await save(deps, rec, held);
     } catch (error) {
       failed.push(name);
+      // The release step may have freed the slot that marked this follow-up before it failed.
+      if (name === 'release' && !held.marked) {
+        held.marked = await markFollowUp(deps, rec).then(
+          () => true,
+          () => false,
+        );
+      }
       deps.log.error('audit follow-up step failed', {
         deploymentId: rec.deploymentId,
         step: name,

@@ -124,11 +124,15 @@ const deploymentDescription = (request: DeploymentRequest) => {
   return `Baton: ${request.application} ${what} to ${request.environment}, ${request.cause.detail} ${requestMarker(request.id)}`;
 };
 
-/** Holding the slot: create the deployment and record it. */
+/**
+ * Holding the slot: create the deployment and record it. `slotEtag`: the slot as this invocation took
+ * it, so that naming the deployment in it never overwrites a slot someone else took meanwhile.
+ */
 export const launch = async (
   deps: DeployDeps,
   request: DeploymentRequest,
   held?: RequestHeld,
+  slotEtag?: string,
 ): Promise<DeployOutcome> => {
   const app = findApplication(deps.pipeline, request.application);
   const slotKey = keys.slot(request.application, request.environment);
@@ -151,18 +155,20 @@ export const launch = async (
       deps.log.warn('CreateDeployment outcome unknown; reconcile will look it up', { requestId: request.id });
       throw error;
     }
-    await deps.store.delete(slotKey);
+    // Queued first, the slot freed second: stopping in between leaves a claim reconcile recovers.
     if (error instanceof GroupBusyError) {
       const note = 'the deployment group has an active deployment not started by Baton';
       await enqueue(deps, request, note, held);
+      await deps.store.delete(slotKey);
       deps.log.warn('deployment group busy outside Baton; request queued', { requestId: request.id });
       return { outcome: 'queued', requestId: request.id, reason: note };
     }
     // Keep the request: queued, it is retried by the next group release or by reconcile.
     await enqueue(deps, request, `CreateDeployment failed: ${(error as Error).name}`, held);
+    await deps.store.delete(slotKey);
     throw error;
   }
-  await recordLaunch(deps, request, deploymentId, undefined, held);
+  await recordLaunch(deps, request, deploymentId, undefined, held, slotEtag);
   return { outcome: 'started', requestId: request.id, deploymentId };
 };
 
@@ -174,6 +180,8 @@ export const recordLaunch = async (
   /** When CodeDeploy created it, if known; otherwise now. */
   createdAt?: string,
   held?: RequestHeld,
+  /** The slot as the launcher took it: the slot is named only if it is still that one. */
+  slotEtag?: string,
 ) => {
   const slotKey = keys.slot(request.application, request.environment);
   const now = deps.clock.now().toISOString();
@@ -199,12 +207,12 @@ export const recordLaunch = async (
   await recordHead(deps, request, deploymentId);
   // Created, not overwritten: a record written before (and the verdict on it) stays.
   await deps.store.create(keys.deployment(deploymentId), record);
-  await deps.store.put(slotKey, {
-    v: 1,
-    requestId: request.id,
-    deploymentId,
-    takenAt: now,
-  } satisfies GroupSlot);
+  const named: GroupSlot = { v: 1, requestId: request.id, deploymentId, takenAt: now };
+  // A slot that changed since it was taken was freed by this deployment's own audit (it finished
+  // meanwhile) and may already be the next launch's: it is left alone.
+  if (slotEtag === undefined) await deps.store.put(slotKey, named);
+  else if (!(await deps.store.replace(slotKey, named, slotEtag)))
+    deps.log.info('slot changed since taken; left to its holder', { deploymentId, requestId: request.id });
   deps.log.info('deployment started', {
     deploymentId,
     requestId: request.id,

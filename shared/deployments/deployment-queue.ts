@@ -52,9 +52,13 @@ export const startNext = async (
     requests.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.id.localeCompare(b.id));
     const rollback = requests.filter((r) => r.cause.type === 'rollback').at(-1);
     if (rollback) {
-      await deps.store.put(slotKey, { v: 1, requestId: rollback.id, takenAt: now } satisfies GroupSlot);
+      const taken = await deps.store.put(slotKey, {
+        v: 1,
+        requestId: rollback.id,
+        takenAt: now,
+      } satisfies GroupSlot);
       await deps.store.delete(keys.queueEntry(application, environment, rollback.requestedAt, rollback.id));
-      return launch(deps, rollback, held.get(rollback.id));
+      return launch(deps, rollback, held.get(rollback.id), taken);
     }
     const newest = requests.at(-1);
     for (const r of requests) {
@@ -69,9 +73,13 @@ export const startNext = async (
       await deps.store.delete(slotKey);
       continue;
     }
-    await deps.store.put(slotKey, { v: 1, requestId: newest.id, takenAt: now } satisfies GroupSlot);
+    const taken = await deps.store.put(slotKey, {
+      v: 1,
+      requestId: newest.id,
+      takenAt: now,
+    } satisfies GroupSlot);
     await deps.store.delete(keys.queueEntry(application, environment, newest.requestedAt, newest.id));
-    return launch(deps, newest, held.get(newest.id));
+    return launch(deps, newest, held.get(newest.id), taken);
   }
   return 'busy';
 };

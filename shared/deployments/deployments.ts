@@ -60,7 +60,17 @@ export const requestDeployment = async (
         });
         return undefined;
       });
-    if (taken) return launch(deps, request, 'unwritten');
+    if (taken) {
+      // The request's record before CreateDeployment: another invocation for the same cause (a
+      // duplicate delivery, a push) may have made and deployed it already, and freed the slot again.
+      const etag = await deps.store.create(keys.request(input.application, input.environment, id), request);
+      if (etag) return launch(deps, request, { record: request, etag }, taken);
+      await deps.store.delete(slotKey, taken);
+      await startNext(deps, input.application, input.environment);
+      const existing = (await requestRecords(deps.store).get(input.application, input.environment, id))
+        ?.record;
+      return { outcome: 'duplicate', requestId: id, state: existing?.state ?? 'pending' };
+    }
     busy = taken === false;
   }
   const requestKey = keys.request(input.application, input.environment, id);
@@ -116,8 +126,8 @@ const place = async (
   const { application, environment, id } = request;
   // Take the group's slot and deploy at once.
   const slot: GroupSlot = { v: 1, requestId: id, takenAt: now };
-  if (!knownBusy && (await deps.store.create(keys.slot(application, environment), slot)))
-    return launch(deps, request, held);
+  const taken = knownBusy ? false : await deps.store.create(keys.slot(application, environment), slot);
+  if (taken) return launch(deps, request, held, taken);
   // Held by this very request: its launch (on the fast path) is under way, or stopped half-way and is
   // recovered by reconcile; queueing it would deploy it twice.
   const holder = await slotRecords(deps.store).get(application, environment);

@@ -10,7 +10,7 @@ import { isFinished } from '../audit/rules/evidence';
 import { errorName } from '../core/rules/errors';
 import { keys, openRequestKeys } from '../ledger/keys';
 import type { DeploymentRequest } from '../ledger/records';
-import { requestRecords, slotRecords } from '../ledger/schemas';
+import { deploymentRecords, requestRecords, slotRecords } from '../ledger/schemas';
 import { findApplication } from '../pipeline/rules/config';
 import type { ReconcileDeps, ReconcileStep } from '../reconcile/reconcile-step';
 import { launch, type RequestHeld, recordLaunch, requestMarker } from './deployment-launch';
@@ -61,8 +61,8 @@ export const recoverLaunch = async (
   }
   if (!deps.lookup) return `request ${request.id} stalled: no CodeDeploy look-up wired`;
   // Claimed anew, so that a concurrent run leaves it alone.
-  if (!(await deps.store.replace(slotKey, { ...slot, takenAt: now.toISOString() }, held.etag)))
-    return 'taken over meanwhile';
+  const claimed = await deps.store.replace(slotKey, { ...slot, takenAt: now.toISOString() }, held.etag);
+  if (!claimed) return 'taken over meanwhile';
   const found = await deps.lookup.find({
     codedeployApplication: findApplication(deps.pipeline, application).codedeployApplication,
     deploymentGroup: request.deploymentGroup,
@@ -70,12 +70,20 @@ export const recoverLaunch = async (
     since: new Date(Date.parse(slot.takenAt) - CLOCK_SKEW_MS),
   });
   if (!found) {
-    const outcome = await launch(deps, request, requestHeld);
+    const outcome = await launch(deps, request, requestHeld, claimed);
     return outcome.outcome === 'started'
       ? `request ${request.id}: not in CodeDeploy, created ${outcome.deploymentId}`
       : `request ${request.id}: not in CodeDeploy, ${outcome.outcome}`;
   }
-  await recordLaunch(deps, request, found.deploymentId, found.createdAt, requestHeld);
+  // Recorded as far as its deployment record: its request and head are too (recordLaunch's order), and
+  // its audit may already have freed the slot for the next launch, whose head must stay.
+  if (await deploymentRecords(deps.store).get(found.deploymentId))
+    await deps.store.replace(
+      slotKey,
+      { v: 1, requestId: request.id, deploymentId: found.deploymentId, takenAt: now.toISOString() },
+      claimed,
+    );
+  else await recordLaunch(deps, request, found.deploymentId, found.createdAt, requestHeld, claimed);
   const what = `request ${request.id}: found ${found.deploymentId} in CodeDeploy, recorded`;
   if (!isFinished(found.status)) return `${what} (${found.status})`;
   return `${what}; ${await settleFinished(deps, found.deploymentId, request)}`;

@@ -162,38 +162,33 @@ describe('artifact-uploaded, retries exhausted', () => {
 });
 
 describe('source-pushed, retries exhausted', () => {
-  it('on the staging request of a release tag: throws after CreateDeployment; reconcile finishes recording it, once', async () => {
+  it('on the staging request of a release tag: throws before CreateDeployment; reconcile launches it from the slot, once', async () => {
     // Prepare
     const c = commit();
     await devDone(c);
     const before = await s.deployments('web-staging');
     const tag = s.push('tag', 'v2.0.0', c);
-    // The new release's request goes straight for the slot; its record is written once it started.
+    // The new release's request takes the slot, which carries it; its record's write fails.
     s.faults.exhaust(putTo('/requests/web/staging/'), 'timeout');
     // Act
     await expect(s.fns.sourcePushed.run(tag)).rejects.toThrow('requestTimeout');
     s.faults.off();
     const redelivered = await s.fns.sourcePushed.run(tag);
-    const created = await newIn('web-staging', before);
-    // Its finish comes before reconcile: no deployment record yet, so audited as a stranger, and the
-    // slot (still the request's claim) stays taken.
-    const stranger = await s.fns.deploymentFinished.run(await s.finished(created[0] ?? ''));
     const held = await slot('staging');
+    const early = await newIn('web-staging', before);
     const late = await s.reconcileIn(6);
-    // Assess
+    const created = await newIn('web-staging', before);
+    await s.fns.deploymentFinished.run(await s.finished(created[0] ?? ''));
+    // Assess: the redelivery finds its own launch in the slot; reconcile creates it, once.
     expect(redelivered).toMatchObject({
       results: [{ outcome: 'release', state: 'exists', result: 'duplicate' }],
     });
-    expect(created).toHaveLength(1);
-    expect(stranger).toMatchObject({ results: [{ outcome: 'audited' }] });
-    expect(held).toMatchObject({ requestId: expect.any(String) });
-    expect(held?.deploymentId).toBeUndefined();
+    expect(held).toMatchObject({ requestId: expect.any(String), request: { release: 'v2.0.0' } });
+    expect(early).toEqual([]);
     expect(late.recoverStalledLaunches).toMatchObject({
-      'web/staging': expect.stringMatching(
-        new RegExp(`found ${created[0]} in CodeDeploy, recorded; audited VERIFIED$`),
-      ),
+      'web/staging': expect.stringMatching(/not in CodeDeploy, created d-/),
     });
-    expect(await newIn('web-staging', before)).toEqual(created);
+    expect(created).toHaveLength(1);
     expect(await verdict(created[0] ?? '')).toBe('VERIFIED');
     expect((await requests('staging')).map((r) => r?.state)).toEqual(['started']);
     expect(await slot('staging')).toBeUndefined();

@@ -28,13 +28,14 @@ import { COMMIT, COMMIT2 } from '../support/fixtures';
 /** CodeDeploy in memory, with the two ways a CreateDeployment can end unknown. */
 class UncertainDeployer implements Deployer, DeploymentLookup {
   readonly created: { deploymentId: string; input: CreateDeploymentInput; createdAt: string }[] = [];
-  next?: 'created-answer-lost' | 'not-created';
+  next?: 'created-answer-lost' | 'not-created' | 'refused';
   /** What CodeDeploy says of the deployments it created. */
   status = 'InProgress';
   async createDeployment(input: CreateDeploymentInput) {
     const mode = this.next;
     this.next = undefined;
     if (mode === 'not-created') throw new DeploymentOutcomeUnknownError('throttled after 4 attempts');
+    if (mode === 'refused') throw new Error('InvalidRevisionException');
     const deploymentId = `d-UNCERTAIN${this.created.length + 1}`;
     this.created.push({ deploymentId, input, createdAt: '2026-11-20T18:00:05.000Z' });
     if (mode === 'created-answer-lost') throw new DeploymentOutcomeUnknownError('socket hang up, then busy');
@@ -50,11 +51,16 @@ class UncertainDeployer implements Deployer, DeploymentLookup {
 
 /** A ledger whose writes to keys under `prefix` fail (an S3 outage outlasting the retries). */
 class FailingStore extends MemoryStore {
-  failing?: { op: 'create' | 'put'; prefix: string };
+  failing?: { op: 'create' | 'put' | 'replace'; prefix: string };
   override async create(key: string, record: unknown) {
     if (this.failing?.op === 'create' && key.startsWith(this.failing.prefix))
       throw new Error('InternalError');
     return super.create(key, record);
+  }
+  override async replace(key: string, record: unknown, etag: string) {
+    if (this.failing?.op === 'replace' && key.startsWith(this.failing.prefix))
+      throw new Error('InternalError');
+    return super.replace(key, record, etag);
   }
   override async put(key: string, record: unknown) {
     if (this.failing?.op === 'put' && key.startsWith(this.failing.prefix)) throw new Error('InternalError');
@@ -322,7 +328,7 @@ describe('a fresh request (its cause recorded by the same invocation)', () => {
   it('whose launch stopped before the slot named it: the first follow-up frees the claim, the queue moves', async () => {
     // Prepare: the deployment, its request and head are recorded; the slot still is the claim.
     const deps = setup();
-    deps.store.failing = { op: 'put', prefix: 'slots/' };
+    deps.store.failing = { op: 'replace', prefix: 'slots/' };
     await expect(askFresh(deps)).rejects.toThrow('InternalError');
     deps.store.failing = undefined;
     const claim = await slotOf(deps);
@@ -342,5 +348,39 @@ describe('a fresh request (its cause recorded by the same invocation)', () => {
     expect(await slotOf(deps)).toMatchObject({ requestId: queued.requestId, deploymentId: 'd-UNCERTAIN2' });
     deps.clock.advance(LAUNCH_LEASE_MS + 1);
     expect((await recover(deps))['web/dev']).toBe('nothing stalled');
+  });
+
+  it('that another invocation already made, deployed and freed the slot of: a duplicate, never deployed twice', async () => {
+    const deps = setup();
+    const first = await ask(deps);
+    if (first.outcome !== 'started') throw new Error('not started');
+    await releaseGroup(deps, 'web', 'dev', first.deploymentId);
+    const late = await askFresh(deps);
+    expect(late).toEqual({ outcome: 'duplicate', requestId: first.requestId, state: 'started' });
+    expect(deps.deployer.created).toHaveLength(1);
+    expect(await slotOf(deps)).toBeUndefined();
+  });
+
+  it('whose CreateDeployment is refused: queued before its slot is freed, so a stop in between loses nothing', async () => {
+    // Queueing fails (the ledger is out): the slot still holds the request, for reconcile.
+    const deps = setup();
+    deps.deployer.next = 'refused';
+    deps.store.failing = { op: 'put', prefix: 'queue/' };
+    await expect(askFresh(deps)).rejects.toThrow('InternalError');
+    const claim = await slotOf(deps);
+    // Queueing works: the request is queued (entry and record) and the slot is free.
+    const other = setup();
+    other.deployer.next = 'refused';
+    await expect(askFresh(other)).rejects.toThrow('InvalidRevisionException');
+    expect(claim).toMatchObject({ requestId: expect.any(String) });
+    expect(claim?.deploymentId).toBeUndefined();
+    const entries = await other.store.list(keys.queue('web', 'dev'));
+    expect(entries).toHaveLength(1);
+    const id = entries[0]?.replace(/^.*_|\.json$/g, '') ?? '';
+    expect(await requestOf(other, id)).toMatchObject({
+      state: 'queued',
+      note: 'CreateDeployment failed: Error',
+    });
+    expect(await slotOf(other)).toBeUndefined();
   });
 });
