@@ -39,21 +39,28 @@ const blueGreen = (bg) => ({
       : { ActionOnTimeout: 'CONTINUE_DEPLOYMENT' },
 });
 
-const groupProperties = (app, env, roleId) => {
-  const g = env.group;
+/** A group's deployment style, blue/green settings and target group (the local stack's groups take these too). */
+const groupStyle = (g) => {
   const traffic = g.style === 'blue-green' || g.targetGroup !== undefined;
   return {
-    ApplicationName: app.codedeployApplication,
-    DeploymentGroupName: env.deploymentGroup,
-    ServiceRoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
-    DeploymentConfigName: g.deploymentConfig,
-    ...instances(g.instances),
     DeploymentStyle: {
       DeploymentType: g.style === 'blue-green' ? 'BLUE_GREEN' : 'IN_PLACE',
       DeploymentOption: traffic ? 'WITH_TRAFFIC_CONTROL' : 'WITHOUT_TRAFFIC_CONTROL',
     },
     ...(g.blueGreen ? { BlueGreenDeploymentConfiguration: blueGreen(g.blueGreen) } : {}),
     ...(g.targetGroup ? { LoadBalancerInfo: { TargetGroupInfoList: [{ Name: g.targetGroup }] } } : {}),
+  };
+};
+
+const groupProperties = (app, env, roleId) => {
+  const g = env.group;
+  return {
+    ApplicationName: app.codedeployApplication,
+    DeploymentGroupName: env.deploymentGroup,
+    ServiceRoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+    DeploymentConfigName: g.deploymentConfig,
+    ...instances(g.instances),
+    ...groupStyle(g),
     AlarmConfiguration:
       g.alarms.length > 0
         ? { Enabled: true, Alarms: g.alarms.map((Name) => ({ Name })), IgnorePollAlarmFailure: false }
@@ -157,4 +164,4 @@ const outputs = () => {
   return out;
 };
 
-module.exports = { resources, outputs };
+module.exports = { resources, outputs, groupStyle };

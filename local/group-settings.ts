@@ -1,6 +1,8 @@
 // An environment's `group:` block as CreateDeploymentGroup takes it: the deployment style, blue/green
 // settings and target group that infra/codedeploy.cjs gives the stack's AWS::CodeDeploy::DeploymentGroup
-// (DeploymentStyle, BlueGreenDeploymentConfiguration, LoadBalancerInfo), so the local groups match.
+// (its `groupStyle`, one mapping for both), in the API's casing, so the local groups match.
+
+import { createRequire } from 'node:module';
 import type { CreateDeploymentGroupCommandInput } from '@aws-sdk/client-codedeploy';
 import type { DeploymentGroupSpec } from '../shared/pipeline/rules/deployment-group';
 
@@ -9,33 +11,26 @@ type Settings = Pick<
   'deploymentStyle' | 'blueGreenDeploymentConfiguration' | 'loadBalancerInfo' | 'autoScalingGroups'
 >;
 
-export const groupSettings = (g: DeploymentGroupSpec | undefined): Settings => {
-  if (!g) return {};
-  const traffic = g.style === 'blue-green' || g.targetGroup !== undefined;
-  const bg = g.blueGreen;
-  return {
-    deploymentStyle: {
-      deploymentType: g.style === 'blue-green' ? 'BLUE_GREEN' : 'IN_PLACE',
-      deploymentOption: traffic ? 'WITH_TRAFFIC_CONTROL' : 'WITHOUT_TRAFFIC_CONTROL',
-    },
-    ...(bg
-      ? {
-          blueGreenDeploymentConfiguration: {
-            greenFleetProvisioningOption: {
-              action: bg.greenFleet === 'discover-existing' ? 'DISCOVER_EXISTING' : 'COPY_AUTO_SCALING_GROUP',
-            },
-            terminateBlueInstancesOnDeploymentSuccess:
-              bg.originalInstances === 'terminate'
-                ? { action: 'TERMINATE', terminationWaitTimeInMinutes: bg.terminateAfterMinutes }
-                : { action: 'KEEP_ALIVE' },
-            deploymentReadyOption:
-              bg.reroute === 'manual'
-                ? { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: bg.manualRerouteMinutes }
-                : { actionOnTimeout: 'CONTINUE_DEPLOYMENT' },
-          },
-        }
-      : {}),
-    ...(g.targetGroup ? { loadBalancerInfo: { targetGroupInfoList: [{ name: g.targetGroup }] } } : {}),
-    ...(g.instances.autoScalingGroups.length > 0 ? { autoScalingGroups: g.instances.autoScalingGroups } : {}),
-  };
+const { groupStyle } = createRequire(__filename)('../infra/codedeploy.cjs') as {
+  groupStyle: (g: DeploymentGroupSpec) => Record<string, unknown>;
 };
+
+/** CloudFormation's PascalCase property names in the API's camelCase (the values stay). */
+export const apiCasing = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(apiCasing)
+    : typeof value === 'object' && value !== null
+      ? Object.fromEntries(
+          Object.entries(value).map(([k, v]) => [k[0]?.toLowerCase() + k.slice(1), apiCasing(v)]),
+        )
+      : value;
+
+export const groupSettings = (g: DeploymentGroupSpec | undefined): Settings =>
+  g
+    ? ({
+        ...(apiCasing(groupStyle(g)) as Settings),
+        ...(g.instances.autoScalingGroups.length > 0
+          ? { autoScalingGroups: g.instances.autoScalingGroups }
+          : {}),
+      } satisfies Settings)
+    : {};

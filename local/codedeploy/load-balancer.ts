@@ -7,7 +7,7 @@ import { freePort } from '../ports';
 export interface BalancerOptions {
   /** Path the health check requests (default /). */
   healthPath?: string;
-  /** How long a new target may take to pass its health check (default 10 s). */
+  /** How long a new target may take to pass its health check (default 30 s). */
   healthTimeoutMs?: number;
   /** How long deregistration waits for in-flight requests (default 5 s; an ALB's deregistration delay). */
   drainMs?: number;
@@ -43,8 +43,6 @@ export class LoadBalancer {
   private next = 0;
   /** Requests answered by each instance, so one can tell who served traffic. */
   readonly served = new Map<string, number>();
-  /** Requests the balancer could not hand to any instance (503) or whose instance failed (502). */
-  rejected = 0;
 
   private constructor(
     readonly name: string,
@@ -120,7 +118,6 @@ export class LoadBalancer {
   private forward(req: IncomingMessage, res: ServerResponse): void {
     const backend = this.pick();
     if (!backend) {
-      this.rejected += 1;
       res.writeHead(503, { 'content-type': 'text/plain' }).end(`no healthy target in ${this.name}\n`);
       return;
     }
@@ -159,7 +156,6 @@ export class LoadBalancer {
     );
     upstream.on('error', (error) => {
       settle();
-      this.rejected += 1;
       if (!res.headersSent)
         res.writeHead(502, { 'content-type': 'text/plain', 'x-baton-instance': backend.instanceId });
       res.end(`bad gateway: ${backend.instanceId}: ${error.message}\n`);

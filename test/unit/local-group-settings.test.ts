@@ -1,28 +1,19 @@
 // The local stack's deployment groups get what the stack's AWS::CodeDeploy::DeploymentGroup gets:
-// local/group-settings.ts, in the API's casing, against infra/codedeploy.cjs's CloudFormation properties.
+// local/group-settings.ts, in the API's casing, against the properties infra/codedeploy.cjs puts in the
+// template (one mapping, groupStyle, serves both; this holds the wiring and the casing).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { groupSettings } from '../../local/group-settings';
+import { apiCasing as camel, groupSettings } from '../../local/group-settings';
 import { parsePipeline } from '../../shared/pipeline/rules/config';
 import { root } from '../support/fixtures';
 import { manualBlueGreenGroup, shippedPipeline } from '../support/pipeline-config';
 
 type Raw = ReturnType<typeof shippedPipeline>;
 const KEYS = ['DeploymentStyle', 'BlueGreenDeploymentConfiguration', 'LoadBalancerInfo', 'AutoScalingGroups'];
-
-/** CloudFormation's PascalCase keys in the API's camelCase (the values stay). */
-const camel = (value: unknown): unknown =>
-  Array.isArray(value)
-    ? value.map(camel)
-    : typeof value === 'object' && value !== null
-      ? Object.fromEntries(
-          Object.entries(value).map(([k, v]) => [k[0]?.toLowerCase() + k.slice(1), camel(v)]),
-        )
-      : value;
 
 /** The group properties infra/codedeploy.cjs generates for `raw`, by deployment group name. */
 const stackGroups = (raw: Raw) => {
