@@ -3,6 +3,7 @@
 // log tail the moment it fails), until the answer is final. Exit 0 only on VERIFIED (or a release done),
 // so a script can wait on it.
 import * as z from 'zod/mini';
+import { passesGate, VERDICTS } from '../shared/audit/rules/gate';
 import type { Invocation } from './args';
 import { EXIT } from './errors';
 import { type Io, showAnswer } from './output';
@@ -35,7 +36,7 @@ export const watchedSchema = z.looseObject({
       }),
     ),
   ),
-  verdict: z.optional(z.string()),
+  verdict: z.optional(z.enum(VERDICTS)),
   reasons: z.optional(z.array(z.string())),
   final: z.boolean(),
 });
@@ -87,7 +88,7 @@ export const newLines = (w: Watched, seen: Set<string>, now: Date): string[] => 
 
 /** The exit code of a final look: 0 on VERIFIED, or for a release that is done everywhere. */
 export const watchExit = (w: Watched): number =>
-  w.verdict === 'VERIFIED' || (!w.deploymentId && w.releaseStep === 'done') ? EXIT.ok : EXIT.refused;
+  passesGate(w.verdict) || (!w.deploymentId && w.releaseStep === 'done') ? EXIT.ok : EXIT.refused;
 
 export const watchLoop = async (
   ask: () => Promise<Answer>,
@@ -95,7 +96,9 @@ export const watchLoop = async (
   io: Io,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 ): Promise<number> => {
-  const interval = Number(io.env.BATON_WATCH_INTERVAL_MS ?? 3000);
+  // A value that is not a positive number would ask again at once, calling AWS each time.
+  const asked = Number(io.env.BATON_WATCH_INTERVAL_MS ?? 3000);
+  const interval = Number.isFinite(asked) && asked > 0 ? asked : 3000;
   const seen = new Set<string>();
   for (;;) {
     const answer = await ask();

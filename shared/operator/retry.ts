@@ -4,6 +4,7 @@
 // valid, and nothing is skipped. Any other deployment is requested again where no gate stands; in a
 // gated environment only a release (or a force, with deploy) enters.
 import type * as z from 'zod/mini';
+import { passesGate } from '../audit/rules/gate';
 import { BatonError, NotFoundError } from '../core/rules/errors';
 import { requestDeployment } from '../deployments/deployments';
 import { findApplication, findEnvironment } from '../pipeline/rules/config';
@@ -33,7 +34,7 @@ export const retry = async (deps: PromotionDeps, cmd: z.output<typeof retrySchem
     throw new RetryRefusedError(
       `deployment ${deploymentId} in ${cmd.environment} has no verdict yet: wait for it, or stop it first`,
     );
-  if (verdict === 'VERIFIED')
+  if (passesGate(verdict))
     throw new RetryRefusedError(
       `deployment ${deploymentId} in ${cmd.environment} is VERIFIED: nothing to retry`,
     );
@@ -62,7 +63,6 @@ export const retry = async (deps: PromotionDeps, cmd: z.output<typeof retrySchem
       `cannot retry commit ${last.artifact.commit.slice(0, 12)} in ${env.name}: no release brought it there, and ${rule.text}. To skip the gate, use deploy with force and a reason.`,
     );
   }
-  const at = deps.clock.now().toISOString();
   const result = await requestDeployment(deps, {
     application: cmd.application,
     environment: cmd.environment,
@@ -71,7 +71,8 @@ export const retry = async (deps: PromotionDeps, cmd: z.output<typeof retrySchem
       type: 'operator',
       detail: `retry by ${by} after ${verdict} of ${deploymentId}${cmd.reason ? `: ${cmd.reason}` : ''}`,
     },
-    dedupeKey: `retry:${deploymentId}:${at}`,
+    // One retry per failed deployment: asked twice (a double run, a CLI retry), it is one request.
+    dedupeKey: `retry:${deploymentId}`,
   });
   return { ...base, result };
 };

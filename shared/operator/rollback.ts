@@ -56,7 +56,8 @@ export const rollback = async (deps: DeployDeps, cmd: z.output<typeof rollbackSc
     environment: cmd.environment,
     artifact: to.artifact,
     cause: { type: 'rollback', detail: `rollback by ${by} to ${target}${why}` },
-    dedupeKey: `operator-rollback:${to.deploymentId}:${at}`,
+    // One rollback per (revision, deployment rolled back): asked twice, it is one request.
+    dedupeKey: `operator-rollback:${to.deploymentId}:${current?.deploymentId ?? '-'}`,
   });
   const from = current
     ? {

@@ -143,6 +143,20 @@ describe('retry', () => {
     );
   });
 
+  it('asked twice at once (a double run), makes one request: one deployment', async () => {
+    const deps = releaseDeps();
+    await uploadArtifact(deps, COMMIT);
+    await finish(deps, 'd-FAKE00001', 'FAILED');
+
+    const answers = await Promise.all([retryIn(deps, 'dev'), retryIn(deps, 'dev')]);
+
+    const outcomes = answers.map(
+      (a) => (a as { result?: { result?: { outcome?: string } } }).result?.result?.outcome,
+    );
+    expect(outcomes.sort()).toEqual(['duplicate', 'started']);
+    expect(deps.deployer.calls).toHaveLength(2);
+  });
+
   it('retries the failed deployment, not the rollback that followed it', async () => {
     const pipeline = samplePipeline();
     for (const env of pipeline.applications.web?.environments ?? []) env.onFailure = 'rollback';
