@@ -8,13 +8,14 @@ import {
   GetDeploymentGroupCommand,
   ListDeploymentGroupsCommand,
   ListDeploymentTargetsCommand,
-  StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codedeployDeployer } from '../../shared/aws/codedeploy-deployer';
 import { codedeployLookup } from '../../shared/aws/codedeploy-lookup';
 import { codedeployReader } from '../../shared/aws/codedeploy-reader';
+import { codedeployStopper } from '../../shared/aws/codedeploy-stopper';
 import { codedeployTargets } from '../../shared/aws/codedeploy-targets';
+import { DeploymentFinishedError } from '../../shared/core/rules/errors';
 import { checkOperation } from '../support/aws-model';
 import { awsModel } from '../support/aws-models';
 import {
@@ -103,7 +104,9 @@ describe('the CodeDeploy wire against the API model', () => {
     await client.send(
       new GetDeploymentConfigCommand({ deploymentConfigName: 'CodeDeployDefault.OneAtATime' }),
     );
-    await client.send(new StopDeploymentCommand({ deploymentId: good })).catch(() => undefined);
+    // The operator's stopper, on a deployment that finished: its request is the model's, and the
+    // refusal CodeDeploy answers is told as the deployment having finished.
+    await expect(codedeployStopper(client).stop(good, true)).rejects.toBeInstanceOf(DeploymentFinishedError);
 
     const operations = new Set(wire.calls.map((c) => c.operation));
     const problems = wire.calls.flatMap((call) => [
@@ -126,6 +129,7 @@ describe('the CodeDeploy wire against the API model', () => {
         'GetDeploymentTarget',
         'ListDeploymentTargets',
         'ListDeployments',
+        'StopDeployment',
       ]),
     );
   });
