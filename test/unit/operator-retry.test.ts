@@ -143,6 +143,28 @@ describe('retry', () => {
     );
   });
 
+  it('refuses a commit forced into a gated environment: no release brought it there, so its gate stands', async () => {
+    const deps = releaseDeps();
+    await uploadArtifact(deps, COMMIT);
+    await invokeOperator(deps, {
+      command: 'deploy',
+      application: 'web',
+      environment: 'production',
+      commit: COMMIT,
+      force: true,
+      reason: 'hotfix',
+    });
+    await finish(deps, 'd-FAKE00002', 'FAILED');
+
+    const response = await retryIn(deps, 'production');
+
+    expect(response).toMatchObject({ ok: false, kind: 'GateRefusedError' });
+    expect((response as { error: string }).error).toMatch(
+      /^cannot retry commit [0-9a-f]{12} in production: no release brought it there, and .+ To skip the gate, use deploy with force and a reason\.$/,
+    );
+    expect(deps.deployer.calls).toHaveLength(2);
+  });
+
   it('asked twice at once (a double run), makes one request: one deployment', async () => {
     const deps = releaseDeps();
     await uploadArtifact(deps, COMMIT);
