@@ -156,4 +156,18 @@ describe('the verdict', () => {
     });
     expect(report.codedeploy).toEqual(facts({ overview: { Succeeded: 1 } }));
   });
+
+  it('keeps every target in the report, succeeded ones too, with its kind and blue/green label', () => {
+    const green: Target = { ...target('i-green'), label: 'Green' };
+    const report = buildReport(
+      'd-AUDIT0002',
+      { deployment: facts(), targets: [target('i-1'), failedAt('i-2'), green], unreadable: [] },
+      strict,
+    );
+    expect(report.targets).toEqual([
+      { id: 'i-1', kind: 'instance', status: 'Succeeded' },
+      { id: 'i-2', kind: 'instance', status: 'Failed' },
+      { id: 'i-green', kind: 'instance', status: 'Succeeded', label: 'Green' },
+    ]);
+  });
 });

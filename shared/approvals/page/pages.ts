@@ -9,6 +9,8 @@ import { type Html, html } from './html';
 import { page } from './layout';
 
 const MAX_CELLS = 1000;
+/** A target of an audit recorded before the report kept every target: only its status is known. */
+const UNNAMED = 'id not recorded';
 const KNOWN_STATUSES = new Set([
   'succeeded',
   'failed',
@@ -33,7 +35,7 @@ const auditSection = (r: ApprovalRecord, audit: AuditSummary): Html => {
 ${
   shown.length > 0
     ? html`<ul class="targets" aria-label="one cell per ${audit.noun === 'instances' ? 'instance' : 'target'}">
-${shown.map((t) => html`<li class="${statusClass(t.status)}" title="${t.id || audit.noun}: ${t.status}">${t.id || '·'}<span>${t.label ? `${t.label} · ` : ''}${t.status}</span></li>\n`)}</ul>
+${shown.map((t) => html`<li class="${statusClass(t.status)}" title="${t.id || UNNAMED}: ${t.status}">${t.id || UNNAMED}<span>${t.label ? `${t.label} · ` : ''}${t.status}</span></li>\n`)}</ul>
 <p class="legend">${[...counts].map(([status, n]) => `${n} ${status}`).join(' · ')}${
         audit.targets.length > shown.length ? ` · first ${shown.length} shown` : ''
       }</p>`
