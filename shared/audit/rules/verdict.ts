@@ -206,6 +206,8 @@ export const buildReport = (
   expectation: AuditExpectation,
 ): AuditReport => {
   const decision = decide(evidence, expectation);
+  // CodeDeploy labels in-place targets Blue too; only a blue/green deployment's labels mean a fleet.
+  const blueGreen = evidence.deployment?.deploymentType === 'BLUE_GREEN';
   return {
     v: 1,
     deploymentId,
@@ -214,7 +216,7 @@ export const buildReport = (
       id: t.id,
       kind: t.kind,
       status: t.status,
-      ...(t.label ? { label: t.label } : {}),
+      ...(t.label && blueGreen ? { label: t.label } : {}),
     })),
     expectation: { ...expectation, tolerate: [...expectation.tolerate] },
     ...(evidence.deployment ? { codedeploy: evidence.deployment } : {}),
