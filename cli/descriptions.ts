@@ -19,6 +19,8 @@ export const SUMMARIES: Record<string, string> = {
   stop: 'stop a deployment in flight (optionally with CodeDeploy rolling it back), recording who and why',
   'secrets-check':
     "which secrets an environment's instances would receive and whether each exists (names only)",
+  board:
+    'the release board as a page: every environment with its release, verdict, instances, flight, approvals, and the timeline; written to a file and opened',
 };
 
 /** By field name; `command.field` overrides for one command. */
@@ -47,6 +49,7 @@ export const FIELD_WORDS: Record<string, string> = {
   'watch.deploymentId': 'the deployment to follow, e.g. d-A1B2C3D4E (or --release)',
   'watch.release': 'the release to follow, through each environment it deploys to (with --app)',
   'watch.application': 'the application of --release',
+  'board.application': 'only the board of this application (default: every application)',
   'history.environment': 'only the deployments of this environment',
   'history.limit': 'how many deployments to show, newest first',
   'rollback.reason':
@@ -71,6 +74,7 @@ export const EXAMPLES: Record<string, string[]> = {
   watch: ['baton watch d-7Q4BZ2K1X', 'baton watch v1.2.0 --app web'],
   history: ['baton history web', 'baton history web production --limit 5'],
   rollback: ['baton rollback web production --reason "v1.3.0 breaks the checkout"'],
+  board: ['baton board --stage prod', 'baton board --stage prod --app web'],
   stop: [
     'baton stop d-7Q4BZ2K1X --reason "wrong config in this build"',
     'baton stop d-7Q4BZ2K1X --reason "health checks failing" --auto-rollback',
@@ -97,3 +101,9 @@ export const BARE_WORD: Record<string, (word: string) => string> = {
   // CodeDeploy's ids are d- and 9 characters; anything else is a release tag.
   watch: (word) => (/^d-[A-Z0-9]{9}$/.test(word) ? 'deploymentId' : 'release'),
 };
+
+/** `baton board`'s own flags: the page's, not the operator command's. */
+export const BOARD_FLAGS = [
+  '  --out <file>  where to write the page (default baton-board.html in the current folder)',
+  '  --no-open     only write it; by default it is opened with xdg-open (open on macOS)',
+];

@@ -96,6 +96,7 @@ export const COMMAND_SPECS: CommandSpec[] = (() => {
     'approvals',
     'decide',
     'secrets-check',
+    'board',
   ];
   const specs = operatorCommandSchema.def.options.map(specOf);
   const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);

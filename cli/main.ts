@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nearest } from '../shared/core/rules/suggest';
 import { type Invocation, parseArgs } from './args';
+import { BOARD_FLAGS } from './descriptions';
 import { DOCTOR_HELP } from './doctor/help';
 import { CliError, EXIT, UnreachableError, UsageError } from './errors';
 import { COMMAND_SPECS, findCommand } from './flags';
@@ -53,6 +54,7 @@ const help = (invocation: Extract<Invocation, { mode: 'help' }>, io: Io): number
     throw new UsageError(`unknown command "${invocation.command}"${near ? `: did you mean "${near}"?` : ''}`);
   }
   io.out(commandHelp(spec));
+  if (spec.name === 'board') io.out(`\nThe page (not the operator's fields):\n${BOARD_FLAGS.join('\n')}\n`);
   return EXIT.ok;
 };
 
@@ -66,6 +68,9 @@ export const run = async (argv: readonly string[], io: Io): Promise<number> => {
     if (argv[0] === 'doctor') return await (await import('./doctor/command')).runDoctor(argv.slice(1), io);
     // upload writes to the pipeline bucket itself, as CI: no operator command either.
     if (argv[0] === 'upload') return await (await import('./upload/command')).runUpload(argv.slice(1), io);
+    // board writes the operator's answer as a page: its own flags (--out, --no-open) come off first.
+    if (argv[0] === 'board' && !argv.some((a) => a === '--help' || a === '-h'))
+      return await (await import('./board')).runBoard(argv.slice(1), io, (i) => ask(i, io));
     const invocation = parseArgs(argv);
     if (invocation.mode === 'help') return help(invocation, io);
     if (invocation.mode === 'version') {

@@ -7,6 +7,7 @@ import type { LocalStack } from './stack';
 export interface StackFile {
   env: Record<string, string>;
   approvalUrl: string;
+  boardUrl: string;
   secretsUrl: string;
   motoEndpoint: string;
   codedeployEndpoint: string;
@@ -20,6 +21,7 @@ export const writeStackFile = (stack: LocalStack, path = DEFAULT_STACK_FILE): st
   const file: StackFile = {
     env: stack.env,
     approvalUrl: stack.approvalUrl,
+    boardUrl: stack.boardUrl,
     secretsUrl: stack.secretsUrl,
     motoEndpoint: stack.moto.endpoint,
     codedeployEndpoint: stack.codedeploy.endpoint,

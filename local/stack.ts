@@ -12,6 +12,7 @@ import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { loadPipelineFile } from '../shared/pipeline/file';
 import type { Pipeline } from '../shared/pipeline/rules/config';
 import { provisionApprovals } from './approvals';
+import { boardRefreshSeconds, serveBoard } from './board-url';
 import { watchPipelineBucket } from './bucket-events';
 import { clientsFor, createVersionedBucket } from './clients';
 import { type FleetEvent, type HookFailure, type LocalCodeDeploy, startLocalCodeDeploy } from './codedeploy';
@@ -47,6 +48,8 @@ export interface LocalStack {
   workDir: string;
   secretsUrl: string;
   approvalUrl: string;
+  /** The release board, served from the operator's `board` answer; it reloads itself. */
+  boardUrl: string;
   /** The github-webhook function URL, where GitHub deliveries are POSTed. */
   githubUrl: string;
   alertTopicArn: string;
@@ -183,6 +186,12 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
     'source-pushed': async () => (await import('../functions/source-pushed/handler')).run,
   });
   router = liveRouter;
+  const operator = async (command: unknown) => {
+    const { invokeOperator } = await import('../shared/operator/invoke');
+    const { operatorDeps } = await import('../shared/wiring/operator');
+    return invokeOperator(operatorDeps(), command);
+  };
+  const boardUrl = await serveBoard(operator, boardRefreshSeconds(process.env));
   const watcher = watchPipelineBucket(clients.s3, bucket, pipeline, liveRouter);
 
   return {
@@ -195,23 +204,20 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
     workDir,
     secretsUrl: secretsUrl.url,
     approvalUrl: approvalUrl.url,
+    boardUrl: boardUrl.url,
     githubUrl: githubUrl.url,
     alertTopicArn,
     approvalTopicArn: approvals.approvalTopicArn,
     env,
     pollS3: watcher.poll,
     push: (push) => liveRouter.deliver('source-pushed', pushEvent(push)),
-    operator: async (command) => {
-      const { invokeOperator } = await import('../shared/operator/invoke');
-      const { operatorDeps } = await import('../shared/wiring/operator');
-      return invokeOperator(operatorDeps(), command);
-    },
+    operator,
     reconcile: async () => (await import('../functions/reconcile/handler')).run({}),
     stop: async () => {
       await watcher.stop();
       await liveRouter.settle();
       await codedeploy.stop();
-      await Promise.all([secretsUrl.close(), approvalUrl.close(), githubUrl.close()]);
+      await Promise.all([secretsUrl.close(), approvalUrl.close(), githubUrl.close(), boardUrl.close()]);
       await moto.stop();
     },
   };

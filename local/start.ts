@@ -96,6 +96,7 @@ const main = async (): Promise<number> => {
   let code = 1;
   try {
     t.note('stack up', `moto ${stack.moto.endpoint}, local CodeDeploy ${stack.codedeploy.endpoint}`);
+    t.note('board', `${stack.boardUrl} (the release board; it refreshes itself)`);
     const [appName, app] = Object.entries(stack.pipeline.applications)[0] ?? [];
     if (!appName || !app) throw new Error('the pipeline configuration has no application');
     for (const e of app.environments.filter((x) => instances < x.audit.minimumTargets))

@@ -9,7 +9,7 @@ import { artifactRefSchema, causeTypeSchema } from '../ledger/schemas';
 import type { RecordStore } from '../ledger/store';
 import { VERDICTS, type Verdict } from './rules/gate';
 import type { Reaudit } from './rules/reaudit';
-import type { AuditExpectation, AuditReport, Counts, FailingTarget } from './rules/verdict';
+import type { AuditExpectation, AuditReport, Counts, FailingTarget, TargetCell } from './rules/verdict';
 
 /** What follows a verdict, step by step; each done step says what happened. */
 export const FOLLOW_UP_STEPS = [
@@ -68,6 +68,7 @@ const reportSchema: z.ZodMiniType<AuditReport> = z.looseObject({
   reasons: z.array(z.string()),
   counts: part<Counts>(),
   failing: z.array(part<FailingTarget>()),
+  targets: z.optional(z.array(part<TargetCell>())),
   expectation: part<AuditExpectation>(),
   codedeploy: z.optional(part<NonNullable<AuditReport['codedeploy']>>()),
   stop: z.optional(z.looseObject({ by: z.string(), reason: z.string(), autoRollback: z.boolean() })),

@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { approvalsSchema, listApprovals } from './approvals';
 import { type AuditCommandDeps, auditCommand, auditSchema } from './audit';
+import { board, boardSchema } from './board';
 import { type DecideCommandDeps, decideCommand, decideSchema } from './decide';
 import { deploy, deploySchema } from './deploy';
 import { history, historySchema } from './history';
@@ -37,6 +38,7 @@ export const operatorCommandSchema = z.discriminatedUnion('command', [
   rollbackSchema,
   historySchema,
   watchSchema,
+  boardSchema,
 ]);
 
 export type OperatorCommand = z.output<typeof operatorCommandSchema>;
@@ -70,5 +72,7 @@ export const runCommand = (deps: OperatorDeps, cmd: OperatorCommand, actor: Acto
       return history(deps, cmd);
     case 'watch':
       return watch(deps, cmd);
+    case 'board':
+      return board(deps, cmd);
   }
 };

@@ -69,6 +69,10 @@ export const sampleRequest = (over: Partial<ApprovalRequestInput> = {}): Approva
 });
 
 /** The staging deployment and its audit record, as the audit writes them (shared/ledger/audits.ts). */
+/** The ids of staging's succeeded instances in seedStagingAudit: i-0a01, i-0a02, … */
+export const stagingInstances = (n: number) =>
+  Array.from({ length: n }, (_, i) => `i-0a${String(i + 1).padStart(2, '0')}`);
+
 export const seedStagingAudit = async (store: RecordStore, targets = 9, failed: string[] = []) => {
   const deployment: DeploymentRecord = {
     v: 1,
@@ -99,6 +103,14 @@ export const seedStagingAudit = async (store: RecordStore, targets = 9, failed: 
         byStatus: { Succeeded: targets - failed.length, ...(failed.length ? { Failed: failed.length } : {}) },
       },
       failing: failed.map((id) => ({ id, kind: 'instance', status: 'Failed' })),
+      targets: [
+        ...stagingInstances(targets - failed.length).map((id) => ({
+          id,
+          kind: 'instance',
+          status: 'Succeeded',
+        })),
+        ...failed.map((id) => ({ id, kind: 'instance', status: 'Failed' })),
+      ],
     },
   });
 };

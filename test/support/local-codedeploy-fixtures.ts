@@ -1,7 +1,7 @@
 // Shared set-up for the local CodeDeploy tests: moto for S3, the stand-in, real SDK clients, zip bundles.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   ApplicationAlreadyExistsException,
   BatchGetDeploymentTargetsCommand,
@@ -21,6 +21,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { strToU8, zipSync } from 'fflate';
+import { type BuiltArtifact, buildArtifact } from '../../local/artifact';
 import {
   type DeploymentStateChangeEvent,
   type LocalCodeDeploy,
@@ -28,6 +29,7 @@ import {
   startLocalCodeDeploy,
 } from '../../local/codedeploy';
 import { type Moto, startMoto } from '../../local/moto';
+import type { LocalStack } from '../../local/stack';
 
 export const ROLE = 'arn:aws:iam::123456789012:role/baton-codedeploy';
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -267,3 +269,26 @@ export const appspec = (
 export const eventStatuses = (target: {
   lifecycleEvents?: { lifecycleEventName?: string; status?: string }[];
 }) => Object.fromEntries((target.lifecycleEvents ?? []).map((e) => [e.lifecycleEventName, e.status]));
+
+/** The sample web server's files written under `dir` (no secrets hook), built as an artifact. */
+export const webAppArtifact = (dir: string) => {
+  for (const [name, body] of Object.entries(webAppFiles())) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), body);
+  }
+  return buildArtifact(dir, '/nonexistent');
+};
+
+/** What CI does for a push to main: the artifact uploaded, and the stack's S3 watcher delivering it. */
+export const uploadToMain = async (stack: LocalStack, artifact: BuiltArtifact) => {
+  await stack.clients.s3.send(
+    new PutObjectCommand({
+      Bucket: stack.bucket,
+      Key: `artifacts/web/${artifact.commit}.zip`,
+      Body: artifact.zip,
+      Metadata: { branch: 'main' },
+    }),
+  );
+  await stack.pollS3();
+  await stack.router.settle();
+};

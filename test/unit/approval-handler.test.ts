@@ -16,6 +16,7 @@ import {
   SAMPLE_KEY,
   sampleRequest,
   seedStagingAudit,
+  stagingInstances,
 } from '../support/approvals';
 import { loadEvent } from '../support/fixtures';
 
@@ -55,6 +56,12 @@ describe('approval function', () => {
     expect(res.body).toContain('3f786850e387550fdab836ed7e6dc881de23001b');
     expect(res.body).toContain('staging — PARTIAL (8/9 instances succeeded)');
     expect(res.body.match(/<li class="s-succeeded"/g)).toHaveLength(8);
+    // Every cell names its instance, the succeeded ones too.
+    for (const id of stagingInstances(8))
+      expect(res.body).toContain(
+        `<li class="s-succeeded" title="${id}: Succeeded">${id}<span>Succeeded</span></li>`,
+      );
+    expect(res.body).not.toContain('id not recorded');
     expect(res.body.match(/<li class="s-failed"/g)).toHaveLength(1);
     expect(res.body).toContain('<form method="post">');
     expect(res.body).toContain(

@@ -84,6 +84,8 @@ describe('operator permissions', () => {
   it('lets unlisted callers of the account only read once operators is set, and says what to add', () => {
     const dev = iam('arn:aws:sts::123456789012:assumed-role/developers/dan');
     expect(refusal(dev, { command: 'status' })).toBe('allowed');
+    // The release board is a read: whoever may read may look at it.
+    expect(refusal(dev, { command: 'board' })).toBe('allowed');
     expect(refusal(dev, { command: 'deploy' })).toBe(
       'arn:aws:sts::123456789012:assumed-role/developers/dan may not deploy: add { principal: ' +
         'arn:aws:iam::123456789012:role/developers, may: [deploy] } under operators in pipeline.yml',

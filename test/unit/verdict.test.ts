@@ -156,4 +156,24 @@ describe('the verdict', () => {
     });
     expect(report.codedeploy).toEqual(facts({ overview: { Succeeded: 1 } }));
   });
+
+  it('keeps every target in the report, succeeded ones too, with its kind and blue/green label', () => {
+    const green: Target = { ...target('i-green'), label: 'Green' };
+    const blue: Target = { ...target('i-blue'), label: 'Blue' };
+    const evidence = { targets: [target('i-1'), failedAt('i-2'), green, blue], unreadable: [] };
+    const blueGreen = buildReport(
+      'd-AUDIT0002',
+      { ...evidence, deployment: facts({ deploymentType: 'BLUE_GREEN' }) },
+      strict,
+    );
+    const inPlace = buildReport('d-AUDIT0003', { ...evidence, deployment: facts() }, strict);
+    expect(blueGreen.targets).toEqual([
+      { id: 'i-1', kind: 'instance', status: 'Succeeded' },
+      { id: 'i-2', kind: 'instance', status: 'Failed' },
+      { id: 'i-green', kind: 'instance', status: 'Succeeded', label: 'Green' },
+      { id: 'i-blue', kind: 'instance', status: 'Succeeded', label: 'Blue' },
+    ]);
+    // CodeDeploy labels an in-place deployment's targets Blue: no fleet is meant, none is kept.
+    expect(inPlace.targets?.map((t) => t.label)).toEqual([undefined, undefined, undefined, undefined]);
+  });
 });

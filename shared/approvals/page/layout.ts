@@ -1,6 +1,7 @@
 // The page frame and the security headers. The one stylesheet is inline and allowed by its hash; the
 // policy allows nothing else: no script, no images, no frames, forms only to this same origin.
 import { createHash } from 'node:crypto';
+import { CELL_STYLE } from './cells';
 import { Html, html } from './html';
 
 const STYLE = `
@@ -9,13 +10,7 @@ main{max-width:46rem;margin:2rem auto;background:#fff;padding:1.5rem 2rem;border
 h1{font-size:1.35rem;margin:0 0 1rem}h2{font-size:1.05rem;margin:1.5rem 0 .5rem}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0}dt{color:#5b6475}dd{margin:0;overflow-wrap:anywhere}
 code{font:13px ui-monospace,monospace}
-.verdict{font-weight:600}.v-verified{color:#1a7f37}.v-partial,.v-incomplete{color:#9a6700}.v-failed{color:#cf222e}
-.targets{display:flex;flex-wrap:wrap;gap:4px;list-style:none;padding:0;margin:.5rem 0}
-.targets li{min-width:6.5rem;padding:.25rem .4rem;border-radius:4px;font:12px ui-monospace,monospace;color:#fff}
-.targets li span{display:block;opacity:.85}
-.s-succeeded{background:#1a7f37}.s-failed{background:#cf222e}.s-skipped{background:#8c959f}
-.s-inprogress,.s-pending,.s-ready{background:#0969da}.s-unknown,.s-other{background:#6e4c00}
-.legend{color:#5b6475;font-size:.85rem}
+${CELL_STYLE}.legend{color:#5b6475;font-size:.85rem}
 form{margin-top:1.5rem}textarea{width:100%;box-sizing:border-box;min-height:4.5rem;font:inherit}
 .buttons{display:flex;gap:1rem;margin-top:.75rem}
 button{font:inherit;font-weight:600;padding:.55rem 1.4rem;border-radius:6px;border:1px solid transparent;cursor:pointer}
@@ -23,17 +18,18 @@ button{font:inherit;font-weight:600;padding:.55rem 1.4rem;border-radius:6px;bord
 .note{color:#5b6475;font-size:.9rem}.refusal h1{color:#cf222e}.done h1{color:#1a7f37}
 `;
 
-const styleHash = createHash('sha256').update(STYLE).digest('base64');
-
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+/** The headers of a page whose one stylesheet is `style`: it alone is allowed, by its hash. */
+export const securityHeaders = (style: string): Readonly<Record<string, string>> => ({
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': `default-src 'none'; style-src 'sha256-${styleHash}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+  'content-security-policy': `default-src 'none'; style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'x-robots-tag': 'noindex, nofollow',
-};
+});
+
+export const SECURITY_HEADERS = securityHeaders(STYLE);
 
 export type PageKind = 'decision' | 'done' | 'refusal';
 

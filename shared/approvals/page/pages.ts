@@ -1,28 +1,14 @@
 // The approval pages: the decision page (GET), the recorded-decision page (POST), and the refusals.
 // No script anywhere: a decision is a form POST that a person submits by pressing a button.
 
-import type { Verdict } from '../../audit/rules/gate';
 import type { AuditSummary } from '../approval-audit';
 import { artifactText, utc } from '../approval-message';
 import type { ApprovalDecision, ApprovalRecord } from '../records';
+import { targetCell, verdictClass } from './cells';
 import { type Html, html } from './html';
 import { page } from './layout';
 
 const MAX_CELLS = 1000;
-const KNOWN_STATUSES = new Set([
-  'succeeded',
-  'failed',
-  'skipped',
-  'unknown',
-  'inprogress',
-  'pending',
-  'ready',
-]);
-const statusClass = (status: string) => {
-  const s = status.toLowerCase().replace(/[^a-z]/g, '');
-  return `s-${KNOWN_STATUSES.has(s) ? s : 'other'}`;
-};
-const verdictClass = (verdict?: Verdict) => `v-${verdict ? verdict.toLowerCase() : 'none'}`;
 
 const auditSection = (r: ApprovalRecord, audit: AuditSummary): Html => {
   const shown = audit.targets.slice(0, MAX_CELLS);
@@ -33,7 +19,7 @@ const auditSection = (r: ApprovalRecord, audit: AuditSummary): Html => {
 ${
   shown.length > 0
     ? html`<ul class="targets" aria-label="one cell per ${audit.noun === 'instances' ? 'instance' : 'target'}">
-${shown.map((t) => html`<li class="${statusClass(t.status)}" title="${t.id || audit.noun}: ${t.status}">${t.id || '·'}<span>${t.label ? `${t.label} · ` : ''}${t.status}</span></li>\n`)}</ul>
+${shown.map(targetCell)}</ul>
 <p class="legend">${[...counts].map(([status, n]) => `${n} ${status}`).join(' · ')}${
         audit.targets.length > shown.length ? ` · first ${shown.length} shown` : ''
       }</p>`

@@ -30,6 +30,14 @@ export interface FailingTarget {
   event?: { name: string; status: string } & Diagnostics;
 }
 
+/** One target as the report keeps it: every target gets a labelled cell on the pages, not only failing ones. */
+export interface TargetCell {
+  id: string;
+  kind: TargetKind;
+  status: TargetStatus;
+  label?: 'Blue' | 'Green';
+}
+
 export interface Counts {
   /** Every target CodeDeploy listed. */
   targets: number;
@@ -50,6 +58,8 @@ export interface AuditReport {
   reasons: string[];
   counts: Counts;
   failing: FailingTarget[];
+  /** Every target CodeDeploy listed, in its order; absent from reports recorded before it was kept. */
+  targets?: TargetCell[];
   expectation: AuditExpectation;
   codedeploy?: DeploymentFacts;
   /** The operator's stop, for a deployment stopped through Baton. */
@@ -196,10 +206,18 @@ export const buildReport = (
   expectation: AuditExpectation,
 ): AuditReport => {
   const decision = decide(evidence, expectation);
+  // CodeDeploy labels in-place targets Blue too; only a blue/green deployment's labels mean a fleet.
+  const blueGreen = evidence.deployment?.deploymentType === 'BLUE_GREEN';
   return {
     v: 1,
     deploymentId,
     ...decision,
+    targets: (evidence.targets ?? []).map((t) => ({
+      id: t.id,
+      kind: t.kind,
+      status: t.status,
+      ...(t.label && blueGreen ? { label: t.label } : {}),
+    })),
     expectation: { ...expectation, tolerate: [...expectation.tolerate] },
     ...(evidence.deployment ? { codedeploy: evidence.deployment } : {}),
     ...(evidence.stop && evidence.deployment?.status === 'Stopped' ? { stop: { ...evidence.stop } } : {}),
