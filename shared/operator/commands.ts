@@ -5,6 +5,7 @@ import { type AuditCommandDeps, auditCommand, auditSchema } from './audit';
 import { type DecideCommandDeps, decideCommand, decideSchema } from './decide';
 import { deploy, deploySchema } from './deploy';
 import { history, historySchema } from './history';
+import { metrics, metricsSchema } from './metrics';
 import { promote, promoteSchema } from './promote';
 import { releases, releasesSchema } from './releases';
 import { retry, retrySchema } from './retry';
@@ -37,6 +38,7 @@ export const operatorCommandSchema = z.discriminatedUnion('command', [
   rollbackSchema,
   historySchema,
   watchSchema,
+  metricsSchema,
 ]);
 
 export type OperatorCommand = z.output<typeof operatorCommandSchema>;
@@ -70,5 +72,7 @@ export const runCommand = (deps: OperatorDeps, cmd: OperatorCommand, actor: Acto
       return history(deps, cmd);
     case 'watch':
       return watch(deps, cmd);
+    case 'metrics':
+      return metrics(deps, cmd);
   }
 };

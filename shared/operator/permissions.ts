@@ -21,7 +21,7 @@ export class PermissionRefusedError extends BatonError {
   override readonly name = 'PermissionRefusedError';
 }
 
-const READ = new Set(['status', 'releases', 'history', 'watch', 'approvals', 'secrets-check']);
+const READ = new Set(['status', 'releases', 'history', 'watch', 'metrics', 'approvals', 'secrets-check']);
 
 /** The classes a command needs: its own, and `force` when it skips a gate. */
 export const classesOf = (cmd: { command: string; force?: unknown }): CommandClass[] => {
