@@ -8,6 +8,8 @@ export const SUMMARIES: Record<string, string> = {
     'follow a deployment, or the newest of a release, until its verdict: targets, lifecycle events, the failing log tail; exit 0 only on VERIFIED',
   history:
     "an application's deployments, newest first: CodeDeploy's status, Baton's verdict, who started each, how long it took",
+  metrics:
+    'delivery metrics per environment over a window (default the last 30 days): deployment frequency, lead time from commit, change failure rate, time to restore',
   deploy: 'put a recorded artifact (by commit or artifact key) into an environment by hand',
   promote: 'move a release into an environment through its gates, or past them with --force and a reason',
   audit: "read a deployment's evidence again, record the new verdict and print the report",
@@ -54,6 +56,9 @@ export const FIELD_WORDS: Record<string, string> = {
   'history.limit': 'how many deployments to show, newest first',
   'rollback.reason':
     'why; kept with the rollback, in the deployment cause and on the release timeline (optional)',
+  'metrics.application': 'only this application (default: every application in pipeline.yml)',
+  'metrics.since':
+    'where the window starts: an ISO date or date and time (UTC unless it says), or a duration back from now such as 7d, 24h or 90m (default 30d)',
   autoRollback:
     "have CodeDeploy roll the group back to its last successful revision (CodeDeploy's own rollback)",
 };
@@ -73,6 +78,7 @@ export const EXAMPLES: Record<string, string[]> = {
   retry: ['baton retry web staging', 'baton retry --app web --env production --reason "load balancer fixed"'],
   watch: ['baton watch d-7Q4BZ2K1X', 'baton watch v1.2.0 --app web'],
   history: ['baton history web', 'baton history web production --limit 5'],
+  metrics: ['baton metrics', 'baton metrics web --since 7d', 'baton metrics web --since 2026-11-01'],
   rollback: ['baton rollback web production --reason "v1.3.0 breaks the checkout"'],
   board: ['baton board --stage prod', 'baton board --stage prod --app web'],
   stop: [
@@ -93,6 +99,7 @@ export const POSITIONAL: Record<string, string[]> = {
   retry: ['application', 'environment'],
   rollback: ['application', 'environment'],
   history: ['application', 'environment'],
+  metrics: ['application'],
   watch: ['deploymentId'],
 };
 

@@ -86,6 +86,7 @@ export const COMMAND_SPECS: CommandSpec[] = (() => {
     'status',
     'releases',
     'history',
+    'metrics',
     'watch',
     'deploy',
     'promote',

@@ -20,7 +20,15 @@ export const OPERATOR_URL_OUTPUT = 'OperatorUrl';
 const stackOf = (t: UrlTarget) => `baton-${t.stage ?? 'dev'}`;
 
 /** Commands that only read: safe to send again. The others are sent once. */
-const READ_ONLY = new Set(['status', 'releases', 'history', 'watch', 'approvals', 'secrets-check']);
+const READ_ONLY = new Set([
+  'status',
+  'releases',
+  'history',
+  'watch',
+  'metrics',
+  'approvals',
+  'secrets-check',
+]);
 
 /** What went wrong before the operator answered, and what to do about it. */
 export const explainSetupError = (error: unknown, where: string): UnreachableError => {

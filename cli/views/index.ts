@@ -4,6 +4,7 @@ import { auditView } from './audit';
 import { deployView, promoteView } from './changes';
 import { retryView, rollbackView, stopView } from './control';
 import { historyView } from './history';
+import { metricsView } from './metrics';
 import { releasesView } from './releases';
 import { secretsCheckView } from './secrets';
 import { statusView } from './status';
@@ -22,4 +23,5 @@ export const VIEWS: Record<string, View> = {
   retry: retryView,
   rollback: rollbackView,
   history: historyView,
+  metrics: metricsView,
 };

@@ -231,6 +231,7 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
   // step frees it, and reconcile finds an abandoned follow-up by that slot (auditStaleDeployments),
   // so no open follow-up mark is needed. Any other follow-up is marked.
   const first = Boolean(ledger && !ledger.verdict && !existing);
+  if (first) deps.metrics.delivered(report.verdict, place.application, env.name);
   return claim(deps, record, {
     audit: written,
     ...(stored ? { deployment: stored } : {}),

@@ -16,6 +16,11 @@ export interface DeploymentReader {
 export interface AuditMetrics {
   /** One audit: its verdict, and how many targets did not succeed. */
   audited(verdict: Verdict, environment: string, failedTargets: number): void;
+  /**
+   * The first verdict on a deployment Baton started (a re-audit is not another deployment): frequency
+   * and change failure rate per application, whose number pipeline.yml bounds.
+   */
+  delivered(verdict: Verdict, application: string, environment: string): void;
 }
 
 /** The evidence is incomplete or contradicts itself: the audit must say INCOMPLETE. */

@@ -6,6 +6,7 @@ import { board, boardSchema } from './board';
 import { type DecideCommandDeps, decideCommand, decideSchema } from './decide';
 import { deploy, deploySchema } from './deploy';
 import { history, historySchema } from './history';
+import { metrics, metricsSchema } from './metrics';
 import { promote, promoteSchema } from './promote';
 import { releases, releasesSchema } from './releases';
 import { retry, retrySchema } from './retry';
@@ -39,6 +40,7 @@ export const operatorCommandSchema = z.discriminatedUnion('command', [
   historySchema,
   watchSchema,
   boardSchema,
+  metricsSchema,
 ]);
 
 export type OperatorCommand = z.output<typeof operatorCommandSchema>;
@@ -74,5 +76,7 @@ export const runCommand = (deps: OperatorDeps, cmd: OperatorCommand, actor: Acto
       return watch(deps, cmd);
     case 'board':
       return board(deps, cmd);
+    case 'metrics':
+      return metrics(deps, cmd);
   }
 };

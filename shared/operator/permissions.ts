@@ -21,7 +21,16 @@ export class PermissionRefusedError extends BatonError {
   override readonly name = 'PermissionRefusedError';
 }
 
-const READ = new Set(['status', 'releases', 'history', 'watch', 'approvals', 'secrets-check', 'board']);
+const READ = new Set([
+  'status',
+  'releases',
+  'history',
+  'metrics',
+  'watch',
+  'approvals',
+  'secrets-check',
+  'board',
+]);
 
 /** The classes a command needs: its own, and `force` when it skips a gate. */
 export const classesOf = (cmd: { command: string; force?: unknown }): CommandClass[] => {

@@ -93,6 +93,7 @@ export const sourcePushed = async (deps: SourcePushedDeps, change: RefChange): P
     action: change.action,
     ...(change.commit ? { commit: change.commit } : {}),
     pushedAt: change.pushedAt,
+    ...(change.committedAt ? { committedAt: change.committedAt } : {}),
     ...(change.by ? { by: change.by } : {}),
     event: change.event,
     outcome: outcome.outcome,

@@ -206,12 +206,34 @@ export interface PushRecord {
   action: string;
   commit?: string;
   pushedAt: string;
+  /** The commit's own timestamp, where the push event carried it (GitHub's head commit). */
+  committedAt?: string;
   by?: string;
   event: string;
   outcome: string;
   detail: string;
   at: string;
 }
+
+export const pushRecordSchema: z.ZodMiniType<PushRecord> = z.looseObject({
+  v: z.literal(1),
+  kind: z.literal('push'),
+  application: z.string(),
+  repository: z.string(),
+  ref: z.string(),
+  action: z.string(),
+  commit: optionalText,
+  pushedAt: z.string(),
+  committedAt: optionalText,
+  by: optionalText,
+  event: z.string(),
+  outcome: z.string(),
+  detail: z.string(),
+  at: z.string(),
+});
+
+/** The push log, by application, push time and event id. */
+export const pushRecords = (store: RecordStore) => typedRecords(store, pushRecordSchema, releaseKeys.push);
 
 /** The artifact fields a release or a deployment request carries. */
 export const artifactRefOf = (a: ArtifactRef): ArtifactRef => ({

@@ -10,7 +10,11 @@ import { metrics } from './metrics';
 import { once } from './once';
 import { releasing } from './releases';
 
-/** Per verdict (dimension `verdict`) and the targets that did not succeed, per environment. */
+/**
+ * Per verdict (dimension `verdict`) and the targets that did not succeed, per environment; and per
+ * application the first verdict of each deployment. Single metrics: each is written (EMF, on stdout)
+ * as it is added, whether or not the handler's logMetrics flushes.
+ */
 export const powertoolsAuditMetrics = (m = metrics): AuditMetrics => ({
   audited(verdict, environment, failedTargets) {
     const audits = m.singleMetric();
@@ -19,6 +23,11 @@ export const powertoolsAuditMetrics = (m = metrics): AuditMetrics => ({
     const failed = m.singleMetric();
     failed.addDimension('environment', environment);
     failed.addMetric('FailedTargets', MetricUnit.Count, failedTargets);
+  },
+  delivered(verdict, application, environment) {
+    const deployments = m.singleMetric();
+    deployments.addDimensions({ application, environment, verdict });
+    deployments.addMetric('Deployments', MetricUnit.Count, 1);
   },
 });
 

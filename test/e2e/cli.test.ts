@@ -223,9 +223,10 @@ describe('baton CLI on the local stack', () => {
     const deployed = await baton(`deploy --app web --env dev --commit ${commit.slice(0, 12)} ${local}`);
     const deploymentId = deployed.stdout.match(/^web dev: deployment (d-[A-Z0-9]{9}) started/m)?.[1] ?? '';
     const watched = await baton(`watch ${deploymentId} ${local}`, { BATON_WATCH_INTERVAL_MS: '200' });
-    const [history, retried] = await Promise.all([
+    const [history, retried, metrics] = await Promise.all([
       baton(`history web dev ${local}`),
       baton(`retry web dev ${local}`),
+      baton(`metrics web --since 1d ${local}`),
     ]);
     expect(deployed).toMatchObject({ code: 0, stderr: '' });
     expect(watched).toMatchObject({ code: 0, stderr: '' });
@@ -244,6 +245,10 @@ describe('baton CLI on the local stack', () => {
       stdout: '',
       stderr: `baton retry: refused (RetryRefusedError): deployment ${deploymentId} in dev is VERIFIED: nothing to retry\n`,
     });
+    expect(metrics).toMatchObject({ code: 0, stderr: '' });
+    expect(metrics.stdout).toMatch(/^Delivery metrics from .* \(1 day\); \d+ deployment record\(s\) read$/m);
+    // Every deployment of dev so far was VERIFIED; its lead time is measured from a recorded commit time.
+    expect(metrics.stdout).toMatch(/^dev +[1-9]\d* +\d+\.\d\d +0% \(0 of [1-9]\d*\) +\S+.* \([1-9]\d*\) /m);
   });
 
   it('exits 3 saying the local stack is not running when its endpoints refuse connections', async () => {

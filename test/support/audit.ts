@@ -90,6 +90,10 @@ export class RecordingMetrics implements AuditMetrics {
   audited(verdict: Verdict, environment: string, failedTargets: number) {
     this.audits.push({ verdict, environment, failedTargets });
   }
+  readonly deliveries: { verdict: Verdict; application: string; environment: string }[] = [];
+  delivered(verdict: Verdict, application: string, environment: string) {
+    this.deliveries.push({ verdict, application, environment });
+  }
 }
 
 /** A DeploymentReader in memory: what CodeDeploy would say, per deployment. */

@@ -92,7 +92,7 @@ export const eventDeps = () => {
     ...d,
     reader: codedeployReader(new CodeDeployClient(region), { sleep: async () => undefined }),
     alertTopicArn: ALERTS,
-    metrics: { audited: () => undefined },
+    metrics: { audited: () => undefined, delivered: () => undefined },
     releaseFlow: d.flow,
   };
   return { artifact, push, audit, store: d.store, log: d.log, deployer: d.deployer, notifier: d.notifier };
@@ -134,7 +134,12 @@ export const operatorDeps = () => {
   const deps: OperatorDeps = {
     ...d,
     secretMetadata: everySecret,
-    auditing: { reader, notifier: d.notifier, alertTopicArn: ALERTS, metrics: { audited: () => undefined } },
+    auditing: {
+      reader,
+      notifier: d.notifier,
+      alertTopicArn: ALERTS,
+      metrics: { audited: () => undefined, delivered: () => undefined },
+    },
     deciding: { notifier: d.notifier, alertTopicArn: ALERTS },
     alerts: { notifier: d.notifier, alertTopicArn: ALERTS },
   };

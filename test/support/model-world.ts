@@ -119,7 +119,7 @@ const wire = (w: {
       reader: w.codedeploy,
       notifier: w.notifier,
       alertTopicArn: ALERTS,
-      metrics: { audited: () => undefined },
+      metrics: { audited: () => undefined, delivered: () => undefined },
       releaseFlow: flow,
     },
     approval,

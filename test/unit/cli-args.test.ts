@@ -220,7 +220,7 @@ describe('baton arguments', () => {
   });
 
   it.each([
-    [['launch'], 'unknown command "launch" (commands: status, releases, history, watch, deploy'],
+    [['launch'], 'unknown command "launch" (commands: status, releases, history, metrics, watch, deploy'],
     [['--app', 'web'], 'the command comes first'],
     [['status', '--app'], '--app needs a value'],
     [['status', '--app', '--json'], '--app needs a value'],

@@ -45,6 +45,7 @@ describe('the views read what the use cases return', () => {
       'decide',
       'deploy',
       'history',
+      'metrics',
       'promote',
       'releases',
       'retry',

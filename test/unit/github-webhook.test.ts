@@ -80,6 +80,13 @@ describe('events', () => {
     expect(bodyOf(result)).toEqual({ outcome: 'branch', delivery: 'd-1', ref: 'refs/heads/main' });
     expect(deployed(deps)).toEqual([`web-dev:${COMMIT}`]);
     expect(await everything(deps.store)).toContain('github-deliveries/d-1.json');
+    const pushed = (await everything(deps.store)).filter((k) => k.startsWith('pushes/web/'));
+    const records = await Promise.all(pushed.map((k) => deps.store.get<{ committedAt?: string }>(k)));
+    expect(records.map((r) => r?.record.committedAt)).toEqual([
+      new Date(
+        Date.parse(String((branchPush().head_commit as { timestamp: string }).timestamp)),
+      ).toISOString(),
+    ]);
   });
 
   it('makes a release of a tag, and refuses and alerts a moved tag', async () => {
@@ -114,6 +121,8 @@ describe('events', () => {
       action: 'created',
       commit: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
       pushedAt: '2019-05-15T15:20:57.000Z',
+      // The head commit's own timestamp, kept for the lead time from commit (`baton metrics`).
+      committedAt: '2019-05-15T15:20:41.000Z',
       by: 'github:Codertocat',
       event: 'github:g-1',
     });
@@ -122,6 +131,7 @@ describe('events', () => {
       oldCommit: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
     });
     expect(map(tagDeleted())).not.toHaveProperty('commit');
+    expect(map(tagDeleted())).not.toHaveProperty('committedAt');
     const forced = { ...branchPush(), created: false, forced: true, before: COMMIT };
     expect(map(forced)).toMatchObject({
       kind: 'branch',

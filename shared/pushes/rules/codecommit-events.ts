@@ -22,6 +22,8 @@ export interface RefChange {
   oldCommit?: string;
   /** When CodeCommit saw the push (ISO 8601): orders pushes of one branch. */
   pushedAt: string;
+  /** The commit's own timestamp (its author's clock), where the event carries it: GitHub's does. */
+  committedAt?: string;
   /** Who pushed (an IAM ARN), when the event says. */
   by?: string;
   /** The event's id, for the ledger and the log. */

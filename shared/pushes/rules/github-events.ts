@@ -65,6 +65,9 @@ export const refChangeOfPush = (p: PushPayload, delivery: string, receivedAt: Da
     ...(action !== 'deleted' ? { commit: p.after } : {}),
     ...(!NONE.test(p.before) ? { oldCommit: p.before } : {}),
     pushedAt: pushedAt(p, receivedAt),
+    ...(p.head_commit && action !== 'deleted'
+      ? { committedAt: new Date(Date.parse(p.head_commit.timestamp)).toISOString() }
+      : {}),
     by: `github:${p.pusher.name}`,
     event: `github:${delivery}`,
   };
