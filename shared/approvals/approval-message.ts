@@ -1,6 +1,7 @@
 // The plain-text approval email: what is asked, what approving does, the approver's own link.
 
 import type { Notice } from '../core/ports';
+import { emailSubject } from '../core/rules/email-subject';
 import { oneLine, quoted } from '../core/rules/email-text';
 import type { AuditSummary } from './approval-audit';
 import type { ApprovalDecision, ApprovalRecord } from './records';
@@ -21,7 +22,7 @@ export const artifactText = (a: ApprovalRecord['artifact']): string =>
 const row = (label: string, value: string) => `  ${`${label}:`.padEnd(14)}${value}`;
 
 export const approvalSubject = (r: ApprovalRecord): string =>
-  `Approve ${r.application} ${r.release} for ${r.environment}?`;
+  emailSubject(r, `approve release ${r.release}?`);
 
 export const approvalNotice = (
   r: ApprovalRecord,
@@ -59,7 +60,10 @@ export const approvalNotice = (
 };
 
 export const closedNotice = (r: ApprovalRecord, decisions: string): Notice => ({
-  subject: `${r.application} ${r.release} ${r.state === 'expired' ? 'approval expired' : r.state} for ${r.environment}`,
+  subject: emailSubject(
+    r,
+    r.state === 'expired' ? `approval of release ${r.release} expired` : `release ${r.release} ${r.state}`,
+  ),
   message: [
     r.state === 'expired'
       ? `Nobody decided on release ${r.release} of ${r.application} for ${r.environment} before ${utc(r.expiresAt)}.`

@@ -2,6 +2,7 @@
 // re-audit that stays INCOMPLETE past its limit alerts once more, and an INCOMPLETE that a re-audit
 // turned VERIFIED is announced with what became of the release.
 
+import { emailSubject } from '../core/rules/email-subject';
 import type { AuditDeps } from './ports';
 import type { AuditRecord } from './records';
 import { passesGate } from './rules/gate';
@@ -42,9 +43,10 @@ export const alertNotes = (rec: AuditRecord): string[] => [
 
 export const alert = async (deps: AuditDeps, rec: AuditRecord): Promise<string> => {
   if (passesGate(rec.verdict)) return 'not needed';
-  const { subject, text } = renderReport(rec.report, contextOf(rec), alertNotes(rec));
+  const stopped = rec.reaudit?.gaveUpAt ? "re-audits stopped, needs an operator's audit" : undefined;
+  const { subject, text } = renderReport(rec.report, contextOf(rec), alertNotes(rec), stopped);
   const messageId = await deps.notifier.publish(deps.alertTopicArn, {
-    subject: rec.reaudit?.gaveUpAt ? `${subject}: re-audits stopped, needs an operator's audit` : subject,
+    subject,
     message: text,
     attributes: { verdict: rec.verdict, application: rec.application, environment: rec.environment },
   });
@@ -57,10 +59,10 @@ export const announce = async (deps: AuditDeps, rec: AuditRecord): Promise<strin
   if (before !== 'INCOMPLETE' || !passesGate(rec.verdict)) return 'no change to announce';
   const advanced = rec.followUp.done.advance ?? 'the release was not advanced';
   const release = /^release (\S+) advanced$/.exec(advanced)?.[1];
-  const resumed = release ? `, release ${release} resumed` : '';
+  const resumed = release ? `, release ${release} resumed` : rec.release ? ` for release ${rec.release}` : '';
   const what = `${rec.application}${rec.release ? ` ${rec.release}` : ''} in ${rec.environment}`;
   const messageId = await deps.notifier.publish(deps.alertTopicArn, {
-    subject: `Baton: INCOMPLETE → VERIFIED${resumed}: ${what}`,
+    subject: emailSubject(rec, `INCOMPLETE → VERIFIED${resumed}`),
     message: [
       `Deployment ${rec.deploymentId} of ${what} was INCOMPLETE; audited again (${rec.trigger}), it is VERIFIED.`,
       ...(rec.reaudit ? [`INCOMPLETE since ${rec.reaudit.since}; re-audits: ${rec.reaudit.attempts}.`] : []),

@@ -58,6 +58,7 @@ const dispatch = async (
     const reason = `${ref} is neither a branch (refs/heads/…) nor a tag (refs/tags/…)`;
     await refuseAndAlert(deps, SOURCE, `${reason} [repository ${change.repository}]`, {
       rule: 'ref-kind',
+      application,
       owner: `repository ${change.repository} (application ${application})`,
       subject: ref,
     });

@@ -98,7 +98,7 @@ describe('events', () => {
     };
     expect(bodyOf(await run(delivery(moved), deps))).toMatchObject({ outcome: 'refused' });
     expect(deps.notifier.sent.map((s) => s.notice.subject)).toContain(
-      'Baton: web release tag v1.2.0 was moved; refused',
+      'Baton web: release tag v1.2.0 was moved; refused',
     );
     expect(deployed(deps)).toHaveLength(2);
   });
