@@ -131,6 +131,6 @@ describe('reconcile re-audits INCOMPLETE verdicts', () => {
     expect(subjects[1]).toMatch(
       /^Baton web staging: INCOMPLETE, re-audits stopped, needs an operator's audit for release /,
     );
-    expect(deps.notifier.sent[1]?.notice.message).toContain(`run \`baton audit ${id}\``);
+    expect(deps.notifier.sent[1]?.notice.message).toContain(`run \`baton audit --deployment-id ${id}\``);
   });
 });
