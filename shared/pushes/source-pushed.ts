@@ -93,12 +93,15 @@ export const sourcePushed = async (deps: SourcePushedDeps, change: RefChange): P
     ref: change.ref,
     action: change.action,
     ...(change.commit ? { commit: change.commit } : {}),
+    ...(change.oldCommit ? { oldCommit: change.oldCommit } : {}),
     pushedAt: change.pushedAt,
     ...(change.by ? { by: change.by } : {}),
     event: change.event,
     outcome: outcome.outcome,
     detail: summary(outcome),
     at: deps.clock.now().toISOString(),
+    ...(change.head ? { head: change.head } : {}),
+    ...(change.commits ? { commits: change.commits } : {}),
   };
   // Keyed by event and reference: a redelivered event rewrites its own record.
   await deps.store.put(

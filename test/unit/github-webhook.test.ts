@@ -116,6 +116,8 @@ describe('events', () => {
       pushedAt: '2019-05-15T15:20:57.000Z',
       by: 'github:Codertocat',
       event: 'github:g-1',
+      // GitHub's payload carries the head commit's message and author.
+      head: { message: 'Adding a .gitignore file', author: 'Codertocat' },
     });
     expect(map(tagDeleted())).toMatchObject({
       action: 'deleted',
