@@ -1,9 +1,12 @@
 // The plain-text approval email: what is asked, what approving does, the approver's own link.
 
 import type { Notice } from '../core/ports';
+import { emailSubject } from '../core/rules/email-subject';
 import { oneLine, quoted } from '../core/rules/email-text';
+import type { CommitNote } from '../pushes/rules/codecommit-events';
 import type { AuditSummary } from './approval-audit';
 import type { ApprovalDecision, ApprovalRecord } from './records';
+import type { CommitLog } from './rules/commit-log';
 
 /** "2026-11-23 18:00 UTC": readable in any mail client, unambiguous across time zones. */
 export const utc = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
@@ -21,7 +24,34 @@ export const artifactText = (a: ApprovalRecord['artifact']): string =>
 const row = (label: string, value: string) => `  ${`${label}:`.padEnd(14)}${value}`;
 
 export const approvalSubject = (r: ApprovalRecord): string =>
-  `Approve ${r.application} ${r.release} for ${r.environment}?`;
+  emailSubject(r, `approve release ${r.release}?`);
+
+/** What the approver is told of the change: the commit, and what came since the current release. */
+export interface ChangeFacts {
+  commit: CommitNote;
+  log: CommitLog;
+  /** The environment's current (last VERIFIED) release, if any. */
+  current?: { commit: string; release?: string };
+}
+
+const UNKNOWN = "unknown: no recorded push carried it (CodeCommit's push events carry only the commit id)";
+
+const changeLines = (r: ApprovalRecord, c: ChangeFacts): string[] => {
+  const cur = c.current;
+  const since = cur
+    ? `Commits since ${r.environment}'s current release (${cur.release ? `${oneLine(cur.release, 100)}, ` : ''}commit ${cur.commit.slice(0, 12)}):`
+    : `Commits Baton knows of (${r.environment} has no VERIFIED release yet):`;
+  const list = c.log.commits.map(
+    (n) =>
+      `  - ${n.id.slice(0, 12)} ${n.message ? oneLine(n.message, 120) : '(message unknown)'}${n.author ? ` (${oneLine(n.author, 80)})` : ''}`,
+  );
+  return [
+    since,
+    ...(list.length ? list : ['  (none recorded)']),
+    ...(c.log.more ? [`  … and ${c.log.more} more`] : []),
+    ...(c.log.partial && cur ? [`  The list may be partial: ${c.log.partial}.`] : []),
+  ];
+};
 
 export const approvalNotice = (
   r: ApprovalRecord,
@@ -29,6 +59,7 @@ export const approvalNotice = (
   approver: string,
   link: string,
   now: string,
+  change?: ChangeFacts,
 ): Notice => {
   const others = r.approvers.length - 1;
   const rule =
@@ -41,11 +72,18 @@ export const approvalNotice = (
     row('Application', r.application),
     row('Release', r.release),
     row('Commit', r.commit),
+    ...(change
+      ? [
+          row('Message', change.commit.message ? oneLine(change.commit.message, 200) : UNKNOWN),
+          row('Author', change.commit.author ? oneLine(change.commit.author, 200) : UNKNOWN),
+        ]
+      : []),
     row('Artifact', artifactText(r.artifact)),
     row('Leaves', `${r.fromEnvironment} (deployment ${r.fromDeploymentId})`),
     row('Audit there', audit.line),
     row('Enters', r.environment),
     '',
+    ...(change ? [...changeLines(r, change), ''] : []),
     `Approving lets Baton deploy this same artifact to ${r.environment}. ${rule}`,
     'A single rejection stops the release in this environment and alerts the team.',
     '',
@@ -59,7 +97,10 @@ export const approvalNotice = (
 };
 
 export const closedNotice = (r: ApprovalRecord, decisions: string): Notice => ({
-  subject: `${r.application} ${r.release} ${r.state === 'expired' ? 'approval expired' : r.state} for ${r.environment}`,
+  subject: emailSubject(
+    r,
+    r.state === 'expired' ? `approval of release ${r.release} expired` : `release ${r.release} ${r.state}`,
+  ),
   message: [
     r.state === 'expired'
       ? `Nobody decided on release ${r.release} of ${r.application} for ${r.environment} before ${utc(r.expiresAt)}.`

@@ -1,14 +1,17 @@
 // Approvals: a release about to enter an environment that needs approval asks its approvers by email
 // (one SNS message per approver, routed by the `approver` attribute, each with a link of their own).
 
+import { verifiedRecords } from '../audit/records';
 import type { ApprovalRequestInput, Approvals, Core } from '../core/ports';
 import { ValidationError } from '../core/rules/errors';
 import { approvalKeys } from '../ledger/keys';
+import type { RecordStore } from '../ledger/store';
 import type { Pipeline } from '../pipeline/rules/config';
 import { findEnvironment } from '../pipeline/rules/config';
+import { pushesUntil } from '../releases/records';
 import { readAudit } from './approval-audit';
 import type { DecisionDeps } from './approval-decisions';
-import { approvalNotice } from './approval-message';
+import { approvalNotice, type ChangeFacts } from './approval-message';
 import {
   type ApprovalRecord,
   approvalAt,
@@ -20,6 +23,7 @@ import {
   openApprovalIds,
 } from './records';
 import { effectiveState } from './rules/approval-state';
+import { commitNote, commitsSince } from './rules/commit-log';
 import { signToken, type TokenKeySource } from './rules/token';
 
 export { type DecisionDeps, decide, expireApprovals } from './approval-decisions';
@@ -68,15 +72,37 @@ const newRecord = (deps: ApprovalDeps, input: ApprovalRequestInput, now: Date): 
   };
 };
 
+/** The release commit and the commits since the environment's current release, from the recorded pushes. */
+const changeFacts = async (store: RecordStore, r: ApprovalRecord, now: Date): Promise<ChangeFacts> => {
+  const [pushes, verified] = await Promise.all([
+    pushesUntil(store, r.application, now.toISOString()),
+    verifiedRecords(store).get(r.application, r.environment),
+  ]);
+  const current = verified?.record;
+  return {
+    commit: commitNote(pushes, r.commit),
+    log: commitsSince(pushes, r.commit, current?.artifact.commit),
+    ...(current
+      ? {
+          current: {
+            commit: current.artifact.commit,
+            ...(current.release ? { release: current.release } : {}),
+          },
+        }
+      : {}),
+  };
+};
+
 const sendRequests = async (
   deps: ApprovalDeps,
   r: ApprovalRecord,
   now: Date,
   fromAudit?: unknown,
 ): Promise<void> => {
-  const [keys, audit] = await Promise.all([
+  const [keys, audit, change] = await Promise.all([
     deps.keys({ signing: true }),
     readAudit(deps.store, r.fromDeploymentId, fromAudit),
+    changeFacts(deps.store, r, now),
   ]);
   const expiresAt = new Date(r.expiresAt);
   // The link is deterministic (same key, same claims), so a message sent twice carries the same link.
@@ -86,7 +112,7 @@ const sendRequests = async (
       const link = approvalLink(deps.approvalUrl, r.id, token);
       return deps.notifier.publish(
         deps.approvalTopicArn,
-        approvalNotice(r, audit, approver, link, now.toISOString()),
+        approvalNotice(r, audit, approver, link, now.toISOString(), change),
       );
     }),
   );

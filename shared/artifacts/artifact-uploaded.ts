@@ -52,7 +52,7 @@ export const artifactUploaded = async (
         deps,
         SOURCE,
         reason,
-        { rule, owner: `application ${application}`, subject },
+        { rule, application, owner: `application ${application}`, subject },
         object,
       );
     else await recordRejection(deps, SOURCE, reason, object);

@@ -2,9 +2,12 @@
 // re-audit that stays INCOMPLETE past its limit alerts once more, and an INCOMPLETE that a re-audit
 // turned VERIFIED is announced with what became of the release.
 
+import { emailSubject } from '../core/rules/email-subject';
+import { findEnvironment } from '../pipeline/rules/config';
 import type { AuditDeps } from './ports';
-import type { AuditRecord } from './records';
+import { type AuditRecord, verifiedRecords } from './records';
 import { passesGate } from './rules/gate';
+import { type NextStepFacts, nextSteps } from './rules/next-steps';
 import { REAUDIT_LIMIT_MS } from './rules/reaudit';
 import { renderReport } from './rules/verdict-text';
 
@@ -26,7 +29,7 @@ const reauditNotes = (rec: AuditRecord): string[] => {
     ];
   if (r.gaveUpAt)
     return [
-      `still INCOMPLETE after ${r.attempts} re-audits since ${r.since}: Baton stopped re-auditing; once CodeDeploy answers, run \`baton audit ${rec.deploymentId}\``,
+      `still INCOMPLETE after ${r.attempts} re-audits since ${r.since}: Baton stopped re-auditing; once CodeDeploy answers, run \`baton audit --deployment-id ${rec.deploymentId}\``,
     ];
   return [`was INCOMPLETE since ${r.since}; re-audit ${r.attempts} gave this verdict`];
 };
@@ -40,12 +43,43 @@ export const alertNotes = (rec: AuditRecord): string[] => [
   ...reauditNotes(rec),
 ];
 
+/** Baton's own rollback, when it requested one (its step says "none: …" when it did not). */
+const rolledBack = (rec: AuditRecord): string | undefined => {
+  const done = rec.followUp.done.rollback;
+  return done && !done.startsWith('none') ? done : undefined;
+};
+
+/** What the alert's next steps depend on: the environment's gate and its last VERIFIED deployment. */
+const nextStepFacts = async (deps: AuditDeps, rec: AuditRecord): Promise<NextStepFacts> => {
+  const verified = (await verifiedRecords(deps.store).get(rec.application, rec.environment))?.record;
+  return {
+    deploymentId: rec.deploymentId,
+    application: rec.application,
+    environment: findEnvironment(deps.pipeline, rec.application, rec.environment),
+    verdict: rec.verdict,
+    ...(rec.release ? { release: rec.release } : {}),
+    ...(rec.artifact ? { commit: rec.artifact.commit } : {}),
+    ...(verified
+      ? {
+          lastVerified: {
+            deploymentId: verified.deploymentId,
+            commit: verified.artifact.commit,
+            ...(verified.release ? { release: verified.release } : {}),
+          },
+        }
+      : {}),
+    ...(rolledBack(rec) ? { rolledBack: rolledBack(rec) } : {}),
+  };
+};
+
 export const alert = async (deps: AuditDeps, rec: AuditRecord): Promise<string> => {
   if (passesGate(rec.verdict)) return 'not needed';
-  const { subject, text } = renderReport(rec.report, contextOf(rec), alertNotes(rec));
+  const stopped = rec.reaudit?.gaveUpAt ? "re-audits stopped, needs an operator's audit" : undefined;
+  const { subject, text } = renderReport(rec.report, contextOf(rec), alertNotes(rec), stopped);
+  const steps = nextSteps(await nextStepFacts(deps, rec), deps.origin ?? { console: false });
   const messageId = await deps.notifier.publish(deps.alertTopicArn, {
-    subject: rec.reaudit?.gaveUpAt ? `${subject}: re-audits stopped, needs an operator's audit` : subject,
-    message: text,
+    subject,
+    message: `${text}\n${steps.join('\n')}\n`,
     attributes: { verdict: rec.verdict, application: rec.application, environment: rec.environment },
   });
   return `alert sent (message ${messageId})`;
@@ -57,10 +91,10 @@ export const announce = async (deps: AuditDeps, rec: AuditRecord): Promise<strin
   if (before !== 'INCOMPLETE' || !passesGate(rec.verdict)) return 'no change to announce';
   const advanced = rec.followUp.done.advance ?? 'the release was not advanced';
   const release = /^release (\S+) advanced$/.exec(advanced)?.[1];
-  const resumed = release ? `, release ${release} resumed` : '';
+  const resumed = release ? `, release ${release} resumed` : rec.release ? ` for release ${rec.release}` : '';
   const what = `${rec.application}${rec.release ? ` ${rec.release}` : ''} in ${rec.environment}`;
   const messageId = await deps.notifier.publish(deps.alertTopicArn, {
-    subject: `Baton: INCOMPLETE → VERIFIED${resumed}: ${what}`,
+    subject: emailSubject(rec, `INCOMPLETE → VERIFIED${resumed}`),
     message: [
       `Deployment ${rec.deploymentId} of ${what} was INCOMPLETE; audited again (${rec.trigger}), it is VERIFIED.`,
       ...(rec.reaudit ? [`INCOMPLETE since ${rec.reaudit.since}; re-audits: ${rec.reaudit.attempts}.`] : []),

@@ -27,7 +27,8 @@ export const deploymentFinished = async (
     codedeployApplication: notice.codedeployApplication,
     deploymentGroup: notice.deploymentGroup,
   };
-  if (!environmentForGroup(deps.pipeline, group.codedeployApplication, group.deploymentGroup)) {
+  const owner = environmentForGroup(deps.pipeline, group.codedeployApplication, group.deploymentGroup);
+  if (!owner) {
     const reason = `deployment group ${group.codedeployApplication}/${group.deploymentGroup} is not in the pipeline`;
     await recordRejection(deps, SOURCE, `${reason} (deployment ${deploymentId})`);
     return { outcome: 'rejected', deploymentId, reason };
@@ -54,6 +55,8 @@ export const deploymentFinished = async (
       if (!(error instanceof NotFoundError)) throw error;
       await refuseAndAlert(deps, SOURCE, `${error.message} (${notice.source} ${state})`, {
         rule: 'deployment-unknown',
+        application: owner.application,
+        environment: owner.environment.name,
         owner: `deployment group ${group.codedeployApplication}/${group.deploymentGroup}`,
         subject: `deployment ${deploymentId}`,
       });

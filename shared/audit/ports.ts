@@ -5,6 +5,7 @@ import { BatonError } from '../core/rules/errors';
 import type { DeployDeps } from '../deployments/deployment-launch';
 import type { DeploymentFacts, Target } from './rules/evidence';
 import type { Verdict } from './rules/gate';
+import type { AlertOrigin } from './rules/next-steps';
 
 export interface DeploymentReader {
   /** GetDeployment. Throws NotFoundError when CodeDeploy does not know the deployment. */
@@ -35,6 +36,8 @@ export interface AuditDeps extends DeployDeps {
   notifier: Notifier;
   alertTopicArn: string;
   metrics: AuditMetrics;
+  /** Where the alerts come from, for their console link and commands; without it, neither is stage-bound. */
+  origin?: AlertOrigin;
   /** The release flow (promotion). Without it releases are not advanced, and the audit says so. */
   releaseFlow?: ReleaseFlow;
 }

@@ -26,3 +26,7 @@ export const clientConfig = (env: NodeJS.ProcessEnv = process.env) => {
 /** moto and other emulators serve S3 by path, not by virtual host. */
 export const s3PathStyle = (env: NodeJS.ProcessEnv = process.env): boolean =>
   Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+
+/** Whether CodeDeploy is AWS's own (not a local stand-in), so its console shows the deployments. */
+export const codedeployInAws = (env: NodeJS.ProcessEnv = process.env): boolean =>
+  !(env.AWS_ENDPOINT_URL_CODEDEPLOY || env.AWS_ENDPOINT_URL);

@@ -18,7 +18,7 @@ export const auditSchema = z.strictObject({
 
 export interface AuditCommandDeps extends PromotionDeps {
   /** Optional so that operator deps built for other commands need not carry them. */
-  auditing?: Pick<AuditDeps, 'reader' | 'notifier' | 'alertTopicArn' | 'metrics'>;
+  auditing?: Pick<AuditDeps, 'reader' | 'notifier' | 'alertTopicArn' | 'metrics' | 'origin'>;
 }
 
 export const auditCommand = async (deps: AuditCommandDeps, cmd: z.output<typeof auditSchema>, by: string) => {

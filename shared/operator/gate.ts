@@ -4,6 +4,7 @@
 // release, in the ledger) and announced on the alert topic.
 
 import type { Notifier } from '../core/ports';
+import { emailSubject } from '../core/rules/email-subject';
 import { BatonError, ConfigError } from '../core/rules/errors';
 import { stableId } from '../core/rules/ids';
 import { requestDeployment } from '../deployments/deployments';
@@ -67,7 +68,7 @@ export const announceForce = async (
   if (!alerts)
     throw new ConfigError(['force: the alert topic is not wired here, and a force must be announced']);
   await alerts.notifier.publish(alerts.alertTopicArn, {
-    subject: `Baton: ${what.application} ${what.subject} forced into ${what.environment}`,
+    subject: emailSubject(what, `forced past its gate: ${what.subject}`),
     message: [
       `${what.subject} was forced into ${what.environment}, past its gate.`,
       `By: ${what.by}`,

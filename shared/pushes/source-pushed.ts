@@ -58,6 +58,7 @@ const dispatch = async (
     const reason = `${ref} is neither a branch (refs/heads/…) nor a tag (refs/tags/…)`;
     await refuseAndAlert(deps, SOURCE, `${reason} [repository ${change.repository}]`, {
       rule: 'ref-kind',
+      application,
       owner: `repository ${change.repository} (application ${application})`,
       subject: ref,
     });
@@ -92,6 +93,7 @@ export const sourcePushed = async (deps: SourcePushedDeps, change: RefChange): P
     ref: change.ref,
     action: change.action,
     ...(change.commit ? { commit: change.commit } : {}),
+    ...(change.oldCommit ? { oldCommit: change.oldCommit } : {}),
     pushedAt: change.pushedAt,
     ...(change.committedAt ? { committedAt: change.committedAt } : {}),
     ...(change.by ? { by: change.by } : {}),
@@ -99,6 +101,8 @@ export const sourcePushed = async (deps: SourcePushedDeps, change: RefChange): P
     outcome: outcome.outcome,
     detail: summary(outcome),
     at: deps.clock.now().toISOString(),
+    ...(change.head ? { head: change.head } : {}),
+    ...(change.commits ? { commits: change.commits } : {}),
   };
   // Keyed by event and reference: a redelivered event rewrites its own record.
   await deps.store.put(

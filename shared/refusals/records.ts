@@ -8,6 +8,9 @@ import type { RecordStore } from '../ledger/store';
 export interface RefusalCause {
   /** The rule that refused, a constant: `artifact-layout`, `ref-kind`, `deployment-unknown`… */
   rule: string;
+  /** The application (and environment) the alert's subject names. */
+  application: string;
+  environment?: string;
   /** The configured thing the event names: "application web", "repository web"… */
   owner: string;
   /** What was refused: an object version, a reference, a deployment. */
@@ -15,7 +18,8 @@ export interface RefusalCause {
 }
 
 /** The one alert of a cause: claimed while it is being sent, then sent (with the message id). */
-export interface RejectionAlert extends RefusalCause {
+export interface RejectionAlert extends Omit<RefusalCause, 'application'> {
+  application?: string;
   v: 1;
   source: string;
   reason: string;
@@ -29,6 +33,9 @@ export const rejectionAlertSchema: z.ZodMiniType<RejectionAlert> = z.looseObject
   source: z.string(),
   reason: z.string(),
   rule: z.string(),
+  // Claims written before subjects named the application lack it.
+  application: z.optional(z.string()),
+  environment: z.optional(z.string()),
   owner: z.string(),
   subject: z.string(),
   state: z.enum(['claimed', 'sent']),

@@ -4,6 +4,7 @@
 // Refusals of what is not Baton's are only recorded (rejections.ts).
 
 import type { Core, Notifier } from '../core/ports';
+import { emailSubject } from '../core/rules/email-subject';
 import { stableId } from '../core/rules/ids';
 import { keys } from '../ledger/keys';
 import type { Rejection } from '../ledger/records';
@@ -41,10 +42,11 @@ export const refuseAndAlert = async (
   if (!(await claim(deps, key, mark))) return rejection;
   try {
     const messageId = await deps.notifier.publish(deps.alertTopicArn, {
-      subject: `Baton: ${source} refused an event for ${cause.owner} (${cause.rule})`,
+      subject: emailSubject(cause, `${source} refused an event (${cause.rule})`),
       message: [
         reason,
         `Refused: ${JSON.stringify(cause.subject)}`,
+        `For: ${cause.owner}`,
         `By: ${source}, rule ${cause.rule}, at ${rejection.at}`,
         `The same refusal again is recorded in the ledger (${keys.rejections()}) without another alert.`,
       ].join('\n'),

@@ -6,6 +6,7 @@ import type { ArtifactRef } from '../ledger/records';
 import { typedRecords } from '../ledger/repository';
 import { artifactRefSchema } from '../ledger/schemas';
 import type { RecordStore } from '../ledger/store';
+import type { CommitNote } from '../pushes/rules/codecommit-events';
 import { BLOCKED_CODES, type BlockedCode } from './rules/promotion';
 
 /**
@@ -205,6 +206,8 @@ export interface PushRecord {
   ref: string;
   action: string;
   commit?: string;
+  /** The commit the reference pointed to before (absent for a new reference). */
+  oldCommit?: string;
   pushedAt: string;
   /** The commit's own timestamp, where the push event carried it (GitHub's head commit). */
   committedAt?: string;
@@ -213,8 +216,15 @@ export interface PushRecord {
   outcome: string;
   detail: string;
   at: string;
+  /** The head commit's message and author, where the event carried them (GitHub's do). */
+  head?: Omit<CommitNote, 'id'>;
+  /** The commits the push brought, oldest first, where the event listed them (GitHub's do). */
+  commits?: CommitNote[];
 }
 
+const noteFields = { message: optionalText, author: optionalText };
+
+// Records written before commit notes were kept lack oldCommit, head and commits.
 export const pushRecordSchema: z.ZodMiniType<PushRecord> = z.looseObject({
   v: z.literal(1),
   kind: z.literal('push'),
@@ -223,6 +233,7 @@ export const pushRecordSchema: z.ZodMiniType<PushRecord> = z.looseObject({
   ref: z.string(),
   action: z.string(),
   commit: optionalText,
+  oldCommit: optionalText,
   pushedAt: z.string(),
   committedAt: optionalText,
   by: optionalText,
@@ -230,10 +241,27 @@ export const pushRecordSchema: z.ZodMiniType<PushRecord> = z.looseObject({
   outcome: z.string(),
   detail: z.string(),
   at: z.string(),
+  head: z.optional(z.looseObject(noteFields)),
+  commits: z.optional(z.array(z.looseObject({ id: z.string(), ...noteFields }))),
 });
 
 /** The push log, by application, push time and event id. */
 export const pushRecords = (store: RecordStore) => typedRecords(store, pushRecordSchema, releaseKeys.push);
+
+/** Every push of an application recorded at or before `until`, oldest first (read by key: they sort by time). */
+export const pushesUntil = async (
+  store: RecordStore,
+  application: string,
+  until: string,
+): Promise<PushRecord[]> => {
+  const keys = (await store.list(releaseKeys.pushes(application))).filter(
+    (k) => (k.split('/').pop() ?? '') <= `${until}~`,
+  );
+  const read = typedRecords(store, pushRecordSchema, (key: string) => key);
+  return (await Promise.all(keys.map(async (k) => (await read.get(k))?.record))).filter(
+    (r): r is PushRecord => r !== undefined,
+  );
+};
 
 /** The artifact fields a release or a deployment request carries. */
 export const artifactRefOf = (a: ArtifactRef): ArtifactRef => ({

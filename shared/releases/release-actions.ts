@@ -1,5 +1,6 @@
 // Changes to a release record: attaching its artifact once, and an operator forcing it past a gate.
 
+import { emailSubject } from '../core/rules/email-subject';
 import { ConfigError } from '../core/rules/errors';
 import { releaseKeys } from '../ledger/keys';
 import type { ArtifactRecord } from '../ledger/records';
@@ -80,7 +81,7 @@ export const forceRelease = async (
     detail: `forced into ${input.environment} by ${input.by}: ${input.reason}`,
   });
   await deps.alerts.notifier.publish(deps.alerts.alertTopicArn, {
-    subject: `Baton: ${input.application} release ${input.release} forced into ${input.environment}`,
+    subject: emailSubject(input, `forced past its gate: release ${input.release}`),
     message: [
       `Release ${input.release} was forced into ${input.environment}, past its gate (attempt ${attempt}).`,
       `By: ${input.by}`,

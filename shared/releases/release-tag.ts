@@ -2,6 +2,7 @@
 // commit (or wait for it), and let the release enter its first environment.
 
 import type { Notifier } from '../core/ports';
+import { emailSubject } from '../core/rules/email-subject';
 import { releaseKeys } from '../ledger/keys';
 import { artifactRecords } from '../ledger/schemas';
 import type { Application } from '../pipeline/rules/config';
@@ -51,7 +52,7 @@ const refuseMove = async (
   const id = timelineId('tag-move-refused', undefined, change.commit);
   if (!(await timelineRecords(deps.store).get(release.application, release.tag, id))) {
     await deps.notifier.publish(deps.alertTopicArn, {
-      subject: `Baton: ${release.application} release tag ${release.tag} was moved; refused`,
+      subject: emailSubject(release, `release tag ${release.tag} was moved; refused`),
       message: [
         reason,
         `Repository: ${change.repository}`,

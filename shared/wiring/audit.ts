@@ -2,10 +2,13 @@
 // the alert topic, Powertools metrics, and the release flow a verdict moves on.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AuditDeps, AuditMetrics } from '../audit/ports';
+import type { AlertOrigin } from '../audit/rules/next-steps';
+import { codedeployInAws } from '../aws/client-config';
 import { codedeploy } from '../aws/codedeploy-client';
 import { codedeployReader } from '../aws/codedeploy-reader';
 import { alerts } from './alerts';
 import { deploying } from './deploying';
+import { environment } from './env';
 import { metrics } from './metrics';
 import { once } from './once';
 import { releasing } from './releases';
@@ -31,12 +34,20 @@ export const powertoolsAuditMetrics = (m = metrics): AuditMetrics => ({
   },
 });
 
+/** Where this function's alerts come from: its region and stage; the console only for AWS's CodeDeploy. */
+export const alertOrigin = (): AlertOrigin => {
+  const region = environment.region();
+  const stage = environment.stage();
+  return { ...(region ? { region } : {}), ...(stage ? { stage } : {}), console: codedeployInAws() };
+};
+
 /** What an audit needs beyond deploying. */
 export const auditServices = once(
-  (): Pick<AuditDeps, 'reader' | 'notifier' | 'alertTopicArn' | 'metrics'> => ({
+  (): Pick<AuditDeps, 'reader' | 'notifier' | 'alertTopicArn' | 'metrics' | 'origin'> => ({
     reader: codedeployReader(codedeploy),
     ...alerts(),
     metrics: powertoolsAuditMetrics(),
+    origin: alertOrigin(),
   }),
 );
 

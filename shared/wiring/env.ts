@@ -6,6 +6,7 @@ import { type Pipeline, parsePipeline } from '../pipeline/rules/config';
 import { once } from './once';
 
 const variable = (name: string) => once(() => requireEnv(name));
+const optional = (name: string) => once((): string | undefined => process.env[name] || undefined);
 
 export const environment = {
   bucket: variable('BATON_BUCKET'),
@@ -14,6 +15,10 @@ export const environment = {
   /** The approval page's base URL: the approval function's URL. */
   approvalUrl: variable('BATON_APPROVAL_URL'),
   approvalKeySecretArn: variable('BATON_APPROVAL_KEY_SECRET_ARN'),
+  /** The function's region (Lambda sets it): the alerts' console links and commands name it. */
+  region: optional('AWS_REGION'),
+  /** The stage the stack was deployed as (`baton-<stage>`); unset in local runs. */
+  stage: optional('BATON_STAGE'),
   /**
    * pipeline.yml as JSON. In Lambda bundles esbuild bakes it in at build time (serverless.yml,
    * custom.esbuild.define replaces `process.env.BATON_PIPELINE_JSON`, written out for that reason);

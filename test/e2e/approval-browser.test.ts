@@ -96,7 +96,7 @@ describe('approval page in a real browser', () => {
   it('the emailed link points at the page on loopback, bound to its approver', async () => {
     const [email] = await emailedApprovals(ctx.moto.endpoint, deps.approvalTopicArn);
     expect(email?.approver).toBe('release-manager@example.com');
-    expect(email?.subject).toBe('Approve web v1.2.0 for production?');
+    expect(email?.subject).toBe('Baton web production: approve release v1.2.0?');
     expect(link.startsWith(`${page.url}?approval=${SAMPLE_APPROVAL_ID}&token=a1.`)).toBe(true);
   });
 

@@ -105,7 +105,7 @@ describe('the sample release, end to end', () => {
     ]);
     const alerts = await emailedApprovals(stack.moto.endpoint, stack.alertTopicArn);
     expect(alerts.map((a) => a.subject)).toEqual([
-      expect.stringMatching(/^Baton PARTIAL: web v1\.0\.0 .* in production$/),
+      expect.stringMatching(/^Baton web production: PARTIAL for release v1\.0\.0 /),
     ]);
   });
 

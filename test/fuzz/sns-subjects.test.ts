@@ -64,7 +64,13 @@ describe('SNS subjects', () => {
         async (app, group) => {
           const deps = { ...memoryDeps(), notifier: notifier() };
           const owner = `deployment group ${app}/${group}`;
-          const cause = { rule: 'deployment-unknown', owner, subject: `deployment d-${group}` };
+          const cause = {
+            rule: 'deployment-unknown',
+            application: app,
+            environment: group,
+            owner,
+            subject: `deployment d-${group}`,
+          };
           await refuseAndAlert(deps, 'deployment-finished', `${owner} is not in the pipeline`, cause);
 
           expect(published()).toHaveLength(1);

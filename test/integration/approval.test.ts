@@ -151,7 +151,7 @@ describe('approvals on moto', () => {
     expect(sent).toHaveLength(3);
     const routed = sent.map((m) => JSON.stringify(m.attributes)).sort();
     expect(routed).toEqual(APPROVERS.map((a) => JSON.stringify({ approver: { Type: 'String', Value: a } })));
-    expect(sent.every((m) => m.subject === 'Approve web v1.2.0 for production?')).toBe(true);
+    expect(sent.every((m) => m.subject === 'Baton web production: approve release v1.2.0?')).toBe(true);
     expect(sent[0]?.message).toContain('Audit there:  VERIFIED (9/9 instances verified)');
     const keys = await deps.keys();
     for (const approver of APPROVERS) {

@@ -90,7 +90,7 @@ describe('audit on moto', () => {
     const sent = topics?.find((t) => t.arn === alertTopicArn)?.sent_notifications ?? [];
     expect(sent).toHaveLength(1);
     const [, message, subject] = sent[0] ?? [];
-    expect(subject).toBe('Baton PARTIAL: web v1.2.0 (commit 3f786850e387) in staging');
+    expect(subject).toBe('Baton web staging: PARTIAL for release v1.2.0 (commit 3f786850e387)');
     expect(message).toContain('9 targets: 1 succeeded, 8 failed.');
     for (const i of bad) expect(message).toContain(`- ${i}: Failed at ValidateService`);
     expect(message).toContain('- release v1.2.0 is blocked in staging');

@@ -53,8 +53,8 @@ describe('a CodeDeploy outage of about a second during an audit', () => {
     expect(await s.ledger.list(auditKeys.incompletes())).toEqual([]);
     const sent = (await s.messages(s.alertTopicArn)).slice(alerts).map((m) => m.subject);
     expect(sent).toEqual([
-      expect.stringContaining('INCOMPLETE: web v4.0.0'),
-      'Baton: INCOMPLETE → VERIFIED, release v4.0.0 resumed: web v4.0.0 in staging',
+      expect.stringContaining('staging: INCOMPLETE for release v4.0.0'),
+      'Baton web staging: INCOMPLETE → VERIFIED, release v4.0.0 resumed',
     ]);
     // The release moved on: production's approval is asked, once.
     expect((await s.messages(s.approvalTopicArn)).length - approvals).toBe(1);

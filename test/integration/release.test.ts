@@ -90,8 +90,8 @@ describe('a release on moto', () => {
     await sourcePushed(loadEvent('eventbridge/codecommit-tag-moved.json'), d);
     await sourcePushed(loadEvent('eventbridge/codecommit-tag-moved.json'), d);
     const sent = (await notifications()).slice(before);
-    expect(sent.map((n) => n[2])).toEqual(['Baton: web release tag v1.2.0 was moved; refused']);
-    expect(sent[0]?.[2]).toBe('Baton: web release tag v1.2.0 was moved; refused');
+    expect(sent.map((n) => n[2])).toEqual(['Baton web: release tag v1.2.0 was moved; refused']);
+    expect(sent[0]?.[2]).toBe('Baton web: release tag v1.2.0 was moved; refused');
     expect(String(sent[0]?.[1])).toContain(`release v1.2.0 is commit ${COMMIT}`);
   });
 });

@@ -79,7 +79,7 @@ describe('requesting an approval', () => {
     await approvals(deps).request(sampleRequest());
     // Assess
     const [sent] = deps.notifier.published;
-    expect(sent?.notice.subject).toBe('Approve web v1.2.0 for production?');
+    expect(sent?.notice.subject).toBe('Baton web production: approve release v1.2.0?');
     expect(sent?.notice.attributes).toEqual({ approver: APPROVER });
     const text = sent?.notice.message ?? '';
     expect(text).toContain('Release v1.2.0 of web is ready to enter production, and needs your decision.');
@@ -208,7 +208,7 @@ describe('deciding', () => {
       approval: { state: 'rejected', outcome: 'rejected by cy@example.com' },
     });
     const alert = deps.notifier.published.find((p) => p.topicArn === ALERT_TOPIC);
-    expect(alert?.notice.subject).toBe('web v1.2.0 rejected for production');
+    expect(alert?.notice.subject).toBe('Baton web production: release v1.2.0 rejected');
     expect(alert?.notice.message).toContain(
       '- cy@example.com rejected at 2026-11-20 18:00 UTC\n  Comment from cy@example.com:\n  > migration not ready',
     );
@@ -269,7 +269,9 @@ describe('expiry and the reconcile sweep', () => {
     expect(again).toEqual({ expired: [], handedOff: [], stillPending: 0 });
     expect(await recordOf(deps)).toMatchObject({ state: 'expired', outcome: 'approval expired' });
     const alerts = deps.notifier.published.filter((p) => p.topicArn === ALERT_TOPIC);
-    expect(alerts.map((a) => a.notice.subject)).toEqual(['web v1.2.0 approval expired for production']);
+    expect(alerts.map((a) => a.notice.subject)).toEqual([
+      'Baton web production: approval of release v1.2.0 expired',
+    ]);
     expect(deps.releaseFlow.calls).toEqual([
       { application: 'web', release: 'v1.2.0', trigger: 'approval expired' },
     ]);

@@ -31,7 +31,7 @@ describe('auditing, beyond the usual', () => {
         },
       },
     });
-    expect(deps.notifier.sent[0]?.notice.subject).toBe('Baton FAILED: web in dev');
+    expect(deps.notifier.sent[0]?.notice.subject).toBe('Baton web dev: FAILED');
   });
 
   it('refuses a deployment neither the ledger nor CodeDeploy knows', async () => {

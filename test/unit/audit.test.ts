@@ -70,7 +70,7 @@ describe('auditing a deployment', () => {
     expect(deps.notifier.sent).toHaveLength(1);
     const [alert] = deps.notifier.sent;
     expect(alert?.topicArn).toBe(ALERTS);
-    expect(alert?.notice.subject).toBe('Baton PARTIAL: web v1.2.0 (commit 3f786850e387) in staging');
+    expect(alert?.notice.subject).toBe('Baton web staging: PARTIAL for release v1.2.0 (commit 3f786850e387)');
     expect(alert?.notice.attributes).toEqual({
       verdict: 'PARTIAL',
       application: 'web',
@@ -140,8 +140,8 @@ describe('auditing a deployment', () => {
     ]);
     // The INCOMPLETE alert, then the change: the release that was blocked moves on.
     expect(deps.notifier.sent.map((s) => s.notice.subject)).toEqual([
-      expect.stringContaining('INCOMPLETE: web v1.2.0 (commit 3f786850e387) in staging'),
-      'Baton: INCOMPLETE → VERIFIED, release v1.2.0 resumed: web v1.2.0 in staging',
+      'Baton web staging: INCOMPLETE for release v1.2.0 (commit 3f786850e387)',
+      'Baton web staging: INCOMPLETE → VERIFIED, release v1.2.0 resumed',
     ]);
     expect(deps.releaseFlow.calls.map((c) => c.trigger)).toEqual([
       `audit INCOMPLETE of ${id}`,

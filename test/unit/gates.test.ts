@@ -77,7 +77,7 @@ describe('operator deploy into a gated environment', () => {
       expect.objectContaining({
         topicArn: ALERTS,
         notice: expect.objectContaining({
-          subject: `Baton: web commit ${COMMIT.slice(0, 12)} forced into production`,
+          subject: `Baton web production: forced past its gate: commit ${COMMIT.slice(0, 12)}`,
           message: expect.stringContaining('Reason: hotfix INC-42'),
         }),
       }),

@@ -105,7 +105,7 @@ describe('events', () => {
     };
     expect(bodyOf(await run(delivery(moved), deps))).toMatchObject({ outcome: 'refused' });
     expect(deps.notifier.sent.map((s) => s.notice.subject)).toContain(
-      'Baton: web release tag v1.2.0 was moved; refused',
+      'Baton web: release tag v1.2.0 was moved; refused',
     );
     expect(deployed(deps)).toHaveLength(2);
   });
@@ -125,6 +125,8 @@ describe('events', () => {
       committedAt: '2019-05-15T15:20:41.000Z',
       by: 'github:Codertocat',
       event: 'github:g-1',
+      // GitHub's payload carries the head commit's message and author.
+      head: { message: 'Adding a .gitignore file', author: 'Codertocat' },
     });
     expect(map(tagDeleted())).toMatchObject({
       action: 'deleted',

@@ -158,7 +158,12 @@ const indexed = async () => {
 
 const refused = async () => {
   const deps = memoryDeps();
-  const cause = { rule: 'artifact-key', owner: 'application web', subject: 's3://pipeline/artifacts/web/x' };
+  const cause = {
+    rule: 'artifact-key',
+    application: 'web',
+    owner: 'application web',
+    subject: 's3://pipeline/artifacts/web/x',
+  };
   await refuseAndAlert(deps, 'artifact-uploaded', 'key does not follow the layout', cause);
   return {
     store: deps.store,

@@ -111,8 +111,8 @@ describe('reconcile re-audits INCOMPLETE verdicts', () => {
     expect(await deps.store.list(auditKeys.incompletes())).toEqual([]);
     expect(deps.releaseFlow.calls.filter((c) => c.trigger === `audit VERIFIED of ${id}`)).toHaveLength(1);
     expect(deps.notifier.sent.map((s) => s.notice.subject)).toEqual([
-      expect.stringContaining('INCOMPLETE: web v1.2.0'),
-      'Baton: INCOMPLETE → VERIFIED, release v1.2.0 resumed: web v1.2.0 in staging',
+      expect.stringContaining('staging: INCOMPLETE for release v1.2.0'),
+      'Baton web staging: INCOMPLETE → VERIFIED, release v1.2.0 resumed',
     ]);
   });
 
@@ -128,7 +128,9 @@ describe('reconcile re-audits INCOMPLETE verdicts', () => {
     expect(await deps.store.list(auditKeys.incompletes())).toEqual([]);
     const subjects = deps.notifier.sent.map((s) => s.notice.subject);
     expect(subjects).toHaveLength(2);
-    expect(subjects[1]).toMatch(/re-audits stopped, needs an operator's audit$/);
-    expect(deps.notifier.sent[1]?.notice.message).toContain(`run \`baton audit ${id}\``);
+    expect(subjects[1]).toMatch(
+      /^Baton web staging: INCOMPLETE, re-audits stopped, needs an operator's audit for release /,
+    );
+    expect(deps.notifier.sent[1]?.notice.message).toContain(`run \`baton audit --deployment-id ${id}\``);
   });
 });

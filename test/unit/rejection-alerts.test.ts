@@ -10,7 +10,12 @@ import { auditMemoryDeps } from '../support/audit';
 import { COMMIT, loadEvent, memoryDeps } from '../support/fixtures';
 import { releaseDeps } from '../support/releases';
 
-const cause = { rule: 'artifact-key', owner: 'application web', subject: 's3://pipeline/artifacts/web/x' };
+const cause = {
+  rule: 'artifact-key',
+  application: 'web',
+  owner: 'application web',
+  subject: 's3://pipeline/artifacts/web/x',
+};
 const rejectionCount = async (deps: { store: { list(p: string): Promise<string[]> } }) =>
   (await deps.store.list(keys.rejections())).length;
 
@@ -28,8 +33,8 @@ describe('alerting refusals, once per cause', () => {
     // Assess
     expect(await rejectionCount(deps)).toBe(3);
     expect(deps.notifier.notices.map((n) => n.subject)).toEqual([
-      'Baton: artifact-uploaded refused an event for application web (artifact-key)',
-      'Baton: artifact-uploaded refused an event for application web (artifact-key)',
+      'Baton web: artifact-uploaded refused an event (artifact-key)',
+      'Baton web: artifact-uploaded refused an event (artifact-key)',
     ]);
     expect(deps.notifier.notices[0]?.message).toContain('key does not follow the layout');
     expect(deps.notifier.notices[0]?.message).toContain('"s3://pipeline/artifacts/web/x"');
@@ -91,10 +96,7 @@ describe('source-pushed refusals', () => {
     await sourcePushed(loadEvent('codecommit/unknown-repository.json'), deps);
     expect(await rejectionCount(deps)).toBe(3);
     expect(deps.notifier.sent.map((s) => [s.topicArn, s.notice.subject])).toEqual([
-      [
-        deps.alertTopicArn,
-        'Baton: source-pushed refused an event for repository web (application web) (ref-kind)',
-      ],
+      [deps.alertTopicArn, 'Baton web: source-pushed refused an event (ref-kind)'],
     ]);
     expect(deps.notifier.sent[0]?.notice.message).toContain('refs/notes/commits is neither a branch');
   });
@@ -108,7 +110,7 @@ describe('deployment-finished refusals', () => {
     await deploymentFinished(loadEvent('eventbridge/codedeploy-state-change-unknown-group.json'), deps);
     expect(await rejectionCount(deps)).toBe(3);
     expect(deps.notifier.sent.map((s) => s.notice.subject)).toEqual([
-      'Baton: deployment-finished refused an event for deployment group baton-web/web-dev (deployment-unknown)',
+      'Baton web dev: deployment-finished refused an event (deployment-unknown)',
     ]);
     expect(deps.notifier.sent[0]?.notice.message).toContain('CodeDeploy has no deployment d-7Q4BZ2K1X');
   });

@@ -199,7 +199,7 @@ describe('release tags', () => {
     expect(deps.notifier.sent[0]).toMatchObject({
       topicArn: ALERTS,
       notice: {
-        subject: 'Baton: web release tag v1.2.0 was moved; refused',
+        subject: 'Baton web: release tag v1.2.0 was moved; refused',
         message: expect.stringContaining('arn:aws:iam::123456789012:user/mallory'),
         attributes: { event: 'tag-moved', application: 'web' },
       },

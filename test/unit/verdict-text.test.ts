@@ -28,7 +28,7 @@ describe('the report as text', () => {
       { minimumTargets: 3, tolerate: [] },
     );
     const { subject, text } = renderReport(report, ctx, ['release v1.2.0 is blocked in production']);
-    expect(subject).toBe('Baton PARTIAL: web v1.2.0 (commit 3f786850e387) in production');
+    expect(subject).toBe('Baton web production: PARTIAL for release v1.2.0 (commit 3f786850e387)');
     expect(text).toContain('CodeDeploy says Succeeded (CodeDeployDefault.AllAtOnce, Server, IN_PLACE).');
     expect(text).toContain('\n9 targets: 1 succeeded, 8 failed.\n');
     expect(text).toContain('- CodeDeploy reports Succeeded, but 8 of 9 targets did not succeed');
@@ -96,7 +96,7 @@ describe('the report as text', () => {
       environment: 'dev',
       commit: 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3',
     });
-    expect(subject).toBe('Baton INCOMPLETE: web commit a94a8fe5ccb1 in dev');
+    expect(subject).toBe('Baton web dev: INCOMPLETE for commit a94a8fe5ccb1');
     expect(text).toContain('CodeDeploy could not be asked.');
     expect(text).toContain('0 targets.');
     expect(text).toContain(

@@ -1,5 +1,6 @@
 // The audit report as plain text that reads well in an email: the verdict, why, the counts, and per
 // failing target the lifecycle event that failed with its diagnostics (log tails trimmed).
+import { emailSubject } from '../../core/rules/email-subject';
 import { oneLine, plainText, quoted } from '../../core/rules/email-text';
 import { TARGET_STATUSES, type TargetStatus } from './evidence';
 import { type AuditReport, type FailingTarget, plural } from './verdict';
@@ -71,25 +72,38 @@ const targetLines = (t: FailingTarget): string[] => {
   return lines;
 };
 
-const subjectOf = (report: AuditReport, ctx: ReportContext) => {
+const whatOf = (ctx: ReportContext) => {
+  const commit = ctx.commit ? `commit ${ctx.commit.slice(0, 12)}` : undefined;
+  return ctx.release ? `release ${ctx.release}${commit ? ` (${commit})` : ''}` : commit;
+};
+
+const headlineOf = (report: AuditReport, ctx: ReportContext) => {
   const commit = ctx.commit ? `commit ${ctx.commit.slice(0, 12)}` : undefined;
   const what = ctx.release ? `${ctx.release}${commit ? ` (${commit})` : ''}` : commit;
   return `${report.verdict}: ${ctx.application}${what ? ` ${what}` : ''} in ${ctx.environment}`;
 };
 
-/** Subject and body of the report; `notes` say what follows (release blocked, rollback…). */
+/**
+ * Subject and body of the report; `notes` say what follows (release blocked, rollback…), `state` what
+ * the subject says beside the verdict ("re-audits stopped…").
+ */
 export const renderReport = (
   report: AuditReport,
   ctx: ReportContext,
   notes: readonly string[] = [],
+  state?: string,
 ): { subject: string; text: string } => {
-  const subject = `Baton ${subjectOf(report, ctx)}`;
+  const what = whatOf(ctx);
+  const subject = emailSubject(
+    ctx,
+    `${report.verdict}${state ? `, ${state}` : ''}${what ? ` for ${what}` : ''}`,
+  );
   const cd = report.codedeploy;
   const how = cd
     ? [cd.deploymentConfig, cd.computePlatform, cd.deploymentType].filter(Boolean).join(', ')
     : '';
   const lines = [
-    `${subjectOf(report, ctx)}, deployment ${report.deploymentId}`,
+    `${headlineOf(report, ctx)}, deployment ${report.deploymentId}`,
     cd ? `CodeDeploy says ${cd.status}${how ? ` (${how})` : ''}.` : 'CodeDeploy could not be asked.',
     '',
     `${countsSentence(report)}.`,

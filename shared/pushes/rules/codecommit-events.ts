@@ -9,6 +9,14 @@ import { commit, text } from '../../core/rules/fields';
 export type RefKind = 'branch' | 'tag' | 'other';
 export type RefAction = 'created' | 'updated' | 'deleted';
 
+/** A commit as a push describes it; CodeCommit's events name only the head commit's id. */
+export interface CommitNote {
+  id: string;
+  /** The commit message, printable and bounded (COMMIT_MESSAGE_CHARS). */
+  message?: string;
+  author?: string;
+}
+
 export interface RefChange {
   repository: string;
   /** The full reference, e.g. refs/heads/main or refs/tags/v1.2.0. */
@@ -28,6 +36,10 @@ export interface RefChange {
   by?: string;
   /** The event's id, for the ledger and the log. */
   event: string;
+  /** The head commit's message and author, where the event carries them (GitHub's do). */
+  head?: Omit<CommitNote, 'id'>;
+  /** The commits the push brought, oldest first, where the event lists them (GitHub's do). */
+  commits?: CommitNote[];
 }
 
 /** refs/heads/x → branch x; refs/tags/x → tag x; anything else (notes, pull requests) → other. */

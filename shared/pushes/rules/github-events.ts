@@ -2,9 +2,10 @@
 // commits before and after, who pushed and where. A push becomes the same RefChange a CodeCommit push
 // does. Shapes: https://docs.github.com/en/webhooks/webhook-events-and-payloads#push
 import * as z from 'zod/mini';
+import { bounded, plainText } from '../../core/rules/email-text';
 import { commit, text } from '../../core/rules/fields';
 import { githubRepository } from '../../pipeline/rules/aws-names';
-import { type RefAction, type RefChange, readRef } from './codecommit-events';
+import { type CommitNote, type RefAction, type RefChange, readRef } from './codecommit-events';
 
 /** GitHub caps a delivery's payload at 25 MB (larger ones it does not send). */
 export const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
@@ -13,6 +14,17 @@ export const deliveryHeadersSchema = z.object({
   // A GUID; it becomes part of a ledger key, so only these characters.
   'x-github-delivery': z.string().check(z.regex(/^[A-Za-z0-9-]{1,100}$/, 'a delivery GUID')),
   'x-github-event': z.string().check(z.regex(/^[a-z_]{1,64}$/, 'an event name such as push')),
+});
+
+const author = z.object({ name: z.optional(z.string()) });
+
+/** What a push record keeps of a commit message, and how many of a push's commits. */
+export const COMMIT_MESSAGE_CHARS = 500;
+export const PUSH_COMMITS_KEPT = 50;
+
+const noteOf = (c: { message?: string | undefined; author?: { name?: string | undefined } | undefined }) => ({
+  ...(c.message ? { message: bounded(plainText(c.message).trim(), COMMIT_MESSAGE_CHARS) } : {}),
+  ...(c.author?.name ? { author: bounded(plainText(c.author.name).trim(), 200) } : {}),
 });
 
 const time = text(64).check(z.refine((t) => !Number.isNaN(Date.parse(t)), 'a date and time'));
@@ -32,7 +44,14 @@ export const pushPayloadSchema = z
       pushed_at: z.optional(z.nullable(z.union([z.number(), time]))),
     }),
     pusher: z.object({ name: text(256) }),
-    head_commit: z.optional(z.nullable(z.object({ timestamp: time }))),
+    head_commit: z.optional(
+      z.nullable(z.object({ timestamp: time, message: z.optional(z.string()), author: z.optional(author) })),
+    ),
+    commits: z.optional(
+      z.nullable(
+        z.array(z.object({ id: commit, message: z.optional(z.string()), author: z.optional(author) })),
+      ),
+    ),
   })
   .check(
     z.refine((p) => p.deleted || !NONE.test(p.after), {
@@ -70,5 +89,13 @@ export const refChangeOfPush = (p: PushPayload, delivery: string, receivedAt: Da
       : {}),
     by: `github:${p.pusher.name}`,
     event: `github:${delivery}`,
+    ...(p.head_commit && action !== 'deleted' ? { head: noteOf(p.head_commit) } : {}),
+    ...(p.commits?.length
+      ? {
+          commits: p.commits
+            .slice(-PUSH_COMMITS_KEPT)
+            .map((c): CommitNote => ({ id: c.id.toLowerCase(), ...noteOf(c) })),
+        }
+      : {}),
   };
 };
