@@ -74,14 +74,14 @@ const newRecord = (deps: ApprovalDeps, input: ApprovalRequestInput, now: Date): 
 
 /** The release commit and the commits since the environment's current release, from the recorded pushes. */
 const changeFacts = async (store: RecordStore, r: ApprovalRecord, now: Date): Promise<ChangeFacts> => {
-  const [pushes, verified] = await Promise.all([
+  const [{ pushes, truncated }, verified] = await Promise.all([
     pushesUntil(store, r.application, now.toISOString()),
     verifiedRecords(store).get(r.application, r.environment),
   ]);
   const current = verified?.record;
   return {
     commit: commitNote(pushes, r.commit),
-    log: commitsSince(pushes, r.commit, current?.artifact.commit),
+    log: commitsSince(pushes, r.commit, current?.artifact.commit, { truncated }),
     ...(current
       ? {
           current: {

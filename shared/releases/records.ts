@@ -248,19 +248,28 @@ export const pushRecordSchema: z.ZodMiniType<PushRecord> = z.looseObject({
 /** The push log, by application, push time and event id. */
 export const pushRecords = (store: RecordStore) => typedRecords(store, pushRecordSchema, releaseKeys.push);
 
-/** Every push of an application recorded at or before `until`, oldest first (read by key: they sort by time). */
+/** At most this many pushes are read for an approval's commit list: its cost stays flat as the log grows. */
+export const PUSHES_READ = 200;
+
+/**
+ * The newest pushes of an application recorded at or before `until`, oldest first (read by key: they
+ * sort by time), at most `max`; `truncated` when older ones were left unread.
+ */
 export const pushesUntil = async (
   store: RecordStore,
   application: string,
   until: string,
-): Promise<PushRecord[]> => {
+  max = PUSHES_READ,
+): Promise<{ pushes: PushRecord[]; truncated: boolean }> => {
   const keys = (await store.list(releaseKeys.pushes(application))).filter(
     (k) => (k.split('/').pop() ?? '') <= `${until}~`,
   );
+  const newest = keys.sort().slice(-max);
   const read = typedRecords(store, pushRecordSchema, (key: string) => key);
-  return (await Promise.all(keys.map(async (k) => (await read.get(k))?.record))).filter(
+  const pushes = (await Promise.all(newest.map(async (k) => (await read.get(k))?.record))).filter(
     (r): r is PushRecord => r !== undefined,
   );
+  return { pushes, truncated: keys.length > newest.length };
 };
 
 /** The artifact fields a release or a deployment request carries. */

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { approvals } from '../../shared/approvals/approvals';
 import { COMMITS_LISTED, commitsSince, type PushFacts } from '../../shared/approvals/rules/commit-log';
 import { auditKeys, releaseKeys } from '../../shared/ledger/keys';
+import { MemoryStore } from '../../shared/ledger/memory-store';
+import { PUSHES_READ, pushesUntil } from '../../shared/releases/records';
 import { APPROVAL_TOPIC, approvalTestDeps, sampleRequest, seedStagingAudit } from '../support/approvals';
 import { unsafeIn } from '../support/email-text';
 import { COMMIT, COMMIT2 } from '../support/fixtures';
@@ -99,5 +101,55 @@ describe('the approval email', () => {
     expect(email).toContain(
       'Commits Baton knows of (production has no VERIFIED release yet):\n  (none recorded)',
     );
+  });
+});
+
+describe('the pushes read for the commit list', () => {
+  // Zero-padded: unlike id(), no two numbers share an id.
+  const sha = (n: number) => n.toString(16).padStart(40, '0');
+  const pushAt = (n: number) => ({
+    v: 1 as const,
+    kind: 'push' as const,
+    application: 'web',
+    repository: 'web',
+    ref: 'refs/heads/main',
+    action: 'update',
+    commit: sha(n),
+    oldCommit: sha(n - 1),
+    pushedAt: new Date(Date.UTC(2026, 10, 1) + n * 60_000).toISOString(),
+    event: `e-${n}`,
+    outcome: 'recorded',
+    detail: '',
+    at: new Date(Date.UTC(2026, 10, 1) + n * 60_000).toISOString(),
+  });
+
+  it('reads at most the newest PUSHES_READ, up to the time asked, and says the rest was left unread', async () => {
+    const store = new MemoryStore();
+    for (let n = 1; n <= PUSHES_READ + 5; n++) {
+      const p = pushAt(n);
+      await store.put(releaseKeys.push('web', p.pushedAt, p.event), p);
+    }
+    const later = pushAt(PUSHES_READ + 6);
+    await store.put(releaseKeys.push('web', later.pushedAt, later.event), later);
+
+    const read = await pushesUntil(store, 'web', pushAt(PUSHES_READ + 5).pushedAt);
+
+    expect(read.truncated).toBe(true);
+    expect(read.pushes.map((p) => p.commit)).toEqual([...Array(PUSHES_READ)].map((_, i) => sha(i + 6)));
+    const log = commitsSince(read.pushes, sha(PUSHES_READ + 5), sha(1), { truncated: read.truncated });
+    expect(log.partial).toBe(
+      `only the newest pushes were read, and none of them brought commit ${sha(5).slice(0, 12)}`,
+    );
+  });
+
+  it('reads them all, not truncated, when there are fewer', async () => {
+    const store = new MemoryStore();
+    for (let n = 1; n <= 3; n++) {
+      const p = pushAt(n);
+      await store.put(releaseKeys.push('web', p.pushedAt, p.event), p);
+    }
+    const read = await pushesUntil(store, 'web', pushAt(3).pushedAt);
+    expect(read).toMatchObject({ truncated: false });
+    expect(read.pushes).toHaveLength(3);
   });
 });

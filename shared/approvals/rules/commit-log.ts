@@ -37,7 +37,7 @@ export const commitsSince = (
   pushes: readonly PushFacts[],
   to: string,
   since: string | undefined,
-  max = COMMITS_LISTED,
+  { max = COMMITS_LISTED, truncated = false }: { max?: number; truncated?: boolean } = {},
 ): CommitLog => {
   const byHead = new Map<string, PushFacts>();
   // Oldest first: a later push of the same head (a re-push) wins.
@@ -50,7 +50,9 @@ export const commitsSince = (
   for (let step = 0; at && at !== since && step < WALK_MAX; step++) {
     const push = byHead.get(at);
     if (!push) {
-      partial = `no push of commit ${short(at)} is recorded`;
+      partial = truncated
+        ? `only the newest pushes were read, and none of them brought commit ${short(at)}`
+        : `no push of commit ${short(at)} is recorded`;
       break;
     }
     const brought = push.commits?.length ? [...push.commits].reverse() : [{ id: at, ...(push.head ?? {}) }];
