@@ -15,32 +15,31 @@ const environments = (app: string, group: (env: string) => Record<string, unknow
 ];
 
 /** `svc` on ECS (AppSpec in YAML) and `fn` on Lambda (AppSpec in JSON), groups created by the stack. */
+export const platformApplications = () => ({
+  svc: {
+    codedeployApplication: 'baton-svc',
+    computePlatform: 'ECS',
+    existing: false,
+    environments: environments('svc', (env) => ({
+      deploymentConfig: 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes',
+      ecs: {
+        cluster: 'baton',
+        service: `svc-${env}`,
+        targetGroups: [`svc-${env}-blue`, `svc-${env}-green`],
+        prodListener: LISTENER,
+      },
+    })),
+  },
+  fn: {
+    codedeployApplication: 'baton-fn',
+    computePlatform: 'Lambda',
+    artifactKey: '{application}/{commit}.json',
+    existing: false,
+    environments: environments('fn', () => ({
+      deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+    })),
+  },
+});
+
 export const platformPipeline = (): Pipeline =>
-  parsePipeline({
-    version: 1,
-    applications: {
-      svc: {
-        codedeployApplication: 'baton-svc',
-        computePlatform: 'ECS',
-        existing: false,
-        environments: environments('svc', (env) => ({
-          deploymentConfig: 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes',
-          ecs: {
-            cluster: 'baton',
-            service: `svc-${env}`,
-            targetGroups: [`svc-${env}-blue`, `svc-${env}-green`],
-            prodListener: LISTENER,
-          },
-        })),
-      },
-      fn: {
-        codedeployApplication: 'baton-fn',
-        computePlatform: 'Lambda',
-        artifactKey: '{application}/{commit}.json',
-        existing: false,
-        environments: environments('fn', () => ({
-          deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
-        })),
-      },
-    },
-  });
+  parsePipeline({ version: 1, applications: platformApplications() });
