@@ -1,7 +1,15 @@
 // The CodeDeploy side of the stack, from pipeline.yml: per application that is not `existing`, its
-// CodeDeploy application (EC2/on-premises), a service role, and one deployment group per environment.
+// CodeDeploy application (on its compute platform), a service role, and one deployment group per environment.
 const { load } = require('./pipeline.cjs');
-const { arn, logicalIds, sub } = require('./names.cjs');
+const { arn, artifactKeyPrefix, logicalIds, sub } = require('./names.cjs');
+
+// The AWS managed policy CodeDeploy's service role takes per compute platform (CodeDeploy User Guide,
+// "Create a service role for CodeDeploy").
+const MANAGED_POLICY = {
+  Server: 'service-role/AWSCodeDeployRole',
+  ECS: 'AWSCodeDeployRoleForECS',
+  Lambda: 'service-role/AWSCodeDeployRoleForLambda',
+};
 
 const ROLLBACK_EVENTS = {
   'deployment-failure': 'DEPLOYMENT_FAILURE',
@@ -52,6 +60,38 @@ const groupStyle = (g) => {
   };
 };
 
+// ECS and Lambda deployments always shift traffic from the original to the replacement.
+const TRAFFIC_SHIFT = { DeploymentType: 'BLUE_GREEN', DeploymentOption: 'WITH_TRAFFIC_CONTROL' };
+
+// An ECS service's task sets behind two target groups; the original task set stops after the wait.
+const ecsService = (ecs) => ({
+  DeploymentStyle: TRAFFIC_SHIFT,
+  ECSServices: [{ ClusterName: ecs.cluster, ServiceName: ecs.service }],
+  BlueGreenDeploymentConfiguration: {
+    DeploymentReadyOption: { ActionOnTimeout: 'CONTINUE_DEPLOYMENT' },
+    TerminateBlueInstancesOnDeploymentSuccess: {
+      Action: 'TERMINATE',
+      TerminationWaitTimeInMinutes: ecs.terminateAfterMinutes,
+    },
+  },
+  LoadBalancerInfo: {
+    TargetGroupPairInfoList: [
+      {
+        TargetGroups: ecs.targetGroups.map((Name) => ({ Name })),
+        ProdTrafficRoute: { ListenerArns: [ecs.prodListener] },
+        ...(ecs.testListener ? { TestTrafficRoute: { ListenerArns: [ecs.testListener] } } : {}),
+      },
+    ],
+  },
+});
+
+/** What a group deploys to: instances (Server), an ECS service, or a Lambda alias (named by the AppSpec). */
+const platformTargets = (platform, g) => {
+  if (platform === 'ECS') return ecsService(g.ecs);
+  if (platform === 'Lambda') return { DeploymentStyle: TRAFFIC_SHIFT };
+  return { ...instances(g.instances), ...groupStyle(g) };
+};
+
 const groupProperties = (app, env, roleId) => {
   const g = env.group;
   return {
@@ -59,8 +99,7 @@ const groupProperties = (app, env, roleId) => {
     DeploymentGroupName: env.deploymentGroup,
     ServiceRoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
     DeploymentConfigName: g.deploymentConfig,
-    ...instances(g.instances),
-    ...groupStyle(g),
+    ...platformTargets(app.computePlatform, g),
     AlarmConfiguration:
       g.alarms.length > 0
         ? { Enabled: true, Alarms: g.alarms.map((Name) => ({ Name })), IgnorePollAlarmFailure: false }
@@ -101,8 +140,29 @@ const launchPolicy = (app) => ({
   },
 });
 
+// An ECS or Lambda revision is the AppSpec file in the pipeline bucket, which CodeDeploy reads with this
+// role (the managed policies read only objects tagged for CodeDeploy): the application's artifacts only.
+const appSpecPolicy = (pipeline, name) => ({
+  PolicyName: 'read-appspec-files',
+  PolicyDocument: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Resource: sub(`\${PipelineBucket.Arn}/${artifactKeyPrefix(pipeline, name)}*`),
+      },
+    ],
+  },
+});
+
+const rolePolicies = (pipeline, name, app) => [
+  ...(copiesFleet(app) ? [launchPolicy(app)] : []),
+  ...(app.computePlatform === 'Server' ? [] : [appSpecPolicy(pipeline, name)]),
+];
+
 // The description names Baton's application key: IAM takes only Latin-1 there, CodeDeploy names any script.
-const serviceRole = (name, app) => ({
+const serviceRole = (pipeline, name, app) => ({
   Type: 'AWS::IAM::Role',
   Properties: {
     Description: `CodeDeploy acts with this role on the groups of the Baton application ${name}`,
@@ -121,8 +181,8 @@ const serviceRole = (name, app) => ({
         },
       ],
     },
-    ManagedPolicyArns: [sub(`arn:\${AWS::Partition}:iam::aws:policy/service-role/AWSCodeDeployRole`)],
-    ...(copiesFleet(app) ? { Policies: [launchPolicy(app)] } : {}),
+    ManagedPolicyArns: [sub(`arn:\${AWS::Partition}:iam::aws:policy/${MANAGED_POLICY[app.computePlatform]}`)],
+    ...(rolePolicies(pipeline, name, app).length > 0 ? { Policies: rolePolicies(pipeline, name, app) } : {}),
   },
 });
 
@@ -134,9 +194,9 @@ const resources = () => {
     const roleId = id('CodeDeployServiceRole', name);
     out[appId] = {
       Type: 'AWS::CodeDeploy::Application',
-      Properties: { ApplicationName: app.codedeployApplication, ComputePlatform: 'Server' },
+      Properties: { ApplicationName: app.codedeployApplication, ComputePlatform: app.computePlatform },
     };
-    out[roleId] = serviceRole(name, app);
+    out[roleId] = serviceRole(load(), name, app);
     for (const env of app.environments)
       out[id('DeploymentGroup', name, env.name)] = {
         Type: 'AWS::CodeDeploy::DeploymentGroup',

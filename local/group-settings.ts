@@ -29,7 +29,7 @@ export const groupSettings = (g: DeploymentGroupSpec | undefined): Settings =>
   g
     ? ({
         ...(apiCasing(groupStyle(g)) as Settings),
-        ...(g.instances.autoScalingGroups.length > 0
+        ...(g.instances && g.instances.autoScalingGroups.length > 0
           ? { autoScalingGroups: g.instances.autoScalingGroups }
           : {}),
       } satisfies Settings)

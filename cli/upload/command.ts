@@ -65,8 +65,9 @@ export const runUpload = async (
   // The key Baton will read back, checked by Baton's own rule before anything is sent.
   const reading = readArtifactKey(pipeline, key, metadata);
   if (!reading.ok) throw usage(`${key}: ${reading.reason}`);
-  if (bundleTypeOf(args.file) !== bundleTypeOf(key))
-    throw usage(`${args.file} is not a ${bundleTypeOf(key)} bundle, which the layout ${key} names`);
+  const platform = reading.app.computePlatform;
+  if (bundleTypeOf(args.file, platform) !== bundleTypeOf(key, platform))
+    throw usage(`${args.file} is not a ${bundleTypeOf(key, platform)} bundle, which the layout ${key} names`);
   const sha256 = createHash('sha256').update(body).digest('base64');
   const outcome = await publish(bucketFor(args), {
     bucket: target.bucket,

@@ -1,15 +1,23 @@
 // CodeDeploy's shapes (GetDeployment's deploymentInfo, BatchGetDeploymentTargets' deploymentTargets)
 // mapped to the audit's evidence. Anything missing or unrecognised maps to what can never pass an
 // audit (status Unknown), never to success.
-import type { DeploymentInfo, DeploymentTarget, LifecycleEvent } from '@aws-sdk/client-codedeploy';
+import type {
+  DeploymentInfo,
+  DeploymentTarget,
+  ECSTaskSet,
+  LambdaFunctionInfo,
+  LifecycleEvent,
+} from '@aws-sdk/client-codedeploy';
 import { EvidenceError } from '../audit/ports';
 import {
+  type AliasShift,
   type DeploymentFacts,
   type LifecycleStep,
   TARGET_STATUSES,
   type Target,
   type TargetKind,
   type TargetStatus,
+  type TaskSet,
 } from '../audit/rules/evidence';
 
 const isTargetStatus = (s: unknown): s is TargetStatus =>
@@ -51,17 +59,43 @@ const kindOf = (dt: DeploymentTarget): { kind: TargetKind; target: Common } | un
   return undefined;
 };
 
+const defined = <T extends object>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+const label = (l: string | undefined) => (l === 'Blue' || l === 'Green' ? l : undefined);
+
+const taskSetOf = (s: ECSTaskSet): TaskSet =>
+  defined({
+    id: s.identifer,
+    label: label(s.taskSetLabel),
+    status: s.status,
+    trafficWeight: s.trafficWeight,
+  });
+
+const aliasOf = (f: LambdaFunctionInfo): AliasShift =>
+  defined({
+    functionName: f.functionName,
+    alias: f.functionAlias,
+    currentVersion: f.currentVersion,
+    targetVersion: f.targetVersion,
+    targetVersionWeight: f.targetVersionWeight,
+  });
+
 /** One target of BatchGetDeploymentTargets; undefined when it names no target id. */
 export const targetOf = (dt: DeploymentTarget): Target | undefined => {
   const found = kindOf(dt);
   if (!found?.target.targetId) return undefined;
-  const label = dt.instanceTarget?.instanceLabel;
+  const instanceLabel = label(dt.instanceTarget?.instanceLabel);
+  const taskSets = dt.ecsTarget ? (dt.ecsTarget.taskSetsInfo ?? []).map(taskSetOf) : undefined;
+  const alias = dt.lambdaTarget?.lambdaFunctionInfo;
   return {
     id: found.target.targetId,
     kind: found.kind,
     status: isTargetStatus(found.target.status) ? found.target.status : 'Unknown',
-    ...(label === 'Blue' || label === 'Green' ? { label } : {}),
+    ...(instanceLabel ? { label: instanceLabel } : {}),
     events: (found.target.lifecycleEvents ?? []).map(stepOf),
+    ...(taskSets ? { taskSets } : {}),
+    ...(alias ? { alias: aliasOf(alias) } : {}),
   };
 };
 

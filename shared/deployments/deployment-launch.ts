@@ -143,7 +143,7 @@ export const launch = async (
       deploymentGroup: request.deploymentGroup,
       bucket: request.artifact.bucket,
       key: request.artifact.key,
-      bundleType: bundleTypeOf(request.artifact.key) ?? 'zip',
+      bundleType: bundleTypeOf(request.artifact.key, app.computePlatform) ?? 'zip',
       etag: request.artifact.etag,
       ...(request.artifact.versionId ? { versionId: request.artifact.versionId } : {}),
       description: deploymentDescription(request),

@@ -1,14 +1,14 @@
 // Starting deployments: one active deployment per group; a busy group queues the request, and
 // when the group frees up the newest queued request starts and older ones are superseded.
 
-import { bundleTypeOf } from '../artifacts/rules/artifact';
+import { bundleRule, bundleTypeOf } from '../artifacts/rules/artifact';
 import { errorName, ValidationError } from '../core/rules/errors';
 import { stableId } from '../core/rules/ids';
 import { keys, openRequestKeys } from '../ledger/keys';
 import type { DeploymentRequest, GroupSlot } from '../ledger/records';
 import { requestRecords, slotRecords } from '../ledger/schemas';
 import type { Stored } from '../ledger/store';
-import { findEnvironment } from '../pipeline/rules/config';
+import { findApplication, findEnvironment } from '../pipeline/rules/config';
 import {
   type DeployDeps,
   type DeployOutcome,
@@ -27,8 +27,9 @@ export const requestDeployment = async (
   input: DeployRequestInput,
 ): Promise<DeployOutcome> => {
   const env = findEnvironment(deps.pipeline, input.application, input.environment);
-  if (!bundleTypeOf(input.artifact.key))
-    throw new ValidationError([`artifact.key: must end in .zip, .tar or .tgz`]);
+  const { computePlatform } = findApplication(deps.pipeline, input.application);
+  if (!bundleTypeOf(input.artifact.key, computePlatform))
+    throw new ValidationError([`artifact.key: ${bundleRule(computePlatform)}`]);
   const now = deps.clock.now().toISOString();
   const id = requestId(input.application, input.environment, input.dedupeKey);
   const request: DeploymentRequest = {

@@ -62,6 +62,15 @@ describe('pipeline.yml at build time', () => {
     expect(message.split('\n').slice(1).sort()).toEqual(EXPECTED.map((i) => `  - ${i}`).sort());
   });
 
+  it('refuses secrets on an ECS application before anything is built', () => {
+    process.env.BATON_CONFIG = configWith('ecs-secrets', (raw) => {
+      raw.applications.web.computePlatform = 'ECS';
+    });
+    expect(() => freshPipelineModule().deploymentGroupArns()).toThrow(
+      'applications.web.environments[0].secrets: the secrets broker serves EC2/on-premises instances only: an ECS application takes its secrets from its task definition',
+    );
+  });
+
   it('gives the template what the functions see, defaults filled', () => {
     process.env.BATON_CONFIG = configWith('defaults', (raw) => {
       delete raw.ledgerPrefix;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bundleTypeOf, readArtifactKey } from '../../shared/artifacts/rules/artifact';
 import { parsePipeline } from '../../shared/pipeline/rules/config';
 import { COMMIT, samplePipeline } from '../support/fixtures';
+import { platformPipeline } from '../support/platforms';
 
 describe('artifact keys', () => {
   const pipeline = samplePipeline();
@@ -50,12 +51,34 @@ describe('artifact keys', () => {
   });
 
   it('knows the bundle types CodeDeploy accepts', () => {
-    expect(['a.zip', 'a.tar', 'a.tar.gz', 'a.tgz', 'a.rar'].map(bundleTypeOf)).toEqual([
+    expect(['a.zip', 'a.tar', 'a.tar.gz', 'a.tgz', 'a.rar', 'a.yaml'].map((k) => bundleTypeOf(k))).toEqual([
       'zip',
       'tar',
       'tgz',
       'tgz',
       undefined,
+      undefined,
     ]);
+    // ECS and Lambda deploy an AppSpec file: CodeDeploy's YAML and JSON bundle types, never an archive.
+    for (const platform of ['ECS', 'Lambda'] as const)
+      expect(['a.yaml', 'a.yml', 'a.json', 'a.zip'].map((k) => bundleTypeOf(k, platform))).toEqual([
+        'YAML',
+        'YAML',
+        'JSON',
+        undefined,
+      ]);
+  });
+
+  it('reads an ECS or Lambda application’s AppSpec key, and refuses an archive there', () => {
+    const platforms = platformPipeline();
+    expect(readArtifactKey(platforms, `artifacts/fn/${COMMIT}.json`)).toMatchObject({
+      ok: true,
+      commit: COMMIT,
+    });
+    expect(readArtifactKey(platforms, `artifacts/svc/${COMMIT}.zip`)).toEqual({
+      ok: false,
+      reason: 'key does not follow the layout "{application}/{commit}.yaml"',
+      application: 'svc',
+    });
   });
 });

@@ -69,7 +69,8 @@ describe('reading targets of every compute platform', () => {
           functionAlias: 'live',
           currentVersion: '7',
           targetVersion: '8',
-          targetVersionWeight: 1,
+          // A percentage (the API model's TrafficWeight): all of the alias's traffic.
+          targetVersionWeight: 100,
         },
       },
     };

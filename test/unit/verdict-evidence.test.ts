@@ -70,13 +70,20 @@ describe('the verdict at the edges', () => {
     expect(tolerant.reasons[0]).toContain('(1 tolerated: Skipped)');
   });
 
-  it('treats ECS and Lambda targets like any other', () => {
+  it('treats ECS and Lambda targets like any other, with traffic on the replacement besides', () => {
+    const taskSets = [{ label: 'Green' as const, trafficWeight: 100 }];
     const ecs = {
       deployment: facts({ computePlatform: 'ECS' }),
-      targets: [target('cluster:service', 'Succeeded', { kind: 'ecs', events: [] })],
+      targets: [target('cluster:service', 'Succeeded', { kind: 'ecs', events: [], taskSets })],
       unreadable: [],
     };
     expect(decide(ecs, strict).verdict).toBe('VERIFIED');
+    // Succeeded, but no replacement task set is reported: nothing says traffic moved.
+    const unshown = {
+      ...ecs,
+      targets: [target('cluster:service', 'Succeeded', { kind: 'ecs', events: [] })],
+    };
+    expect(decide(unshown, strict).verdict).toBe('PARTIAL');
     const lambda = {
       deployment: facts({ computePlatform: 'Lambda' }),
       targets: [target('fn:live', 'Failed', { kind: 'lambda', events: [] })],

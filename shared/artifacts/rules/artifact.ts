@@ -1,5 +1,6 @@
 // What an artifact is, and how its S3 key names its application and commit.
 import type { Application, Pipeline } from '../../pipeline/rules/config';
+import { ARTIFACT_ENDINGS, type ComputePlatform } from '../../pipeline/rules/platform';
 
 export interface ArtifactObject {
   bucket: string;
@@ -18,16 +19,30 @@ export interface Artifact extends ArtifactObject {
   branch?: string;
 }
 
-export type BundleType = 'zip' | 'tar' | 'tgz';
+/** CodeDeploy's bundle types: an archive for instances, an AppSpec file (YAML or JSON) for ECS and Lambda. */
+export type BundleType = 'zip' | 'tar' | 'tgz' | 'YAML' | 'JSON';
 
 const COMMIT = /^[0-9a-f]{7,64}$/;
 
-export const bundleTypeOf = (key: string): BundleType | undefined => {
+const serverBundle = (key: string): BundleType | undefined => {
   if (key.endsWith('.zip')) return 'zip';
   if (key.endsWith('.tar')) return 'tar';
   if (key.endsWith('.tar.gz') || key.endsWith('.tgz')) return 'tgz';
   return undefined;
 };
+const appSpecBundle = (key: string): BundleType | undefined => {
+  if (key.endsWith('.yaml') || key.endsWith('.yml')) return 'YAML';
+  if (key.endsWith('.json')) return 'JSON';
+  return undefined;
+};
+
+/** The bundle type CodeDeploy is told for an artifact of the platform, from its key's ending. */
+export const bundleTypeOf = (key: string, platform: ComputePlatform = 'Server'): BundleType | undefined =>
+  platform === 'Server' ? serverBundle(key) : appSpecBundle(key);
+
+/** The refusal of a key whose ending is no artifact of the platform. */
+export const bundleRule = (platform: ComputePlatform) =>
+  `key must end in ${ARTIFACT_ENDINGS[platform].join(', ')}${platform === 'Server' ? '' : ` (${platform} deploys an AppSpec file)`}`;
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -64,7 +79,7 @@ export const locateArtifact = (pipeline: Pipeline, key: string): KeyLocation => 
   const match = keyPattern(app.artifactKey).exec(rest);
   if (!match?.groups) return refuse(`key does not follow the layout "${app.artifactKey}"`);
   if (match.groups.application !== appName) return refuse('key does not name its application first');
-  if (!bundleTypeOf(key)) return refuse('key must end in .zip, .tar, .tar.gz or .tgz');
+  if (!bundleTypeOf(key, app.computePlatform)) return refuse(bundleRule(app.computePlatform));
   return { ok: true, application: appName, app, groups: match.groups };
 };
 

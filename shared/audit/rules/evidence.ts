@@ -26,6 +26,23 @@ export interface LifecycleStep {
   diagnostics?: Diagnostics;
 }
 
+/** An ECS deployment's task set: Blue the original, Green the replacement; trafficWeight in percent. */
+export interface TaskSet {
+  id?: string;
+  label?: 'Blue' | 'Green';
+  status?: string;
+  trafficWeight?: number;
+}
+
+/** A Lambda deployment's alias shift; targetVersionWeight in percent. */
+export interface AliasShift {
+  functionName?: string;
+  alias?: string;
+  currentVersion?: string;
+  targetVersion?: string;
+  targetVersionWeight?: number;
+}
+
 export interface Target {
   id: string;
   kind: TargetKind;
@@ -33,6 +50,10 @@ export interface Target {
   /** Blue/green only: Blue is the original fleet being retired, Green the replacement. */
   label?: 'Blue' | 'Green';
   events: LifecycleStep[];
+  /** ECS targets: the task sets CodeDeploy reports. */
+  taskSets?: TaskSet[];
+  /** Lambda targets: where the alias points. */
+  alias?: AliasShift;
 }
 
 /** What GetDeployment says, in Baton's words. */

@@ -58,6 +58,7 @@ export const countsSentence = (report: AuditReport): string => {
 const targetLines = (t: FailingTarget): string[] => {
   const label = t.label ? ` (${t.label})` : '';
   const lines = [`- ${t.id}${label}: ${t.status}${t.event ? ` at ${t.event.name}` : ''}`];
+  if (t.shortfall) lines.push(`    ${oneLine(t.shortfall, MESSAGE_CHARS)}`);
   const e = t.event;
   if (!e) return lines;
   if (e.errorCode || e.scriptName)

@@ -13,6 +13,7 @@ import {
   type TargetStatus,
 } from './evidence';
 import type { Verdict } from './gate';
+import { platformShortfall } from './platform-outcome';
 
 export interface AuditExpectation {
   minimumTargets: number;
@@ -28,6 +29,8 @@ export interface FailingTarget {
   status: TargetStatus;
   /** The lifecycle event that failed (or the first one that did not succeed). */
   event?: { name: string; status: string } & Diagnostics;
+  /** An ECS or Lambda target CodeDeploy calls Succeeded: what it did not deliver (platform-outcome.ts). */
+  shortfall?: string;
 }
 
 /** One target as the report keeps it: every target gets a labelled cell on the pages, not only failing ones. */
@@ -86,12 +89,14 @@ const failedEvent = (t: Target): FailingTarget['event'] => {
 
 const failingOf = (t: Target): FailingTarget => {
   const event = failedEvent(t);
+  const shortfall = t.status === 'Succeeded' ? platformShortfall(t) : undefined;
   return {
     id: t.id,
     kind: t.kind,
     ...(t.label ? { label: t.label } : {}),
     status: t.status,
     ...(event ? { event } : {}),
+    ...(shortfall ? { shortfall } : {}),
   };
 };
 
@@ -118,7 +123,8 @@ const sortTargets = (targets: readonly Target[], blueGreen: boolean, tolerate: r
     }
     counts.expected += 1;
     counts.byStatus[t.status] = (counts.byStatus[t.status] ?? 0) + 1;
-    if (t.status === 'Succeeded') counts.succeeded += 1;
+    if (t.status === 'Succeeded' && !platformShortfall(t)) counts.succeeded += 1;
+    else if (t.status === 'Succeeded') failing.push(t);
     else if (tolerate.includes(t.status)) counts.tolerated += 1;
     else failing.push(t);
   }
@@ -173,6 +179,7 @@ export const decide = (
     reasons.push(
       `CodeDeploy reports Succeeded, but ${failing.length} of ${plural(counts.expected, 'target')} did not succeed`,
     );
+  for (const t of failing) if (t.shortfall) reasons.push(`${t.id}: ${t.shortfall}`);
   // Too few targets at all is a missing fleet; enough targets but too few successes is a shortfall.
   if (counts.expected < expectation.minimumTargets)
     reasons.push(

@@ -5,6 +5,7 @@ import { describeIssues } from '../../core/rules/validation';
 import { batonName, codedeployName, githubRepository, iamRoleName, repositoryName } from './aws-names';
 import { groupSchema } from './deployment-group';
 import { operatorsSchema } from './operators-config';
+import { COMPUTE_PLATFORMS, platformRules, resolvePlatform } from './platform';
 import { resolveExisting, stackRules } from './stack-rules';
 
 const minutes = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
@@ -66,10 +67,13 @@ const validRegExp = (s: string) => {
 
 const applicationObject = z.strictObject({
   codedeployApplication: codedeployName,
+  // CodeDeploy's compute platform: EC2/on-premises instances (Server), an ECS service, or a Lambda alias.
+  computePlatform: z._default(z.enum(COMPUTE_PLATFORMS), 'Server'),
   repositories: z._default(z.array(repositoryName), []),
   // GitHub repositories (owner/name) whose signed webhook deliveries are this application's pushes.
   github: z._default(z.array(githubRepository), []),
-  artifactKey: z._default(
+  // Default per platform (platform.ts): an archive on Server, an AppSpec file on ECS and Lambda.
+  artifactKey: z.optional(
     z
       .string()
       .check(
@@ -78,7 +82,6 @@ const applicationObject = z.strictObject({
           'must contain {application} and {commit}',
         ),
       ),
-    '{application}/{commit}.zip',
   ),
   releaseTagPattern: z._default(
     z.string().check(z.refine(validRegExp, 'must be a valid regular expression')),
@@ -91,7 +94,10 @@ const applicationObject = z.strictObject({
   existing: z.optional(z.boolean()),
   environments: z.array(environmentSchema).check(z.minLength(1)),
 });
-const applicationSchema = z.pipe(applicationObject, z.transform(resolveExisting));
+const applicationSchema = z.pipe(
+  applicationObject,
+  z.transform((app) => resolvePlatform(resolveExisting(app))),
+);
 
 type Issues = { addIssue: (issue: { code: 'custom'; path: PropertyKey[]; message: string }) => void };
 
@@ -172,6 +178,7 @@ export const pipelineSchema = z
         });
       }
       stackRules(config.applications, ctx);
+      platformRules(config.applications, ctx);
     }),
   );
 

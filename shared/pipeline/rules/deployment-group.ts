@@ -62,32 +62,65 @@ const duplicates = (ctx: Issues, path: PropertyKey[], values: readonly string[])
     if (values.indexOf(v) !== i) issue(ctx, [...path, i], 'duplicate');
   });
 
+// An ECS service deployed blue/green: CodeDeploy starts the replacement task set behind the second
+// target group, then moves the production listener (and the test listener, if any) to it.
+const listenerArn = z
+  .string()
+  .check(
+    z.regex(
+      /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/(app|net)\/[^/]+\/[0-9a-f]+\/[0-9a-f]+$/,
+      'an ELB listener ARN',
+    ),
+  );
+const targetGroupName = z
+  .string()
+  .check(z.regex(/^(?!-)[A-Za-z0-9-]{1,32}$/, 'a target group name (1-32 letters, digits, -)'));
+
+const ecsSchema = z
+  .strictObject({
+    cluster: text(255),
+    service: text(255),
+    // The original task set's target group first, the replacement's second (CodeDeploy takes two).
+    targetGroups: z.array(targetGroupName).check(z.minLength(2), z.maxLength(2)),
+    prodListener: listenerArn,
+    testListener: z.optional(listenerArn),
+    // Minutes the original task set keeps running after traffic moved (CodeDeploy: 0 … 2880).
+    terminateAfterMinutes: z._default(minutes(MAX_WAIT), 60),
+  })
+  .check(
+    z.superRefine((e, ctx) => {
+      if (e.targetGroups[0] === e.targetGroups[1])
+        issue(ctx, ['targetGroups', 1], 'the replacement needs a target group of its own');
+      if (e.testListener === e.prodListener) issue(ctx, ['testListener'], 'must differ from prodListener');
+    }),
+  );
+
+// Fields left out here are filled per compute platform (see platform.ts), which the group cannot see.
 const groupObject = z
   .strictObject({
-    instances: instancesSchema,
-    deploymentConfig: z._default(text(100), 'CodeDeployDefault.OneAtATime'),
-    style: z._default(z.enum(['in-place', 'blue-green']), 'in-place'),
+    instances: z.optional(instancesSchema),
+    ecs: z.optional(ecsSchema),
+    deploymentConfig: z.optional(text(100)),
+    style: z.optional(z.enum(['in-place', 'blue-green'])),
     blueGreen: z.optional(blueGreenSchema),
     // An ELB target group name (1-32 letters, digits, -). In place, instances leave it while they are
     // updated; blue/green moves traffic through it.
-    targetGroup: z.optional(
-      z.string().check(z.regex(/^(?!-)[A-Za-z0-9-]{1,32}$/, 'a target group name (1-32 letters, digits, -)')),
-    ),
+    targetGroup: z.optional(targetGroupName),
     // CloudWatch alarms that stop a deployment (CodeDeploy takes up to 10).
     alarms: z._default(z.array(text(255)).check(z.maxLength(10)), []),
     autoRollback: z._default(z.array(autoRollbackEvent), []),
   })
   .check(
     z.superRefine((g, ctx) => {
-      const { ec2Tags, ec2TagGroups, autoScalingGroups } = g.instances;
-      if (ec2Tags.length + ec2TagGroups.length + autoScalingGroups.length === 0)
+      const { ec2Tags = [], ec2TagGroups = [], autoScalingGroups = [] } = g.instances ?? {};
+      if (g.instances && ec2Tags.length + ec2TagGroups.length + autoScalingGroups.length === 0)
         issue(ctx, ['instances'], 'choose the instances: ec2Tags, ec2TagGroups or autoScalingGroups');
       if (ec2Tags.length > 0 && ec2TagGroups.length > 0)
         issue(ctx, ['instances', 'ec2TagGroups'], 'CodeDeploy takes ec2Tags or ec2TagGroups, not both');
       duplicates(ctx, ['instances', 'autoScalingGroups'], autoScalingGroups);
       duplicates(ctx, ['alarms'], g.alarms);
       duplicates(ctx, ['autoRollback'], g.autoRollback);
-      if (g.style === 'in-place' && g.blueGreen) issue(ctx, ['blueGreen'], 'only with style: blue-green');
+      if (g.style !== 'blue-green' && g.blueGreen) issue(ctx, ['blueGreen'], 'only with style: blue-green');
       if (g.style === 'blue-green' && !g.targetGroup)
         issue(ctx, ['targetGroup'], 'required with style: blue-green (traffic moves through it)');
       const copies = g.style === 'blue-green' && g.blueGreen?.greenFleet !== 'discover-existing';
