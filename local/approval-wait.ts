@@ -7,16 +7,15 @@ import type { EmailedApproval } from './approvals';
 import { ledgerOf } from './ledger-watch';
 import type { LocalStack } from './stack';
 
-/** Approves through the page exactly as a person's browser would: GET the page, POST its form. */
-export const approveThroughPage = async (link: string, comment: string): Promise<number> => {
+/** Decides through the page exactly as a person's browser would: GET the page, POST its form. */
+export const decideThroughPage = async (
+  link: string,
+  decision: 'approve' | 'reject',
+  comment: string,
+): Promise<number> => {
   const page = await (await fetch(link)).text();
   const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1] ?? '';
-  const form = new URLSearchParams({
-    approval: field('approval'),
-    token: field('token'),
-    comment,
-    decision: 'approve',
-  });
+  const form = new URLSearchParams({ approval: field('approval'), token: field('token'), comment, decision });
   const res = await fetch(link, {
     method: 'POST',
     body: form,
@@ -24,6 +23,9 @@ export const approveThroughPage = async (link: string, comment: string): Promise
   });
   return res.status;
 };
+
+export const approveThroughPage = (link: string, comment: string) =>
+  decideThroughPage(link, 'approve', comment);
 
 /** The request of `release` emailed to each approver of `env` (the latest per approver), once all went out. */
 export const emailedRequests = (stack: LocalStack, env: Environment, release: string) =>

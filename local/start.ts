@@ -6,6 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { unzipSync } from 'fflate';
+import * as z from 'zod/mini';
 import { type BuiltArtifact, buildArtifact } from './artifact';
 import { runBlueGreenScenario } from './blue-green-scenario';
 import type { FleetEvent, HookFailure } from './codedeploy';
@@ -33,7 +34,13 @@ const HELP = `usage: npm start -- [options]
   --artifact FILE.zip    your own ready artifact instead (appspec.yml inside)
   --deployment-config C  CodeDeploy deployment configuration of every group (default CodeDeployDefault.AllAtOnce)
   --config FILE          pipeline configuration (default pipeline.yml)
-  --keep                 keep the stack running afterwards and write .local/stack.json (for the baton CLI)
+  --secrets FILE.json    the secrets the stack creates in Secrets Manager, by secret id (default
+                         local/sample-secrets.json): each an object (a JSON secret) or a string
+  --work-dir DIR         where the local instances live (default a new temporary folder); an instance's
+                         root is DIR/instances/<instance id>/root, kept after the run
+  --keep                 keep the stack running afterwards (Ctrl-C stops it)
+  --stack-file FILE      where the running stack is described for the baton CLI (default .local/stack.json),
+                         written as soon as the stack is up and removed when it stops
   --help`;
 
 const FLEET_STEPS: Record<FleetEvent['kind'], string> = {
@@ -52,6 +59,28 @@ const loadArtifact = (file: string): BuiltArtifact => {
   return { zip, commit: createHash('sha1').update(zip).digest('hex'), files: [] };
 };
 
+const secretsSchema = z.record(
+  z.string().check(z.minLength(1)),
+  z.union([z.string(), z.record(z.string(), z.unknown())]),
+);
+
+/** The secrets of `--secrets FILE.json`: secret id → a JSON object or a string. */
+const loadSecrets = (file: string): Record<string, unknown> => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`--secrets ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const result = secretsSchema.safeParse(parsed);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const at = issue?.path.length ? `"${issue.path.join('.')}"` : 'the file';
+  throw new Error(
+    `--secrets ${file}: ${at} is invalid: it must be an object of secret ids, each an object or a string`,
+  );
+};
+
 const main = async (): Promise<number> => {
   const { values } = parseArgs({
     options: {
@@ -66,7 +95,10 @@ const main = async (): Promise<number> => {
       artifact: { type: 'string' },
       'deployment-config': { type: 'string' },
       config: { type: 'string' },
+      secrets: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'stack-file': { type: 'string' },
+      'work-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -86,18 +118,36 @@ const main = async (): Promise<number> => {
     throw new Error(
       '--scenario blue-green chooses its own failure and builds its releases: no --fail, --no-failure or --artifact',
     );
+  const secrets = values.secrets ? loadSecrets(resolve(values.secrets)) : undefined;
   const t = new Timeline();
   const stack = await startLocalStack({
+    ...(secrets ? { secrets } : {}),
+    ...(values['work-dir'] ? { workDir: resolve(values['work-dir']) } : {}),
     instances,
     onFleetEvent: (e) => t.note(FLEET_STEPS[e.kind], `${e.instanceIds.join(' ')}: ${e.detail}`),
     ...(values.config ? { pipelinePath: resolve(values.config) } : {}),
     ...(values['deployment-config'] ? { deploymentConfig: values['deployment-config'] } : {}),
   });
   let code = 1;
+  // Written now, so that the baton CLI reaches the stack while a release waits (for an approval, say).
+  const stackFile = writeStackFile(stack, values['stack-file'] ? resolve(values['stack-file']) : undefined);
+  const interrupted = () => {
+    rmSync(stackFile, { force: true });
+    void stack.stop().finally(() => process.exit(130));
+  };
+  if (!values.keep) process.once('SIGINT', interrupted);
   try {
-    t.note('stack up', `moto ${stack.moto.endpoint}, local CodeDeploy ${stack.codedeploy.endpoint}`);
+    t.note(
+      'stack up',
+      `moto ${stack.moto.endpoint}, local CodeDeploy ${stack.codedeploy.endpoint}; ${stackFile}`,
+    );
     const [appName, app] = Object.entries(stack.pipeline.applications)[0] ?? [];
     if (!appName || !app) throw new Error('the pipeline configuration has no application');
+    if (secrets)
+      for (const e of app.environments)
+        for (const id of [e.secrets.env, ...e.secrets.files.map((f) => f.secretId)])
+          if (id && !(id in secrets))
+            throw new Error(`--secrets ${values.secrets}: no secret "${id}", which ${e.name}'s secrets name`);
     for (const e of app.environments.filter((x) => instances < x.audit.minimumTargets))
       t.note(
         'note',
@@ -139,15 +189,15 @@ const main = async (): Promise<number> => {
       result.problems.join('; ') || `as expected, in ${t.elapsed().toFixed(1)} s`,
     );
     if (values.keep) {
-      const file = writeStackFile(stack);
       t.note(
         'stack kept running',
-        `${file}; try: npx baton status --application ${appName} (Ctrl-C to stop)`,
+        `${stackFile}; try: npx baton status --application ${appName} (Ctrl-C to stop)`,
       );
       await new Promise<void>((done) => process.once('SIGINT', () => done()));
-      rmSync(file, { force: true });
     }
   } finally {
+    process.removeListener('SIGINT', interrupted);
+    rmSync(stackFile, { force: true });
     await stack.stop();
   }
   return code;
