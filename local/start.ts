@@ -6,13 +6,13 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { unzipSync } from 'fflate';
-import * as z from 'zod/mini';
 import { type BuiltArtifact, buildArtifact } from './artifact';
 import { runBlueGreenScenario } from './blue-green-scenario';
 import type { FleetEvent, HookFailure } from './codedeploy';
 import { parseFailure } from './failures';
 import { githubSource } from './github-deliveries';
 import { runReleaseScenario } from './release-scenario';
+import { checkSecretsFile, loadSecrets } from './secrets-file';
 import { startLocalStack } from './stack';
 import { writeStackFile } from './stack-file';
 import { summaryTable } from './summary';
@@ -57,28 +57,6 @@ const loadArtifact = (file: string): BuiltArtifact => {
   const zip = new Uint8Array(readFileSync(file));
   if (!unzipSync(zip)['appspec.yml']) throw new Error(`${file} has no appspec.yml at its root`);
   return { zip, commit: createHash('sha1').update(zip).digest('hex'), files: [] };
-};
-
-const secretsSchema = z.record(
-  z.string().check(z.minLength(1)),
-  z.union([z.string(), z.record(z.string(), z.unknown())]),
-);
-
-/** The secrets of `--secrets FILE.json`: secret id → a JSON object or a string. */
-const loadSecrets = (file: string): Record<string, unknown> => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`--secrets ${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const result = secretsSchema.safeParse(parsed);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const at = issue?.path.length ? `"${issue.path.join('.')}"` : 'the file';
-  throw new Error(
-    `--secrets ${file}: ${at} is invalid: it must be an object of secret ids, each an object or a string`,
-  );
 };
 
 const main = async (): Promise<number> => {
@@ -143,11 +121,7 @@ const main = async (): Promise<number> => {
     );
     const [appName, app] = Object.entries(stack.pipeline.applications)[0] ?? [];
     if (!appName || !app) throw new Error('the pipeline configuration has no application');
-    if (secrets)
-      for (const e of app.environments)
-        for (const id of [e.secrets.env, ...e.secrets.files.map((f) => f.secretId)])
-          if (id && !(id in secrets))
-            throw new Error(`--secrets ${values.secrets}: no secret "${id}", which ${e.name}'s secrets name`);
+    if (secrets && values.secrets) checkSecretsFile(values.secrets, secrets, app);
     for (const e of app.environments.filter((x) => instances < x.audit.minimumTargets))
       t.note(
         'note',
