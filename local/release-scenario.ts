@@ -40,6 +40,8 @@ export interface ScenarioResult {
   approvalLink?: string;
   /** Every approver's link of the last approval asked. */
   approvalLinks?: string[];
+  /** Set when a person rejected (or let expire) an approval the release needed: the run ends there. */
+  closedApproval?: string;
 }
 
 export const runReleaseScenario = async (
@@ -177,9 +179,11 @@ export const runReleaseScenario = async (
     const closed = () => refuseIfClosed(stack, appName, release, env.name);
     const entered = await follow(env.name, { release }, patience, env.approval ? closed : undefined).catch(
       (error: Error) => {
-        if (error instanceof ApprovalClosedError)
+        if (!(error instanceof ApprovalClosedError)) problems.push(error.message);
+        else {
           t.note(`approval ${error.state}`, `${env.name}: ${error.outcome}`);
-        problems.push(error.message);
+          result.closedApproval = error.message;
+        }
         return false;
       },
     );

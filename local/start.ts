@@ -115,10 +115,9 @@ const main = async (): Promise<number> => {
   };
   if (!values.keep) process.once('SIGINT', interrupted);
   try {
-    t.note(
-      'stack up',
-      `moto ${stack.moto.endpoint}, local CodeDeploy ${stack.codedeploy.endpoint}; ${stackFile}`,
-    );
+    t.note('stack up', `moto ${stack.moto.endpoint}, local CodeDeploy ${stack.codedeploy.endpoint}`);
+    t.note('stack file', `${stackFile} (the baton CLI's local target while this runs)`);
+    t.note('instances', `each instance's root is ${join(stack.workDir, 'instances')}/<instance id>/root`);
     const [appName, app] = Object.entries(stack.pipeline.applications)[0] ?? [];
     if (!appName || !app) throw new Error('the pipeline configuration has no application');
     if (secrets && values.secrets) checkSecretsFile(values.secrets, secrets, app);
@@ -157,11 +156,11 @@ const main = async (): Promise<number> => {
     console.log('');
     for (const line of await summaryTable(stack, appName, result.outcomes)) console.log(line);
     console.log('');
-    code = result.problems.length ? 1 : 0;
-    t.note(
-      code ? 'UNEXPECTED' : 'done',
-      result.problems.join('; ') || `as expected, in ${t.elapsed().toFixed(1)} s`,
-    );
+    // A rejection is a person's answer, not a fault; the release still did not get in: exit code 1.
+    code = result.problems.length || result.closedApproval ? 1 : 0;
+    if (result.problems.length) t.note('UNEXPECTED', result.problems.join('; '));
+    else if (result.closedApproval) t.note('not released', result.closedApproval);
+    else t.note('done', `as expected, in ${t.elapsed().toFixed(1)} s`);
     if (values.keep) {
       t.note(
         'stack kept running',

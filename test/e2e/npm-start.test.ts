@@ -77,6 +77,8 @@ describe('npm start, interactive', () => {
     expect(code).toBe(1);
     expect(run.output()).toMatch(/approval rejected +production: rejected by release-manager@example\.com/);
     expect(run.output()).toContain('release blocked');
+    expect(run.output()).toMatch(/not released +production: the approval was rejected/);
+    expect(run.output()).not.toContain('UNEXPECTED');
     expect(existsSync(stackFile)).toBe(false);
   }, 180_000);
 });
@@ -110,6 +112,7 @@ describe('npm start --app', () => {
     const code = await within(150_000, run.exit);
 
     expect(code, run.output()).toBe(0);
+    expect(run.output()).toContain(`each instance's root is ${join(work, 'instances')}/<instance id>/root`);
     expect(run.output()).toMatch(/audited +production: CodeDeploy says Succeeded; Baton's verdict VERIFIED/);
     const roots = readdirSync(join(work, 'instances')).map((id) => join(work, 'instances', id, 'root'));
     const dev = roots.find((r) =>
