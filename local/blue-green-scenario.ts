@@ -68,7 +68,7 @@ export const runBlueGreenScenario = async (
     release: 'v0.9.0',
     failingEnvironments: new Set(),
   });
-  if (previous.problems.length) return { ...previous, previous };
+  if (previous.problems.length || previous.closedApproval) return { ...previous, previous };
 
   const failing = o.failing ?? 2;
   stack.codedeploy.failHook({

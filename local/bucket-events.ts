@@ -1,17 +1,63 @@
-// What the pipeline bucket tells EventBridge, played locally: new objects under the artifact prefix go
-// to artifact-uploaded, recorded approval decisions (under the ledger prefix) to approval-decided, as
-// the two rules of serverless.yml route them.
-import type { S3Client } from '@aws-sdk/client-s3';
+// What the pipeline bucket tells EventBridge, played locally: the bucket sends its events to moto's
+// EventBridge, whose two rules (the patterns of functions/artifact-uploaded and approval-decided's
+// function.yml) put them on a queue each; new objects under the artifact prefix go to
+// artifact-uploaded, recorded approval decisions (under the ledger prefix) to approval-decided.
+import { type EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { PutBucketNotificationConfigurationCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Pipeline } from '../shared/pipeline/rules/config';
 import type { Router } from './router';
-import { watchBucket } from './s3-watcher';
+import { watchQueue } from './s3-watcher';
 
-export const watchPipelineBucket = (s3: S3Client, bucket: string, pipeline: Pipeline, router: Router) => {
+export interface BucketEventClients {
+  s3: S3Client;
+  sqs: SQSClient;
+  events: EventBridgeClient;
+}
+
+/** A queue of the events of `bucket` under `prefix`: an EventBridge rule with the function's pattern. */
+const ruleQueue = async (c: BucketEventClients, bucket: string, name: string, prefix: string) => {
+  const queue = await c.sqs.send(new CreateQueueCommand({ QueueName: name }));
+  const queueUrl = queue.QueueUrl ?? '';
+  const attributes = await c.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const pattern = {
+    source: ['aws.s3'],
+    'detail-type': ['Object Created'],
+    detail: { bucket: { name: [bucket] }, object: { key: [{ prefix }] } },
+  };
+  await c.events.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify(pattern) }));
+  await c.events.send(
+    new PutTargetsCommand({ Rule: name, Targets: [{ Id: name, Arn: attributes.Attributes?.QueueArn }] }),
+  );
+  return queueUrl;
+};
+
+export const watchPipelineBucket = async (
+  c: BucketEventClients,
+  bucket: string,
+  pipeline: Pipeline,
+  router: Router,
+) => {
+  await c.s3.send(
+    new PutBucketNotificationConfigurationCommand({
+      Bucket: bucket,
+      NotificationConfiguration: { EventBridgeConfiguration: {} },
+    }),
+  );
+  const artifacts = await ruleQueue(c, bucket, 'baton-local-artifact-uploaded', pipeline.artifactPrefix);
+  const decisions = await ruleQueue(
+    c,
+    bucket,
+    'baton-local-approval-decided',
+    `${pipeline.ledgerPrefix}approval-decisions/`,
+  );
   const watchers = [
-    watchBucket(s3, bucket, pipeline.artifactPrefix, async (event) => {
+    watchQueue(c.sqs, artifacts, async (event) => {
       await router.deliver('artifact-uploaded', event);
     }),
-    watchBucket(s3, bucket, `${pipeline.ledgerPrefix}approval-decisions/`, async (event) => {
+    watchQueue(c.sqs, decisions, async (event) => {
       await router.deliver('approval-decided', event);
     }),
   ];

@@ -1,8 +1,10 @@
 // SDK clients pointed at a local endpoint (moto or a stand-in), with dummy credentials.
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
@@ -16,6 +18,9 @@ export const clientsFor = (endpoint: string, codedeployEndpoint = endpoint, maxA
   }),
   sns: new SNSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts }),
   secrets: new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials, maxAttempts }),
+  // The local stack's own plumbing: S3's events and the emails, read back through queues.
+  sqs: new SQSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts }),
+  events: new EventBridgeClient({ endpoint, region: 'us-east-1', credentials, maxAttempts }),
 });
 
 export const createVersionedBucket = async (s3: S3Client, bucket: string) => {

@@ -10,16 +10,22 @@ import type { LocalStack } from './stack';
 export const ledgerOf = (stack: LocalStack) =>
   new S3RecordStore(stack.clients.s3, stack.bucket, stack.pipeline.ledgerPrefix);
 
+/**
+ * Probes until `probe` finds something: at once, then after 100 ms, each wait half again as long as the
+ * last, up to 2 s, so a long wait (a person deciding) asks once every 2 s rather than ten times a second.
+ */
 export const waitFor = async <T>(
   what: string,
   probe: () => Promise<T | undefined>,
   timeoutMs = 30_000,
 ): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
+  let delay = 100;
   while (Date.now() < deadline) {
     const found = await probe();
     if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - Date.now()))));
+    delay = Math.min(delay * 1.5, 2000);
   }
   throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
 };

@@ -5,6 +5,8 @@ import { freePort } from './ports';
 export interface Moto {
   endpoint: string;
   port: number;
+  /** The moto_server process, whose memory the bench samples. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export const startMoto = async (command = process.env.MOTO_SERVER || 'moto_serve
   return {
     endpoint,
     port,
+    pid: child.pid ?? 0,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

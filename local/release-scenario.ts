@@ -6,7 +6,7 @@ import { renderReport } from '../shared/audit/rules/verdict-text';
 import type { Environment } from '../shared/pipeline/rules/config';
 import { branchReleaseName, gatedBranch } from '../shared/releases/branch-releases';
 import { promotesFrom, releasePath } from '../shared/releases/rules/promotion';
-import { emailedApprovals } from './approvals';
+import { ApprovalClosedError, approveThroughPage, emailedRequests, refuseIfClosed } from './approval-wait';
 import type { BuiltArtifact } from './artifact';
 import { auditOf, findDeployment, waitFor } from './ledger-watch';
 import type { Push } from './pushes';
@@ -36,26 +36,13 @@ export interface EnvironmentOutcome {
 export interface ScenarioResult {
   outcomes: EnvironmentOutcome[];
   problems: string[];
+  /** The first approver's link of the last approval asked. */
   approvalLink?: string;
+  /** Every approver's link of the last approval asked. */
+  approvalLinks?: string[];
+  /** Set when a person rejected (or let expire) an approval the release needed: the run ends there. */
+  closedApproval?: string;
 }
-
-/** Approves through the page exactly as a person's browser would: GET the page, POST its form. */
-export const approveThroughPage = async (link: string, comment: string): Promise<number> => {
-  const page = await (await fetch(link)).text();
-  const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1] ?? '';
-  const form = new URLSearchParams({
-    approval: field('approval'),
-    token: field('token'),
-    comment,
-    decision: 'approve',
-  });
-  const res = await fetch(link, {
-    method: 'POST',
-    body: form,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  });
-  return res.status;
-};
 
 export const runReleaseScenario = async (
   stack: LocalStack,
@@ -75,11 +62,17 @@ export const runReleaseScenario = async (
     environment: string,
     match: { release?: string; commit?: string },
     timeoutMs = 30_000,
+    /** Throws when the deployment will never come (its approval was rejected). */
+    giveUp: () => Promise<void> = async () => undefined,
   ) => {
     const expected = o.failingEnvironments.has(environment) ? 'PARTIAL or FAILED' : 'VERIFIED';
     const d = await waitFor(
       `a deployment to ${environment}`,
-      () => findDeployment(stack, environment, match),
+      async () => {
+        const found = await findDeployment(stack, environment, match);
+        if (!found) await giveUp();
+        return found;
+      },
       timeoutMs,
     );
     t.note(
@@ -131,17 +124,20 @@ export const runReleaseScenario = async (
   /** Asks (and, with --auto-approve, gives) the approval to enter `env`, if it needs one. */
   const approval = async (env: Environment, release: string) => {
     if (!env.approval) return;
-    const mail = await waitFor(`the approval request for ${env.name}`, async () =>
-      (await emailedApprovals(stack.moto.endpoint, stack.approvalTopicArn)).find((m) =>
-        m.message.includes(release),
-      ),
+    const mails = await emailedRequests(stack, env, release);
+    result.approvalLink = mails[0]?.link;
+    result.approvalLinks = mails.map((m) => m.link);
+    const needed = `${env.approval.required} of ${mails.length} needed`;
+    t.note(
+      'approval requested',
+      `${env.name}: emailed to ${mails.map((m) => m.approver).join(', ')} (${needed})`,
     );
-    result.approvalLink = mail.link;
-    t.note('approval requested', `${env.name}: emailed to ${mail.approver}`);
-    out(`    open this link in a browser to decide: ${mail.link}`);
+    for (const m of mails) out(`    ${m.approver}: open this link in a browser to decide: ${m.link}`);
     if (o.autoApprove) {
-      const status = await approveThroughPage(mail.link, 'approved by npm start --auto-approve');
-      t.note('approved', `through the page's form POST (HTTP ${status})`);
+      for (const m of mails.slice(0, env.approval.required)) {
+        const status = await approveThroughPage(m.link, 'approved by npm start --auto-approve');
+        t.note('approved', `${m.approver}, through the page's form POST (HTTP ${status})`);
+      }
     } else {
       t.note('waiting for a decision', 'approve or reject on the page (Ctrl-C to stop)');
     }
@@ -180,15 +176,21 @@ export const runReleaseScenario = async (
     await approval(env, release);
     // A person may take their time; an unattended run should not.
     const patience = env.approval && !o.autoApprove ? 24 * 3600_000 : 30_000;
-    const entered = await follow(env.name, { release }, patience).catch((error: Error) => {
-      problems.push(error.message);
-      return false;
-    });
+    const closed = () => refuseIfClosed(stack, appName, release, env.name);
+    const entered = await follow(env.name, { release }, patience, env.approval ? closed : undefined).catch(
+      (error: Error) => {
+        if (!(error instanceof ApprovalClosedError)) problems.push(error.message);
+        else {
+          t.note(`approval ${error.state}`, `${env.name}: ${error.outcome}`);
+          result.closedApproval = error.message;
+        }
+        return false;
+      },
+    );
     if (!entered) {
-      const alerts = await waitFor('the alert', async () => {
-        const sent = await emailedApprovals(stack.moto.endpoint, stack.alertTopicArn);
-        return sent.length ? sent : undefined;
-      }).catch(() => []);
+      const alerts = await stack.mail.alerts
+        .waitFor('the alert', (sent) => (sent.length ? sent : undefined))
+        .catch(() => []);
       t.note('alert sent', alerts.map((a) => `"${a.subject}"`).join(', ') || 'none (unexpected)');
       if (alerts.length === 0) problems.push(`${env.name}: no alert on the alert topic`);
       t.note('release blocked', `${release} stops in ${env.name}`);

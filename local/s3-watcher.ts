@@ -1,6 +1,14 @@
-// Plays S3's EventBridge notifications for the local stack: new object versions under the artifact
-// prefix become "Object Created" events, in the shape of events/eventbridge/s3-object-created.json.
-import { ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
+// Plays S3's EventBridge notifications for the local stack. moto sends the bucket's own "Object
+// Created" events (EventBridgeConfiguration) through an EventBridge rule to an SQS queue; the watcher
+// long-polls that queue, so it asks moto nothing while the stack waits, and moto keeps nothing per poll.
+// Each event is delivered in the shape of events/eventbridge/s3-object-created.json, then deleted.
+import {
+  DeleteMessageCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import * as z from 'zod/mini';
 
 export interface ObjectCreatedEvent {
   version: '0';
@@ -21,68 +29,105 @@ export interface ObjectCreatedEvent {
   };
 }
 
-export const watchBucket = (
-  s3: S3Client,
-  bucket: string,
-  prefix: string,
+// What moto sends: the event of AWS's documentation, with `eTag` for `etag` and a fixed id and sequencer.
+const motoEventSchema = z.looseObject({
+  account: z.string(),
+  time: z.string(),
+  region: z.string(),
+  resources: z.array(z.string()),
+  detail: z.looseObject({
+    bucket: z.looseObject({ name: z.string() }),
+    object: z.looseObject({
+      key: z.string(),
+      size: z.number(),
+      eTag: z.optional(z.string()),
+      etag: z.optional(z.string()),
+      'version-id': z.optional(z.nullable(z.string())),
+    }),
+  }),
+});
+
+const toEvent = (message: Message, sequence: number): ObjectCreatedEvent => {
+  const e = motoEventSchema.parse(JSON.parse(message.Body ?? ''));
+  const o = e.detail.object;
+  const versionId = o['version-id'];
+  return {
+    version: '0',
+    id: message.MessageId ?? `local-${sequence}`,
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    account: e.account,
+    time: e.time,
+    region: e.region,
+    resources: e.resources,
+    detail: {
+      version: '0',
+      bucket: { name: e.detail.bucket.name },
+      object: {
+        key: o.key,
+        size: o.size,
+        etag: (o.etag ?? o.eTag ?? '').replaceAll('"', ''),
+        ...(versionId && versionId !== 'null' ? { 'version-id': versionId } : {}),
+        sequencer: sequence.toString(16).toUpperCase().padStart(18, '0'),
+      },
+      'request-id': `LOCAL${sequence}`,
+      requester: e.account,
+      reason: 'PutObject',
+    },
+  };
+};
+
+export interface QueueWatch {
+  /** Delivers whatever is queued right now (tests and `npm start` call it rather than wait). */
+  poll(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Long-polls `queueUrl` (waitSeconds per receive) and delivers each event once, in arrival order. */
+export const watchQueue = (
+  sqs: SQSClient,
+  queueUrl: string,
   deliver: (event: ObjectCreatedEvent) => Promise<void>,
-  intervalMs = 150,
-) => {
-  const seen = new Set<string>();
+  waitSeconds = 1,
+): QueueWatch => {
   let stopped = false;
   let sequence = 0;
-  const pollOnce = async () => {
-    const out = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix }));
-    const fresh = (out.Versions ?? []).filter((v) => v.Key && !seen.has(`${v.Key}#${v.VersionId}`));
-    fresh.sort((a, b) => (a.LastModified?.getTime() ?? 0) - (b.LastModified?.getTime() ?? 0));
-    for (const v of fresh) {
-      seen.add(`${v.Key}#${v.VersionId}`);
+  const abort = new AbortController();
+  const receiveOnce = async (wait: number): Promise<number> => {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: wait }),
+      { abortSignal: abort.signal },
+    );
+    for (const message of out.Messages ?? []) {
       sequence += 1;
-      const time = (v.LastModified ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      await deliver({
-        version: '0',
-        id: `local-${sequence}`,
-        'detail-type': 'Object Created',
-        source: 'aws.s3',
-        account: '123456789012',
-        time,
-        region: 'us-east-1',
-        resources: [`arn:aws:s3:::${bucket}`],
-        detail: {
-          version: '0',
-          bucket: { name: bucket },
-          object: {
-            key: v.Key ?? '',
-            size: v.Size ?? 0,
-            etag: (v.ETag ?? '').replaceAll('"', ''),
-            ...(v.VersionId && v.VersionId !== 'null' ? { 'version-id': v.VersionId } : {}),
-            sequencer: sequence.toString(16).toUpperCase().padStart(18, '0'),
-          },
-          'request-id': `LOCAL${sequence}`,
-          requester: '123456789012',
-          reason: 'PutObject',
-        },
-      });
+      await deliver(toEvent(message, sequence));
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
     }
+    return out.Messages?.length ?? 0;
   };
-  // One poll at a time, so the watcher itself never delivers an object twice.
-  let chain: Promise<void> = Promise.resolve();
-  const poll = () => {
-    chain = chain.then(pollOnce, pollOnce);
-    return chain;
+  // One receive at a time, so the watcher itself never delivers an event twice.
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = chain.then(work, work);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  const drain = async () => {
+    while ((await receiveOnce(0)) > 0);
   };
   const loop = async () => {
     while (!stopped) {
-      await poll().catch(() => undefined);
-      await new Promise((r) => setTimeout(r, intervalMs));
+      const got = await serial(() => receiveOnce(waitSeconds)).catch(() => -1);
+      // Unreachable (moto stopping, or an error): wait a moment rather than spin.
+      if (got < 0 && !stopped) await new Promise((r) => setTimeout(r, 500));
     }
   };
   const running = loop();
   return {
-    /** Delivers whatever is new right now (tests and `npm start` call it rather than wait). */
-    poll,
+    poll: () => serial(drain),
     stop: async () => {
       stopped = true;
+      abort.abort();
       await running;
     },
   };

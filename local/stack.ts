@@ -19,6 +19,7 @@ import { type FleetEvent, type HookFailure, type LocalCodeDeploy, startLocalCode
 import { serveFunctionUrl as serveApprovalUrl } from './function-url';
 import { provisionGithubWebhook, serveGithubWebhook } from './github';
 import { groupSettings } from './group-settings';
+import { type Mailbox, subscribeMailbox } from './mailbox';
 import { type Moto, startMoto } from './moto';
 import { type Push, pushEvent } from './pushes';
 import { Router } from './router';
@@ -54,6 +55,8 @@ export interface LocalStack {
   githubUrl: string;
   alertTopicArn: string;
   approvalTopicArn: string;
+  /** What the approval and alert topics sent, read from queues subscribed to them. */
+  mail: { approvals: Mailbox; alerts: Mailbox };
   /** The environment the functions read: what serverless.yml sets in AWS, with local endpoints. */
   env: Record<string, string>;
   /** Delivers new S3 objects now rather than at the next poll. */
@@ -154,6 +157,10 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
     (await clients.sns.send(new CreateTopicCommand({ Name: 'baton-local-alerts' }))).TopicArn ?? '';
   const approvals = await provisionApprovals(clients);
   const github = await provisionGithubWebhook(clients);
+  const mail = {
+    approvals: await subscribeMailbox(clients, approvals.approvalTopicArn, 'baton-local-approval-mail'),
+    alerts: await subscribeMailbox(clients, alertTopicArn, 'baton-local-alert-mail'),
+  };
 
   // What serverless.yml gives the functions in AWS; here only the endpoints differ.
   const env: Record<string, string> = {
@@ -192,7 +199,7 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
     return invokeOperator(operatorDeps(), command);
   };
   const boardUrl = await serveBoard(operator, boardRefreshSeconds(process.env));
-  const watcher = watchPipelineBucket(clients.s3, bucket, pipeline, liveRouter);
+  const watcher = await watchPipelineBucket(clients, bucket, pipeline, liveRouter);
 
   return {
     moto,
@@ -208,6 +215,7 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
     githubUrl: githubUrl.url,
     alertTopicArn,
     approvalTopicArn: approvals.approvalTopicArn,
+    mail,
     env,
     pollS3: watcher.poll,
     push: (push) => liveRouter.deliver('source-pushed', pushEvent(push)),

@@ -12,6 +12,7 @@ import type { FleetEvent, HookFailure } from './codedeploy';
 import { parseFailure } from './failures';
 import { githubSource } from './github-deliveries';
 import { runReleaseScenario } from './release-scenario';
+import { checkSecretsFile, loadSecrets } from './secrets-file';
 import { startLocalStack } from './stack';
 import { writeStackFile } from './stack-file';
 import { summaryTable } from './summary';
@@ -33,7 +34,13 @@ const HELP = `usage: npm start -- [options]
   --artifact FILE.zip    your own ready artifact instead (appspec.yml inside)
   --deployment-config C  CodeDeploy deployment configuration of every group (default CodeDeployDefault.AllAtOnce)
   --config FILE          pipeline configuration (default pipeline.yml)
-  --keep                 keep the stack running afterwards and write .local/stack.json (for the baton CLI)
+  --secrets FILE.json    the secrets the stack creates in Secrets Manager, by secret id (default
+                         local/sample-secrets.json): each an object (a JSON secret) or a string
+  --work-dir DIR         where the local instances live (default a new temporary folder); an instance's
+                         root is DIR/instances/<instance id>/root, kept after the run
+  --keep                 keep the stack running afterwards (Ctrl-C stops it)
+  --stack-file FILE      where the running stack is described for the baton CLI (default .local/stack.json),
+                         written as soon as the stack is up and removed when it stops
   --help`;
 
 const FLEET_STEPS: Record<FleetEvent['kind'], string> = {
@@ -66,7 +73,10 @@ const main = async (): Promise<number> => {
       artifact: { type: 'string' },
       'deployment-config': { type: 'string' },
       config: { type: 'string' },
+      secrets: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'stack-file': { type: 'string' },
+      'work-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -86,19 +96,32 @@ const main = async (): Promise<number> => {
     throw new Error(
       '--scenario blue-green chooses its own failure and builds its releases: no --fail, --no-failure or --artifact',
     );
+  const secrets = values.secrets ? loadSecrets(resolve(values.secrets)) : undefined;
   const t = new Timeline();
   const stack = await startLocalStack({
+    ...(secrets ? { secrets } : {}),
+    ...(values['work-dir'] ? { workDir: resolve(values['work-dir']) } : {}),
     instances,
     onFleetEvent: (e) => t.note(FLEET_STEPS[e.kind], `${e.instanceIds.join(' ')}: ${e.detail}`),
     ...(values.config ? { pipelinePath: resolve(values.config) } : {}),
     ...(values['deployment-config'] ? { deploymentConfig: values['deployment-config'] } : {}),
   });
   let code = 1;
+  // Written now, so that the baton CLI reaches the stack while a release waits (for an approval, say).
+  const stackFile = writeStackFile(stack, values['stack-file'] ? resolve(values['stack-file']) : undefined);
+  const interrupted = () => {
+    rmSync(stackFile, { force: true });
+    void stack.stop().finally(() => process.exit(130));
+  };
+  if (!values.keep) process.once('SIGINT', interrupted);
   try {
     t.note('stack up', `moto ${stack.moto.endpoint}, local CodeDeploy ${stack.codedeploy.endpoint}`);
     t.note('board', `${stack.boardUrl} (the release board; it refreshes itself)`);
+    t.note('stack file', `${stackFile} (the baton CLI's local target while this runs)`);
+    t.note('instances', `each instance's root is ${join(stack.workDir, 'instances')}/<instance id>/root`);
     const [appName, app] = Object.entries(stack.pipeline.applications)[0] ?? [];
     if (!appName || !app) throw new Error('the pipeline configuration has no application');
+    if (secrets && values.secrets) checkSecretsFile(values.secrets, secrets, app);
     for (const e of app.environments.filter((x) => instances < x.audit.minimumTargets))
       t.note(
         'note',
@@ -134,21 +157,21 @@ const main = async (): Promise<number> => {
     console.log('');
     for (const line of await summaryTable(stack, appName, result.outcomes)) console.log(line);
     console.log('');
-    code = result.problems.length ? 1 : 0;
-    t.note(
-      code ? 'UNEXPECTED' : 'done',
-      result.problems.join('; ') || `as expected, in ${t.elapsed().toFixed(1)} s`,
-    );
+    // A rejection is a person's answer, not a fault; the release still did not get in: exit code 1.
+    code = result.problems.length || result.closedApproval ? 1 : 0;
+    if (result.problems.length) t.note('UNEXPECTED', result.problems.join('; '));
+    else if (result.closedApproval) t.note('not released', result.closedApproval);
+    else t.note('done', `as expected, in ${t.elapsed().toFixed(1)} s`);
     if (values.keep) {
-      const file = writeStackFile(stack);
       t.note(
         'stack kept running',
-        `${file}; try: npx baton status --application ${appName} (Ctrl-C to stop)`,
+        `${stackFile}; try: npx baton status --application ${appName} (Ctrl-C to stop)`,
       );
       await new Promise<void>((done) => process.once('SIGINT', () => done()));
-      rmSync(file, { force: true });
     }
   } finally {
+    process.removeListener('SIGINT', interrupted);
+    rmSync(stackFile, { force: true });
     await stack.stop();
   }
   return code;

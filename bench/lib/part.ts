@@ -12,6 +12,10 @@ const parts = {
   calls: async () => (await import('../report')).callSection(await (await import('../calls')).benchCalls()),
   audit: async () => (await import('../report')).auditSection(await (await import('../audit')).benchAudit()),
   release: async () => (await import('../release')).benchRelease(),
+  'kept-stack': async () => {
+    const { benchKeptStack, keptStackSection } = await import('../kept-stack');
+    return keptStackSection(await benchKeptStack(10));
+  },
   traffic: async () => {
     const { benchTraffic, trafficSection } = await import('../traffic');
     return trafficSection(await benchTraffic());

@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, open } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { HookScript } from './appspec';
 import type { Diagnostics, LifecycleErrorCode } from './types';
@@ -110,6 +110,11 @@ const runScript = async (run: HookRun, script: HookScript, log: ScriptLog, injec
   let file = 'bash';
   let args = ['-c', `echo "baton: injected failure of ${run.event}" >&2; exit ${run.injectedExitCode ?? 1}`];
   if (!inject) {
+    const inside = relative(run.archiveDir, path);
+    if (inside.startsWith('../') || inside === '..' || isAbsolute(inside)) {
+      const message = `appspec.yml hooks: the location ${script.location} of ${run.event} is outside the revision ${run.archiveDir}: a script's location is a path inside the revision`;
+      return diagnostics('ScriptMissing', script.location, message, log);
+    }
     if (!existsSync(path)) {
       const message = `Script does not exist at specified location: ${resolve(path)}`;
       return diagnostics('ScriptMissing', script.location, message, log);

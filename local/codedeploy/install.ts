@@ -2,7 +2,7 @@
 // copy the appspec `files` (destinations are paths under the instance root), record the install.
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import type { FileMapping } from './appspec';
 import type { FileExistsBehavior } from './types';
 
@@ -39,13 +39,25 @@ export interface InstallRequest {
   deploymentRoot: string;
 }
 
+/** Where a `files` destination lands on a local instance: under its root, or an error naming the rule. */
+export const destinationOnInstance = (root: string, source: string, destination: string): string => {
+  const to = join(root, destination);
+  const inside = relative(root, to);
+  if (inside === '..' || inside.startsWith('../') || isAbsolute(inside))
+    throw new Error(
+      `appspec.yml files: the destination ${destination} of ${source} is outside the instance root ${root}: ` +
+        'a destination is a path on the instance, which locally must stay inside its root (BATON_INSTANCE_ROOT)',
+    );
+  return to;
+};
+
 export const installFiles = async (req: InstallRequest): Promise<void> => {
   const paths = agentPaths(req.root, req.groupId);
   for (const previous of await readLines(paths.cleanup)) await rm(previous, { force: true });
   const installed: string[] = [];
   for (const { source, destination } of req.files) {
     const from = source === '/' ? req.archiveDir : join(req.archiveDir, source);
-    const to = join(req.root, destination);
+    const to = destinationOnInstance(req.root, source, destination);
     const info = await stat(from).catch(() => undefined);
     if (!info) throw new Error(`The specified source ${source} does not exist in the revision`);
     const pairs = info.isDirectory()

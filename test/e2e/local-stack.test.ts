@@ -86,4 +86,34 @@ describe('local stack', () => {
     await stack.router.settle();
     expect(uploads()).toBe(1);
   });
+
+  it('waits without listing the bucket, and moto does not grow while the stack is kept', async () => {
+    // Prepare: a bucket with versions to list (60 objects of 64 KB under the artifact prefix, delivered).
+    const body = new Uint8Array(64 * 1024).fill(7);
+    for (let i = 0; i < 60; i++)
+      await stack.clients.s3.send(
+        new PutObjectCommand({ Bucket: stack.bucket, Key: `artifacts/other/${i}/x.txt`, Body: body }),
+      );
+    await stack.pollS3();
+    await stack.router.settle();
+    let listed = 0;
+    stack.clients.s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'ListObjectVersionsCommand') listed += 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countListings' },
+    );
+    const rssMb = () =>
+      Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${stack.moto.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+    // Act: the stack left alone for 8 s.
+    const before = rssMb();
+    await new Promise((r) => setTimeout(r, 8000));
+    const after = rssMb();
+
+    // Assess: no listing at all, and moto's memory within 3 MB of where it was.
+    expect(listed).toBe(0);
+    expect(after - before).toBeLessThan(3);
+  }, 30_000);
 });

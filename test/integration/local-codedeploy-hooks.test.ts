@@ -1,6 +1,6 @@
 // The stand-in runs appspec hooks like the CodeDeploy agent: lifecycle order, environment, files section.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
@@ -132,6 +132,40 @@ describe('files section and redeployment', () => {
         'The deployment failed because a specified file already exists at this location: /srv/index.html',
     });
     expect(readFileSync(join(root, 'srv/index.html'), 'utf8')).toBe('hand-made');
+  });
+
+  it('refuses a files destination outside the instance root, naming the file, the destination and the rule', async () => {
+    await provision(stack, 'escape-app', 'escape-dg', 1);
+    const root = stack.standIn.instances('escape-app', 'escape-dg')[0]?.root ?? '';
+    const bundle = zipBundle({
+      'appspec.yml':
+        'version: 0.0\nos: linux\nfiles:\n  - source: index.html\n    destination: ../../escaped\n',
+      'index.html': 'from the revision',
+    });
+
+    const { status, targets } = await deployAndWait(stack, 'escape-app', 'escape-dg', bundle);
+
+    expect(status).toBe('Failed');
+    const install = targets[0]?.lifecycleEvents?.find((e) => e.lifecycleEventName === 'Install');
+    expect(install?.diagnostics).toMatchObject({
+      errorCode: 'UnknownError',
+      message: `appspec.yml files: the destination ../../escaped of index.html is outside the instance root ${root}: a destination is a path on the instance, which locally must stay inside its root (BATON_INSTANCE_ROOT)`,
+    });
+    expect(existsSync(join(root, '..', '..', 'escaped'))).toBe(false);
+  });
+
+  it('refuses a hook script whose location is outside the revision', async () => {
+    await provision(stack, 'outside-app', 'outside-dg', 1);
+    const bundle = zipBundle({ 'appspec.yml': appspec({ BeforeInstall: '../../../outside.sh' }) });
+
+    const { status, targets } = await deployAndWait(stack, 'outside-app', 'outside-dg', bundle);
+
+    expect(status).toBe('Failed');
+    const hook = targets[0]?.lifecycleEvents?.find((e) => e.lifecycleEventName === 'BeforeInstall');
+    expect(hook?.diagnostics?.errorCode).toBe('ScriptMissing');
+    expect(hook?.diagnostics?.message).toMatch(
+      /^appspec\.yml hooks: the location \.\.\/\.\.\/\.\.\/outside\.sh of BeforeInstall is outside the revision .+: a script's location is a path inside the revision$/,
+    );
   });
 
   it('unpacks tgz bundles with the system tar', async () => {
