@@ -15,6 +15,7 @@ import type { Stored } from '../ledger/store';
 import { findEnvironment } from '../pipeline/rules/config';
 import { promotableRelease } from '../releases/branch-releases';
 import { alert, announce } from './audit-alerts';
+import { judgedOf } from './audit-delivery';
 import type { AuditDeps } from './ports';
 import {
   type AuditRecord,
@@ -24,6 +25,7 @@ import {
   type VerifiedDeployment,
   verifiedRecords,
 } from './records';
+import { failingAfter } from './rules/delivery';
 import { passesGate } from './rules/gate';
 
 /**
@@ -97,8 +99,35 @@ const recordVerdict: Step = async (deps, rec, held) => {
   return updated ? `${rec.verdict} recorded on the deployment` : 'the deployment record is gone';
 };
 
+/**
+ * Not VERIFIED: the environment's pointer keeps when its failures began (the first since it was
+ * VERIFIED), for the time to restore that the next VERIFIED verdict reports. A write on failure only.
+ */
+const markFailing: Step = async (deps, rec, held) => {
+  if (held.verified === null) return quiet('not VERIFIED; the environment was never VERIFIED');
+  let marked = false;
+  const kept = await verifiedRecords(deps.store).updateStored(
+    auditKeys.verified(rec.application, rec.environment),
+    (current) => {
+      const failingSince = failingAfter(current, judgedOf(rec));
+      marked = Boolean(failingSince);
+      return failingSince ? { ...current, failingSince } : undefined;
+    },
+    held.verified,
+  );
+  if (!kept) return quiet('not VERIFIED; the environment was never VERIFIED');
+  held.verified = kept;
+  const since = kept.record.failingSince?.deploymentId;
+  if (marked) return `not VERIFIED; the environment fails since ${rec.deploymentId}`;
+  return quiet(
+    since
+      ? `not VERIFIED; the environment fails since ${since}`
+      : 'not VERIFIED; a newer deployment is VERIFIED',
+  );
+};
+
 const rememberVerified: Step = async (deps, rec, held) => {
-  if (!passesGate(rec.verdict)) return 'not VERIFIED';
+  if (!passesGate(rec.verdict)) return markFailing(deps, rec, held);
   if (!rec.artifact || !rec.deploymentCreatedAt) return 'not started by Baton: its revision is unknown';
   const verified: VerifiedDeployment = {
     v: 1,
@@ -139,7 +168,7 @@ const rollBack: Step = async (deps, rec, held) => {
     return quiet(
       `none: stopped by ${stop.by}, ${stop.autoRollback ? 'with CodeDeploy rolling it back itself' : 'who asked for no rollback'}`,
     );
-  // Not VERIFIED, so the step before left the pointer as the audit read it.
+  // Not VERIFIED, so the step before left the pointer's deployment as the audit read it.
   const last =
     held.verified === undefined
       ? (await verifiedRecords(deps.store).get(rec.application, rec.environment))?.record

@@ -14,6 +14,7 @@ import {
   findEnvironment,
 } from '../pipeline/rules/config';
 import { alertNotes } from './audit-alerts';
+import { emitDelivery } from './audit-delivery';
 import { readEvidence } from './audit-evidence';
 import { followUp, type Held, markFollowUp } from './audit-follow-up';
 import type { AuditDeps } from './ports';
@@ -232,6 +233,7 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
   // so no open follow-up mark is needed. Any other follow-up is marked.
   const first = Boolean(ledger && !ledger.verdict && !existing);
   if (first) deps.metrics.delivered(report.verdict, place.application, env.name);
+  emitDelivery(deps, record, verified, ledger, earlier);
   return claim(deps, record, {
     audit: written,
     ...(stored ? { deployment: stored } : {}),

@@ -22,6 +22,10 @@ export interface AuditMetrics {
    * and change failure rate per application, whose number pipeline.yml bounds.
    */
   delivered(verdict: Verdict, application: string, environment: string): void;
+  /** A change's first VERIFIED verdict in an environment: seconds since its commit's best-known time. */
+  leadTime(application: string, environment: string, seconds: number): void;
+  /** A VERIFIED verdict after failures in the environment: seconds since the first of them. */
+  restored(application: string, environment: string, seconds: number): void;
 }
 
 /** The evidence is incomplete or contradicts itself: the audit must say INCOMPLETE. */

@@ -7,6 +7,7 @@ import type { ArtifactRef, CauseType } from '../ledger/records';
 import { typedRecords } from '../ledger/repository';
 import { artifactRefSchema, causeTypeSchema } from '../ledger/schemas';
 import type { RecordStore } from '../ledger/store';
+import type { FailingSince } from './rules/delivery';
 import { VERDICTS, type Verdict } from './rules/gate';
 import type { Reaudit } from './rules/reaudit';
 import type { AuditExpectation, AuditReport, Counts, FailingTarget, TargetCell } from './rules/verdict';
@@ -121,6 +122,7 @@ export const verifiedDeploymentSchema: z.ZodMiniType<VerifiedDeployment> = z.loo
   fleet: z.number(),
   deploymentCreatedAt: z.string(),
   verifiedAt: z.string(),
+  failingSince: z.optional(z.looseObject({ deploymentId: z.string(), at: z.string() })),
 });
 
 /** The newest VERIFIED deployment, by application and environment. */
@@ -179,6 +181,11 @@ export interface VerifiedDeployment {
   fleet: number;
   deploymentCreatedAt: string;
   verifiedAt: string;
+  /**
+   * The first verdict that was not VERIFIED since this one (records written before it was kept have
+   * none): the next VERIFIED deployment drops it and counts the time to restore from it.
+   */
+  failingSince?: FailingSince;
 }
 
 export type { DeploymentState } from './rules/codedeploy-events';

@@ -2,6 +2,7 @@
 
 import { bundleTypeOf } from '../artifacts/rules/artifact';
 import type { Core, Deployer } from '../core/ports';
+import type { CommitTime } from '../core/rules/commit-time';
 import { DeploymentOutcomeUnknownError, GroupBusyError } from '../core/rules/errors';
 import { keys } from '../ledger/keys';
 import type {
@@ -29,6 +30,8 @@ export interface DeployRequestInput {
   artifact: ArtifactRef;
   cause: Cause;
   release?: string;
+  /** The best time known for the commit (a push's); else the artifact's upload time is taken. */
+  commitTime?: CommitTime;
   /** Same key, same request: a duplicate event finds the request already there. */
   dedupeKey: string;
   /**
@@ -196,6 +199,7 @@ export const recordLaunch = async (
     artifact: request.artifact,
     cause: request.cause,
     ...(request.release ? { release: request.release } : {}),
+    ...(request.commitTime ? { commitTime: request.commitTime } : {}),
     createdAt: createdAt ?? now,
   };
   // In this order: the request, the head, the deployment, the slot. A deployment record therefore

@@ -2,6 +2,7 @@
 // when the group frees up the newest queued request starts and older ones are superseded.
 
 import { bundleRule, bundleTypeOf } from '../artifacts/rules/artifact';
+import { commitTimeOf } from '../core/rules/commit-time';
 import { errorName, ValidationError } from '../core/rules/errors';
 import { stableId } from '../core/rules/ids';
 import { keys, openRequestKeys } from '../ledger/keys';
@@ -32,6 +33,7 @@ export const requestDeployment = async (
     throw new ValidationError([`artifact.key: ${bundleRule(computePlatform)}`]);
   const now = deps.clock.now().toISOString();
   const id = requestId(input.application, input.environment, input.dedupeKey);
+  const commitTime = input.commitTime ?? commitTimeOf({ uploadedAt: input.artifact.uploadedAt });
   const request: DeploymentRequest = {
     v: 1,
     kind: 'request',
@@ -42,6 +44,7 @@ export const requestDeployment = async (
     artifact: input.artifact,
     cause: input.cause,
     ...(input.release ? { release: input.release } : {}),
+    ...(commitTime ? { commitTime } : {}),
     requestedAt: now,
     state: 'pending',
     updatedAt: now,

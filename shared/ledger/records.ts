@@ -1,6 +1,7 @@
 // The records Baton keeps in its ledger. Every record carries a schema version `v`.
 
 import type { Verdict } from '../audit/rules/gate';
+import type { CommitTime } from '../core/rules/commit-time';
 
 export interface ArtifactRef {
   bucket: string;
@@ -8,6 +9,8 @@ export interface ArtifactRef {
   versionId?: string;
   etag: string;
   commit: string;
+  /** When the artifact was uploaded: carried with it, a lead time's last resort (see commit-time.ts). */
+  uploadedAt?: string;
 }
 
 export interface ArtifactRecord extends ArtifactRef {
@@ -42,6 +45,8 @@ export interface DeploymentRequest {
   cause: Cause;
   /** Release tag, when the request belongs to a release. */
   release?: string;
+  /** The best time known for the artifact's commit when it was requested (lead time). */
+  commitTime?: CommitTime;
   requestedAt: string;
   state: RequestState;
   deploymentId?: string;
@@ -62,6 +67,8 @@ export interface DeploymentRecord {
   artifact: ArtifactRef;
   cause: Cause;
   release?: string;
+  /** The request's best time for the commit: the audit's lead time counts from it. */
+  commitTime?: CommitTime;
   createdAt: string;
   /** Set by the audit: VERIFIED, PARTIAL, FAILED, INCOMPLETE. */
   verdict?: Verdict;

@@ -2,6 +2,7 @@
 // later writer is kept when a record is read and written back.
 import * as z from 'zod/mini';
 import { VERDICTS } from '../audit/rules/gate';
+import { COMMIT_TIME_SOURCES } from '../core/rules/commit-time';
 import { keys } from './keys';
 import type {
   ArtifactRecord,
@@ -25,6 +26,7 @@ const artifactRefShape = {
   versionId: optionalText,
   etag: text,
   commit: text,
+  uploadedAt: optionalText,
 };
 
 export const artifactRefSchema: z.ZodMiniType<ArtifactRef> = z.looseObject(artifactRefShape);
@@ -44,6 +46,7 @@ const placed = {
   artifact: artifactRefSchema,
   cause: causeSchema,
   release: optionalText,
+  commitTime: z.optional(z.looseObject({ at: text, source: z.enum(COMMIT_TIME_SOURCES) })),
 };
 
 export const deploymentRequestSchema: z.ZodMiniType<DeploymentRequest> = z.looseObject({

@@ -8,6 +8,7 @@ import { requestDeployment } from '../deployments/deployments';
 import type { ArtifactRecord } from '../ledger/records';
 import { type Environment, findApplication, findEnvironment } from '../pipeline/rules/config';
 import type { PromotionDeps } from '../releases/promotion';
+import { artifactRefOf } from '../releases/records';
 import { forceRelease } from '../releases/release-actions';
 import { isGated } from '../releases/rules/promotion';
 import { artifactOfCommit } from './commits';
@@ -94,13 +95,7 @@ export const deploy = async (deps: PromotionDeps, cmd: z.output<typeof deploySch
   return requestDeployment(deps, {
     application: cmd.application,
     environment: cmd.environment,
-    artifact: {
-      bucket: a.bucket,
-      key: a.key,
-      etag: a.etag,
-      commit: a.commit,
-      ...(a.versionId ? { versionId: a.versionId } : {}),
-    },
+    artifact: artifactRefOf(a),
     cause: { type: 'operator', detail: `operator ${by}` },
     dedupeKey: `operator:${a.commit}:${deps.clock.now().toISOString()}`,
   });

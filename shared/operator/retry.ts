@@ -67,6 +67,7 @@ export const retry = async (deps: PromotionDeps, cmd: z.output<typeof retrySchem
     application: cmd.application,
     environment: cmd.environment,
     artifact: last.artifact,
+    ...(last.commitTime ? { commitTime: last.commitTime } : {}),
     cause: {
       type: 'operator',
       detail: `retry by ${by} after ${verdict} of ${deploymentId}${cmd.reason ? `: ${cmd.reason}` : ''}`,

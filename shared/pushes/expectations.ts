@@ -5,6 +5,7 @@
 // records the artifact, then reads the expectation. Whatever the interleaving, at least one of the
 // two sees the other, and both use the expectation's dedupeKey, so a duplicate request is harmless.
 
+import { type CommitTime, commitTimeOf } from '../core/rules/commit-time';
 import type { DeployDeps, DeployOutcome } from '../deployments/deployment-launch';
 import { requestDeployment, requestId } from '../deployments/deployments';
 import { releaseKeys } from '../ledger/keys';
@@ -46,6 +47,26 @@ const enterGated = async (
   });
   const advance = await advanceRelease(deps, application, release, by);
   return { outcome: 'release', release, next: advance?.next ?? 'no such release' };
+};
+
+const earlier = (a: string, b: string | undefined) => (b && b < a ? b : a);
+
+/**
+ * The commit's best time as the push path knows it, with no read: the commit's own timestamp, else its
+ * push (the expectation's, or this one's if earlier), else the artifact's upload.
+ */
+const commitTimeFrom = (
+  expectation: BranchExpectation | undefined,
+  artifact: ArtifactRecord,
+  change?: RefChange,
+): CommitTime | undefined => {
+  const own = expectation?.commit === artifact.commit ? expectation : undefined;
+  const pushedAt = own && earlier(own.pushedAt, change?.pushedAt);
+  return commitTimeOf({
+    committedAt: own?.committedAt ?? change?.committedAt,
+    firstPushedAt: pushedAt ?? change?.pushedAt,
+    uploadedAt: artifact.uploadedAt,
+  });
 };
 
 const baseKey = (commit: string) => `artifact:${commit}`;
@@ -101,6 +122,7 @@ const recordExpectation = async (
       commit: change.commit,
       ...(change.oldCommit ? { oldCommit: change.oldCommit } : {}),
       pushedAt: change.pushedAt,
+      ...(change.committedAt ? { committedAt: change.committedAt } : {}),
       ...(change.by ? { by: change.by } : {}),
       event: change.event,
       dedupeKey: await dedupeKeyFor(
@@ -143,6 +165,7 @@ export const expectCommit = async (
     environment: env.name,
     artifact: artifactRefOf(artifact.record),
     cause: { type: 'branch', detail: `push to ${branch}` },
+    commitTime: commitTimeFrom(expectation, artifact.record, change),
     dedupeKey: expectation.dedupeKey,
   });
   return { expectation: order, deployment };
@@ -196,6 +219,7 @@ export const deployExpected = async (
       environment: env.name,
       artifact: artifactRefOf(artifact),
       cause: { type: 'branch', detail: expected ? `push to ${branch}` : `artifact for a push to ${branch}` },
+      commitTime: commitTimeFrom(expected, artifact),
       // One artifact per commit: a rebuilt object for the same commit never deploys a second time.
       dedupeKey: expected?.dedupeKey ?? baseKey(artifact.commit),
       fresh,

@@ -154,6 +154,8 @@ export interface BranchExpectation {
   commit: string;
   oldCommit?: string;
   pushedAt: string;
+  /** The commit's own timestamp, where the push carried it. */
+  committedAt?: string;
   by?: string;
   event: string;
   /** The deployment request key both the push and the artifact's arrival use for this commit. */
@@ -170,6 +172,7 @@ export const branchExpectationSchema: z.ZodMiniType<BranchExpectation> = z.loose
   commit: z.string(),
   oldCommit: optionalText,
   pushedAt: z.string(),
+  committedAt: optionalText,
   by: optionalText,
   event: z.string(),
   dedupeKey: z.string(),
@@ -279,4 +282,5 @@ export const artifactRefOf = (a: ArtifactRef): ArtifactRef => ({
   etag: a.etag,
   commit: a.commit,
   ...(a.versionId ? { versionId: a.versionId } : {}),
+  ...(a.uploadedAt ? { uploadedAt: a.uploadedAt } : {}),
 });

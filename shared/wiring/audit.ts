@@ -15,7 +15,7 @@ import { releasing } from './releases';
 
 /**
  * Per verdict (dimension `verdict`) and the targets that did not succeed, per environment; and per
- * application the first verdict of each deployment. Single metrics: each is written (EMF, on stdout)
+ * application the first verdict of each deployment, lead times and times to restore. Single metrics: each is written (EMF, on stdout)
  * as it is added, whether or not the handler's logMetrics flushes.
  */
 export const powertoolsAuditMetrics = (m = metrics): AuditMetrics => ({
@@ -31,6 +31,16 @@ export const powertoolsAuditMetrics = (m = metrics): AuditMetrics => ({
     const deployments = m.singleMetric();
     deployments.addDimensions({ application, environment, verdict });
     deployments.addMetric('Deployments', MetricUnit.Count, 1);
+  },
+  leadTime(application, environment, seconds) {
+    const lead = m.singleMetric();
+    lead.addDimensions({ application, environment });
+    lead.addMetric('LeadTimeSeconds', MetricUnit.Seconds, seconds);
+  },
+  restored(application, environment, seconds) {
+    const restore = m.singleMetric();
+    restore.addDimensions({ application, environment });
+    restore.addMetric('TimeToRestoreSeconds', MetricUnit.Seconds, seconds);
   },
 });
 

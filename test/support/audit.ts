@@ -8,6 +8,7 @@ import type { DeploymentFacts, Target, TargetStatus } from '../../shared/audit/r
 import type { Verdict } from '../../shared/audit/rules/gate';
 import type { AuditExpectation } from '../../shared/audit/rules/verdict';
 import type { Clock, Notice, Notifier, ReleaseFlow } from '../../shared/core/ports';
+import type { CommitTime } from '../../shared/core/rules/commit-time';
 import { NotFoundError } from '../../shared/core/rules/errors';
 import { requestDeployment } from '../../shared/deployments/deployments';
 import type { CauseType } from '../../shared/ledger/records';
@@ -94,6 +95,18 @@ export class RecordingMetrics implements AuditMetrics {
   delivered(verdict: Verdict, application: string, environment: string) {
     this.deliveries.push({ verdict, application, environment });
   }
+  readonly durations: {
+    metric: 'leadTime' | 'restored';
+    application: string;
+    environment: string;
+    seconds: number;
+  }[] = [];
+  leadTime(application: string, environment: string, seconds: number) {
+    this.durations.push({ metric: 'leadTime', application, environment, seconds });
+  }
+  restored(application: string, environment: string, seconds: number) {
+    this.durations.push({ metric: 'restored', application, environment, seconds });
+  }
 }
 
 /** A DeploymentReader in memory: what CodeDeploy would say, per deployment. */
@@ -144,7 +157,15 @@ export const deployed = async (
   deps: AuditTestDeps,
   environment: string,
   commit: string,
-  opts: { release?: string; status?: string; targets?: Target[]; cause?: CauseType } = {},
+  opts: {
+    release?: string;
+    status?: string;
+    targets?: Target[];
+    cause?: CauseType;
+    /** The artifact's upload time, and the best time known for its commit when requested. */
+    uploadedAt?: string;
+    commitTime?: CommitTime;
+  } = {},
 ): Promise<string> => {
   const outcome = await requestDeployment(deps, {
     application: 'web',
@@ -154,9 +175,11 @@ export const deployed = async (
       key: `artifacts/web/${commit}.zip`,
       etag: `"${commit.slice(0, 8)}"`,
       commit,
+      ...(opts.uploadedAt ? { uploadedAt: opts.uploadedAt } : {}),
     },
     cause: { type: opts.cause ?? 'release', detail: 'test' },
     ...(opts.release ? { release: opts.release } : {}),
+    ...(opts.commitTime ? { commitTime: opts.commitTime } : {}),
     dedupeKey: `${environment}:${commit}:${opts.release ?? ''}`,
   });
   if (outcome.outcome !== 'started') throw new Error(`deployment did not start: ${outcome.outcome}`);

@@ -92,7 +92,12 @@ export const eventDeps = () => {
     ...d,
     reader: codedeployReader(new CodeDeployClient(region), { sleep: async () => undefined }),
     alertTopicArn: ALERTS,
-    metrics: { audited: () => undefined, delivered: () => undefined },
+    metrics: {
+      audited: () => undefined,
+      delivered: () => undefined,
+      leadTime: () => undefined,
+      restored: () => undefined,
+    },
     releaseFlow: d.flow,
   };
   return { artifact, push, audit, store: d.store, log: d.log, deployer: d.deployer, notifier: d.notifier };
@@ -138,7 +143,12 @@ export const operatorDeps = () => {
       reader,
       notifier: d.notifier,
       alertTopicArn: ALERTS,
-      metrics: { audited: () => undefined, delivered: () => undefined },
+      metrics: {
+        audited: () => undefined,
+        delivered: () => undefined,
+        leadTime: () => undefined,
+        restored: () => undefined,
+      },
     },
     deciding: { notifier: d.notifier, alertTopicArn: ALERTS },
     alerts: { notifier: d.notifier, alertTopicArn: ALERTS },

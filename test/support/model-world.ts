@@ -119,7 +119,12 @@ const wire = (w: {
       reader: w.codedeploy,
       notifier: w.notifier,
       alertTopicArn: ALERTS,
-      metrics: { audited: () => undefined, delivered: () => undefined },
+      metrics: {
+        audited: () => undefined,
+        delivered: () => undefined,
+        leadTime: () => undefined,
+        restored: () => undefined,
+      },
       releaseFlow: flow,
     },
     approval,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../../functions/source-pushed/handler';
 import { parseWith } from '../../shared/core/rules/parse';
 import { keys, releaseKeys } from '../../shared/ledger/keys';
-import type { Rejection } from '../../shared/ledger/records';
+import type { DeploymentRecord, Rejection } from '../../shared/ledger/records';
 import { sourcePushedEventSchema } from '../../shared/pushes/rules/codecommit-events';
 import {
   type BranchExpectation,
@@ -115,6 +115,30 @@ describe('branch pushes', () => {
       results: [{ environments: { dev: { deployment: { outcome: 'duplicate' } } } }],
     });
     expect(deployed(deps)).toEqual([`web-dev:${COMMIT}`]);
+  });
+
+  it("carry the commit's best-known time when its deployment is requested: the push's, else the upload's", async () => {
+    const pushFirst = releaseDeps();
+    await run(loadEvent('codecommit/push-main.json'), pushFirst);
+    await uploadArtifact(pushFirst, COMMIT);
+    // Deployed on the artifact's arrival, before any push was recorded: its upload is all that is known.
+    const artifactFirst = releaseDeps();
+    await uploadArtifact(artifactFirst, COMMIT);
+    await run(loadEvent('codecommit/push-main.json'), artifactFirst);
+
+    const deploymentOf = async (deps: ReleaseDeps) => {
+      const [key] = await deps.store.list(keys.deployments());
+      return key ? (await deps.store.get<DeploymentRecord>(key))?.record : undefined;
+    };
+    const artifact = { commit: COMMIT, uploadedAt: '2026-11-20T18:43:48.000Z' };
+    expect(await deploymentOf(pushFirst)).toMatchObject({
+      artifact,
+      commitTime: { at: '2026-11-20T18:40:25.400Z', source: 'push' },
+    });
+    expect(await deploymentOf(artifactFirst)).toMatchObject({
+      artifact,
+      commitTime: { at: '2026-11-20T18:43:48.000Z', source: 'upload' },
+    });
   });
 
   it('to a branch that deploys nowhere are recorded and ignored, with a log line', async () => {

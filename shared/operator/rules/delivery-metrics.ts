@@ -2,6 +2,9 @@
 // how often a change is VERIFIED there, how long a commit takes to get there, how often a change fails,
 // and how long the environment takes to be VERIFIED again after a failure. Pure: the facts come in.
 import type { Verdict } from '../../audit/rules/gate';
+import type { CommitTime, CommitTimeSource } from '../../core/rules/commit-time';
+
+export { type CommitTime, type CommitTimeSource, commitTimeOf } from '../../core/rules/commit-time';
 
 export interface Delivered {
   deploymentId: string;
@@ -12,14 +15,6 @@ export interface Delivered {
   /** The deployment's cause: a `rollback` brings back an earlier revision, it is no change. */
   cause: string;
   commit: string;
-}
-
-/** Where a commit's time comes from, best first: its own timestamp, its first push, its artifact's upload. */
-export type CommitTimeSource = 'commit' | 'push' | 'upload';
-
-export interface CommitTime {
-  at: string;
-  source: CommitTimeSource;
 }
 
 export interface Window {
@@ -149,17 +144,6 @@ export const environmentMetrics = (
     ...(restore ? { timeToRestore: restore } : {}),
     ...(failing ? { failingSince: failing } : {}),
   };
-};
-
-/** The best time known for a commit: its own timestamp (carried by a push), its first push, its upload. */
-export const commitTimeOf = (facts: {
-  committedAt?: string | undefined;
-  firstPushedAt?: string | undefined;
-  uploadedAt?: string | undefined;
-}): CommitTime | undefined => {
-  if (facts.committedAt) return { at: facts.committedAt, source: 'commit' };
-  if (facts.firstPushedAt) return { at: facts.firstPushedAt, source: 'push' };
-  return facts.uploadedAt ? { at: facts.uploadedAt, source: 'upload' } : undefined;
 };
 
 const DURATION = /^(\d{1,5})([dhm])$/;
