@@ -26,7 +26,12 @@ export const metricsSchema = z.looseObject({
           deploymentsPerDay: z.number(),
           changeFailureRate: z.optional(z.number()),
           leadTime: z.optional(
-            z.looseObject({ ...durationsSchema.shape, from: z.record(z.string(), z.number()) }),
+            z.looseObject({
+              count: z.number(),
+              medianSeconds: z.optional(z.number()),
+              from: z.record(z.string(), z.number()),
+              unknown: z.number(),
+            }),
           ),
           timeToRestore: z.optional(durationsSchema),
           failingSince: z.optional(z.looseObject({ deploymentId: z.string(), at: z.string() })),
@@ -53,8 +58,8 @@ const failureRate = (e: Row) => {
   return `${Math.round(e.changeFailureRate * 100)}% (${judged - (e.verdicts.VERIFIED ?? 0)} of ${judged})`;
 };
 
-const median = (d: { count: number; medianSeconds: number } | undefined) =>
-  d ? `${duration(d.medianSeconds)} (${d.count})` : NONE;
+const median = (d: { count: number; medianSeconds?: number | undefined } | undefined) =>
+  d?.medianSeconds !== undefined ? `${duration(d.medianSeconds)} (${d.count})` : NONE;
 
 const row = (e: Row, production: string) => [
   e.environment === production ? `${e.environment} (production)` : e.environment,
@@ -79,13 +84,19 @@ const HEADERS = [
 /** Which commit times the lead times were measured from, over every environment shown. */
 const sources = (r: z.output<typeof metricsSchema>) => {
   const counts: Record<string, number> = {};
+  let unknown = 0;
   for (const a of r.applications)
-    for (const e of a.environments)
+    for (const e of a.environments) {
+      unknown += e.leadTime?.unknown ?? 0;
       for (const [source, n] of Object.entries(e.leadTime?.from ?? {}))
         counts[source] = (counts[source] ?? 0) + n;
-  return Object.entries(counts)
-    .filter(([, n]) => n > 0)
-    .map(([source, n]) => `  ${n} from ${r.leadTimeFrom[source] ?? source}`);
+    }
+  return [
+    ...Object.entries(counts)
+      .filter(([, n]) => n > 0)
+      .map(([source, n]) => `  ${n} from ${r.leadTimeFrom[source] ?? source}`),
+    ...(unknown ? [`  ${unknown} without a commit time (not in the lead time)`] : []),
+  ];
 };
 
 export const metricsView = view(metricsSchema, (r) =>

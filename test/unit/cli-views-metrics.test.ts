@@ -46,6 +46,8 @@ describe('the metrics table', () => {
         '',
         'Lead time and time to restore: median (count). Lead time: commit to its first VERIFIED deployment there;',
         'change failure: verdicts other than VERIFIED among the changes started (rollbacks are not changes).',
+        'Commit times:',
+        '  1 without a commit time (not in the lead time)',
         '',
       ].join('\n'),
     );
