@@ -11,6 +11,7 @@ const durationsSchema = z.looseObject({ count: z.number(), medianSeconds: z.numb
 export const metricsSchema = z.looseObject({
   window: z.looseObject({ since: z.string(), until: z.string(), days: z.number() }),
   deploymentRecordsRead: z.number(),
+  deploymentRecordsUnreadable: z.optional(z.looseObject({ count: z.number(), keys: z.array(z.string()) })),
   leadTimeFrom: z.record(z.string(), z.string()),
   applications: z.array(
     z.looseObject({
@@ -99,9 +100,16 @@ const sources = (r: z.output<typeof metricsSchema>) => {
   ];
 };
 
+const unreadable = (r: z.output<typeof metricsSchema>) => {
+  const u = r.deploymentRecordsUnreadable;
+  return u?.count
+    ? `, ${u.count} unreadable and skipped (${u.keys.join(', ')}${u.count > u.keys.length ? ', …' : ''})`
+    : '';
+};
+
 export const metricsView = view(metricsSchema, (r) =>
   lines(
-    `Delivery metrics from ${when(r.window.since)} to ${when(r.window.until)} (${r.window.days} ${r.window.days === 1 ? 'day' : 'days'}); ${r.deploymentRecordsRead} deployment record(s) read`,
+    `Delivery metrics from ${when(r.window.since)} to ${when(r.window.until)} (${r.window.days} ${r.window.days === 1 ? 'day' : 'days'}); ${r.deploymentRecordsRead} deployment record(s) read${unreadable(r)}`,
     ...r.applications.flatMap((a) => [
       '',
       `${a.application}:`,

@@ -52,4 +52,15 @@ describe('the metrics table', () => {
       ].join('\n'),
     );
   });
+
+  it('says which deployment records it could not read and skipped', async () => {
+    const deps = auditMemoryDeps();
+    await deps.store.put('deployments/d-BROKEN001.json', { v: 1, kind: 'deployment' });
+    const answer = await invokeOperator(deps, { command: 'metrics', application: 'web', since: '1d' });
+    if (!answer.ok) throw new Error(answer.error);
+    expect(show('metrics', answer.result)?.split('\n')[0]).toBe(
+      'Delivery metrics from 2026-11-19 18:00Z to 2026-11-20 18:00Z (1 day); 1 deployment record(s) read, ' +
+        '1 unreadable and skipped (deployments/d-BROKEN001.json)',
+    );
+  });
 });
