@@ -33,16 +33,20 @@ export const boardOptions = (argv: readonly string[]): { out: string; open: bool
   return { out, open, rest };
 };
 
+/** The system's opener of a file in the default browser; on Windows `explorer`, which no shell parses
+ * (`cmd /c start` would run what follows an `&` in the file's name). */
+export const openerOf = (platform: NodeJS.Platform, file: string): [string, string[]] =>
+  platform === 'darwin'
+    ? ['open', [file]]
+    : platform === 'win32'
+      ? ['explorer', [file]]
+      : ['xdg-open', [file]];
+
 /** Opens the file in the default browser where an opener exists; never fails the command. */
 const openFile = (file: string): void => {
-  const [command, ...args] =
-    process.platform === 'darwin'
-      ? ['open', file]
-      : process.platform === 'win32'
-        ? ['cmd', '/c', 'start', '', file]
-        : ['xdg-open', file];
+  const [command, args] = openerOf(process.platform, file);
   try {
-    const child = spawn(command ?? 'xdg-open', args, { detached: true, stdio: 'ignore' });
+    const child = spawn(command, args, { detached: true, stdio: 'ignore' });
     child.on('error', () => {});
     child.unref();
   } catch {
@@ -61,7 +65,13 @@ export const runBoard = async (
   const answer = await ask(invocation);
   if (!answer.ok || invocation.json) return showAnswer(answer, invocation, io);
   const data = boardSchema.safeParse(answer.result);
-  if (!data.success) return showAnswer(answer, invocation, io);
+  if (!data.success) {
+    io.err(
+      'baton: not a board answer (version skew?): the operator answered board in a shape this CLI does not ' +
+        'know; update the CLI or the stage, or see the answer with --json\n',
+    );
+    return EXIT.refused;
+  }
   const file = resolve(out);
   writeFileSync(file, boardPage(data.data));
   io.out(`${file}\n`);

@@ -12,7 +12,11 @@ export const boardRefreshSeconds = (env: NodeJS.ProcessEnv): number => {
 
 const plain = (statusCode: number, body: string) => ({
   statusCode,
-  headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+  headers: {
+    'content-type': 'text/plain; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  },
   body,
 });
 

@@ -2,6 +2,7 @@
 // called with a SigV4 signature of the caller's own credentials (the SDK's default chain, or --profile),
 // so that the operator records who asked as IAM proved it.
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { READ_COMMANDS } from '../../shared/operator/permissions';
 import { OperatorFailedError, systemCode, UnreachableError } from '../errors';
 import { type Answer, readAnswer } from './answer';
 import { type Signing, signedHeaders } from './sign';
@@ -18,17 +19,6 @@ export interface UrlTarget {
 export const OPERATOR_URL_OUTPUT = 'OperatorUrl';
 // osls names the stack <service>-<stage> and the function <service>-<stage>-<function key>.
 const stackOf = (t: UrlTarget) => `baton-${t.stage ?? 'dev'}`;
-
-/** Commands that only read: safe to send again. The others are sent once. */
-const READ_ONLY = new Set([
-  'status',
-  'releases',
-  'history',
-  'watch',
-  'metrics',
-  'approvals',
-  'secrets-check',
-]);
 
 /** What went wrong before the operator answered, and what to do about it. */
 export const explainSetupError = (error: unknown, where: string): UnreachableError => {
@@ -89,7 +79,8 @@ export const invokeUrl = async (
 ): Promise<Answer> => {
   const where = target.url ?? `${stackOf(target)}${target.region ? ` in ${target.region}` : ''}`;
   const body = JSON.stringify(event);
-  const attempts = READ_ONLY.has(String(event.command)) ? 3 : 1;
+  // Commands that only read are safe to send again; the others are sent once.
+  const attempts = READ_COMMANDS.has(String(event.command)) ? 3 : 1;
   let response: Response | undefined;
   try {
     const url = new URL(target.url ?? (await operatorUrlOf(cfn, stackOf(target))));

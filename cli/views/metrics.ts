@@ -11,6 +11,7 @@ const durationsSchema = z.looseObject({ count: z.number(), medianSeconds: z.numb
 export const metricsSchema = z.looseObject({
   window: z.looseObject({ since: z.string(), until: z.string(), days: z.number() }),
   deploymentRecordsRead: z.number(),
+  deploymentRecordsUnreadable: z.optional(z.looseObject({ count: z.number(), keys: z.array(z.string()) })),
   leadTimeFrom: z.record(z.string(), z.string()),
   applications: z.array(
     z.looseObject({
@@ -26,7 +27,12 @@ export const metricsSchema = z.looseObject({
           deploymentsPerDay: z.number(),
           changeFailureRate: z.optional(z.number()),
           leadTime: z.optional(
-            z.looseObject({ ...durationsSchema.shape, from: z.record(z.string(), z.number()) }),
+            z.looseObject({
+              count: z.number(),
+              medianSeconds: z.optional(z.number()),
+              from: z.record(z.string(), z.number()),
+              unknown: z.number(),
+            }),
           ),
           timeToRestore: z.optional(durationsSchema),
           failingSince: z.optional(z.looseObject({ deploymentId: z.string(), at: z.string() })),
@@ -53,8 +59,8 @@ const failureRate = (e: Row) => {
   return `${Math.round(e.changeFailureRate * 100)}% (${judged - (e.verdicts.VERIFIED ?? 0)} of ${judged})`;
 };
 
-const median = (d: { count: number; medianSeconds: number } | undefined) =>
-  d ? `${duration(d.medianSeconds)} (${d.count})` : NONE;
+const median = (d: { count: number; medianSeconds?: number | undefined } | undefined) =>
+  d?.medianSeconds !== undefined ? `${duration(d.medianSeconds)} (${d.count})` : NONE;
 
 const row = (e: Row, production: string) => [
   e.environment === production ? `${e.environment} (production)` : e.environment,
@@ -79,18 +85,31 @@ const HEADERS = [
 /** Which commit times the lead times were measured from, over every environment shown. */
 const sources = (r: z.output<typeof metricsSchema>) => {
   const counts: Record<string, number> = {};
+  let unknown = 0;
   for (const a of r.applications)
-    for (const e of a.environments)
+    for (const e of a.environments) {
+      unknown += e.leadTime?.unknown ?? 0;
       for (const [source, n] of Object.entries(e.leadTime?.from ?? {}))
         counts[source] = (counts[source] ?? 0) + n;
-  return Object.entries(counts)
-    .filter(([, n]) => n > 0)
-    .map(([source, n]) => `  ${n} from ${r.leadTimeFrom[source] ?? source}`);
+    }
+  return [
+    ...Object.entries(counts)
+      .filter(([, n]) => n > 0)
+      .map(([source, n]) => `  ${n} from ${r.leadTimeFrom[source] ?? source}`),
+    ...(unknown ? [`  ${unknown} without a commit time (not in the lead time)`] : []),
+  ];
+};
+
+const unreadable = (r: z.output<typeof metricsSchema>) => {
+  const u = r.deploymentRecordsUnreadable;
+  return u?.count
+    ? `, ${u.count} unreadable and skipped (${u.keys.join(', ')}${u.count > u.keys.length ? ', …' : ''})`
+    : '';
 };
 
 export const metricsView = view(metricsSchema, (r) =>
   lines(
-    `Delivery metrics from ${when(r.window.since)} to ${when(r.window.until)} (${r.window.days} ${r.window.days === 1 ? 'day' : 'days'}); ${r.deploymentRecordsRead} deployment record(s) read`,
+    `Delivery metrics from ${when(r.window.since)} to ${when(r.window.until)} (${r.window.days} ${r.window.days === 1 ? 'day' : 'days'}); ${r.deploymentRecordsRead} deployment record(s) read${unreadable(r)}`,
     ...r.applications.flatMap((a) => [
       '',
       `${a.application}:`,

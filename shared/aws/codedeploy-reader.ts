@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { type DeploymentReader, EvidenceError } from '../audit/ports';
 import type { Target } from '../audit/rules/evidence';
+import { limiter } from '../core/limiter';
 import { NotFoundError } from '../core/rules/errors';
 import { factsOf, targetOf } from './codedeploy-evidence';
 
@@ -38,23 +39,6 @@ const retryable = (error: unknown): boolean => {
 
 const describe = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'unknown error';
-
-/** At most `max` tasks at once; a finishing task hands its place to the next in line. */
-const limiter = (max: number) => {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active < max) active += 1;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active -= 1;
-    }
-  };
-};
 
 export const codedeployReader = (client: CodeDeployClient, options: ReaderOptions = {}): DeploymentReader => {
   const { concurrency = 8, attempts = 3, baseDelayMs = 200, sleep = wait } = options;

@@ -29,10 +29,13 @@ const approvalSchema = z.looseObject({
 const environmentSchema = z.looseObject({
   environment: text,
   deploymentGroup: text,
+  /** What runs: the newest finished deployment of the head's and the last VERIFIED (a rollback's too). */
   current: z.optional(deploymentSchema),
-  /** The current deployment's audit in one line, e.g. "PARTIAL (2/3 instances succeeded)". */
+  /** That deployment's audit in one line, e.g. "PARTIAL (2/3 instances succeeded)". */
   audit: optionalText,
   instances: z.array(instanceSchema),
+  /** The latest change started, finished, when it is not what runs (a rollback put back another). */
+  attempt: z.optional(deploymentSchema),
   inFlight: z.optional(deploymentSchema),
   queued: z.number(),
   approvals: z.array(approvalSchema),

@@ -26,19 +26,29 @@ ${CELL_STYLE}`;
 /** The served page's headers: its one stylesheet allowed by hash, nothing else. */
 export const BOARD_HEADERS = securityHeaders(STYLE);
 
+/** The same policy inside the page, for a written file that no server sends headers for (a <meta>
+ * policy cannot say frame-ancestors, so that part stays with the headers). */
+const CSP_META = (BOARD_HEADERS['content-security-policy'] ?? '')
+  .split('; ')
+  .filter((d) => !d.startsWith('frame-ancestors'))
+  .join('; ');
+
 /** Cells shown per environment; the rest are counted. */
 const MAX_CELLS = 500;
 
 const utc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')}Z`;
 const short = (commit: string) => commit.slice(0, 7);
 
-/** The environment's verdict as words: Baton's verdict, or what stands in for one. */
+/** The verdict of what runs in the environment as words, or what stands in for one. */
 const verdictOf = (e: BoardEnvironment): { word: string; cls: string } => {
   const v = e.current?.verdict;
   if (v) return { word: v, cls: verdictClass(v) };
   if (e.inFlight || e.current) return { word: 'DEPLOYING', cls: 'v-deploying' };
   return { word: 'NOT DEPLOYED', cls: 'v-none' };
 };
+
+const attempt = (d: BoardDeployment): Html =>
+  html`<dt>Latest attempt</dt><dd>${deploymentText(d)}${d.verdict ? html` · <span class="${verdictClass(d.verdict)}">${d.verdict}</span>` : ''} · ${utc(d.createdAt)}</dd>`;
 
 const deploymentText = (d: BoardDeployment) =>
   html`${d.release ? html`${d.release} · ` : ''}<code>${short(d.commit)}</code> · <code>${d.deploymentId}</code>`;
@@ -70,10 +80,16 @@ const environment = (e: BoardEnvironment): Html => {
   return html`<li class="environment ${v.cls.replace('v-', 'e-')}" data-environment="${e.environment}">
 <h3>${e.environment} <span class="note">${e.deploymentGroup}</span></h3>
 <p class="verdict ${v.cls}">${v.word}</p>
-<dl>
-<dt>Current</dt><dd>${e.current ? deploymentText(e.current) : 'nothing deployed'}</dd>
+${
+  e.current && e.inFlight
+    ? html`<p class="v-deploying">DEPLOYING ${e.inFlight.release ?? short(e.inFlight.commit)}</p>
+`
+    : ''
+}<dl>
+<dt>Running</dt><dd>${e.current ? deploymentText(e.current) : 'nothing deployed'}</dd>
 ${e.current ? html`<dt>Started</dt><dd>${utc(e.current.createdAt)} · ${e.current.cause}</dd>` : ''}
 ${e.audit ? html`<dt>Audit</dt><dd>${e.audit}</dd>` : ''}
+${e.attempt ? attempt(e.attempt) : ''}
 <dt>In flight</dt><dd>${e.inFlight ? deploymentText(e.inFlight) : 'none'}${e.queued ? ` · ${e.queued} queued` : ''}</dd>
 <dt>Approvals</dt><dd>${approvals(e)}</dd>
 </dl>
@@ -117,6 +133,8 @@ export const boardPage = (data: BoardData, options: BoardPageOptions = {}): stri
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}">\n` : ''}<meta name="robots" content="noindex, nofollow">
+<meta http-equiv="Content-Security-Policy" content="${CSP_META}">
+<meta name="referrer" content="no-referrer">
 <title>Release board · Baton</title>
 <style>${new Raw(STYLE)}</style>
 </head>

@@ -1,22 +1,54 @@
 // What the delivery metrics read of the ledger: every deployment record (one listing of deployments/,
-// whatever the number of applications and environments), and for the commits VERIFIED in the window
-// their artifact and the pushes of the day of its upload and the day before (pushes are keyed by day).
+// whatever the number of applications and environments, then each record, a bounded number at once),
+// and for the commits VERIFIED in the window their artifact and the pushes of the day of its upload and the day before (pushes are keyed by day).
+import { limiter } from '../core/limiter';
 import type { Core } from '../core/ports';
 import { keys, releaseKeys } from '../ledger/keys';
 import type { DeploymentRecord } from '../ledger/records';
+import { LedgerRecordError } from '../ledger/repository';
 import { artifactRecords, deploymentRecords } from '../ledger/schemas';
 import { pushRecords } from '../releases/records';
 import { type CommitTime, commitTimeOf } from './rules/delivery-metrics';
 
-/** The deployment records of these applications, and how many records were read. */
+/** Deployment records read at once: the listing can hold every deployment ever started. */
+export const DEPLOYMENT_READS = 16;
+/** Unreadable keys named in the answer; the rest are counted. */
+const UNREADABLE_NAMED = 10;
+
+/**
+ * The deployment records of these applications, how many records were read, and those that could not
+ * be (a record that does not match its schema is skipped and counted, not the end of the command).
+ */
 export const deploymentsOf = async (
   deps: Pick<Core, 'store'>,
   applications: ReadonlySet<string>,
-): Promise<{ deployments: DeploymentRecord[]; read: number }> => {
+): Promise<{
+  deployments: DeploymentRecord[];
+  read: number;
+  unreadable: { count: number; keys: string[] };
+}> => {
   const listed = await deps.store.list(keys.deployments());
-  const records = await Promise.all(listed.map((k) => deploymentRecords(deps.store).at(k)));
+  const limit = limiter(DEPLOYMENT_READS);
+  const unreadable: string[] = [];
+  const records = await Promise.all(
+    listed.map((k) =>
+      limit(() =>
+        deploymentRecords(deps.store)
+          .at(k)
+          .catch((error: unknown) => {
+            if (!(error instanceof LedgerRecordError)) throw error;
+            unreadable.push(k);
+            return undefined;
+          }),
+      ),
+    ),
+  );
   const deployments = records.flatMap((r) => (r && applications.has(r.record.application) ? [r.record] : []));
-  return { deployments, read: listed.length };
+  return {
+    deployments,
+    read: listed.length,
+    unreadable: { count: unreadable.length, keys: unreadable.sort().slice(0, UNREADABLE_NAMED) },
+  };
 };
 
 const DAY_MS = 86_400_000;

@@ -91,7 +91,7 @@ export const metrics = async (deps: MetricsDeps, cmd: z.output<typeof metricsSch
     throw new MetricsWindowError(`since: ${since.toISOString()} is not in the past`);
   if (cmd.application) findApplication(deps.pipeline, cmd.application);
   const names = cmd.application ? [cmd.application] : Object.keys(deps.pipeline.applications);
-  const { deployments, read } = await deploymentsOf(deps, new Set(names));
+  const { deployments, read, unreadable } = await deploymentsOf(deps, new Set(names));
   const w = { since, until };
   return {
     window: {
@@ -100,6 +100,8 @@ export const metrics = async (deps: MetricsDeps, cmd: z.output<typeof metricsSch
       days: Math.round((until.getTime() - since.getTime()) / 864_000) / 100,
     },
     deploymentRecordsRead: read,
+    /** Records skipped because they do not match their schema (the first keys named). */
+    deploymentRecordsUnreadable: unreadable,
     leadTimeFrom: LEAD_TIME_FROM,
     applications: await Promise.all(names.map((name) => applicationMetrics(deps, name, deployments, w))),
   };

@@ -21,7 +21,8 @@ export class PermissionRefusedError extends BatonError {
   override readonly name = 'PermissionRefusedError';
 }
 
-const READ = new Set([
+/** The commands that only read: the `read` class, and safe for a caller to send again. */
+export const READ_COMMANDS: ReadonlySet<string> = new Set([
   'status',
   'releases',
   'history',
@@ -34,7 +35,11 @@ const READ = new Set([
 
 /** The classes a command needs: its own, and `force` when it skips a gate. */
 export const classesOf = (cmd: { command: string; force?: unknown }): CommandClass[] => {
-  const own: CommandClass = READ.has(cmd.command) ? 'read' : cmd.command === 'decide' ? 'decide' : 'deploy';
+  const own: CommandClass = READ_COMMANDS.has(cmd.command)
+    ? 'read'
+    : cmd.command === 'decide'
+      ? 'decide'
+      : 'deploy';
   return cmd.force === true ? [own, 'force'] : [own];
 };
 

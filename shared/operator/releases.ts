@@ -19,7 +19,8 @@ export const releasesSchema = z.strictObject({
   limit: z._default(z.int().check(z.minimum(1), z.maximum(100)), 20),
 });
 
-const describe = async (deps: PromotionDeps, r: ReleaseRecord, withTimeline: boolean) => {
+/** One release where it stands, what comes next and, `withTimeline`, its whole timeline. */
+export const describeRelease = async (deps: PromotionDeps, r: ReleaseRecord, withTimeline: boolean) => {
   const app = findApplication(deps.pipeline, r.application);
   const timeline = await readTimeline(deps.store, r.application, r.tag);
   const facts = await gatherFacts(deps, r, timeline);
@@ -54,12 +55,12 @@ export const releases = async (deps: PromotionDeps, cmd: z.output<typeof release
   if (cmd.release) {
     const found = await releaseRecords(deps.store).get(cmd.application, cmd.release);
     if (!found) throw new NotFoundError(`${cmd.application} has no release ${cmd.release}`);
-    return { application: cmd.application, releases: [await describe(deps, found.record, true)] };
+    return { application: cmd.application, releases: [await describeRelease(deps, found.record, true)] };
   }
   const all = (await allReleases(deps, cmd.application)).sort((a, b) => b.pushedAt.localeCompare(a.pushedAt));
   return {
     application: cmd.application,
     total: all.length,
-    releases: await Promise.all(all.slice(0, cmd.limit).map((r) => describe(deps, r, false))),
+    releases: await Promise.all(all.slice(0, cmd.limit).map((r) => describeRelease(deps, r, false))),
   };
 };

@@ -13,7 +13,8 @@ export const statusSchema = z.strictObject({
   application: fields.name,
 });
 
-const brief = (d: DeploymentRecord) => ({
+/** A deployment as the read commands show it. */
+export const brief = (d: DeploymentRecord) => ({
   deploymentId: d.deploymentId,
   commit: d.artifact.commit,
   ...(d.release ? { release: d.release } : {}),

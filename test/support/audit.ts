@@ -191,3 +191,16 @@ export const deployed = async (
   );
   return outcome.deploymentId;
 };
+
+/** A deployment request for `commit` that waits behind the one in flight in `environment`. */
+export const queuedBehind = async (deps: AuditTestDeps, environment: string, commit: string) => {
+  const outcome = await requestDeployment(deps, {
+    application: 'web',
+    environment,
+    artifact: { bucket: 'pipeline', key: `artifacts/web/${commit}.zip`, etag: '"e1"', commit },
+    cause: { type: 'operator', detail: 'test' },
+    dedupeKey: `queued-behind:${environment}:${commit}`,
+  });
+  if (outcome.outcome !== 'queued') throw new Error(`request was not queued: ${outcome.outcome}`);
+  return outcome;
+};

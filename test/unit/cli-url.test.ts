@@ -1,10 +1,15 @@
 // `baton … --stage`: the operator URL read from the stack's outputs (CloudFormation mocked), the command
 // POSTed to it signed with SigV4 for service lambda, which a local server checks by signing again.
+
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openerOf } from '../../cli/board';
 import { run } from '../../cli/main';
 import type { Io } from '../../cli/output';
 import { signedHeaders } from '../../cli/targets/sign';
@@ -190,5 +195,35 @@ describe('baton --stage, through the signed operator URL', () => {
     expect(await baton('approvals', '--url', url, '--region', 'us-east-1')).toMatchObject({ code: 0 });
     expect(cfn.calls()).toHaveLength(0);
     expect(received[0]?.verified).toBe(true);
+  });
+
+  it('sends every read command again after a 5xx, board and metrics among them, and the others once', async () => {
+    reply = { status: 502, body: { message: 'Internal Server Error' } };
+    const sent = async (...argv: string[]) => {
+      received.length = 0;
+      await baton(...argv, '--stage', 'prod', '--region', 'us-east-1', '--json');
+      return received.length;
+    };
+    expect(await sent('board')).toBe(3);
+    expect(await sent('metrics')).toBe(3);
+    expect(await sent('status', '--app', 'web')).toBe(3);
+    expect(await sent('stop', 'd-ABCDEFGH1', '--reason', 'bad')).toBe(1);
+  });
+
+  it('exits 1 when the answer to board is not a board, writing no file', async () => {
+    reply = { status: 200, body: { ok: true, result: { applications: 'all fine' } } };
+    const out = join(mkdtempSync(join(tmpdir(), 'baton-board-')), 'board.html');
+    const ran = await baton('board', '--stage', 'prod', '--region', 'us-east-1', '--out', out, '--no-open');
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toContain('not a board answer (version skew?)');
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('baton board, opening the page', () => {
+  it('opens with explorer on Windows, so no shell reads the file name', () => {
+    expect(openerOf('win32', 'C:\\boards\\a&calc.html')).toEqual(['explorer', ['C:\\boards\\a&calc.html']]);
+    expect(openerOf('darwin', '/tmp/b.html')).toEqual(['open', ['/tmp/b.html']]);
+    expect(openerOf('linux', '/tmp/b.html')).toEqual(['xdg-open', ['/tmp/b.html']]);
   });
 });

@@ -46,8 +46,21 @@ describe('the metrics table', () => {
         '',
         'Lead time and time to restore: median (count). Lead time: commit to its first VERIFIED deployment there;',
         'change failure: verdicts other than VERIFIED among the changes started (rollbacks are not changes).',
+        'Commit times:',
+        '  1 without a commit time (not in the lead time)',
         '',
       ].join('\n'),
+    );
+  });
+
+  it('says which deployment records it could not read and skipped', async () => {
+    const deps = auditMemoryDeps();
+    await deps.store.put('deployments/d-BROKEN001.json', { v: 1, kind: 'deployment' });
+    const answer = await invokeOperator(deps, { command: 'metrics', application: 'web', since: '1d' });
+    if (!answer.ok) throw new Error(answer.error);
+    expect(show('metrics', answer.result)?.split('\n')[0]).toBe(
+      'Delivery metrics from 2026-11-19 18:00Z to 2026-11-20 18:00Z (1 day); 1 deployment record(s) read, ' +
+        '1 unreadable and skipped (deployments/d-BROKEN001.json)',
     );
   });
 });

@@ -134,6 +134,15 @@ describe('environmentMetrics', () => {
     });
   });
 
+  it('keeps the count of commits without a time when none of them has one', () => {
+    const all = [d(1, 'VERIFIED', { commit: 'a' }), d(3, 'VERIFIED', { commit: 'b' })];
+    expect(environmentMetrics('production', all, w, none).leadTime).toEqual({
+      count: 0,
+      from: { commit: 0, push: 0, upload: 0 },
+      unknown: 2,
+    });
+  });
+
   it('leaves out of the lead time a commit first VERIFIED before the window', () => {
     const times = new Map<string, CommitTime>([['a', { at: at(-50), source: 'push' }]]);
     const all = [d(-20, 'VERIFIED', { commit: 'a' }), d(5, 'VERIFIED', { commit: 'a' })];

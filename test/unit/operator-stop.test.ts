@@ -5,14 +5,13 @@ import { audit } from '../../shared/audit/audit';
 import type { AuditRecord } from '../../shared/audit/records';
 import type { DeploymentStopper } from '../../shared/core/ports';
 import { DeploymentFinishedError } from '../../shared/core/rules/errors';
-import { requestDeployment } from '../../shared/deployments/deployments';
 import { auditKeys, keys, releaseKeys } from '../../shared/ledger/keys';
 import type { StopRecord } from '../../shared/ledger/records';
 import { invokeOperator } from '../../shared/operator/invoke';
 import { CONSOLE_IDENTITY } from '../../shared/operator/rules/actor';
 import type { Pipeline } from '../../shared/pipeline/rules/config';
 import type { TimelineEntry } from '../../shared/releases/records';
-import { auditMemoryDeps, deployed, target } from '../support/audit';
+import { auditMemoryDeps, deployed, queuedBehind, target } from '../support/audit';
 import { COMMIT, COMMIT2, loadEvent, samplePipeline } from '../support/fixtures';
 
 class FakeStopper implements DeploymentStopper {
@@ -47,14 +46,7 @@ describe('stopping a deployment', () => {
     const good = await deployed(deps, 'staging', COMMIT, { release: 'v1.0.0' });
     await audit(deps, { deploymentId: good, trigger: 'eventbridge SUCCESS' });
     const running = await deployed(deps, 'staging', COMMIT2, { release: 'v1.1.0', status: 'InProgress' });
-    const waiting = await requestDeployment(deps, {
-      application: 'web',
-      environment: 'staging',
-      artifact: { bucket: 'pipeline', key: `artifacts/web/${COMMIT}.zip`, etag: '"e1"', commit: COMMIT },
-      cause: { type: 'operator', detail: 'test' },
-      dedupeKey: 'queued-behind',
-    });
-    expect(waiting.outcome).toBe('queued');
+    await queuedBehind(deps, 'staging', COMMIT);
     // Act
     const response = await invokeOperator(deps, {
       command: 'stop',

@@ -42,13 +42,19 @@ export interface EnvironmentMetrics {
   deploymentsPerDay: number;
   /** Share of the changes' verdicts that are not VERIFIED; absent without a verdict. */
   changeFailureRate?: number;
-  /** From each commit's time to its first VERIFIED deployment here, for those VERIFIED in the window. */
-  leadTime?: Durations & { from: Record<CommitTimeSource, number>; unknown: number };
+  /** From each commit's time to its first VERIFIED deployment here, for those VERIFIED in the window;
+   * `unknown` counts those without a time (the durations are absent when none has one). */
+  leadTime?: LeadTime;
   /** From a failure to the next VERIFIED deployment, for restores in the window (whenever it failed). */
   timeToRestore?: Durations;
   /** A failure not followed by a VERIFIED deployment yet: since when. */
   failingSince?: { deploymentId: string; at: string };
 }
+
+export type LeadTime = (Durations | { count: 0 }) & {
+  from: Record<CommitTimeSource, number>;
+  unknown: number;
+};
 
 const seconds = (from: string, to: string) =>
   Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
@@ -94,7 +100,11 @@ const restores = (all: Delivered[], w: Window) => {
 };
 
 /** Each commit's first VERIFIED deployment here (a rollback brings back an old commit: not a delivery). */
-const leadTimes = (all: Delivered[], w: Window, commitTimes: ReadonlyMap<string, CommitTime>) => {
+const leadTimes = (
+  all: Delivered[],
+  w: Window,
+  commitTimes: ReadonlyMap<string, CommitTime>,
+): LeadTime | undefined => {
   const first = new Map<string, Delivered>();
   for (const d of byVerdictTime(all))
     if (d.verdict === 'VERIFIED' && d.cause !== 'rollback' && !first.has(d.commit)) first.set(d.commit, d);
@@ -111,8 +121,8 @@ const leadTimes = (all: Delivered[], w: Window, commitTimes: ReadonlyMap<string,
     from[time.source]++;
     values.push(seconds(time.at, endOf(d)));
   }
-  const summary = durations(values);
-  return summary ? { ...summary, from, unknown } : undefined;
+  if (values.length === 0 && unknown === 0) return undefined;
+  return { ...(durations(values) ?? { count: 0 }), from, unknown };
 };
 
 export const environmentMetrics = (
