@@ -44,6 +44,7 @@ const FLEET_STEPS: Record<FleetEvent['kind'], string> = {
   'originals-terminated': 'blue fleet terminated',
   'originals-kept': 'blue fleet kept',
   'replacements-terminated': 'green fleet terminated',
+  'traffic-shifted': 'traffic shifted',
 };
 
 const loadArtifact = (file: string): BuiltArtifact => {
