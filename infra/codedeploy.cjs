@@ -224,4 +224,4 @@ const outputs = () => {
   return out;
 };
 
-module.exports = { resources, outputs, groupStyle };
+module.exports = { resources, outputs, groupStyle, platformTargets, ROLLBACK_EVENTS };

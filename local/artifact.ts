@@ -13,7 +13,10 @@ const walk = (dir: string): string[] =>
   });
 
 export interface BuiltArtifact {
+  /** The artifact's bytes: a zip archive, or for ECS and Lambda the AppSpec file. */
   zip: Uint8Array;
+  /** How its key ends (default .zip). */
+  ending?: string;
   /** A commit id for the build: the hash of its content, as a stand-in for the source commit. */
   commit: string;
   files: string[];
@@ -47,4 +50,11 @@ export const buildArtifact = (
     ),
   );
   return { zip, commit: hash.digest('hex'), files: Object.keys(entries) } satisfies BuiltArtifact;
+};
+
+/** An ECS or Lambda artifact: the AppSpec file itself (YAML or JSON), its commit the hash of its content. */
+export const appSpecArtifact = (file: string): BuiltArtifact => {
+  const body = new Uint8Array(readFileSync(file));
+  const ending = file.endsWith('.json') ? '.json' : file.endsWith('.yml') ? '.yml' : '.yaml';
+  return { zip: body, ending, commit: createHash('sha1').update(body).digest('hex'), files: [file] };
 };

@@ -10,9 +10,18 @@ type Settings = Pick<
   CreateDeploymentGroupCommandInput,
   'deploymentStyle' | 'blueGreenDeploymentConfiguration' | 'loadBalancerInfo' | 'autoScalingGroups'
 >;
+type PlatformSettings = Settings &
+  Pick<
+    CreateDeploymentGroupCommandInput,
+    'ecsServices' | 'autoRollbackConfiguration' | 'deploymentConfigName'
+  >;
 
-const { groupStyle } = createRequire(__filename)('../infra/codedeploy.cjs') as {
+const { groupStyle, platformTargets, ROLLBACK_EVENTS } = createRequire(__filename)(
+  '../infra/codedeploy.cjs',
+) as {
   groupStyle: (g: DeploymentGroupSpec) => Record<string, unknown>;
+  platformTargets: (platform: string, g: DeploymentGroupSpec) => Record<string, unknown>;
+  ROLLBACK_EVENTS: Record<string, string>;
 };
 
 /** CloudFormation's PascalCase property names in the API's camelCase (the values stay). */
@@ -34,3 +43,25 @@ export const groupSettings = (g: DeploymentGroupSpec | undefined): Settings =>
           : {}),
       } satisfies Settings)
     : {};
+
+/**
+ * An ECS or Lambda environment's group as the stack creates it (infra/codedeploy.cjs `platformTargets`):
+ * the traffic-shifting style, for ECS the service and its target group pair, the group's deployment
+ * config and CodeDeploy's own rollback.
+ */
+export const platformGroupSettings = (
+  platform: 'ECS' | 'Lambda',
+  g: DeploymentGroupSpec,
+): PlatformSettings => {
+  const { ECSServices, ...rest } = platformTargets(platform, g);
+  return {
+    ...(apiCasing(rest) as Settings),
+    // The API spells it ecsServices (not the first-letter casing of ECSServices).
+    ...(ECSServices ? { ecsServices: apiCasing(ECSServices) as PlatformSettings['ecsServices'] } : {}),
+    deploymentConfigName: g.deploymentConfig,
+    autoRollbackConfiguration:
+      g.autoRollback.length > 0
+        ? { enabled: true, events: g.autoRollback.map((e) => ROLLBACK_EVENTS[e]) as never }
+        : { enabled: false },
+  };
+};

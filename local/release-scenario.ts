@@ -109,7 +109,7 @@ export const runReleaseScenario = async (
   const branch = devEnv && typeof devEnv.enter === 'object' ? devEnv.enter.branch : 'main';
   await (o.push ?? stack.push)({ repository, type: 'branch', name: branch, commit });
   t.note('pushed', `${branch} → ${commit.slice(0, 12)}`);
-  const key = `${stack.pipeline.artifactPrefix}${appName}/${commit}.zip`;
+  const key = `${stack.pipeline.artifactPrefix}${appName}/${commit}${o.artifact.ending ?? '.zip'}`;
   await stack.clients.s3.send(
     new PutObjectCommand({
       Bucket: stack.bucket,

@@ -15,10 +15,16 @@ import { provisionApprovals } from './approvals';
 import { boardRefreshSeconds, serveBoard } from './board-url';
 import { watchPipelineBucket } from './bucket-events';
 import { clientsFor, createVersionedBucket } from './clients';
-import { type FleetEvent, type HookFailure, type LocalCodeDeploy, startLocalCodeDeploy } from './codedeploy';
+import {
+  type FleetEvent,
+  type HookFailure,
+  type LocalCodeDeploy,
+  type LocalHookFunction,
+  startLocalCodeDeploy,
+} from './codedeploy';
 import { serveFunctionUrl as serveApprovalUrl } from './function-url';
 import { provisionGithubWebhook, serveGithubWebhook } from './github';
-import { groupSettings } from './group-settings';
+import { groupSettings, platformGroupSettings } from './group-settings';
 import { type Mailbox, subscribeMailbox } from './mailbox';
 import { type Moto, startMoto } from './moto';
 import { type Push, pushEvent } from './pushes';
@@ -37,6 +43,8 @@ export interface StackOptions {
   /** Milliseconds played for a configured minute (blue/green waits); default 20, so an hour is 1.2 s. */
   minuteMs?: number;
   onFleetEvent?: (event: FleetEvent) => void;
+  /** The hook functions ECS and Lambda AppSpec files name, played by local functions. */
+  hookFunctions?: Record<string, LocalHookFunction>;
 }
 
 export interface LocalStack {
@@ -75,8 +83,9 @@ const provisionCodeDeploy = async (
   config: string,
 ) => {
   for (const app of Object.values(pipeline.applications)) {
+    const platform = app.computePlatform;
     await clients.codedeploy.send(
-      new CreateApplicationCommand({ applicationName: app.codedeployApplication }),
+      new CreateApplicationCommand({ applicationName: app.codedeployApplication, computePlatform: platform }),
     );
     for (const env of app.environments)
       await clients.codedeploy.send(
@@ -84,8 +93,10 @@ const provisionCodeDeploy = async (
           applicationName: app.codedeployApplication,
           deploymentGroupName: env.deploymentGroup,
           serviceRoleArn: SERVICE_ROLE,
-          deploymentConfigName: config,
-          ...groupSettings(env.group),
+          // ECS and Lambda groups keep their own traffic-shifting config.
+          ...(platform === 'Server' || !env.group
+            ? { deploymentConfigName: config, ...groupSettings(env.group) }
+            : platformGroupSettings(platform, env.group)),
         }),
       );
   }
@@ -134,6 +145,7 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
     extraHookEnv: { BATON_SECRETS_URL: secretsUrl.url, AWS_REGION: 'us-east-1' },
     minuteMs: options.minuteMs ?? 20,
     ...(options.onFleetEvent ? { onFleetEvent: options.onFleetEvent } : {}),
+    ...(options.hookFunctions ? { hookFunctions: options.hookFunctions } : {}),
   });
   // Replacement instances of a blue/green deployment sign as their group's role too.
   roleOf = (id) => {

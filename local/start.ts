@@ -9,6 +9,7 @@ import { unzipSync } from 'fflate';
 import { type BuiltArtifact, buildArtifact } from './artifact';
 import { runBlueGreenScenario } from './blue-green-scenario';
 import type { FleetEvent, HookFailure } from './codedeploy';
+import { runEcsScenario } from './ecs-scenario';
 import { parseFailure } from './failures';
 import { githubSource } from './github-deliveries';
 import { runReleaseScenario } from './release-scenario';
@@ -21,7 +22,8 @@ import { Timeline } from './timeline';
 const HELP = `usage: npm start -- [options]
   --scenario S           release (default): the sample release below; blue-green: two releases, the
                          second replacing production's blue/green fleet with one replacement instance
-                         failing ValidateService, under a load loop on production's load balancer
+                         failing ValidateService, under a load loop on production's load balancer; ecs:
+                         the sample ECS service (examples/ecs.yml), its AfterAllowTraffic hook failing in production
   --auto-approve         decide the approval through the page's form POST instead of waiting for you
   --release TAG          the release tag to push (default v1.0.0)
   --source S             codecommit (default): pushes as CodeCommit events; github: as signed GitHub
@@ -51,6 +53,7 @@ const FLEET_STEPS: Record<FleetEvent['kind'], string> = {
   'originals-terminated': 'blue fleet terminated',
   'originals-kept': 'blue fleet kept',
   'replacements-terminated': 'green fleet terminated',
+  'traffic-shifted': 'traffic shifted',
 };
 
 const loadArtifact = (file: string): BuiltArtifact => {
@@ -89,21 +92,23 @@ const main = async (): Promise<number> => {
     throw new Error('--instances must be 1 to 50');
   if (values.source !== 'codecommit' && values.source !== 'github')
     throw new Error('--source must be codecommit or github');
-  if (values.scenario !== 'release' && values.scenario !== 'blue-green')
-    throw new Error('--scenario must be release or blue-green');
+  if (!['release', 'blue-green', 'ecs'].includes(values.scenario))
+    throw new Error('--scenario must be release, blue-green or ecs');
   const blueGreen = values.scenario === 'blue-green';
-  if (blueGreen && (values.fail || values['no-failure'] || values.artifact))
+  const ecs = values.scenario === 'ecs';
+  if ((blueGreen || ecs) && (values.fail || values['no-failure'] || values.artifact))
     throw new Error(
-      '--scenario blue-green chooses its own failure and builds its releases: no --fail, --no-failure or --artifact',
+      `--scenario ${values.scenario} chooses its own failure and builds its releases: no --fail, --no-failure or --artifact`,
     );
   const secrets = values.secrets ? loadSecrets(resolve(values.secrets)) : undefined;
+  const config = values.config ?? (ecs ? join(__dirname, '..', 'examples', 'ecs.yml') : undefined);
   const t = new Timeline();
   const stack = await startLocalStack({
     ...(secrets ? { secrets } : {}),
     ...(values['work-dir'] ? { workDir: resolve(values['work-dir']) } : {}),
     instances,
     onFleetEvent: (e) => t.note(FLEET_STEPS[e.kind], `${e.instanceIds.join(' ')}: ${e.detail}`),
-    ...(values.config ? { pipelinePath: resolve(values.config) } : {}),
+    ...(config ? { pipelinePath: resolve(config) } : {}),
     ...(values['deployment-config'] ? { deploymentConfig: values['deployment-config'] } : {}),
   });
   let code = 1;
@@ -152,7 +157,13 @@ const main = async (): Promise<number> => {
     };
     const result = blueGreen
       ? await runBlueGreenScenario(stack, t, { appDir, autoApprove: values['auto-approve'], ...push })
-      : await releaseScenario();
+      : ecs
+        ? await runEcsScenario(stack, t, {
+            autoApprove: values['auto-approve'],
+            release: values.release,
+            ...push,
+          })
+        : await releaseScenario();
     await stack.router.settle();
     console.log('');
     for (const line of await summaryTable(stack, appName, result.outcomes)) console.log(line);

@@ -42,20 +42,30 @@ const SHORT: Record<string, string> = {
 export const describeTargets = (targets: DeploymentTarget[]): string[] => {
   const blueGreen = targets.some((t) => t.instanceTarget?.instanceLabel === 'Green');
   return targets.flatMap((t) => {
-    const it = t.instanceTarget;
+    const it = t.instanceTarget ?? t.ecsTarget ?? t.lambdaTarget;
     const events = (it?.lifecycleEvents ?? []).map(
       (e) => `${e.lifecycleEventName}:${SHORT[e.status ?? ''] ?? e.status}`,
     );
     // Blue/green targets say which fleet they belong to.
-    const label = blueGreen ? ` ${String(it?.instanceLabel ?? '?').padEnd(5)}` : '';
+    const label = blueGreen ? ` ${String(t.instanceTarget?.instanceLabel ?? '?').padEnd(5)}` : '';
     const lines = [
       `  ${it?.targetId ?? '?'}${label}  ${String(it?.status ?? '?').padEnd(9)} ${events.join(' ')}`,
+      // ECS: where production traffic is; Lambda: the alias's versions.
+      ...(t.ecsTarget?.taskSetsInfo ?? []).map(
+        (s) =>
+          `      task set ${s.taskSetLabel} ${s.identifer} (${s.targetGroup?.name}): ${s.status}, ${s.trafficWeight}% of traffic`,
+      ),
+      ...(t.lambdaTarget?.lambdaFunctionInfo
+        ? [
+            `      alias ${t.lambdaTarget.lambdaFunctionInfo.functionAlias}: version ${t.lambdaTarget.lambdaFunctionInfo.currentVersion} → ${t.lambdaTarget.lambdaFunctionInfo.targetVersion} at ${t.lambdaTarget.lambdaFunctionInfo.targetVersionWeight}%`,
+          ]
+        : []),
     ];
     const failed = (it?.lifecycleEvents ?? []).find((e) => e.status === 'Failed');
     if (failed?.diagnostics) {
       const d = failed.diagnostics;
       lines.push(`      ${failed.lifecycleEventName} ${d.errorCode}: ${d.message}`);
-      const tail = (d.logTail ?? '').trim().split('\n').slice(-4);
+      const tail = (d.logTail ?? '').trim().split('\n').filter(Boolean).slice(-4);
       for (const l of tail) lines.push(`      | ${l.slice(0, 160)}`);
     }
     return lines;

@@ -116,12 +116,15 @@ const step = async (
   return hook(archiveDir, progress.appSpec);
 };
 
-const touch = (target: Target): void => {
+const touch = (target: Pick<Target, 'lastUpdatedAt'>): void => {
   target.lastUpdatedAt = Date.now();
 };
 
 /** Marks every event not yet run as Skipped and settles the target's status. */
-export const skipRemaining = (target: Target, status: TargetStatus): void => {
+export const skipRemaining = (
+  target: Pick<Target, 'lifecycleEvents' | 'status' | 'lastUpdatedAt'>,
+  status: TargetStatus,
+): void => {
   const now = Date.now();
   for (const event of target.lifecycleEvents) {
     if (event.status === 'Pending') {

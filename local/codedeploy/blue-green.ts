@@ -18,7 +18,7 @@ const DEFAULTS: BlueGreenConfig = {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Waits `ms`, or until ContinueDeployment with this wait type (or a stop) ends the wait. */
-const wait = (d: Deployment, type: 'READY_WAIT' | 'TERMINATION_WAIT', ms: number): Promise<boolean> =>
+export const wait = (d: Deployment, type: 'READY_WAIT' | 'TERMINATION_WAIT', ms: number): Promise<boolean> =>
   new Promise((resolve) => {
     const timer = setTimeout(() => done(false), ms);
     const done = (continued: boolean) => {
@@ -36,7 +36,7 @@ const abandon = (targets: Target[]) => {
 };
 
 export const deployBlueGreen = async (ctx: Context, d: Deployment): Promise<DeploymentStatus> => {
-  const config = ctx.store.config(d.deploymentConfigName);
+  const config = ctx.store.hostsConfig(d.deploymentConfigName);
   const bg = d.blueGreen ?? DEFAULTS;
   const originals = ctx.store
     .instances(d.applicationName, d.deploymentGroupName)

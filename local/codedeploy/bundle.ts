@@ -10,7 +10,7 @@ import type { S3Location } from './types';
 const run = promisify(execFile);
 const unquote = (etag: string): string => etag.replaceAll('"', '');
 
-const fetchRevision = async (s3: S3Client, location: S3Location): Promise<Uint8Array> => {
+export const fetchRevision = async (s3: S3Client, location: S3Location): Promise<Uint8Array> => {
   const object = await s3.send(
     new GetObjectCommand({ Bucket: location.bucket, Key: location.key, VersionId: location.version }),
   );

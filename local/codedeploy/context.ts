@@ -3,9 +3,12 @@ import type { ChildProcess } from 'node:child_process';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { LoadBalancer } from './load-balancer';
 import type { Store } from './store';
-import type { DeploymentStateChangeEvent, DeploymentStatus } from './types';
+import type { DeploymentStateChangeEvent, DeploymentStatus, HookExecution, LocalHookFunction } from './types';
 
-/** What a blue/green (or traffic-controlled) deployment did with its fleets and its load balancer. */
+/**
+ * What a blue/green (or traffic-controlled) deployment did with its fleets and its load balancer; for ECS
+ * and Lambda, each traffic step (instanceIds then name the replacement task set or the alias).
+ */
 export interface FleetEvent {
   deploymentId: string;
   /** Epoch milliseconds. */
@@ -17,7 +20,8 @@ export interface FleetEvent {
     | 'originals-waiting'
     | 'originals-terminated'
     | 'originals-kept'
-    | 'replacements-terminated';
+    | 'replacements-terminated'
+    | 'traffic-shifted';
   instanceIds: string[];
   detail: string;
 }
@@ -42,6 +46,13 @@ export interface Context {
   minuteMs: number;
   fleetEvents: FleetEvent[];
   onFleetEvent?: (event: FleetEvent) => void;
+  /** ECS and Lambda hook functions by function name, and their executions by hook execution id. */
+  hookFunctions: Map<string, LocalHookFunction>;
+  hookExecutions: Map<string, HookExecution>;
+  /** How long a hook function has to report its status. */
+  hookTimeoutMs: number;
+  /** The stand-in's own endpoint, where hook functions report. */
+  endpoint(): string;
 }
 
 export const applicationArn = (ctx: Context, application: string): string =>

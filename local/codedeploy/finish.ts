@@ -25,6 +25,9 @@ const ERRORS = {
   TIMEOUT:
     'The deployment timed out while waiting for the replacement instances to be ready to receive traffic.',
   INTERNAL_ERROR: 'The local CodeDeploy stand-in failed: ',
+  INVALID_REVISION: 'The AppSpec file of the revision is invalid: ',
+  REVISION_MISSING: 'The revision could not be read: ',
+  HOOK_EXECUTION_FAILURE: 'The deployment failed because a lifecycle hook function failed: ',
 } as const;
 export type ErrorCode = keyof typeof ERRORS;
 
@@ -79,7 +82,7 @@ export const fleetEvent = (
   ctx: Context,
   d: Deployment,
   kind: FleetEvent['kind'],
-  instances: LocalInstance[],
+  instances: ReadonlyArray<Pick<LocalInstance, 'id'>>,
   detail: string,
 ): void => {
   const event: FleetEvent = {

@@ -2,27 +2,32 @@
 // Source: CodeDeploy User Guide, "Instance health" and "Deployment configurations"; API reference MinimumHealthyHosts.
 import type { DeploymentConfig } from './types';
 
-export const BUILT_IN_CONFIGS: ReadonlyArray<Omit<DeploymentConfig, 'createTime' | 'deploymentConfigId'>> = [
+/** A Server configuration: how many instances stay healthy. */
+export type HostsRule = { minimumHealthyHosts: NonNullable<DeploymentConfig['minimumHealthyHosts']> };
+
+export const BUILT_IN_CONFIGS: ReadonlyArray<
+  Omit<DeploymentConfig, 'createTime' | 'deploymentConfigId'> & HostsRule
+> = [
   // GetDeploymentConfig reports OneAtATime as MOST_CONCURRENCY/1: all instances but one stay healthy.
   {
+    computePlatform: 'Server',
     deploymentConfigName: 'CodeDeployDefault.OneAtATime',
     minimumHealthyHosts: { type: 'MOST_CONCURRENCY', value: 1 },
   },
   {
+    computePlatform: 'Server',
     deploymentConfigName: 'CodeDeployDefault.HalfAtATime',
     minimumHealthyHosts: { type: 'FLEET_PERCENT', value: 50 },
   },
   {
+    computePlatform: 'Server',
     deploymentConfigName: 'CodeDeployDefault.AllAtOnce',
     minimumHealthyHosts: { type: 'HOST_COUNT', value: 0 },
   },
 ];
 
 /** The minimum number of healthy instances for a fleet of `fleet`; percentages round up. */
-export const minimumHealthy = (
-  config: Pick<DeploymentConfig, 'minimumHealthyHosts'>,
-  fleet: number,
-): number => {
+export const minimumHealthy = (config: HostsRule, fleet: number): number => {
   const { type, value } = config.minimumHealthyHosts;
   if (type === 'MOST_CONCURRENCY') return Math.max(fleet - value, 0);
   if (type === 'FLEET_PERCENT') return Math.ceil((fleet * value) / 100);
@@ -49,16 +54,13 @@ export const outcome = (succeeded: number, minHealthy: number): 'Succeeded' | 'F
  * rerouting (CodeDeploy User Guide, "Deployment configurations"): AllAtOnce succeeds once traffic
  * reaches one instance, HalfAtATime half of them (rounded up), OneAtATime every one.
  */
-export const blueGreenMinimumHealthy = (
-  config: Pick<DeploymentConfig, 'minimumHealthyHosts'>,
-  fleet: number,
-): number =>
+export const blueGreenMinimumHealthy = (config: HostsRule, fleet: number): number =>
   config.minimumHealthyHosts.type === 'MOST_CONCURRENCY'
     ? fleet
     : Math.min(minimumHealthy(config, fleet), fleet);
 
 /** Blue/green: how many replacement instances receive traffic at once (OneAtATime: one; AllAtOnce: all). */
-export const rerouteBatch = (config: Pick<DeploymentConfig, 'minimumHealthyHosts'>, fleet: number): number =>
+export const rerouteBatch = (config: HostsRule, fleet: number): number =>
   config.minimumHealthyHosts.type === 'MOST_CONCURRENCY'
     ? 1
     : Math.max(fleet - minimumHealthy(config, fleet), 1);

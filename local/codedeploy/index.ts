@@ -9,7 +9,13 @@ import { terminate } from './finish';
 import { type BalancerOptions, LoadBalancer } from './load-balancer';
 import { createCodeDeployServer } from './server';
 import { Store } from './store';
-import type { DeploymentStateChangeEvent, DeploymentStatus, HookFailure, LocalInstance } from './types';
+import type {
+  DeploymentStateChangeEvent,
+  DeploymentStatus,
+  HookFailure,
+  LocalHookFunction,
+  LocalInstance,
+} from './types';
 import { isTerminal } from './types';
 
 export type { FleetEvent } from './context';
@@ -17,8 +23,11 @@ export type { LoadBalancer } from './load-balancer';
 export type {
   DeploymentStateChangeEvent,
   DeploymentStatus,
+  HookEvent,
   HookFailure,
+  HookFunctionContext,
   LifecycleEventName,
+  LocalHookFunction,
   LocalInstance,
 } from './types';
 
@@ -49,6 +58,10 @@ export interface LocalCodeDeployOptions {
   minuteMs?: number;
   /** Health check and draining of the load balancers. */
   balancer?: BalancerOptions;
+  /** ECS and Lambda hook functions by the function name AppSpec files give them. */
+  hookFunctions?: Record<string, LocalHookFunction>;
+  /** Milliseconds a hook function has to report its status (default 10,000). */
+  hookTimeoutMs?: number;
 }
 
 export interface LocalCodeDeploy {
@@ -67,6 +80,8 @@ export interface LocalCodeDeploy {
   /** What blue/green deployments did with fleets and traffic, oldest first. */
   fleetEvents(deploymentId?: string): FleetEvent[];
   clearFailures(): void;
+  /** Adds (or replaces) ECS and Lambda hook functions by function name. */
+  addHookFunctions(functions: Record<string, LocalHookFunction>): void;
   /** Resolves with the deployment's final status (Succeeded, Failed or Stopped). */
   waitForDeployment(deploymentId: string, timeoutMs?: number): Promise<DeploymentStatus>;
   stop(): Promise<void>;
@@ -105,6 +120,10 @@ export const startLocalCodeDeploy = async (options: LocalCodeDeployOptions): Pro
     minuteMs: options.minuteMs ?? 60_000,
     fleetEvents: [],
     onFleetEvent: options.onFleetEvent,
+    hookFunctions: new Map(Object.entries(options.hookFunctions ?? {})),
+    hookExecutions: new Map(),
+    hookTimeoutMs: options.hookTimeoutMs ?? 10_000,
+    endpoint: () => `http://127.0.0.1:${port}`,
   };
   const server = createCodeDeployServer(ctx);
   const port = options.port ?? (await freePort());
@@ -159,6 +178,9 @@ export const startLocalCodeDeploy = async (options: LocalCodeDeployOptions): Pro
     instances: (application, group) => store.instances(application, group),
     failHook: (failure) => store.failHook(failure),
     clearFailures: () => store.clearFailures(),
+    addHookFunctions: (functions) => {
+      for (const [name, fn] of Object.entries(functions)) ctx.hookFunctions.set(name, fn);
+    },
     loadBalancer: (application, group) => {
       const g = store.group(application, group);
       return balancer(g.targetGroup ?? g.deploymentGroupName);

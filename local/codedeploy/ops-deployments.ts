@@ -2,18 +2,30 @@
 import type { Context } from './context';
 import { fail } from './errors';
 import { asInput, type Input, optionalString, optionalStringList, page, requiredString } from './input';
-import { deploymentInfo, instanceTarget } from './render';
+import { deploymentInfo, deploymentTarget } from './render';
 import { requestStop, startDeployment } from './runner';
-import type { Deployment, FileExistsBehavior, S3Location, Target } from './types';
+import type {
+  ComputePlatform,
+  Deployment,
+  FileExistsBehavior,
+  S3Location,
+  ShiftTarget,
+  Target,
+} from './types';
 import { isTerminal } from './types';
 
 const MAX_BATCH_TARGETS = 25;
-const BUNDLE_TYPES: ReadonlyArray<S3Location['bundleType']> = ['zip', 'tar', 'tgz'];
+/** Server deploys archives; ECS and Lambda deploy the AppSpec file itself. */
+const BUNDLE_TYPES: Record<ComputePlatform, ReadonlyArray<S3Location['bundleType']>> = {
+  Server: ['zip', 'tar', 'tgz'],
+  ECS: ['YAML', 'JSON'],
+  Lambda: ['YAML', 'JSON'],
+};
 const FILE_EXISTS: ReadonlyArray<FileExistsBehavior> = ['DISALLOW', 'OVERWRITE', 'RETAIN'];
 
 const deploymentId = (input: Input) => requiredString(input, 'deploymentId', 'DeploymentIdRequiredException');
 
-const parseRevision = (input: Input): S3Location => {
+const parseRevision = (input: Input, platform: ComputePlatform): S3Location => {
   const revision = asInput(input.revision);
   if (Object.keys(revision).length === 0)
     fail('RevisionRequiredException', 'The revision ID was not specified.');
@@ -23,21 +35,31 @@ const parseRevision = (input: Input): S3Location => {
   const s3 = asInput(revision.s3Location);
   const bucket = requiredString(s3, 'bucket', 'InvalidRevisionException');
   const key = requiredString(s3, 'key', 'InvalidRevisionException');
-  const bundleType = BUNDLE_TYPES.find((type) => type === s3.bundleType);
+  const allowed = BUNDLE_TYPES[platform];
+  const bundleType = allowed.find((type) => type === s3.bundleType);
   if (bundleType === undefined)
-    fail('InvalidRevisionException', 'The bundle type must be one of zip, tar or tgz.');
+    fail(
+      'InvalidRevisionException',
+      `The bundle type of a ${platform} revision must be one of ${allowed.join(', ')}.`,
+    );
   const eTag = optionalString(s3, 'eTag');
   const version = optionalString(s3, 'version');
   return { bucket, key, bundleType, eTag, version };
 };
 
 /** Targets exist once a deployment has started; before that CodeDeploy says it has not started. */
-const startedTargets = (d: Deployment): Target[] =>
+const startedTargets = (d: Deployment): Array<Target | ShiftTarget> =>
   d.status === 'Created'
     ? fail('DeploymentNotStartedException', `Deployment ${d.deploymentId} has not started`)
-    : d.targets;
+    : d.computePlatform === 'Server'
+      ? d.targets
+      : d.shift
+        ? [d.shift]
+        : [];
 
-const findTarget = (d: Deployment, targetId: string): Target =>
+const labelOf = (t: Target | ShiftTarget) => ('label' in t ? t.label : undefined);
+
+const findTarget = (d: Deployment, targetId: string): Target | ShiftTarget =>
   startedTargets(d).find((t) => t.targetId === targetId) ??
   fail(
     'DeploymentTargetDoesNotExistException',
@@ -52,9 +74,13 @@ export const deploymentOperations = (ctx: Context) => ({
     const application = requiredString(input, 'applicationName', 'ApplicationNameRequiredException');
     const groupName = requiredString(input, 'deploymentGroupName', 'DeploymentGroupNameRequiredException');
     const group = ctx.store.group(application, groupName);
-    const revision = parseRevision(input);
+    const revision = parseRevision(input, group.computePlatform);
     const deploymentConfigName = optionalString(input, 'deploymentConfigName') ?? group.deploymentConfigName;
-    ctx.store.config(deploymentConfigName);
+    if (ctx.store.config(deploymentConfigName).computePlatform !== group.computePlatform)
+      fail(
+        'InvalidDeploymentConfigNameException',
+        `${deploymentConfigName} is not a deployment configuration of the ${group.computePlatform} platform`,
+      );
     const behavior = input.fileExistsBehavior ?? 'DISALLOW';
     const fileExistsBehavior = FILE_EXISTS.find((b) => b === behavior);
     if (fileExistsBehavior === undefined)
@@ -81,6 +107,7 @@ export const deploymentOperations = (ctx: Context) => ({
       ...(group.blueGreen ? { blueGreen: group.blueGreen } : {}),
       ...(group.targetGroup ? { targetGroup: group.targetGroup } : {}),
       instanceTerminationWaitTimeStarted: false,
+      computePlatform: group.computePlatform,
       status: 'Created',
       createTime: Date.now(),
       targets: [],
@@ -140,7 +167,7 @@ export const deploymentOperations = (ctx: Context) => ({
     const labels = optionalStringList(filters, 'ServerInstanceLabel');
     const ids = startedTargets(deployment)
       .filter((t) => statuses === undefined || statuses.includes(t.status))
-      .filter((t) => labels === undefined || labels.includes(t.label))
+      .filter((t) => labels === undefined || labels.includes(labelOf(t) ?? ''))
       .map((t) => t.targetId);
     const scope = `targets:${deployment.deploymentId}`;
     const { items, nextToken } = page(ids, scope, optionalString(input, 'nextToken'), ctx.pageSize);
@@ -160,7 +187,7 @@ export const deploymentOperations = (ctx: Context) => ({
     }
     const targets = ids.map((id) => findTarget(deployment, id));
     return {
-      deploymentTargets: targets.map((t) => instanceTarget(deployment, t, ctx.region, ctx.accountId)),
+      deploymentTargets: targets.map((t) => deploymentTarget(deployment, t, ctx.region, ctx.accountId)),
     };
   },
 
@@ -168,7 +195,7 @@ export const deploymentOperations = (ctx: Context) => ({
     const deployment = ctx.store.deployment(deploymentId(input));
     const targetId = requiredString(input, 'targetId', 'DeploymentTargetIdRequiredException');
     const target = findTarget(deployment, targetId);
-    return { deploymentTarget: instanceTarget(deployment, target, ctx.region, ctx.accountId) };
+    return { deploymentTarget: deploymentTarget(deployment, target, ctx.region, ctx.accountId) };
   },
 
   /** Ends a blue/green wait: READY_WAIT starts rerouting, TERMINATION_WAIT terminates the originals now. */

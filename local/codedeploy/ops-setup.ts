@@ -4,7 +4,7 @@ import type { Context } from './context';
 import { fail } from './errors';
 import { asInput, type Input, optionalString, optionalStringList, page, requiredString } from './input';
 import { deploymentConfigInfo, deploymentGroupInfo, seconds } from './render';
-import type { BlueGreenConfig, DeploymentGroup } from './types';
+import type { BlueGreenConfig, ComputePlatform, DeploymentGroup, TrafficRouting } from './types';
 
 const appName = (input: Input) =>
   requiredString(input, 'applicationName', 'ApplicationNameRequiredException');
@@ -13,14 +13,98 @@ const groupName = (input: Input) =>
 const configName = (input: Input) =>
   requiredString(input, 'deploymentConfigName', 'DeploymentConfigNameRequiredException');
 
-const checkServerPlatform = (input: Input): void => {
-  const platform = optionalString(input, 'computePlatform');
-  if (platform !== undefined && platform !== 'Server') {
+const PLATFORMS: readonly ComputePlatform[] = ['Server', 'ECS', 'Lambda'];
+const DEFAULT_CONFIG: Record<ComputePlatform, string> = {
+  Server: 'CodeDeployDefault.OneAtATime',
+  ECS: 'CodeDeployDefault.ECSAllAtOnce',
+  Lambda: 'CodeDeployDefault.LambdaAllAtOnce',
+};
+
+const platformOf = (input: Input): ComputePlatform => {
+  const platform = optionalString(input, 'computePlatform') ?? 'Server';
+  return (
+    PLATFORMS.find((p) => p === platform) ??
+    fail('InvalidComputePlatformException', `The compute platform ${platform} is not Server, ECS or Lambda`)
+  );
+};
+
+const percent = (value: unknown): number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 99
+    ? value
+    : fail('InvalidTrafficRoutingConfigurationException', 'A traffic percentage must be 1 to 99.');
+
+/** TrafficRoutingConfig of CreateDeploymentConfig (ECS and Lambda), intervals in minutes. */
+const parseRouting = (input: Input): TrafficRouting => {
+  const type = input.type ?? 'AllAtOnce';
+  const canary = asInput(input.timeBasedCanary);
+  const linear = asInput(input.timeBasedLinear);
+  if (type === 'AllAtOnce') return { type };
+  if (type === 'TimeBasedCanary')
+    return {
+      type,
+      timeBasedCanary: {
+        canaryPercentage: percent(canary.canaryPercentage),
+        canaryInterval: minutes(canary.canaryInterval),
+      },
+    };
+  if (type === 'TimeBasedLinear')
+    return {
+      type,
+      timeBasedLinear: {
+        linearPercentage: percent(linear.linearPercentage),
+        linearInterval: minutes(linear.linearInterval),
+      },
+    };
+  return fail('InvalidTrafficRoutingConfigurationException', `Invalid traffic routing type: ${String(type)}`);
+};
+
+/** ECS and Lambda groups always shift traffic: BLUE_GREEN with traffic control. */
+const parseShiftStyle = (input: Input): DeploymentGroup['deploymentStyle'] => {
+  const style = asInput(input.deploymentStyle);
+  if (style.deploymentType !== 'BLUE_GREEN' || style.deploymentOption !== 'WITH_TRAFFIC_CONTROL')
     fail(
-      'InvalidComputePlatformException',
-      `The local stand-in plays the Server compute platform only, not ${platform}`,
+      'InvalidDeploymentStyleException',
+      'An ECS or Lambda deployment group needs deploymentType BLUE_GREEN and deploymentOption WITH_TRAFFIC_CONTROL.',
     );
-  }
+  return { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' };
+};
+
+/** ecsServices and the target group pair of an ECS group. */
+const parseEcs = (input: Input): NonNullable<DeploymentGroup['ecs']> => {
+  const services = Array.isArray(input.ecsServices) ? input.ecsServices.map(asInput) : [];
+  const [service] = services;
+  if (services.length !== 1 || !service)
+    fail('InvalidECSServiceException', 'An ECS deployment group names exactly one ECS service.');
+  const clusterName = requiredString(service, 'clusterName', 'InvalidECSServiceException');
+  const serviceName = requiredString(service, 'serviceName', 'InvalidECSServiceException');
+  const pairs = asInput(input.loadBalancerInfo).targetGroupPairInfoList;
+  const pair = Array.isArray(pairs) && pairs.length === 1 ? asInput(pairs[0]) : {};
+  const names = (Array.isArray(pair.targetGroups) ? pair.targetGroups : []).map((g) => asInput(g).name);
+  const [blue, green] = names;
+  if (names.length !== 2 || typeof blue !== 'string' || typeof green !== 'string' || blue === green)
+    fail('InvalidTargetGroupPairException', 'An ECS deployment group needs one pair of two target groups.');
+  return { clusterName, serviceName, targetGroups: [blue, green] };
+};
+
+const parseAutoRollback = (input: Input): string[] => {
+  const config = asInput(input.autoRollbackConfiguration);
+  if (config.enabled !== true) return [];
+  const events = optionalStringList(config, 'events') ?? [];
+  if (events.length === 0)
+    fail('InvalidAutoRollbackConfigException', 'An enabled automatic rollback names its events.');
+  return events;
+};
+
+/** The group's style and targets, by its application's platform. */
+const parseTargets = (platform: ComputePlatform, input: Input) => {
+  if (platform === 'Server') return parseStyle(input);
+  const deploymentStyle = parseShiftStyle(input);
+  if (platform === 'Lambda') return { deploymentStyle };
+  return {
+    deploymentStyle,
+    blueGreen: parseBlueGreen(asInput(input.blueGreenDeploymentConfiguration)),
+    ecs: parseEcs(input),
+  };
 };
 
 const minutes = (value: unknown): number =>
@@ -99,10 +183,15 @@ const parseStyle = (input: Input) => {
 export const setupOperations = (ctx: Context) => ({
   CreateApplication: (input: Input) => {
     const name = appName(input);
-    checkServerPlatform(input);
+    const computePlatform = platformOf(input);
     if (ctx.store.applications.has(name))
       fail('ApplicationAlreadyExistsException', `${name} already exists in your account`);
-    const application = { applicationId: randomUUID(), applicationName: name, createTime: Date.now() };
+    const application = {
+      applicationId: randomUUID(),
+      applicationName: name,
+      createTime: Date.now(),
+      computePlatform,
+    };
     ctx.store.applications.set(name, application);
     return { applicationId: application.applicationId };
   },
@@ -115,13 +204,13 @@ export const setupOperations = (ctx: Context) => ({
         applicationName: application.applicationName,
         createTime: seconds(application.createTime),
         linkedToGitHub: false,
-        computePlatform: 'Server',
+        computePlatform: application.computePlatform,
       },
     };
   },
 
   CreateDeploymentGroup: (input: Input) => {
-    const application = ctx.store.application(appName(input)).applicationName;
+    const { applicationName: application, computePlatform } = ctx.store.application(appName(input));
     const name = groupName(input);
     if (ctx.store.groups.has(`${application}/${name}`)) {
       fail(
@@ -131,9 +220,17 @@ export const setupOperations = (ctx: Context) => ({
     }
     const serviceRoleArn = requiredString(input, 'serviceRoleArn', 'RoleRequiredException');
     const deploymentConfigName =
-      optionalString(input, 'deploymentConfigName') ?? 'CodeDeployDefault.OneAtATime';
-    ctx.store.config(deploymentConfigName);
-    const { deploymentStyle, blueGreen, targetGroup } = parseStyle(input);
+      optionalString(input, 'deploymentConfigName') ?? DEFAULT_CONFIG[computePlatform];
+    if (ctx.store.config(deploymentConfigName).computePlatform !== computePlatform)
+      fail(
+        'InvalidDeploymentConfigNameException',
+        `${deploymentConfigName} is not a deployment configuration of the ${computePlatform} platform`,
+      );
+    const { deploymentStyle, blueGreen, targetGroup, ecs } = {
+      targetGroup: undefined,
+      ecs: undefined,
+      ...parseTargets(computePlatform, input),
+    };
     const ec2TagFilters = Array.isArray(input.ec2TagFilters) ? input.ec2TagFilters : [];
     const autoScalingGroups = optionalStringList(input, 'autoScalingGroups') ?? [];
     const deploymentGroupId = randomUUID();
@@ -148,6 +245,9 @@ export const setupOperations = (ctx: Context) => ({
       deploymentStyle,
       ...(blueGreen ? { blueGreen } : {}),
       ...(targetGroup ? { targetGroup } : {}),
+      computePlatform,
+      ...(ecs ? { ecs } : {}),
+      autoRollbackEvents: parseAutoRollback(input),
     });
     return { deploymentGroupId };
   },
@@ -175,8 +275,19 @@ export const setupOperations = (ctx: Context) => ({
 
   CreateDeploymentConfig: (input: Input) => {
     const name = configName(input);
-    checkServerPlatform(input);
+    const computePlatform = platformOf(input);
     if (ctx.store.configs.has(name)) fail('DeploymentConfigAlreadyExistsException', `${name} already exists`);
+    if (computePlatform !== 'Server') {
+      const deploymentConfigId = randomUUID();
+      ctx.store.configs.set(name, {
+        deploymentConfigId,
+        deploymentConfigName: name,
+        computePlatform,
+        trafficRoutingConfig: parseRouting(asInput(input.trafficRoutingConfig)),
+        createTime: Date.now(),
+      });
+      return { deploymentConfigId };
+    }
     const hosts = asInput(input.minimumHealthyHosts);
     const type = hosts.type === 'HOST_COUNT' || hosts.type === 'FLEET_PERCENT' ? hosts.type : undefined;
     const value = typeof hosts.value === 'number' && Number.isInteger(hosts.value) ? hosts.value : -1;
@@ -190,6 +301,7 @@ export const setupOperations = (ctx: Context) => ({
     ctx.store.configs.set(name, {
       deploymentConfigId,
       deploymentConfigName: name,
+      computePlatform,
       minimumHealthyHosts: { type, value },
       createTime: Date.now(),
     });

@@ -4,7 +4,9 @@ import type {
   Deployment,
   DeploymentConfig,
   DeploymentGroup,
+  LifecycleEvent,
   S3Location,
+  ShiftTarget,
   Target,
   TargetStatus,
 } from './types';
@@ -17,7 +19,7 @@ const revision = (location: S3Location) => ({ revisionType: 'S3', s3Location: { 
 const loadBalancerInfo = (targetGroup: string | undefined) =>
   targetGroup ? { targetGroupInfoList: [{ name: targetGroup }] } : undefined;
 
-export const overview = (targets: Target[]): Record<string, number> => {
+export const overview = (targets: ReadonlyArray<Pick<Target, 'status'>>): Record<string, number> => {
   const counts: Record<Exclude<TargetStatus, 'Unknown'>, number> = {
     Pending: 0,
     InProgress: 0,
@@ -42,7 +44,7 @@ export const deploymentInfo = (d: Deployment) => ({
   createTime: seconds(d.createTime),
   startTime: seconds(d.startTime),
   completeTime: seconds(d.completeTime),
-  deploymentOverview: overview(d.targets),
+  deploymentOverview: overview(d.shift ? [d.shift] : d.targets),
   description: d.description,
   creator: 'user',
   ignoreApplicationStopFailures: false,
@@ -50,13 +52,23 @@ export const deploymentInfo = (d: Deployment) => ({
   deploymentStyle: d.deploymentStyle,
   blueGreenDeploymentConfiguration: d.blueGreen,
   loadBalancerInfo: loadBalancerInfo(d.targetGroup),
+  rollbackInfo: d.rollbackInfo,
   instanceTerminationWaitTimeStarted: d.instanceTerminationWaitTimeStarted,
   fileExistsBehavior: d.fileExistsBehavior,
   deploymentStatusMessages: [],
-  computePlatform: 'Server',
+  computePlatform: d.computePlatform,
 });
 
-export const instanceTarget = (d: Deployment, t: Target, region: string, account: string) => ({
+const lifecycleEvents = (events: LifecycleEvent[]) =>
+  events.map((e) => ({
+    lifecycleEventName: e.lifecycleEventName,
+    diagnostics: e.diagnostics,
+    startTime: seconds(e.startTime),
+    endTime: seconds(e.endTime),
+    status: e.status,
+  }));
+
+const instanceTarget = (d: Deployment, t: Target, region: string, account: string) => ({
   deploymentTargetType: 'InstanceTarget',
   instanceTarget: {
     deploymentId: d.deploymentId,
@@ -64,16 +76,34 @@ export const instanceTarget = (d: Deployment, t: Target, region: string, account
     targetArn: `arn:aws:ec2:${region}:${account}:instance/${t.targetId}`,
     status: t.status,
     lastUpdatedAt: seconds(t.lastUpdatedAt),
-    lifecycleEvents: t.lifecycleEvents.map((e) => ({
-      lifecycleEventName: e.lifecycleEventName,
-      diagnostics: e.diagnostics,
-      startTime: seconds(e.startTime),
-      endTime: seconds(e.endTime),
-      status: e.status,
-    })),
+    lifecycleEvents: lifecycleEvents(t.lifecycleEvents),
     instanceLabel: t.label,
   },
 });
+
+/** ECSTarget with its task sets, or LambdaTarget with its LambdaFunctionInfo. */
+const shiftTarget = (d: Deployment, t: ShiftTarget) => {
+  const common = {
+    deploymentId: d.deploymentId,
+    targetId: t.targetId,
+    targetArn: t.targetArn,
+    lastUpdatedAt: seconds(t.lastUpdatedAt),
+    lifecycleEvents: lifecycleEvents(t.lifecycleEvents),
+    status: t.status,
+  };
+  return t.kind === 'ecs'
+    ? {
+        deploymentTargetType: 'ECSTarget',
+        ecsTarget: { ...common, taskSetsInfo: (t.taskSets ?? []).map((s) => ({ ...s })) },
+      }
+    : {
+        deploymentTargetType: 'LambdaTarget',
+        lambdaTarget: { ...common, lambdaFunctionInfo: { ...t.alias } },
+      };
+};
+
+export const deploymentTarget = (d: Deployment, t: Target | ShiftTarget, region: string, account: string) =>
+  'kind' in t ? shiftTarget(d, t) : instanceTarget(d, t, region, account);
 
 const deploymentSummary = (d: Deployment | undefined) =>
   d && {
@@ -99,13 +129,23 @@ export const deploymentGroupInfo = (g: DeploymentGroup, deployments: Map<string,
   outdatedInstancesStrategy: 'UPDATE',
   lastAttemptedDeployment: deploymentSummary(deployments.get(g.lastAttemptedDeploymentId ?? '')),
   lastSuccessfulDeployment: deploymentSummary(deployments.get(g.lastSuccessfulDeploymentId ?? '')),
-  computePlatform: 'Server',
+  autoRollbackConfiguration: { enabled: g.autoRollbackEvents.length > 0, events: g.autoRollbackEvents },
+  computePlatform: g.computePlatform,
+  ...(g.ecs
+    ? {
+        ecsServices: [{ serviceName: g.ecs.serviceName, clusterName: g.ecs.clusterName }],
+        loadBalancerInfo: {
+          targetGroupPairInfoList: [{ targetGroups: g.ecs.targetGroups.map((name) => ({ name })) }],
+        },
+      }
+    : {}),
 });
 
 export const deploymentConfigInfo = (c: DeploymentConfig) => ({
   deploymentConfigId: c.deploymentConfigId,
   deploymentConfigName: c.deploymentConfigName,
   minimumHealthyHosts: c.minimumHealthyHosts,
+  trafficRoutingConfig: c.trafficRoutingConfig,
   createTime: seconds(c.createTime),
-  computePlatform: 'Server',
+  computePlatform: c.computePlatform,
 });

@@ -5,13 +5,15 @@ import { deployBlueGreen } from './blue-green';
 import type { Context } from './context';
 import { emit, ensurePorts, finish, newTarget, skipTargets } from './finish';
 import { capacity, minimumHealthy, outcome } from './health';
+import { deployTrafficShift } from './traffic-shift';
 import type { Deployment, DeploymentStatus, LocalInstance } from './types';
 import { IN_PLACE_TRAFFIC_EVENTS, LIFECYCLE_EVENTS } from './types';
 
 const deploy = async (ctx: Context, d: Deployment): Promise<DeploymentStatus> => {
   if (d.stopRequested) return finish(ctx, d, 'Stopped', 'MANUAL_STOP');
+  if (d.computePlatform !== 'Server') return deployTrafficShift(ctx, d);
   if (d.deploymentStyle.deploymentType === 'BLUE_GREEN') return deployBlueGreen(ctx, d);
-  const config = ctx.store.config(d.deploymentConfigName);
+  const config = ctx.store.hostsConfig(d.deploymentConfigName);
   // CodeDeploy deploys to unhealthy instances (failed last time, or never deployed to) first.
   const instances = ctx.store.instances(d.applicationName, d.deploymentGroupName);
   await ensurePorts(instances);

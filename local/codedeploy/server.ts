@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Context } from './context';
 import { CodeDeployError } from './errors';
+import { hookOperations } from './hook-functions';
 import { asInput, type Input } from './input';
 import { deploymentOperations } from './ops-deployments';
 import { setupOperations } from './ops-setup';
@@ -45,7 +46,7 @@ const parse = (text: string): Input => {
 
 export const createCodeDeployServer = (ctx: Context): Server => {
   const operations = new Map<string, Operation>(
-    Object.entries({ ...setupOperations(ctx), ...deploymentOperations(ctx) }),
+    Object.entries({ ...setupOperations(ctx), ...deploymentOperations(ctx), ...hookOperations(ctx) }),
   );
   return createServer((req, res) => {
     const handle = async () => {

@@ -2,7 +2,8 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fail } from './errors';
-import { BUILT_IN_CONFIGS } from './health';
+import { BUILT_IN_CONFIGS, type HostsRule } from './health';
+import { TRAFFIC_CONFIGS } from './traffic';
 import type {
   Application,
   Deployment,
@@ -41,7 +42,7 @@ export class Store {
     failures: HookFailure[],
   ) {
     const now = Date.now();
-    for (const config of BUILT_IN_CONFIGS) {
+    for (const config of [...BUILT_IN_CONFIGS, ...TRAFFIC_CONFIGS]) {
       this.configs.set(config.deploymentConfigName, {
         ...config,
         deploymentConfigId: randomUUID(),
@@ -82,6 +83,15 @@ export class Store {
       this.configs.get(name) ??
       fail('DeploymentConfigDoesNotExistException', `No deployment configuration found for name: ${name}`)
     );
+  }
+
+  /** A configuration of the Server platform (minimum healthy hosts). */
+  hostsConfig(name: string): DeploymentConfig & HostsRule {
+    const config = this.config(name);
+    const { minimumHealthyHosts } = config;
+    return minimumHealthyHosts
+      ? { ...config, minimumHealthyHosts }
+      : fail('InvalidDeploymentConfigNameException', `${name} is not a configuration of the Server platform`);
   }
 
   /** Any id: CodeDeploy's model gives a deployment id no format, so an unknown one simply does not exist. */

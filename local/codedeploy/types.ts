@@ -49,13 +49,30 @@ export const IN_PLACE_TRAFFIC_EVENTS = [
   ...ALLOW_TRAFFIC_EVENTS,
 ] as const;
 
-export type LifecycleEventName = (typeof IN_PLACE_TRAFFIC_EVENTS)[number];
+/**
+ * ECS and Lambda lifecycle events (CodeDeploy User Guide, "AppSpec 'hooks' section": "Run order of hooks
+ * in an Amazon ECS deployment" and "in a Lambda function version deployment"). Install, AllowTestTraffic
+ * and AllowTraffic are CodeDeploy's own steps; the others run the AppSpec's hook functions.
+ */
+export const ECS_EVENTS = [
+  'BeforeInstall',
+  'Install',
+  'AfterInstall',
+  'AllowTestTraffic',
+  'AfterAllowTestTraffic',
+  ...ALLOW_TRAFFIC_EVENTS,
+] as const;
+export const LAMBDA_EVENTS = ALLOW_TRAFFIC_EVENTS;
+
+export type LifecycleEventName = (typeof IN_PLACE_TRAFFIC_EVENTS)[number] | (typeof ECS_EVENTS)[number];
+export type ComputePlatform = 'Server' | 'ECS' | 'Lambda';
 /** Events the agent performs itself: no appspec script runs for them. */
 export const RESERVED_EVENTS: ReadonlySet<LifecycleEventName> = new Set([
   'DownloadBundle',
   'Install',
   'BlockTraffic',
   'AllowTraffic',
+  'AllowTestTraffic',
 ]);
 
 export const isTerminal = (status: DeploymentStatus): boolean =>
@@ -100,7 +117,8 @@ export interface Target {
 export interface S3Location {
   bucket: string;
   key: string;
-  bundleType: 'zip' | 'tar' | 'tgz';
+  /** Archives for the Server platform; an AppSpec file (YAML or JSON) for ECS and Lambda. */
+  bundleType: 'zip' | 'tar' | 'tgz' | 'YAML' | 'JSON';
   eTag?: string;
   version?: string;
 }
@@ -109,13 +127,57 @@ export interface Application {
   applicationId: string;
   applicationName: string;
   createTime: number;
+  computePlatform: ComputePlatform;
 }
+
+/** TrafficRoutingConfig of an ECS or Lambda deployment configuration (intervals in minutes). */
+export type TrafficRouting =
+  | { type: 'AllAtOnce' }
+  | { type: 'TimeBasedCanary'; timeBasedCanary: { canaryPercentage: number; canaryInterval: number } }
+  | { type: 'TimeBasedLinear'; timeBasedLinear: { linearPercentage: number; linearInterval: number } };
 
 export interface DeploymentConfig {
   deploymentConfigId: string;
   deploymentConfigName: string;
-  minimumHealthyHosts: { type: MinimumHealthyHostsType; value: number };
+  computePlatform: ComputePlatform;
+  /** Server configurations only. */
+  minimumHealthyHosts?: { type: MinimumHealthyHostsType; value: number };
+  /** ECS and Lambda configurations only. */
+  trafficRoutingConfig?: TrafficRouting;
   createTime: number;
+}
+
+/** An ECS task set as the stand-in plays it (ECSTaskSet of the API, trafficWeight a percentage). */
+export interface TaskSet {
+  identifer: string;
+  desiredCount: number;
+  pendingCount: number;
+  runningCount: number;
+  status: 'PRIMARY' | 'ACTIVE' | 'DRAINING';
+  trafficWeight: number;
+  targetGroup: { name: string };
+  taskSetLabel: InstanceLabel;
+}
+
+/** A Lambda alias moving from its current version to the target one (LambdaFunctionInfo). */
+export interface AliasShift {
+  functionName: string;
+  functionAlias: string;
+  currentVersion: string;
+  targetVersion: string;
+  targetVersionWeight: number;
+}
+
+/** The one target of an ECS deployment (the service) or of a Lambda deployment (the alias). */
+export interface ShiftTarget {
+  kind: 'ecs' | 'lambda';
+  targetId: string;
+  targetArn: string;
+  status: TargetStatus;
+  lastUpdatedAt: number;
+  lifecycleEvents: LifecycleEvent[];
+  taskSets?: TaskSet[];
+  alias?: AliasShift;
 }
 
 export type DeploymentType = 'IN_PLACE' | 'BLUE_GREEN';
@@ -146,6 +208,13 @@ export interface DeploymentGroup {
   blueGreen?: BlueGreenConfig;
   /** The target group traffic moves through (LoadBalancerInfo.targetGroupInfoList[0].name). */
   targetGroup?: string;
+  computePlatform: ComputePlatform;
+  /** ECS: the service and the target group pair its task sets alternate between. */
+  ecs?: { clusterName: string; serviceName: string; targetGroups: [string, string] };
+  /** ECS: the task set serving production traffic, once a deployment left one. */
+  servingTaskSet?: TaskSet;
+  /** AutoRollbackConfiguration's events, when enabled. */
+  autoRollbackEvents: string[];
   lastAttemptedDeploymentId?: string;
   lastSuccessfulDeploymentId?: string;
 }
@@ -171,7 +240,12 @@ export interface Deployment {
   startTime?: number;
   completeTime?: number;
   errorInformation?: { code: string; message: string };
+  computePlatform: ComputePlatform;
+  /** Server: the instances. */
   targets: Target[];
+  /** ECS and Lambda: the service or alias, once the deployment has started. */
+  shift?: ShiftTarget;
+  rollbackInfo?: { rollbackMessage: string };
   stopRequested: boolean;
   /** A blue/green wait under way: ContinueDeployment with its type (or a stop) ends it early. */
   waiting?: { type: 'READY_WAIT' | 'TERMINATION_WAIT'; end: () => void };
@@ -208,3 +282,29 @@ export interface DeploymentStateChangeEvent {
     application: string;
   };
 }
+
+// ECS and Lambda hook functions, played by local functions (hook-functions.ts).
+/** The event CodeDeploy sends a hook function. */
+export interface HookEvent {
+  DeploymentId: string;
+  LifecycleEventHookExecutionId: string;
+}
+
+/** Where the function answers: the stand-in's CodeDeploy endpoint (AWS_ENDPOINT_URL_CODEDEPLOY in AWS terms). */
+export interface HookFunctionContext {
+  functionName: string;
+  codedeployEndpoint: string;
+  region: string;
+}
+
+export type LocalHookFunction = (event: HookEvent, context: HookFunctionContext) => unknown;
+
+export interface HookExecution {
+  deploymentId: string;
+  lifecycleEventName: LifecycleEventName;
+  functionName: string;
+  completed: boolean;
+  settle: (outcome: HookOutcome) => void;
+}
+
+export type HookOutcome = { status: 'Succeeded' } | { status: 'Failed'; message: string };
