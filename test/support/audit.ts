@@ -144,7 +144,7 @@ export const deployed = async (
   deps: AuditTestDeps,
   environment: string,
   commit: string,
-  opts: { release?: string; status?: string; targets?: Target[]; cause?: CauseType } = {},
+  opts: { release?: string; status?: string; targets?: Target[]; cause?: CauseType; etag?: string } = {},
 ): Promise<string> => {
   const outcome = await requestDeployment(deps, {
     application: 'web',
@@ -152,12 +152,12 @@ export const deployed = async (
     artifact: {
       bucket: 'pipeline',
       key: `artifacts/web/${commit}.zip`,
-      etag: `"${commit.slice(0, 8)}"`,
+      etag: opts.etag ?? `"${commit.slice(0, 8)}"`,
       commit,
     },
     cause: { type: opts.cause ?? 'release', detail: 'test' },
     ...(opts.release ? { release: opts.release } : {}),
-    dedupeKey: `${environment}:${commit}:${opts.release ?? ''}`,
+    dedupeKey: `${environment}:${commit}:${opts.release ?? ''}${opts.etag ?? ''}`,
   });
   if (outcome.outcome !== 'started') throw new Error(`deployment did not start: ${outcome.outcome}`);
   const group = findEnvironment(deps.pipeline, 'web', environment).deploymentGroup;
