@@ -3,10 +3,9 @@
 import type { Notice } from '../core/ports';
 import { emailSubject } from '../core/rules/email-subject';
 import { oneLine, quoted } from '../core/rules/email-text';
-import type { CommitNote } from '../pushes/rules/codecommit-events';
 import type { AuditSummary } from './approval-audit';
 import type { ApprovalDecision, ApprovalRecord } from './records';
-import type { CommitLog } from './rules/commit-log';
+import type { CommitLog, KnownNote } from './rules/commit-log';
 
 /** "2026-11-23 18:00 UTC": readable in any mail client, unambiguous across time zones. */
 export const utc = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
@@ -27,23 +26,46 @@ export const approvalSubject = (r: ApprovalRecord): string =>
   emailSubject(r, `approve release ${r.release}?`);
 
 /** What the approver is told of the change: the commit, and what came since the current release. */
-export interface ChangeFacts {
-  commit: CommitNote;
-  log: CommitLog;
-  /** The environment's current (last VERIFIED) release, if any. */
-  current?: { commit: string; release?: string };
-}
+export type ChangeFacts =
+  | {
+      commit: KnownNote;
+      log: CommitLog;
+      /** The environment's current (last VERIFIED) release, if any. */
+      current?: { commit: string; release?: string };
+    }
+  /** The pushes or the verified pointer could not be read: why. */
+  | { unavailable: string };
+type KnownChange = Exclude<ChangeFacts, { unavailable: string }>;
 
-const UNKNOWN = "unknown: no recorded push carried it (CodeCommit's push events carry only the commit id)";
+/** A commit message's summary: its first line, as `git log --oneline` shows it. */
+const firstLine = (message: string) => message.trim().split('\n')[0] ?? '';
 
-const changeLines = (r: ApprovalRecord, c: ChangeFacts): string[] => {
+/** The facts rows of the commit: its author, or why the message and author are unknown. */
+const commitRows = (c: KnownChange['commit']): string[] => {
+  const why = `unknown: ${c.unknown ?? 'the push that brought it named no author'}`;
+  return [
+    ...(c.message ? [] : [row('Message', why)]),
+    row('Author', c.author ? oneLine(c.author, 200) : why),
+  ];
+};
+
+/** The message in full, the author's own words: quoted under a line naming the commit and its author. */
+const messageLines = (c: KnownChange['commit']): string[] =>
+  c.message
+    ? [
+        ...quoted(`Message of commit ${c.id.slice(0, 12)}${c.author ? `, by ${c.author}` : ''}:`, c.message),
+        '',
+      ]
+    : [];
+
+const changeLines = (r: ApprovalRecord, c: KnownChange): string[] => {
   const cur = c.current;
   const since = cur
     ? `Commits since ${r.environment}'s current release (${cur.release ? `${oneLine(cur.release, 100)}, ` : ''}commit ${cur.commit.slice(0, 12)}):`
     : `Commits Baton knows of (${r.environment} has no VERIFIED release yet):`;
   const list = c.log.commits.map(
     (n) =>
-      `  - ${n.id.slice(0, 12)} ${n.message ? oneLine(n.message, 120) : '(message unknown)'}${n.author ? ` (${oneLine(n.author, 80)})` : ''}`,
+      `  - ${n.id.slice(0, 12)} ${n.message ? oneLine(firstLine(n.message), 120) : '(message unknown)'}${n.author ? ` (${oneLine(n.author, 80)})` : ''}`,
   );
   return [
     since,
@@ -62,6 +84,7 @@ export const approvalNotice = (
   change?: ChangeFacts,
 ): Notice => {
   const others = r.approvers.length - 1;
+  const known = change && !('unavailable' in change) ? change : undefined;
   const rule =
     r.required === 1
       ? `One approval is enough${others > 0 ? ` (you or one of ${others} other approver${others > 1 ? 's' : ''})` : ''}.`
@@ -72,18 +95,14 @@ export const approvalNotice = (
     row('Application', r.application),
     row('Release', r.release),
     row('Commit', r.commit),
-    ...(change
-      ? [
-          row('Message', change.commit.message ? oneLine(change.commit.message, 200) : UNKNOWN),
-          row('Author', change.commit.author ? oneLine(change.commit.author, 200) : UNKNOWN),
-        ]
-      : []),
+    ...(known ? commitRows(known.commit) : []),
     row('Artifact', artifactText(r.artifact)),
     row('Leaves', `${r.fromEnvironment} (deployment ${r.fromDeploymentId})`),
     row('Audit there', audit.line),
     row('Enters', r.environment),
     '',
-    ...(change ? [...changeLines(r, change), ''] : []),
+    ...(known ? [...messageLines(known.commit), ...changeLines(r, known), ''] : []),
+    ...(change && 'unavailable' in change ? [`Commit facts unavailable: ${change.unavailable}.`, ''] : []),
     `Approving lets Baton deploy this same artifact to ${r.environment}. ${rule}`,
     'A single rejection stops the release in this environment and alerts the team.',
     '',

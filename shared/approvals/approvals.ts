@@ -3,7 +3,7 @@
 
 import { verifiedRecords } from '../audit/records';
 import type { ApprovalRequestInput, Approvals, Core } from '../core/ports';
-import { ValidationError } from '../core/rules/errors';
+import { BatonError, errorName, ValidationError } from '../core/rules/errors';
 import { approvalKeys } from '../ledger/keys';
 import type { RecordStore } from '../ledger/store';
 import type { Pipeline } from '../pipeline/rules/config';
@@ -80,7 +80,7 @@ const changeFacts = async (store: RecordStore, r: ApprovalRecord, now: Date): Pr
   ]);
   const current = verified?.record;
   return {
-    commit: commitNote(pushes, r.commit),
+    commit: commitNote(pushes, r.commit, truncated),
     log: commitsSince(pushes, r.commit, current?.artifact.commit, { truncated }),
     ...(current
       ? {
@@ -102,7 +102,14 @@ const sendRequests = async (
   const [keys, audit, change] = await Promise.all([
     deps.keys({ signing: true }),
     readAudit(deps.store, r.fromDeploymentId, fromAudit),
-    changeFacts(deps.store, r, now),
+    // The commit list is a courtesy: an approval is asked for even when it cannot be read.
+    changeFacts(deps.store, r, now).catch((error: unknown): ChangeFacts => {
+      deps.log.warn('approval request sent without commit facts', {
+        approvalId: r.id,
+        error: errorName(error),
+      });
+      return { unavailable: error instanceof BatonError ? error.message : errorName(error) };
+    }),
   ]);
   const expiresAt = new Date(r.expiresAt);
   // The link is deterministic (same key, same claims), so a message sent twice carries the same link.

@@ -3,11 +3,14 @@
 // turned VERIFIED is announced with what became of the release.
 
 import { emailSubject } from '../core/rules/email-subject';
+import { BatonError, errorName } from '../core/rules/errors';
+import { requestId } from '../deployments/deployments';
+import { requestRecords } from '../ledger/schemas';
 import { findEnvironment } from '../pipeline/rules/config';
 import type { AuditDeps } from './ports';
 import { type AuditRecord, verifiedRecords } from './records';
 import { passesGate } from './rules/gate';
-import { type NextStepFacts, nextSteps } from './rules/next-steps';
+import { type AroundFacts, type NextStepFacts, nextSteps } from './rules/next-steps';
 import { REAUDIT_LIMIT_MS } from './rules/reaudit';
 import { renderReport } from './rules/verdict-text';
 
@@ -29,7 +32,7 @@ const reauditNotes = (rec: AuditRecord): string[] => {
     ];
   if (r.gaveUpAt)
     return [
-      `still INCOMPLETE after ${r.attempts} re-audits since ${r.since}: Baton stopped re-auditing; once CodeDeploy answers, run \`baton audit --deployment-id ${rec.deploymentId}\``,
+      `still INCOMPLETE after ${r.attempts} re-audits since ${r.since}: Baton stopped re-auditing; once CodeDeploy answers, audit it again (Next: gives the command)`,
     ];
   return [`was INCOMPLETE since ${r.since}; re-audit ${r.attempts} gave this verdict`];
 };
@@ -43,34 +46,57 @@ export const alertNotes = (rec: AuditRecord): string[] => [
   ...reauditNotes(rec),
 ];
 
+/** The one request Baton's own rollback after a deployment makes, however often its step runs. */
+export const rollbackDedupeKey = (deploymentId: string) => `rollback:${deploymentId}`;
+
 /** Baton's own rollback, when it requested one (its step says "none: …" when it did not). */
-const rolledBack = (rec: AuditRecord): string | undefined => {
+const rolledBack = async (deps: AuditDeps, rec: AuditRecord): Promise<AroundFacts['rolledBack']> => {
   const done = rec.followUp.done.rollback;
-  return done && !done.startsWith('none') ? done : undefined;
+  if (!done || done.startsWith('none')) return undefined;
+  const id = requestId(rec.application, rec.environment, rollbackDedupeKey(rec.deploymentId));
+  const request = (await requestRecords(deps.store).get(rec.application, rec.environment, id))?.record;
+  return { done, ...(request?.deploymentId ? { deploymentId: request.deploymentId } : {}) };
 };
 
-/** What the alert's next steps depend on: the environment's gate and its last VERIFIED deployment. */
-const nextStepFacts = async (deps: AuditDeps, rec: AuditRecord): Promise<NextStepFacts> => {
-  const verified = (await verifiedRecords(deps.store).get(rec.application, rec.environment))?.record;
+/** What retry and rollback depend on: the environment's gate, its last VERIFIED deployment, the rollback. */
+const aroundFacts = async (deps: AuditDeps, rec: AuditRecord): Promise<AroundFacts> => {
+  const environment = findEnvironment(deps.pipeline, rec.application, rec.environment);
+  const [verified, rollback] = await Promise.all([
+    verifiedRecords(deps.store).get(rec.application, rec.environment),
+    rolledBack(deps, rec),
+  ]);
+  const v = verified?.record;
   return {
-    deploymentId: rec.deploymentId,
-    application: rec.application,
-    environment: findEnvironment(deps.pipeline, rec.application, rec.environment),
-    verdict: rec.verdict,
-    ...(rec.release ? { release: rec.release } : {}),
-    ...(rec.artifact ? { commit: rec.artifact.commit } : {}),
-    ...(verified
+    environment,
+    ...(v
       ? {
           lastVerified: {
-            deploymentId: verified.deploymentId,
-            commit: verified.artifact.commit,
-            ...(verified.release ? { release: verified.release } : {}),
+            deploymentId: v.deploymentId,
+            commit: v.artifact.commit,
+            artifact: v.artifact,
+            ...(v.release ? { release: v.release } : {}),
           },
         }
       : {}),
-    ...(rolledBack(rec) ? { rolledBack: rolledBack(rec) } : {}),
+    ...(rollback ? { rolledBack: rollback } : {}),
   };
 };
+
+// An alert that cannot work out its next steps is still sent: a failed deployment must reach someone.
+const unknownBecause = (error: unknown) =>
+  `its facts could not be read (${error instanceof BatonError ? error.message : errorName(error)})`;
+
+const nextStepFacts = async (deps: AuditDeps, rec: AuditRecord): Promise<NextStepFacts> => ({
+  deploymentId: rec.deploymentId,
+  application: rec.application,
+  verdict: rec.verdict,
+  ...(rec.release ? { release: rec.release } : {}),
+  ...(rec.artifact ? { commit: rec.artifact.commit, artifact: rec.artifact } : {}),
+  around: await aroundFacts(deps, rec).catch((error: unknown) => {
+    deps.log.warn('alert sent without retry and rollback steps', { error: errorName(error) });
+    return { unknown: unknownBecause(error) };
+  }),
+});
 
 export const alert = async (deps: AuditDeps, rec: AuditRecord): Promise<string> => {
   if (passesGate(rec.verdict)) return 'not needed';

@@ -14,7 +14,7 @@ import { deploymentRecords } from '../ledger/schemas';
 import type { Stored } from '../ledger/store';
 import { findEnvironment } from '../pipeline/rules/config';
 import { promotableRelease } from '../releases/branch-releases';
-import { alert, announce } from './audit-alerts';
+import { alert, announce, rollbackDedupeKey } from './audit-alerts';
 import { judgedOf } from './audit-delivery';
 import type { AuditDeps } from './ports';
 import {
@@ -189,7 +189,7 @@ const rollBack: Step = async (deps, rec, held) => {
     artifact: last.artifact,
     cause: { type: 'rollback', detail: `rollback after ${rec.verdict} of ${rec.deploymentId}` },
     // Exactly one rollback per failed deployment, however often this step runs.
-    dedupeKey: `rollback:${rec.deploymentId}`,
+    dedupeKey: rollbackDedupeKey(rec.deploymentId),
   });
   const what = `redeploy of ${revisionOf(last)} (VERIFIED in ${last.deploymentId})`;
   // Queued behind this very deployment: it starts when the release step frees the group.
@@ -244,10 +244,11 @@ const STEPS: readonly [FollowUpStep, Step, boolean][] = [
   ['verdict', recordVerdict, false],
   ['verified', rememberVerified, false],
   ['rollback', rollBack, true],
-  ['alert', alertStep, true],
   ['advance', advance, false],
   ['announce', announceStep, true],
   ['release', release, false],
+  // After the group is released: the alert can then name the rollback's deployment, started by it.
+  ['alert', alertStep, true],
 ];
 
 /** Saves the follow-up's progress: from the record as last written when its ETag is known. */
@@ -304,6 +305,11 @@ export const followUp = async (
     }
   }
   if (failed.length) {
+    // A step after the release (the alert) failed once the group's slot, which marked it, was freed.
+    if (!held.marked) {
+      await markFollowUp(deps, rec);
+      held.marked = true;
+    }
     await save(deps, rec, held);
     throw new FollowUpError(failed);
   }

@@ -1,15 +1,15 @@
-// Notifier on SNS. Subjects are trimmed to SNS's 100-character limit.
+// Notifier on SNS. Subjects are made to fit SNS's rule (one line, under 100 characters) by the one
+// subject rule, whatever a caller hands over.
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Notice, Notifier } from '../core/ports';
-
-const subjectOf = (s: string) => [...s.replace(/[\p{Cc}\p{Cs}\u2028\u2029]+/gu, ' ')].slice(0, 100).join('');
+import { fittedSubject } from '../core/rules/email-subject';
 
 export const snsNotifier = (client: SNSClient): Notifier => ({
   async publish(topicArn: string, notice: Notice) {
     const out = await client.send(
       new PublishCommand({
         TopicArn: topicArn,
-        Subject: subjectOf(notice.subject),
+        Subject: fittedSubject(notice.subject),
         Message: notice.message,
         MessageAttributes: Object.fromEntries(
           Object.entries(notice.attributes ?? {}).map(([k, v]) => [

@@ -52,6 +52,8 @@ export const releaseKeys = {
   push: (app: string, pushedAt: string, id: string) =>
     `pushes/${safe(app)}/${pushedAt.slice(0, 10)}/${pushedAt}_${id}.json`,
   pushes: (app: string) => `pushes/${safe(app)}/`,
+  /** One day's pushes (`day` is YYYY-MM-DD, UTC). */
+  pushesOn: (app: string, day: string) => `pushes/${safe(app)}/${day}/`,
 };
 
 /** The audit's reports, the last VERIFIED deployment per environment, and CodeDeploy's state changes. */

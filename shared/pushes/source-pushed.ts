@@ -103,6 +103,7 @@ export const sourcePushed = async (deps: SourcePushedDeps, change: RefChange): P
     at: deps.clock.now().toISOString(),
     ...(change.head ? { head: change.head } : {}),
     ...(change.commits ? { commits: change.commits } : {}),
+    ...(change.commitCount ? { commitCount: change.commitCount } : {}),
   };
   // Keyed by event and reference: a redelivered event rewrites its own record.
   await deps.store.put(

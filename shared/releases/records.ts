@@ -223,6 +223,8 @@ export interface PushRecord {
   head?: Omit<CommitNote, 'id'>;
   /** The commits the push brought, oldest first, where the event listed them (GitHub's do). */
   commits?: CommitNote[];
+  /** How many commits the event listed, where `commits` keeps only the newest of them. */
+  commitCount?: number;
 }
 
 const noteFields = { message: optionalText, author: optionalText };
@@ -246,33 +248,58 @@ export const pushRecordSchema: z.ZodMiniType<PushRecord> = z.looseObject({
   at: z.string(),
   head: z.optional(z.looseObject(noteFields)),
   commits: z.optional(z.array(z.looseObject({ id: z.string(), ...noteFields }))),
+  commitCount: z.optional(z.number()),
 });
 
 /** The push log, by application, push time and event id. */
 export const pushRecords = (store: RecordStore) => typedRecords(store, pushRecordSchema, releaseKeys.push);
 
-/** At most this many pushes are read for an approval's commit list: its cost stays flat as the log grows. */
+/**
+ * An approval's commit list reads at most this many pushes, of at most this many days back: listed one
+ * day at a time from the newest, its cost stays flat as the log grows.
+ */
 export const PUSHES_READ = 200;
+export const PUSH_DAYS_READ = 30;
+const DAYS_LISTED_AT_ONCE = 5;
+const DAY_MS = 86_400_000;
+
+/** The keys of the newest pushes up to `until`, day by day back; `truncated` says what bound the listing. */
+const newestPushKeys = async (store: RecordStore, application: string, until: string, max: number) => {
+  const last = Date.parse(until.slice(0, 10));
+  const keys: string[] = [];
+  let days = 0;
+  while (keys.length < max && days < PUSH_DAYS_READ) {
+    const batch = [...Array(Math.min(DAYS_LISTED_AT_ONCE, PUSH_DAYS_READ - days))].map((_, i) =>
+      new Date(last - (days + i) * DAY_MS).toISOString().slice(0, 10),
+    );
+    days += batch.length;
+    const listed = await Promise.all(batch.map((d) => store.list(releaseKeys.pushesOn(application, d))));
+    for (const dayKeys of listed) {
+      if (keys.length >= max) return { keys, truncated: `the newest ${max} pushes` };
+      keys.push(...dayKeys.filter((k) => (k.split('/').pop() ?? '') <= `${until}~`));
+    }
+  }
+  if (keys.length >= max) return { keys, truncated: `the newest ${max} pushes` };
+  return { keys, truncated: days >= PUSH_DAYS_READ ? `the pushes of the last ${days} days` : undefined };
+};
 
 /**
  * The newest pushes of an application recorded at or before `until`, oldest first (read by key: they
- * sort by time), at most `max`; `truncated` when older ones were left unread.
+ * sort by time), at most `max`; `truncated` names what was read when older ones may be left unread.
  */
 export const pushesUntil = async (
   store: RecordStore,
   application: string,
   until: string,
   max = PUSHES_READ,
-): Promise<{ pushes: PushRecord[]; truncated: boolean }> => {
-  const keys = (await store.list(releaseKeys.pushes(application))).filter(
-    (k) => (k.split('/').pop() ?? '') <= `${until}~`,
-  );
+): Promise<{ pushes: PushRecord[]; truncated?: string | undefined }> => {
+  const { keys, truncated } = await newestPushKeys(store, application, until, max);
   const newest = keys.sort().slice(-max);
   const read = typedRecords(store, pushRecordSchema, (key: string) => key);
   const pushes = (await Promise.all(newest.map(async (k) => (await read.get(k))?.record))).filter(
     (r): r is PushRecord => r !== undefined,
   );
-  return { pushes, truncated: keys.length > newest.length };
+  return { pushes, truncated };
 };
 
 /** The artifact fields a release or a deployment request carries. */

@@ -80,4 +80,16 @@ describe('SNS subjects', () => {
       { numRuns: RUNS },
     );
   });
+
+  it('the notifier itself, for any subject handed to it', async () => {
+    const subjects = fc.string({ unit: 'binary', minLength: 90, maxLength: 200, size: 'max' });
+    await fc.assert(
+      fc.asyncProperty(subjects, async (subject) => {
+        await notifier().publish('arn:aws:sns:us-east-1:111122223333:alerts', { subject, message: 'm' });
+
+        expect(publishProblems(published())).toEqual([]);
+      }),
+      { numRuns: RUNS },
+    );
+  });
 });

@@ -125,8 +125,8 @@ describe('the S3 and SNS requests Baton sends, against the API models', () => {
     expect(modelProblems(awsModel('sns'), bad(publish, { Message: undefined }))).toEqual([
       'Publish $: required member Message is missing',
     ]);
-    expect(publishProblems(bad(publish, { Subject: `${'s'.repeat(100)}x` }))).toEqual([
-      'Subject: 101 characters, above 100',
+    expect(publishProblems(bad(publish, { Subject: 's'.repeat(100) }))).toEqual([
+      'Subject: 100 UTF-16 code units, not less than 100',
     ]);
     expect(
       publishProblems(bad(publish, { Subject: 'two\nlines', MessageAttributes: { 'AWS.x': {} } })),

@@ -165,6 +165,7 @@ export const deployed = async (
     /** The artifact's upload time, and the best time known for its commit when requested. */
     uploadedAt?: string;
     commitTime?: CommitTime;
+    etag?: string;
   } = {},
 ): Promise<string> => {
   const outcome = await requestDeployment(deps, {
@@ -173,14 +174,14 @@ export const deployed = async (
     artifact: {
       bucket: 'pipeline',
       key: `artifacts/web/${commit}.zip`,
-      etag: `"${commit.slice(0, 8)}"`,
+      etag: opts.etag ?? `"${commit.slice(0, 8)}"`,
       commit,
       ...(opts.uploadedAt ? { uploadedAt: opts.uploadedAt } : {}),
     },
     cause: { type: opts.cause ?? 'release', detail: 'test' },
     ...(opts.release ? { release: opts.release } : {}),
     ...(opts.commitTime ? { commitTime: opts.commitTime } : {}),
-    dedupeKey: `${environment}:${commit}:${opts.release ?? ''}`,
+    dedupeKey: `${environment}:${commit}:${opts.release ?? ''}${opts.etag ?? ''}`,
   });
   if (outcome.outcome !== 'started') throw new Error(`deployment did not start: ${outcome.outcome}`);
   const group = findEnvironment(deps.pipeline, 'web', environment).deploymentGroup;

@@ -1,12 +1,13 @@
 // What SNS refuses in a Publish beyond its API model (where Subject and attribute names are plain
 // strings): the Subject rule in the model's own documentation of PublishInput.Subject ("UTF-8 text
-// with no line breaks or control characters"; its "less than 100 characters" is enforced as at most
-// 100, see getmoto/moto#1503), and the message attribute rules of the SNS Developer Guide ("Amazon SNS
+// with no line breaks or control characters, and less than 100 characters long", checked conservatively:
+// fewer than 100 UTF-16 code units, which is fewer than 100 characters however SNS counts them), and the message attribute rules of the SNS Developer Guide ("Amazon SNS
 // message attributes": names of A-Z a-z 0-9 _ - . up to 256, no leading, trailing or double period,
 // not starting AWS. or Amazon.; type and value not empty).
 import type { SentCommand } from './sdk-recorder';
 
-const SUBJECT_MAX = 100;
+/** "less than 100 characters". */
+const SUBJECT_MAX = 99;
 const BREAKS_OR_CONTROLS = /[\p{Cc}\u2028\u2029]/u;
 const ATTRIBUTE_NAME = /^(?!\.)(?!.*\.\.)(?!.*\.$)(?!AWS\.|Amazon\.)[A-Za-z0-9_.-]{1,256}$/i;
 const DATA_TYPES = /^(String|String\.Array|Number|Binary)(\..+)?$/;
@@ -15,8 +16,8 @@ export const subjectProblems = (subject: unknown): string[] => {
   if (subject === undefined) return [];
   if (typeof subject !== 'string') return ['Subject: not a string'];
   const problems: string[] = [];
-  if ([...subject].length > SUBJECT_MAX)
-    problems.push(`Subject: ${[...subject].length} characters, above ${SUBJECT_MAX}`);
+  if (subject.length > SUBJECT_MAX)
+    problems.push(`Subject: ${subject.length} UTF-16 code units, not less than 100`);
   if (BREAKS_OR_CONTROLS.test(subject)) problems.push('Subject: a line break or control character');
   if (/\p{Cs}/u.test(subject)) problems.push('Subject: not UTF-8 (a lone surrogate)');
   return problems;

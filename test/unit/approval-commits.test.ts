@@ -5,7 +5,9 @@ import { approvals } from '../../shared/approvals/approvals';
 import { COMMITS_LISTED, commitsSince, type PushFacts } from '../../shared/approvals/rules/commit-log';
 import { auditKeys, releaseKeys } from '../../shared/ledger/keys';
 import { MemoryStore } from '../../shared/ledger/memory-store';
-import { PUSHES_READ, pushesUntil } from '../../shared/releases/records';
+import type { RecordStore } from '../../shared/ledger/store';
+import { PUSH_COMMITS_KEPT, refChangeOfPush } from '../../shared/pushes/rules/github-events';
+import { PUSH_DAYS_READ, PUSHES_READ, pushesUntil } from '../../shared/releases/records';
 import { APPROVAL_TOPIC, approvalTestDeps, sampleRequest, seedStagingAudit } from '../support/approvals';
 import { unsafeIn } from '../support/email-text';
 import { COMMIT, COMMIT2 } from '../support/fixtures';
@@ -47,59 +49,127 @@ describe('the commits since the current release', () => {
   });
 });
 
+const pushRecord = (over: Record<string, unknown> = {}) => {
+  const at = '2026-11-20T17:00:00.000Z';
+  return {
+    v: 1,
+    kind: 'push',
+    application: 'web',
+    repository: 'acme/web',
+    ref: 'refs/heads/main',
+    action: 'updated',
+    commit: COMMIT,
+    oldCommit: COMMIT2,
+    pushedAt: at,
+    event: 'github:g-1',
+    outcome: 'branch',
+    detail: '',
+    at,
+    ...over,
+  };
+};
+const verifiedProduction = {
+  v: 1,
+  kind: 'verified',
+  deploymentId: 'd-PROD00001',
+  application: 'web',
+  environment: 'production',
+  artifact: { bucket: 'pipeline', key: `artifacts/web/${COMMIT2}.zip`, etag: '"e"', commit: COMMIT2 },
+  release: 'v1.1.0',
+  fleet: 9,
+  deploymentCreatedAt: '2026-11-20T17:00:00.000Z',
+  verifiedAt: '2026-11-20T17:00:00.000Z',
+};
+const approvalEmail = async (seed: (deps: ReturnType<typeof approvalTestDeps>) => Promise<void>) => {
+  const deps = approvalTestDeps();
+  await seedStagingAudit(deps.store, 9);
+  await seed(deps);
+  await approvals(deps).request(sampleRequest());
+  return deps.notifier.published.find((p) => p.topicArn === APPROVAL_TOPIC)?.notice.message ?? '';
+};
+const MESSAGE = 'Fix the checkout\u001b[31m total\n\nThe total left out the shipping.\nSee the ticket.';
+
 describe('the approval email', () => {
-  it('names the commit message and author, and the commits since production’s current release', async () => {
-    const deps = approvalTestDeps();
-    await seedStagingAudit(deps.store, 9);
-    const at = '2026-11-20T17:00:00.000Z';
-    await deps.store.put(releaseKeys.push('web', at, 'p1'), {
-      v: 1,
-      kind: 'push',
-      application: 'web',
-      repository: 'acme/web',
-      ref: 'refs/heads/main',
-      action: 'updated',
-      commit: COMMIT,
-      oldCommit: COMMIT2,
-      pushedAt: at,
-      event: 'github:g-1',
-      outcome: 'branch',
-      detail: '',
-      at,
-      head: { message: 'Fix the checkout\u001b[31m total', author: 'Alice' },
-      commits: [{ id: COMMIT, message: 'Fix the checkout\u001b[31m total', author: 'Alice' }],
+  it('quotes the commit message under its author, and lists each commit by its first line', async () => {
+    const email = await approvalEmail(async (deps) => {
+      const note = { message: MESSAGE, author: 'Alice' };
+      const push = pushRecord({ head: note, commits: [{ id: COMMIT, ...note }] });
+      await deps.store.put(releaseKeys.push('web', push.pushedAt, 'p1'), push);
+      await deps.store.put(auditKeys.verified('web', 'production'), verifiedProduction);
     });
-    await deps.store.put(auditKeys.verified('web', 'production'), {
-      v: 1,
-      kind: 'verified',
-      deploymentId: 'd-PROD00001',
-      application: 'web',
-      environment: 'production',
-      artifact: { bucket: 'pipeline', key: `artifacts/web/${COMMIT2}.zip`, etag: '"e"', commit: COMMIT2 },
-      release: 'v1.1.0',
-      fleet: 9,
-      deploymentCreatedAt: at,
-      verifiedAt: at,
-    });
-    await approvals(deps).request(sampleRequest());
-    const email = deps.notifier.published.find((p) => p.topicArn === APPROVAL_TOPIC)?.notice.message ?? '';
-    expect(email).toContain('  Message:      Fix the checkout total\n  Author:       Alice\n');
+    expect(email).toContain('  Author:       Alice\n');
+    expect(email).toContain(
+      `Message of commit ${COMMIT.slice(0, 12)}, by Alice:\n> Fix the checkout total\n>\n> The total left out the shipping.\n> See the ticket.\n`,
+    );
     expect(email).toContain(
       `Commits since production's current release (v1.1.0, commit ${COMMIT2.slice(0, 12)}):\n  - ${COMMIT.slice(0, 12)} Fix the checkout total (Alice)\n`,
     );
     expect(unsafeIn(email)).toEqual([]);
   });
 
-  it('says the message and author are unknown where no push carried them', async () => {
-    const deps = approvalTestDeps();
-    await seedStagingAudit(deps.store, 9);
-    await approvals(deps).request(sampleRequest());
-    const email = deps.notifier.published.find((p) => p.topicArn === APPROVAL_TOPIC)?.notice.message ?? '';
+  it('says why the message is unknown: CodeCommit carries none', async () => {
+    const email = await approvalEmail(async (deps) => {
+      const push = pushRecord({ event: 'e-1#1/1' });
+      await deps.store.put(releaseKeys.push('web', push.pushedAt, 'p1'), push);
+    });
+    expect(email).toContain("  Message:      unknown: CodeCommit's push events carry only the commit id");
+  });
+
+  it('says why the message is unknown: no push of the commit is recorded', async () => {
+    const email = await approvalEmail(async () => {});
     expect(email).toContain(
-      "  Message:      unknown: no recorded push carried it (CodeCommit's push events carry only the commit id)",
+      '  Message:      unknown: no push among the pushes of the last 30 days brought it (older ones were not read)',
     );
+    expect(email).not.toContain('CodeCommit');
     expect(email).toContain(
       'Commits Baton knows of (production has no VERIFIED release yet):\n  (none recorded)',
+    );
+  });
+
+  it('says why the message is unknown: the GitHub push that brought it carried none', async () => {
+    const email = await approvalEmail(async (deps) => {
+      const push = pushRecord({ commits: [{ id: COMMIT }] });
+      await deps.store.put(releaseKeys.push('web', push.pushedAt, 'p1'), push);
+    });
+    expect(email).toContain('  Message:      unknown: the GitHub push that brought it carried no message');
+  });
+
+  it('is sent when the commit facts cannot be read, saying so', async () => {
+    const email = await approvalEmail(async (deps) => {
+      await deps.store.put(releaseKeys.push('web', '2026-11-20T17:00:00.000Z', 'p1'), { v: 1, kind: 'push' });
+    });
+    expect(email).toContain('Commit facts unavailable: ledger record pushes/web/2026-11-20/');
+    expect(email).toContain('Review and decide here');
+  });
+});
+
+describe('a push that brought more commits than its record keeps', () => {
+  it('stores how many it brought, and the list says it is partial', async () => {
+    const many = [...Array(PUSH_COMMITS_KEPT + 10)].map((_, i) => ({
+      id: id(i + 100),
+      message: `change ${i}`,
+    }));
+    const change = refChangeOfPush(
+      {
+        ref: 'refs/heads/main',
+        before: id(1),
+        after: id(PUSH_COMMITS_KEPT + 109),
+        created: false,
+        deleted: false,
+        forced: false,
+        repository: { full_name: 'acme/web' },
+        pusher: { name: 'alice' },
+        commits: many,
+      },
+      'g-1',
+      new Date('2026-11-20T17:00:00Z'),
+    );
+    expect(change.commits).toHaveLength(PUSH_COMMITS_KEPT);
+    expect(change.commitCount).toBe(PUSH_COMMITS_KEPT + 10);
+
+    const log = commitsSince([{ ...change, ref: change.ref }], id(PUSH_COMMITS_KEPT + 109), id(1));
+    expect(log.partial).toBe(
+      `the push of commit ${id(PUSH_COMMITS_KEPT + 109).slice(0, 12)} brought ${PUSH_COMMITS_KEPT + 10} commits, of which its record keeps the newest ${PUSH_COMMITS_KEPT}`,
     );
   });
 });
@@ -134,22 +204,77 @@ describe('the pushes read for the commit list', () => {
 
     const read = await pushesUntil(store, 'web', pushAt(PUSHES_READ + 5).pushedAt);
 
-    expect(read.truncated).toBe(true);
+    expect(read.truncated).toBe(`the newest ${PUSHES_READ} pushes`);
     expect(read.pushes.map((p) => p.commit)).toEqual([...Array(PUSHES_READ)].map((_, i) => sha(i + 6)));
     const log = commitsSince(read.pushes, sha(PUSHES_READ + 5), sha(1), { truncated: read.truncated });
     expect(log.partial).toBe(
-      `only the newest pushes were read, and none of them brought commit ${sha(5).slice(0, 12)}`,
+      `only the newest ${PUSHES_READ} pushes were read, and none of them brought commit ${sha(5).slice(0, 12)}`,
     );
   });
 
-  it('reads them all, not truncated, when there are fewer', async () => {
+  it('reads them all when there are fewer; older days unlisted, it says the rest may be unread', async () => {
     const store = new MemoryStore();
     for (let n = 1; n <= 3; n++) {
       const p = pushAt(n);
       await store.put(releaseKeys.push('web', p.pushedAt, p.event), p);
     }
     const read = await pushesUntil(store, 'web', pushAt(3).pushedAt);
-    expect(read).toMatchObject({ truncated: false });
+    expect(read).toMatchObject({ truncated: `the pushes of the last ${PUSH_DAYS_READ} days` });
     expect(read.pushes).toHaveLength(3);
+  });
+
+  /** The store, with every prefix listed. */
+  const listing = (store: MemoryStore) => {
+    const prefixes: string[] = [];
+    const counted: RecordStore = Object.create(store);
+    counted.list = async (prefix) => {
+      prefixes.push(prefix);
+      return store.list(prefix);
+    };
+    return { store: counted, prefixes };
+  };
+  const day = (d: number, minute = 0) => ({
+    ...pushAt(d * 24 * 60 + minute),
+  });
+
+  it('lists day by day from the newest, only until enough are found, whatever the log holds before', async () => {
+    const store = new MemoryStore();
+    // 400 days of history, then 100 pushes a day on the last three days.
+    for (let d = 0; d < 400; d++) {
+      const p = day(d);
+      await store.put(releaseKeys.push('web', p.pushedAt, p.event), p);
+    }
+    for (let d = 400; d < 403; d++)
+      for (let m = 0; m < 100; m++) {
+        const p = day(d, m);
+        await store.put(releaseKeys.push('web', p.pushedAt, p.event), p);
+      }
+    const counted = listing(store);
+
+    const read = await pushesUntil(counted.store, 'web', day(402, 99).pushedAt);
+
+    expect(counted.prefixes.every((p) => /^pushes\/web\/\d{4}-\d{2}-\d{2}\/$/.test(p))).toBe(true);
+    expect(counted.prefixes.slice(0, 3)).toEqual(
+      [402, 401, 400].map((d) => `pushes/web/${day(d).pushedAt.slice(0, 10)}/`),
+    );
+    expect(counted.prefixes.length).toBeLessThanOrEqual(PUSH_DAYS_READ);
+    expect(read.pushes).toHaveLength(PUSHES_READ);
+    expect(read.truncated).toBe(`the newest ${PUSHES_READ} pushes`);
+  });
+
+  it('reads no further back than 30 days, and says the rest was left unread', async () => {
+    const store = new MemoryStore();
+    for (let d = 0; d < 40; d++) {
+      const p = day(d);
+      await store.put(releaseKeys.push('web', p.pushedAt, p.event), p);
+    }
+    const counted = listing(store);
+
+    const read = await pushesUntil(counted.store, 'web', day(39).pushedAt);
+
+    expect(PUSH_DAYS_READ).toBe(30);
+    expect(counted.prefixes).toHaveLength(PUSH_DAYS_READ);
+    expect(read.pushes.map((p) => p.commit)).toEqual([...Array(30)].map((_, i) => day(i + 10).commit));
+    expect(read.truncated).toBe('the pushes of the last 30 days');
   });
 });

@@ -77,7 +77,7 @@ const auditOf = async (deps: AuditTestDeps, id: string) =>
 
 /** A staging deployment of release v1.2.0 whose targets could not be read: INCOMPLETE. */
 const incomplete = async () => {
-  const deps = auditMemoryDeps();
+  const deps = { ...auditMemoryDeps(), origin: { region: 'eu-west-1', stage: 'prod', console: true } };
   const id = await deployed(deps, 'staging', COMMIT, { release: 'v1.2.0' });
   deps.reader.failTargets = new EvidenceError('ListDeploymentTargets: ServiceUnavailable (after 3 attempts)');
   await audit(deps, { deploymentId: id, trigger: 'eventbridge SUCCESS' });
@@ -131,6 +131,12 @@ describe('reconcile re-audits INCOMPLETE verdicts', () => {
     expect(subjects[1]).toMatch(
       /^Baton web staging: INCOMPLETE, re-audits stopped, needs an operator's audit for release /,
     );
-    expect(deps.notifier.sent[1]?.notice.message).toContain(`run \`baton audit --deployment-id ${id}\``);
+    const message = deps.notifier.sent[1]?.notice.message ?? '';
+    expect(message).toContain('Baton stopped re-auditing; once CodeDeploy answers, audit it again (Next:');
+    // Every audit command it gives is one the stage's command line takes as it stands.
+    const audits = message.split('\n').filter((l) => l.includes('baton audit'));
+    expect(audits).toEqual([
+      `  baton audit --deployment-id ${id} --stage prod --region eu-west-1   # audit again now, once CodeDeploy answers`,
+    ]);
   });
 });

@@ -12,22 +12,46 @@ export interface AlertOrigin {
   console: boolean;
 }
 
+/** An artifact as `baton rollback` compares two: its S3 object, by key, ETag and version. */
+export interface RevisionRef {
+  key: string;
+  etag: string;
+  versionId?: string | undefined;
+}
+
 export interface NextStepFacts {
   deploymentId: string;
   application: string;
-  environment: Environment;
   verdict: Verdict;
   release?: string;
   commit?: string;
-  /** The environment's last VERIFIED deployment, if any. */
-  lastVerified?: { deploymentId: string; commit: string; release?: string };
-  /** What Baton's own rollback (onFailure: rollback) did, if it ran. */
-  rolledBack?: string;
+  artifact?: RevisionRef;
+  /** The rest, when the ledger and pipeline.yml could be read; else why not. */
+  around: AroundFacts | { unknown: string };
 }
+
+/** What retry and rollback depend on beyond the audit record. */
+export interface AroundFacts {
+  environment: Environment;
+  /** The environment's last VERIFIED deployment, if any. */
+  lastVerified?: { deploymentId: string; commit: string; release?: string; artifact: RevisionRef };
+  /** What Baton's own rollback (onFailure: rollback) did, if it ran, and its deployment once started. */
+  rolledBack?: { done: string; deploymentId?: string };
+}
+
+/** The console's host for a region: China and GovCloud regions have their own partition's console. */
+const consoleBase = (region: string): string => {
+  if (region.startsWith('cn-')) return 'https://console.amazonaws.cn';
+  if (region.startsWith('us-gov-')) return 'https://console.amazonaws-us-gov.com';
+  return `https://${region}.console.aws.amazon.com`;
+};
 
 /** The CodeDeploy console's page of one deployment. */
 export const consoleLink = (deploymentId: string, region: string): string =>
-  `https://${region}.console.aws.amazon.com/codesuite/codedeploy/deployments/${encodeURIComponent(deploymentId)}?region=${encodeURIComponent(region)}`;
+  `${consoleBase(region)}/codesuite/codedeploy/deployments/${encodeURIComponent(deploymentId)}?region=${encodeURIComponent(region)}`;
+
+export const sameRevision = (a: RevisionRef, b: RevisionRef): boolean =>
+  a.key === b.key && a.etag === b.etag && a.versionId === b.versionId;
 
 const short = (commit: string) => commit.slice(0, 12);
 
@@ -35,22 +59,31 @@ const short = (commit: string) => commit.slice(0, 12);
 const targetFlags = (o: AlertOrigin) =>
   o.stage ? ` --stage ${o.stage}${o.region ? ` --region ${o.region}` : ''}` : '';
 
-const rollbackStep = (f: NextStepFacts, baton: (args: string) => string): string => {
-  const where = `${f.application} ${f.environment.name}`;
-  if (f.rolledBack) return `Rollback: Baton already did (${f.rolledBack}); follow it with baton watch.`;
-  const v = f.lastVerified;
+type Baton = (args: string) => string;
+
+const rollbackStep = (f: NextStepFacts, a: AroundFacts, baton: Baton): string => {
+  const where = `${f.application} ${a.environment.name}`;
+  const r = a.rolledBack;
+  const v = a.lastVerified;
+  const to = v
+    ? `${v.release ? `release ${v.release}` : `commit ${short(v.commit)}`}`
+    : 'the last VERIFIED revision';
+  if (r?.deploymentId) return `${baton(`watch ${r.deploymentId}`)}   # Baton's rollback to ${to}, started`;
+  if (r)
+    return `Rollback: Baton already requested it (${r.done}); ${baton(`status --app ${f.application}`).trim()} shows it start.`;
   if (!v) return `Rollback: none possible, ${where} has no VERIFIED deployment to go back to.`;
-  if (f.commit && v.commit === f.commit)
-    return `Rollback: none, ${where}'s last VERIFIED revision is this same commit; retry it instead.`;
+  // As `baton rollback` refuses: the same deployment, or the same artifact.
+  if (v.deploymentId === f.deploymentId || (f.artifact && sameRevision(v.artifact, f.artifact)))
+    return `Rollback: none, ${where}'s last VERIFIED revision is this same artifact; retry it instead.`;
   const what = `commit ${short(v.commit)}${v.release ? ` (release ${v.release})` : ''}`;
   return `${baton(`rollback ${where}`)}   # back to ${what}, VERIFIED in deployment ${v.deploymentId}`;
 };
 
-const retryStep = (f: NextStepFacts, baton: (args: string) => string): string => {
-  const where = `${f.application} ${f.environment.name}`;
+const retryStep = (f: NextStepFacts, a: AroundFacts, baton: Baton): string => {
+  const where = `${f.application} ${a.environment.name}`;
   if (f.release) return `${baton(`retry ${where}`)}   # release ${f.release} again, through its gates`;
-  if (isGated(f.environment))
-    return `Retry: only a release (or deploy --force with a reason) enters ${f.environment.name}; this deployment is of none.`;
+  if (isGated(a.environment))
+    return `Retry: only a release (or deploy --force with a reason) enters ${a.environment.name}; this deployment is of none.`;
   return `${baton(`retry ${where}`)}   # the same artifact again`;
 };
 
@@ -66,8 +99,9 @@ export const nextSteps = (f: NextStepFacts, origin: AlertOrigin): string[] => {
     ...(f.verdict === 'INCOMPLETE'
       ? [`${baton(`audit --deployment-id ${f.deploymentId}`)}   # audit again now, once CodeDeploy answers`]
       : []),
-    retryStep(f, baton),
-    rollbackStep(f, baton),
+    ...('unknown' in f.around
+      ? [`Retry and rollback: not worked out, ${f.around.unknown}.`]
+      : [retryStep(f, f.around, baton), rollbackStep(f, f.around, baton)]),
   );
   return lines.map((l) => (l.startsWith('  ') || l === '' || l.endsWith(':') ? l : `  ${l}`));
 };

@@ -40,6 +40,8 @@ export interface RefChange {
   head?: Omit<CommitNote, 'id'>;
   /** The commits the push brought, oldest first, where the event lists them (GitHub's do). */
   commits?: CommitNote[];
+  /** How many commits the event listed, where `commits` keeps only the newest of them. */
+  commitCount?: number;
 }
 
 /** refs/heads/x → branch x; refs/tags/x → tag x; anything else (notes, pull requests) → other. */

@@ -95,6 +95,8 @@ export const refChangeOfPush = (p: PushPayload, delivery: string, receivedAt: Da
           commits: p.commits
             .slice(-PUSH_COMMITS_KEPT)
             .map((c): CommitNote => ({ id: c.id.toLowerCase(), ...noteOf(c) })),
+          // Kept where the record drops some: the commit list then says it is partial.
+          ...(p.commits.length > PUSH_COMMITS_KEPT ? { commitCount: p.commits.length } : {}),
         }
       : {}),
   };
