@@ -105,6 +105,9 @@ export const CALL_REASONS: Record<string, Record<string, string>> = {
     'S3.PutObject(approvals-open)': 'the open marker the reconcile sweep expires it by',
     'SecretsManager.GetSecretValue':
       "the key that signs each approver's link (cached for the function's life)",
+    'S3.ListObjectsV2(pushes)':
+      "the pushes of the last 30 days (one listing, StartAfter the window's first day): the commits the email lists",
+    'S3.GetObject(pushes)': 'one of the newest pushes (at most 200): its commits, message and author',
     'SNS.Publish': 'the approval request (one per approver)',
     'S3.PutObject(approvals)#2': 'the approval marked sent, If-Match from the record as created',
     'S3.PutObject(timeline)#2': 'the timeline: approval requested',

@@ -64,7 +64,7 @@ export class S3RecordStore implements RecordStore {
     }
   }
 
-  async list(prefix: string): Promise<string[]> {
+  async list(prefix: string, startAfter?: string): Promise<string[]> {
     const keys: string[] = [];
     let token: string | undefined;
     do {
@@ -72,6 +72,7 @@ export class S3RecordStore implements RecordStore {
         new ListObjectsV2Command({
           Bucket: this.bucket,
           Prefix: this.prefix + prefix,
+          ...(startAfter === undefined ? {} : { StartAfter: this.prefix + startAfter }),
           ContinuationToken: token,
         }),
       );

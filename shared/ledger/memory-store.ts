@@ -29,8 +29,10 @@ export class MemoryStore implements RecordStore {
     return this.records.delete(key) || etag === undefined;
   }
 
-  async list(prefix: string): Promise<string[]> {
-    return [...this.records.keys()].filter((k) => k.startsWith(prefix)).sort();
+  async list(prefix: string, startAfter?: string): Promise<string[]> {
+    return [...this.records.keys()]
+      .filter((k) => k.startsWith(prefix) && (startAfter === undefined || k > startAfter))
+      .sort();
   }
 
   private write(key: string, record: unknown): string {

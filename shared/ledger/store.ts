@@ -21,8 +21,8 @@ export interface RecordStore {
    * Deletes the record; with `etag`, only if it is unchanged (If-Match). False: it changed or was gone.
    */
   delete(key: string, etag?: string): Promise<boolean>;
-  /** Keys under a prefix, in key order. */
-  list(prefix: string): Promise<string[]>;
+  /** Keys under a prefix, in key order; with `startAfter`, only the keys after it (S3's StartAfter). */
+  list(prefix: string, startAfter?: string): Promise<string[]>;
 }
 
 /** Read, change, write back with If-Match; retried when another writer got there first. */

@@ -255,32 +255,24 @@ export const pushRecordSchema: z.ZodMiniType<PushRecord> = z.looseObject({
 export const pushRecords = (store: RecordStore) => typedRecords(store, pushRecordSchema, releaseKeys.push);
 
 /**
- * An approval's commit list reads at most this many pushes, of at most this many days back: listed one
- * day at a time from the newest, its cost stays flat as the log grows.
+ * An approval's commit list reads at most this many pushes, of at most this many days back: one listing
+ * (S3 StartAfter the window's first day, a page per 1,000 keys in the window), so its cost follows the
+ * window, not the whole log.
  */
 export const PUSHES_READ = 200;
 export const PUSH_DAYS_READ = 30;
-const DAYS_LISTED_AT_ONCE = 5;
 const DAY_MS = 86_400_000;
 
-/** The keys of the newest pushes up to `until`, day by day back; `truncated` says what bound the listing. */
+/** The keys of the newest pushes up to `until` within the window; `truncated` says what bound them. */
 const newestPushKeys = async (store: RecordStore, application: string, until: string, max: number) => {
-  const last = Date.parse(until.slice(0, 10));
-  const keys: string[] = [];
-  let days = 0;
-  while (keys.length < max && days < PUSH_DAYS_READ) {
-    const batch = [...Array(Math.min(DAYS_LISTED_AT_ONCE, PUSH_DAYS_READ - days))].map((_, i) =>
-      new Date(last - (days + i) * DAY_MS).toISOString().slice(0, 10),
-    );
-    days += batch.length;
-    const listed = await Promise.all(batch.map((d) => store.list(releaseKeys.pushesOn(application, d))));
-    for (const dayKeys of listed) {
-      if (keys.length >= max) return { keys, truncated: `the newest ${max} pushes` };
-      keys.push(...dayKeys.filter((k) => (k.split('/').pop() ?? '') <= `${until}~`));
-    }
-  }
-  if (keys.length >= max) return { keys, truncated: `the newest ${max} pushes` };
-  return { keys, truncated: days >= PUSH_DAYS_READ ? `the pushes of the last ${days} days` : undefined };
+  const first = new Date(Date.parse(until.slice(0, 10)) - (PUSH_DAYS_READ - 1) * DAY_MS).toISOString();
+  // "pushes/web/2026-11-02" sorts before every key of that day ("pushes/web/2026-11-02/…").
+  const startAfter = releaseKeys.pushesOn(application, first.slice(0, 10)).replace(/\/$/, '');
+  const keys = (await store.list(releaseKeys.pushes(application), startAfter)).filter(
+    (k) => (k.split('/').pop() ?? '') <= `${until}~`,
+  );
+  if (keys.length > max) return { keys: keys.slice(-max), truncated: `the newest ${max} pushes` };
+  return { keys, truncated: `the pushes of the last ${PUSH_DAYS_READ} days` };
 };
 
 /**

@@ -69,6 +69,17 @@ describe('S3 ledger', () => {
     expect(await store.delete('slots/web/prod.json', second)).toBe(false);
   });
 
+  it('lists only the keys after startAfter, as S3 StartAfter does', async () => {
+    const { store } = await freshStore();
+    for (const day of ['2026-10-30', '2026-10-31', '2026-11-01'])
+      await store.put(`pushes/web/${day}/${day}T10:00:00Z_e.json`, { day });
+    expect(await store.list('pushes/web/', 'pushes/web/2026-10-31')).toEqual([
+      'pushes/web/2026-10-31/2026-10-31T10:00:00Z_e.json',
+      'pushes/web/2026-11-01/2026-11-01T10:00:00Z_e.json',
+    ]);
+    expect(await store.list('pushes/web/')).toHaveLength(3);
+  });
+
   it('lists past one page of keys', async () => {
     const { store } = await freshStore();
     await Promise.all(

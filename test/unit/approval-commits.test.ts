@@ -223,21 +223,22 @@ describe('the pushes read for the commit list', () => {
     expect(read.pushes).toHaveLength(3);
   });
 
-  /** The store, with every prefix listed. */
+  /** The store, with every listing asked of it. */
   const listing = (store: MemoryStore) => {
-    const prefixes: string[] = [];
+    const listings: { prefix: string; startAfter?: string | undefined; keys: number }[] = [];
     const counted: RecordStore = Object.create(store);
-    counted.list = async (prefix) => {
-      prefixes.push(prefix);
-      return store.list(prefix);
+    counted.list = async (prefix, startAfter) => {
+      const keys = await store.list(prefix, startAfter);
+      listings.push({ prefix, startAfter, keys: keys.length });
+      return keys;
     };
-    return { store: counted, prefixes };
+    return { store: counted, listings };
   };
   const day = (d: number, minute = 0) => ({
     ...pushAt(d * 24 * 60 + minute),
   });
 
-  it('lists day by day from the newest, only until enough are found, whatever the log holds before', async () => {
+  it('lists once, from the first day of the window, whatever the log holds before it', async () => {
     const store = new MemoryStore();
     // 400 days of history, then 100 pushes a day on the last three days.
     for (let d = 0; d < 400; d++) {
@@ -253,12 +254,12 @@ describe('the pushes read for the commit list', () => {
 
     const read = await pushesUntil(counted.store, 'web', day(402, 99).pushedAt);
 
-    expect(counted.prefixes.every((p) => /^pushes\/web\/\d{4}-\d{2}-\d{2}\/$/.test(p))).toBe(true);
-    expect(counted.prefixes.slice(0, 3)).toEqual(
-      [402, 401, 400].map((d) => `pushes/web/${day(d).pushedAt.slice(0, 10)}/`),
-    );
-    expect(counted.prefixes.length).toBeLessThanOrEqual(PUSH_DAYS_READ);
+    // One listing, starting after the window's first day: 27 single pushes and the last three days' 300.
+    expect(counted.listings).toEqual([
+      { prefix: 'pushes/web/', startAfter: `pushes/web/${day(373).pushedAt.slice(0, 10)}`, keys: 27 + 300 },
+    ]);
     expect(read.pushes).toHaveLength(PUSHES_READ);
+    expect(read.pushes.at(-1)?.commit).toBe(day(402, 99).commit);
     expect(read.truncated).toBe(`the newest ${PUSHES_READ} pushes`);
   });
 
@@ -273,7 +274,7 @@ describe('the pushes read for the commit list', () => {
     const read = await pushesUntil(counted.store, 'web', day(39).pushedAt);
 
     expect(PUSH_DAYS_READ).toBe(30);
-    expect(counted.prefixes).toHaveLength(PUSH_DAYS_READ);
+    expect(counted.listings).toHaveLength(1);
     expect(read.pushes.map((p) => p.commit)).toEqual([...Array(30)].map((_, i) => day(i + 10).commit));
     expect(read.truncated).toBe('the pushes of the last 30 days');
   });
