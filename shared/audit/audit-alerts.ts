@@ -41,8 +41,17 @@ export const alertNotes = (rec: AuditRecord): string[] => [
 ];
 
 export const alert = async (deps: AuditDeps, rec: AuditRecord): Promise<string> => {
-  if (passesGate(rec.verdict)) return 'not needed';
-  const { subject, text } = renderReport(rec.report, contextOf(rec), alertNotes(rec));
+  const held = rec.bake?.state === 'held';
+  if (passesGate(rec.verdict) && !held) return 'not needed';
+  const notes = held
+    ? [
+        `bake held: ${rec.bake?.reason ?? 'inconclusive'}`,
+        `release ${rec.release ?? '(none)'} waits in ${rec.environment}: \`baton audit ${rec.deploymentId}\` bakes again, or an operator forces on with a reason`,
+      ]
+    : alertNotes(rec);
+  const rendered = renderReport(rec.report, contextOf(rec), notes);
+  const subject = held ? `${rendered.subject}: bake held` : rendered.subject;
+  const { text } = rendered;
   const messageId = await deps.notifier.publish(deps.alertTopicArn, {
     subject: rec.reaudit?.gaveUpAt ? `${subject}: re-audits stopped, needs an operator's audit` : subject,
     message: text,

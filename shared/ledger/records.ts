@@ -1,6 +1,7 @@
 // The records Baton keeps in its ledger. Every record carries a schema version `v`.
 
 import type { Verdict } from '../audit/rules/gate';
+import type { BakeStanding } from '../verification/rules/bake';
 
 export interface ArtifactRef {
   bucket: string;
@@ -65,6 +66,8 @@ export interface DeploymentRecord {
   createdAt: string;
   /** Set by the audit: VERIFIED, PARTIAL, FAILED, INCOMPLETE. */
   verdict?: Verdict;
+  /** Set by the audit where the environment bakes: a VERIFIED verdict passes the gate once this passed. */
+  bake?: BakeStanding;
   finishedAt?: string;
 }
 

@@ -2,6 +2,7 @@
 // later writer is kept when a record is read and written back.
 import * as z from 'zod/mini';
 import { VERDICTS } from '../audit/rules/gate';
+import { BAKE_STATES } from '../verification/rules/bake';
 import { keys } from './keys';
 import type {
   ArtifactRecord,
@@ -67,6 +68,7 @@ export const deploymentRecordSchema: z.ZodMiniType<DeploymentRecord> = z.looseOb
   ...placed,
   createdAt: text,
   verdict: z.optional(z.enum(VERDICTS)),
+  bake: z.optional(z.looseObject({ state: z.enum(BAKE_STATES), until: text })),
   finishedAt: optionalText,
 });
 

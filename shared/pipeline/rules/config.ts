@@ -6,6 +6,7 @@ import { batonName, codedeployName, githubRepository, iamRoleName, repositoryNam
 import { groupSchema } from './deployment-group';
 import { operatorsSchema } from './operators-config';
 import { resolveExisting, stackRules } from './stack-rules';
+import { verifySchema } from './verify-config';
 
 const minutes = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
 
@@ -53,6 +54,8 @@ const environmentSchema = z.strictObject({
   secrets: z._default(secretsSchema, { files: [] }),
   // The deployment group the stack creates (see deployment-group.ts).
   group: z.optional(groupSchema),
+  // The bake after a VERIFIED audit, and the alarms that must stay OK (see verify-config.ts).
+  verify: z.optional(verifySchema),
 });
 
 const validRegExp = (s: string) => {
