@@ -1,4 +1,5 @@
 // SDK clients pointed at a local endpoint (moto or a stand-in), with dummy credentials.
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -16,6 +17,7 @@ export const clientsFor = (endpoint: string, codedeployEndpoint = endpoint, maxA
   }),
   sns: new SNSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts }),
   secrets: new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials, maxAttempts }),
+  cloudwatch: new CloudWatchClient({ endpoint, region: 'us-east-1', credentials, maxAttempts }),
 });
 
 export const createVersionedBucket = async (s3: S3Client, bucket: string) => {
