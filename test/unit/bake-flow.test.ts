@@ -3,6 +3,7 @@
 // it as FAILED; an inconclusive alarm holds it; each end happens once.
 import { describe, expect, it } from 'vitest';
 import { run as sourcePushed } from '../../functions/source-pushed/handler';
+import { readAudit } from '../../shared/approvals/approval-audit';
 import { audit } from '../../shared/audit/audit';
 import type { AuditRecord } from '../../shared/audit/records';
 import { auditKeys, keys, verificationKeys } from '../../shared/ledger/keys';
@@ -124,6 +125,14 @@ describe('a VERIFIED audit in an environment with verify', () => {
     expect(deps.approvals.requests).toEqual([
       expect.objectContaining({ release: 'v1.2.0', environment: 'production', fromDeploymentId: staging }),
     ]);
+    // What the approvers read of staging: the audit and the bake.
+    const fromAudit = deps.approvals.requests[0]?.fromAudit;
+    expect((await readAudit(deps.store, staging, fromAudit)).line).toBe(
+      'VERIFIED (3/3 instances verified); baked 30 min; 2 alarms OK throughout',
+    );
+    expect((await readAudit(deps.store, staging)).line).toBe(
+      'VERIFIED (3/3 instances verified); baked 30 min; 2 alarms OK throughout',
+    );
     const deployment = await deps.store.get<DeploymentRecord>(keys.deployment(staging));
     expect(deployment?.record.bake).toEqual({ state: 'passed', until: '2026-11-20T18:30:00.000Z' });
     expect(await deps.store.get(auditKeys.verified('web', 'staging'))).toBeDefined();
