@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/core/rules/errors';
 import { type Application, findApplication, parsePipeline } from '../../shared/pipeline/rules/config';
 import { decide, type EnvironmentFacts, type ReleaseFacts } from '../../shared/releases/rules/promotion';
+import { standings } from '../../shared/releases/rules/standing';
 import { alarmEventSchema } from '../../shared/verification/rules/alarm-event';
 import {
   type AlarmReading,
@@ -158,6 +159,16 @@ describe('the bake gate on promotion', () => {
       code: 'bake-held',
       environment: 'staging',
     });
+  });
+
+  it('shows the bake beside the verdict where the release stands', () => {
+    const state = (bake: EnvironmentFacts['bake']) => standings(baking, facts(verified(bake)))[0]?.state;
+    expect(state({ state: 'baking', until: '2026-11-20T17:30:00.000Z' })).toBe(
+      'VERIFIED (baking until 2026-11-20T17:30:00.000Z)',
+    );
+    expect(state({ state: 'passed', until: T0.toISOString() })).toBe('VERIFIED (baked)');
+    expect(state({ state: 'held', until: T0.toISOString() })).toBe('VERIFIED (bake held)');
+    expect(state(undefined)).toBe('VERIFIED');
   });
 
   it('moves on (asks the approval) once the bake passed', () => {
