@@ -2,6 +2,7 @@
 // facts replaced: S3 "Object Created" (EventBridge and the classic notification), CodeCommit pushes
 // (repository trigger and EventBridge state change), CodeDeploy state changes (EventBridge and the
 // SNS trigger), EventBridge's scheduled event, and a POST from the approval page.
+import { alarmEvent } from '../../local/bake-scenario';
 import { loadEvent } from './fixtures';
 
 type Json = Record<string, unknown>;
@@ -137,25 +138,8 @@ export const scheduled = (at: Date): Json => ({
 });
 
 /** CloudWatch's "CloudWatch Alarm State Change" (events/cloudwatch/), for `alarm` going to `state`. */
-export const alarmStateChanged = (alarm: string, state: string, at: Date): Json => ({
-  version: '0',
-  id: `alarm-${at.getTime()}`,
-  'detail-type': 'CloudWatch Alarm State Change',
-  source: 'aws.cloudwatch',
-  account: '123456789012',
-  time: seconds(at),
-  region: 'us-east-1',
-  resources: [`arn:aws:cloudwatch:us-east-1:123456789012:alarm:${alarm}`],
-  detail: {
-    alarmName: alarm,
-    configuration: {
-      metrics: [
-        { metricStat: { metric: { name: 'HTTPCode_Target_5XX_Count', namespace: 'AWS/ApplicationELB' } } },
-      ],
-    },
-    state: { value: state, reason: `model: ${state}`, timestamp: at.toISOString() },
-  },
-});
+export const alarmStateChanged = (alarm: string, state: string, at: Date): Json =>
+  alarmEvent(alarm, state, `model: ${state}`, at);
 
 /** The approval page's form POST (function URL payload 2.0), link parameters in the query string. */
 export const approvalPost = (approvalId: string, token: string, decision: 'approve' | 'reject'): Json => {
