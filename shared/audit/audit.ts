@@ -180,6 +180,7 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
   const expectation: AuditExpectation = {
     minimumTargets: env.audit.minimumTargets,
     tolerate: env.audit.tolerate,
+    ...(env.group?.alarms.length ? { groupAlarms: env.group.alarms } : {}),
     ...(verified && verified.deploymentId !== id
       ? { lastVerified: { deploymentId: verified.deploymentId, fleet: verified.fleet } }
       : {}),
