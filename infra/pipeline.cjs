@@ -134,6 +134,21 @@ const codecommitTriggerPermissions = () =>
     ]),
   );
 
+// The alarms the environments' bakes list (verify.alarms). The reconcile function describes exactly
+// these (cloudwatch:DescribeAlarms supports resource-level permissions: arn:…:alarm:NAME); with none
+// listed it describes none, which a Deny says (IAM refuses a statement without resources), and its
+// EventBridge rule matches a name no alarm has.
+const bakeAlarms = () => [...new Set(environments().flatMap(({ env }) => env.verify?.alarms || []))];
+const describeAlarmsStatement = () =>
+  bakeAlarms().length > 0
+    ? {
+        Effect: 'Allow',
+        Action: 'cloudwatch:DescribeAlarms',
+        Resource: bakeAlarms().map((name) => arn('cloudwatch', `alarm:${name}`)),
+      }
+    : { Effect: 'Deny', Action: 'cloudwatch:DescribeAlarms', Resource: '*' };
+const bakeAlarmNames = () => (bakeAlarms().length > 0 ? bakeAlarms() : ['(no bake alarms configured)']);
+
 module.exports = {
   // pipeline.yml validated, defaults filled (for the other generators in infra/).
   load,
@@ -160,4 +175,6 @@ module.exports = {
   repositoryNames,
   repositoryArns: () => repositories().map((r) => arn('codecommit', r)),
   codecommitTriggerPermissions,
+  describeAlarmsStatement,
+  bakeAlarmNames,
 };

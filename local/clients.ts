@@ -1,4 +1,5 @@
 // SDK clients pointed at a local endpoint (moto or a stand-in), with dummy credentials.
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
@@ -21,6 +22,7 @@ export const clientsFor = (endpoint: string, codedeployEndpoint = endpoint, maxA
   // The local stack's own plumbing: S3's events and the emails, read back through queues.
   sqs: new SQSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts }),
   events: new EventBridgeClient({ endpoint, region: 'us-east-1', credentials, maxAttempts }),
+  cloudwatch: new CloudWatchClient({ endpoint, region: 'us-east-1', credentials, maxAttempts }),
 });
 
 export const createVersionedBucket = async (s3: S3Client, bucket: string) => {

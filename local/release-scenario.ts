@@ -23,6 +23,8 @@ export interface ScenarioOptions {
   failingEnvironments: Set<string>;
   push?: (push: Push) => Promise<unknown>; // how a push reaches Baton (default: a CodeCommit event)
   out?: (line: string) => void;
+  /** Stop once this environment of the release's path is audited (the bake scenario goes on itself). */
+  stopAfter?: string;
 }
 
 export interface EnvironmentOutcome {
@@ -187,6 +189,7 @@ export const runReleaseScenario = async (
         return false;
       },
     );
+    if (entered && env.name === o.stopAfter) break;
     if (!entered) {
       const alerts = await stack.mail.alerts
         .waitFor('the alert', (sent) => (sent.length ? sent : undefined))

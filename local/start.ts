@@ -2,11 +2,13 @@
 // functions, with a timeline as it goes and a table at the end. Exits non-zero if anything unexpected
 // happened (a verdict other than expected, a step that never came).
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { unzipSync } from 'fflate';
 import { type BuiltArtifact, buildArtifact } from './artifact';
+import { runBakeScenario, writeBakeConfig } from './bake-scenario';
 import { runBlueGreenScenario } from './blue-green-scenario';
 import type { FleetEvent, HookFailure } from './codedeploy';
 import { runEcsScenario } from './ecs-scenario';
@@ -23,7 +25,9 @@ const HELP = `usage: npm start -- [options]
   --scenario S           release (default): the sample release below; blue-green: two releases, the
                          second replacing production's blue/green fleet with one replacement instance
                          failing ValidateService, under a load loop on production's load balancer; ecs:
-                         the sample ECS service (examples/ecs.yml), its AfterAllowTraffic hook failing in production
+                         the sample ECS service (examples/ecs.yml), its AfterAllowTraffic hook failing in production;
+                         bake: staging bakes 1 min on a CloudWatch alarm that fires during the bake,
+                         so the release is blocked there and the alert names the alarm
   --auto-approve         decide the approval through the page's form POST instead of waiting for you
   --release TAG          the release tag to push (default v1.0.0)
   --source S             codecommit (default): pushes as CodeCommit events; github: as signed GitHub
@@ -92,23 +96,36 @@ const main = async (): Promise<number> => {
     throw new Error('--instances must be 1 to 50');
   if (values.source !== 'codecommit' && values.source !== 'github')
     throw new Error('--source must be codecommit or github');
-  if (!['release', 'blue-green', 'ecs'].includes(values.scenario))
-    throw new Error('--scenario must be release, blue-green or ecs');
+  if (!['release', 'blue-green', 'ecs', 'bake'].includes(values.scenario))
+    throw new Error('--scenario must be release, blue-green, ecs or bake');
   const blueGreen = values.scenario === 'blue-green';
   const ecs = values.scenario === 'ecs';
+  const bake = values.scenario === 'bake';
   if ((blueGreen || ecs) && (values.fail || values['no-failure'] || values.artifact))
     throw new Error(
       `--scenario ${values.scenario} chooses its own failure and builds its releases: no --fail, --no-failure or --artifact`,
     );
   const secrets = values.secrets ? loadSecrets(resolve(values.secrets)) : undefined;
-  const config = values.config ?? (ecs ? join(__dirname, '..', 'examples', 'ecs.yml') : undefined);
+  if (bake && (values.fail || values['no-failure']))
+    throw new Error('--scenario bake chooses its own failure (an alarm): no --fail or --no-failure');
+  const configPath = values.config
+    ? resolve(values.config)
+    : ecs
+      ? join(__dirname, '..', 'examples', 'ecs.yml')
+      : undefined;
+  const pipelinePath = bake
+    ? writeBakeConfig(
+        readFileSync(configPath ?? join(__dirname, '..', 'pipeline.yml'), 'utf8'),
+        mkdtempSync(join(tmpdir(), 'baton-bake-')),
+      )
+    : configPath;
   const t = new Timeline();
   const stack = await startLocalStack({
     ...(secrets ? { secrets } : {}),
     ...(values['work-dir'] ? { workDir: resolve(values['work-dir']) } : {}),
     instances,
     onFleetEvent: (e) => t.note(FLEET_STEPS[e.kind], `${e.instanceIds.join(' ')}: ${e.detail}`),
-    ...(config ? { pipelinePath: resolve(config) } : {}),
+    ...(pipelinePath ? { pipelinePath } : {}),
     ...(values['deployment-config'] ? { deploymentConfig: values['deployment-config'] } : {}),
   });
   let code = 1;
@@ -155,6 +172,12 @@ const main = async (): Promise<number> => {
         ]),
       });
     };
+    const bakeScenario = () =>
+      runBakeScenario(stack, t, {
+        artifact: values.artifact ? loadArtifact(resolve(values.artifact)) : buildArtifact(appDir),
+        release: values.release,
+        ...push,
+      });
     const result = blueGreen
       ? await runBlueGreenScenario(stack, t, { appDir, autoApprove: values['auto-approve'], ...push })
       : ecs
@@ -163,7 +186,9 @@ const main = async (): Promise<number> => {
             release: values.release,
             ...push,
           })
-        : await releaseScenario();
+        : bake
+          ? await bakeScenario()
+          : await releaseScenario();
     await stack.router.settle();
     console.log('');
     for (const line of await summaryTable(stack, appName, result.outcomes)) console.log(line);

@@ -1,7 +1,7 @@
 // What instances need: their roles may read the artifacts and call the secrets URL, and every secret
-// pipeline.yml names exists (DescribeSecret: its value is never read).
+// pipeline.yml names exists (DescribeSecret: its value is never read), and so does every alarm a bake lists.
 import { unreadable } from './checks-codedeploy';
-import type { RoleFacts, Row, SecretFacts, StackFacts } from './facts';
+import type { AlarmFacts, RoleFacts, Row, SecretFacts, StackFacts } from './facts';
 import type { Plan, PlannedRole } from './plan';
 import { allows } from './policy';
 
@@ -79,4 +79,20 @@ export const secretRow = (secretId: string, facts: SecretFacts | undefined): Row
   return facts.exists.value
     ? { ...base, status: 'ok', detail: 'exists' }
     : { ...base, status: 'FAIL', detail: 'no such secret in Secrets Manager' };
+};
+
+/** A bake's alarm must exist (its state is shown: an alarm in ALARM would fail the next bake at once). */
+export const alarmRow = (
+  planned: { alarm: string; listedBy: string[] },
+  facts: AlarmFacts | undefined,
+): Row => {
+  const base = { check: 'bake alarm', subject: planned.alarm };
+  if (!facts) return unreadable(base.check, base.subject, 'not asked');
+  if (!facts.state.ok) return unreadable(base.check, base.subject, facts.state.error);
+  const where = `verify.alarms of ${planned.listedBy.join(', ')}`;
+  const state = facts.state.value;
+  if (!state) return { ...base, status: 'FAIL', detail: `no such CloudWatch alarm (${where})` };
+  return state === 'ALARM'
+    ? { ...base, status: 'warn', detail: `in ALARM now: a bake would fail at once (${where})` }
+    : { ...base, status: 'ok', detail: `exists, ${state} (${where})` };
 };

@@ -1,6 +1,6 @@
 // The stack's own parts: its status, who hears from its topics, its EventBridge rules, and what sits
 // in its failed-invocations queue. `checkStage` runs every check in the order of the table.
-import { roleRows, secretRow } from './checks-access';
+import { alarmRow, roleRows, secretRow } from './checks-access';
 import { applicationRow, groupRows, unreadable } from './checks-codedeploy';
 import type { QueueFacts, Row, RuleFacts, StackFacts, StageFacts, TopicFacts } from './facts';
 import type { Plan } from './plan';
@@ -93,6 +93,12 @@ export const checkStage = (plan: Plan, facts: StageFacts): Row[] => [
     secretRow(
       id,
       facts.secrets.find((s) => s.secretId === id),
+    ),
+  ),
+  ...plan.alarms.map((a) =>
+    alarmRow(
+      a,
+      facts.alarms.find((f) => f.alarm === a.alarm),
     ),
   ),
   ...(plan.approvers.length

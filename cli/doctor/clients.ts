@@ -1,6 +1,7 @@
 // One SDK client per service doctor reads, with the caller's own credentials (default chain or
 // --profile) and region (--region, AWS_REGION or the profile's).
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -10,6 +11,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 
 export interface DoctorClients {
   cloudformation: CloudFormationClient;
+  cloudwatch: CloudWatchClient;
   codedeploy: CodeDeployClient;
   iam: IAMClient;
   secrets: SecretsManagerClient;
@@ -36,6 +38,7 @@ export const doctorClients = (options: ClientOptions = {}): DoctorClients => {
   };
   return {
     cloudformation: new CloudFormationClient(config),
+    cloudwatch: new CloudWatchClient(config),
     codedeploy: new CodeDeployClient(config),
     iam: new IAMClient(config),
     secrets: new SecretsManagerClient(config),

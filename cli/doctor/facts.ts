@@ -58,6 +58,12 @@ export interface SecretFacts {
   exists: Read<boolean>;
 }
 
+export interface AlarmFacts {
+  alarm: string;
+  /** Its state; undefined when CloudWatch has no such alarm. */
+  state: Read<string | undefined>;
+}
+
 export interface Subscription {
   protocol: string;
   endpoint: string;
@@ -88,6 +94,7 @@ export interface StageFacts {
   groups: GroupFacts[];
   roles: RoleFacts[];
   secrets: SecretFacts[];
+  alarms: AlarmFacts[];
   topics: TopicFacts[];
   rules: RuleFacts[];
   queue: QueueFacts;

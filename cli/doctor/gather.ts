@@ -7,8 +7,18 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { paginateListSubscriptionsByTopic } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { cloudwatchAlarms } from '../../shared/aws/cloudwatch-alarms';
 import type { DoctorClients } from './clients';
-import type { QueueFacts, RuleFacts, StackFacts, StageFacts, Subscription, TopicFacts } from './facts';
+import {
+  type AlarmFacts,
+  got,
+  type QueueFacts,
+  type RuleFacts,
+  type StackFacts,
+  type StageFacts,
+  type Subscription,
+  type TopicFacts,
+} from './facts';
 import { readApplications, readGroups } from './gather-codedeploy';
 import { readRoles } from './gather-iam';
 import { readStack } from './gather-stack';
@@ -56,6 +66,16 @@ const readRules = (clients: DoctorClients, stack: StackFacts): Promise<RuleFacts
       }),
   );
 
+/** One DescribeAlarms (by 100 names) for every alarm the bakes list: an alarm not returned is missing. */
+const readAlarms = async (clients: DoctorClients, names: string[]): Promise<AlarmFacts[]> => {
+  if (names.length === 0) return [];
+  const found = await read(() => cloudwatchAlarms(clients.cloudwatch).read(names));
+  return names.map((alarm) => ({
+    alarm,
+    state: found.ok ? got(found.value.find((r) => r.name === alarm)?.state) : found,
+  }));
+};
+
 const readQueue = async (clients: DoctorClients, url: string | undefined): Promise<QueueFacts> => {
   if (!url) return { messages: { ok: true, value: 0 } };
   const messages = await read(async () => {
@@ -74,7 +94,7 @@ export const gatherFacts = async (
 ): Promise<StageFacts> => {
   const stack = await readStack(clients, stackName);
   const resource = (id: string) => stack.resources[id]?.physicalId;
-  const [applications, groups, roles, secrets, topics, rules, queue] = await Promise.all([
+  const [applications, groups, roles, secrets, alarms, topics, rules, queue] = await Promise.all([
     readApplications(clients.codedeploy, plan.applications),
     readGroups(clients.codedeploy, plan.groups),
     readRoles(
@@ -92,6 +112,10 @@ export const gatherFacts = async (
         ),
       })),
     ),
+    readAlarms(
+      clients,
+      plan.alarms.map((a) => a.alarm),
+    ),
     Promise.all([
       readTopic(clients, 'approvals', resource('ApprovalTopic')),
       readTopic(clients, 'alerts', resource('AlertTopic')),
@@ -99,5 +123,5 @@ export const gatherFacts = async (
     readRules(clients, stack),
     readQueue(clients, resource('FailedInvocations')),
   ]);
-  return { stack, applications, groups, roles, secrets, topics, rules, queue };
+  return { stack, applications, groups, roles, secrets, alarms, topics, rules, queue };
 };

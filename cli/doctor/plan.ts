@@ -24,6 +24,8 @@ export interface Plan {
   /** Applications whose environments have secrets but which name no instance role. */
   appsWithoutRoles: { app: string; needsSecrets: boolean }[];
   secrets: string[];
+  /** The CloudWatch alarms the environments' bakes list (verify.alarms), with where each is listed. */
+  alarms: { alarm: string; listedBy: string[] }[];
   approvers: string[];
   alertEmails: string[];
   artifactPrefix: string;
@@ -52,6 +54,14 @@ export const planOf = (pipeline: Pipeline): Plan => {
       .filter(([, spec]) => spec.instanceRoles.length === 0)
       .map(([app, spec]) => ({ app, needsSecrets: secretsOf(spec).some(Boolean) })),
     secrets: unique(apps.flatMap(([, spec]) => secretsOf(spec)).filter((s): s is string => Boolean(s))),
+    alarms: unique(apps.flatMap(([, spec]) => spec.environments.flatMap((e) => e.verify?.alarms ?? []))).map(
+      (alarm) => ({
+        alarm,
+        listedBy: apps.flatMap(([app, spec]) =>
+          spec.environments.filter((e) => e.verify?.alarms.includes(alarm)).map((e) => `${app} ${e.name}`),
+        ),
+      }),
+    ),
     approvers: unique(
       apps.flatMap(([, spec]) => spec.environments.flatMap((e) => e.approval?.approvers ?? [])),
     ),

@@ -23,7 +23,9 @@ export interface AuditSummary {
   /** "instances" for EC2/on-premises targets, "targets" otherwise. */
   noun: 'instances' | 'targets';
   targets: AuditTarget[];
-  /** One line for an email: "VERIFIED (9/9 instances verified)". */
+  /** The bake that passed there, if the environment bakes: "baked 30 min; 2 alarms OK throughout". */
+  bake?: string;
+  /** One line for an email: "VERIFIED (9/9 instances verified)", and the bake after a semicolon. */
   line: string;
 }
 
@@ -53,7 +55,11 @@ const reportSchema = z.looseObject({
 });
 // The audit record (shared/ledger/audits.ts): its verdict, and a report with counts and the failing
 // targets; a full target list when one is recorded. Fields are read at the top level or in `report`.
-const auditSchema = z.looseObject({ ...reportSchema.shape, report: z.optional(reportSchema) });
+const auditSchema = z.looseObject({
+  ...reportSchema.shape,
+  report: z.optional(reportSchema),
+  bake: z.optional(z.looseObject({ state: text, reason: text })),
+});
 type ParsedAudit = z.output<typeof reportSchema>;
 type ParsedTarget = z.output<typeof targetSchema>;
 
@@ -80,12 +86,14 @@ const targetsOf = (audit: ParsedAudit | undefined): AuditTarget[] => {
   return [...failing, ...rest];
 };
 
-const lineOf = (s: Omit<AuditSummary, 'line'>): string => {
+const verdictLine = (s: Omit<AuditSummary, 'line'>): string => {
   if (!s.verdict) return 'no audit verdict recorded';
   if (s.total === undefined || s.succeeded === undefined) return s.verdict;
   const word = s.verdict === 'VERIFIED' && s.succeeded === s.total ? 'verified' : 'succeeded';
   return `${s.verdict} (${s.succeeded}/${s.total} ${s.noun} ${word})`;
 };
+const lineOf = (s: Omit<AuditSummary, 'line'>): string =>
+  s.bake ? `${verdictLine(s)}; ${s.bake}` : verdictLine(s);
 
 /** The summary of a deployment's audit; from `known` (the audit record as its caller holds it) if given. */
 export const readAudit = async (
@@ -127,6 +135,7 @@ export const readAudit = async (
     ...(succeeded !== undefined ? { succeeded } : {}),
     noun: kinds.every((k) => k === '' || /instance/i.test(k)) ? ('instances' as const) : ('targets' as const),
     targets,
+    ...(top?.bake?.state === 'passed' && top.bake.reason ? { bake: top.bake.reason } : {}),
   };
   return { ...summary, line: lineOf(summary) };
 };

@@ -10,7 +10,7 @@ import { findEnvironment } from '../pipeline/rules/config';
 import type { AuditDeps } from './ports';
 import { type AuditRecord, verifiedRecords } from './records';
 import { passesGate } from './rules/gate';
-import { type AroundFacts, type NextStepFacts, nextSteps } from './rules/next-steps';
+import { type AroundFacts, heldBakeSteps, type NextStepFacts, nextSteps } from './rules/next-steps';
 import { REAUDIT_LIMIT_MS } from './rules/reaudit';
 import { renderReport } from './rules/verdict-text';
 
@@ -99,10 +99,20 @@ const nextStepFacts = async (deps: AuditDeps, rec: AuditRecord): Promise<NextSte
 });
 
 export const alert = async (deps: AuditDeps, rec: AuditRecord): Promise<string> => {
-  if (passesGate(rec.verdict)) return 'not needed';
+  const held = rec.bake?.state === 'held';
+  if (passesGate(rec.verdict) && !held) return 'not needed';
   const stopped = rec.reaudit?.gaveUpAt ? "re-audits stopped, needs an operator's audit" : undefined;
-  const { subject, text } = renderReport(rec.report, contextOf(rec), alertNotes(rec), stopped);
-  const steps = nextSteps(await nextStepFacts(deps, rec), deps.origin ?? { console: false });
+  const notes = held
+    ? [
+        `bake held: ${rec.bake?.reason ?? 'inconclusive'}`,
+        `release ${rec.release ?? '(none)'} waits in ${rec.environment}: auditing again bakes again, or an operator forces on with a reason`,
+      ]
+    : alertNotes(rec);
+  const { subject, text } = renderReport(rec.report, contextOf(rec), notes, held ? 'bake held' : stopped);
+  const origin = deps.origin ?? { console: false };
+  const steps = held
+    ? heldBakeSteps(rec.deploymentId, origin)
+    : nextSteps(await nextStepFacts(deps, rec), origin);
   const messageId = await deps.notifier.publish(deps.alertTopicArn, {
     subject,
     message: `${text}\n${steps.join('\n')}\n`,

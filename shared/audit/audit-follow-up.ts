@@ -14,6 +14,7 @@ import { deploymentRecords } from '../ledger/schemas';
 import type { Stored } from '../ledger/store';
 import { findEnvironment } from '../pipeline/rules/config';
 import { promotableRelease } from '../releases/branch-releases';
+import { type BakeStanding, bakePassed } from '../verification/rules/bake';
 import { alert, announce, rollbackDedupeKey } from './audit-alerts';
 import { judgedOf } from './audit-delivery';
 import type { AuditDeps } from './ports';
@@ -84,19 +85,28 @@ const started = (o: DeployOutcome | StartNextOutcome) =>
         ? `queued (${o.reason})`
         : `already requested (${o.state})`;
 
+/** What the release flow reads of the audit's bake. */
+export const bakeStanding = (rec: AuditRecord): BakeStanding | undefined =>
+  rec.bake ? { state: rec.bake.state, until: rec.bake.until } : undefined;
+
+/** VERIFIED, and baked where the environment bakes: the verdict that moves a release on. */
+export const verifiedAndBaked = (rec: AuditRecord) => passesGate(rec.verdict) && bakePassed(rec.bake);
+
 const recordVerdict: Step = async (deps, rec, held) => {
   if (!rec.inLedger) return 'not in the ledger: Baton did not start this deployment';
   const finishedAt = rec.report.codedeploy?.completedAt ?? rec.auditedAt;
+  const bake = bakeStanding(rec);
   const updated = await deploymentRecords(deps.store).update(
     keys.deployment(rec.deploymentId),
     (d) =>
-      d.verdict === rec.verdict && d.finishedAt
+      d.verdict === rec.verdict && d.finishedAt && d.bake?.state === bake?.state
         ? undefined
-        : { ...d, verdict: rec.verdict, finishedAt: d.finishedAt ?? finishedAt },
+        : { ...d, verdict: rec.verdict, finishedAt: d.finishedAt ?? finishedAt, ...(bake ? { bake } : {}) },
     5,
     held.deployment,
   );
-  return updated ? `${rec.verdict} recorded on the deployment` : 'the deployment record is gone';
+  const baking = bake ? ` (bake ${bake.state})` : '';
+  return updated ? `${rec.verdict}${baking} recorded on the deployment` : 'the deployment record is gone';
 };
 
 /**
@@ -128,6 +138,7 @@ const markFailing: Step = async (deps, rec, held) => {
 
 const rememberVerified: Step = async (deps, rec, held) => {
   if (!passesGate(rec.verdict)) return markFailing(deps, rec, held);
+  if (!bakePassed(rec.bake)) return `not yet: the bake is ${rec.bake?.state ?? 'unknown'}`;
   if (!rec.artifact || !rec.deploymentCreatedAt) return 'not started by Baton: its revision is unknown';
   const verified: VerifiedDeployment = {
     v: 1,
@@ -213,6 +224,7 @@ const advance: Step = async (deps, rec, held) => {
           requestId,
           deploymentId: rec.deploymentId,
           verdict: rec.verdict,
+          ...(rec.bake ? { bake: { state: rec.bake.state, until: rec.bake.until } } : {}),
           audit: rec,
         }
       : undefined;
@@ -222,7 +234,9 @@ const advance: Step = async (deps, rec, held) => {
     `audit ${rec.verdict} of ${rec.deploymentId}`,
     seen,
   );
-  return passesGate(rec.verdict) ? `release ${release} advanced` : `release ${release} blocked`;
+  if (passesGate(rec.verdict) && rec.bake?.state === 'baking')
+    return `release ${release} waits for the bake (until ${rec.bake.until})`;
+  return verifiedAndBaked(rec) ? `release ${release} advanced` : `release ${release} blocked`;
 };
 
 const release: Step = async (deps, rec, held) => {
@@ -232,7 +246,7 @@ const release: Step = async (deps, rec, held) => {
 };
 
 const alertStep: Step = async (deps, rec) =>
-  passesGate(rec.verdict) ? quiet('not needed') : alert(deps, rec);
+  passesGate(rec.verdict) && rec.bake?.state !== 'held' ? quiet('not needed') : alert(deps, rec);
 
 const announceStep: Step = async (deps, rec) =>
   rec.history.at(-1)?.verdict === 'INCOMPLETE' && passesGate(rec.verdict)

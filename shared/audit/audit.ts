@@ -13,6 +13,8 @@ import {
   findApplication,
   findEnvironment,
 } from '../pipeline/rules/config';
+import { bakeMarks } from '../verification/records';
+import { type Bake, startBake } from '../verification/rules/bake';
 import { alertNotes } from './audit-alerts';
 import { emitDelivery } from './audit-delivery';
 import { readEvidence } from './audit-evidence';
@@ -101,6 +103,17 @@ const withStop = async (deps: AuditDeps, id: string, evidence: Evidence): Promis
     : evidence;
 };
 
+/**
+ * A VERIFIED audit where the environment bakes starts its bake; an operator's re-audit keeps a bake
+ * that runs or passed, and starts a new one after a held or failed one (verifying again).
+ */
+const bakeOf = (env: Environment, verdict: Verdict, now: string, earlier?: AuditRecord): Bake | undefined => {
+  if (verdict !== 'VERIFIED' || !env.verify) return undefined;
+  const kept = earlier?.verdict === 'VERIFIED' ? earlier.bake : undefined;
+  if (kept && (kept.state === 'baking' || kept.state === 'passed')) return kept;
+  return startBake(env.verify, new Date(now));
+};
+
 const outcomeOf = (rec: AuditRecord, outcome: 'audited' | 'recorded-earlier'): AuditOutcome => ({
   outcome,
   deploymentId: rec.deploymentId,
@@ -168,6 +181,7 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
   const expectation: AuditExpectation = {
     minimumTargets: env.audit.minimumTargets,
     tolerate: env.audit.tolerate,
+    ...(env.group?.alarms.length ? { groupAlarms: env.group.alarms } : {}),
     ...(verified && verified.deploymentId !== id
       ? { lastVerified: { deploymentId: verified.deploymentId, fleet: verified.fleet } }
       : {}),
@@ -176,8 +190,9 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
   const now = deps.clock.now().toISOString();
   const earlier = existing?.record;
   const reaudit = nextReaudit(earlier?.reaudit, report.verdict, new Date(now));
-  if (unread && reaudit?.nextDueAt) {
-    // The re-audit mark must not replace the one of an audit recorded earlier: look for it first.
+  const bake = bakeOf(env, report.verdict, now, earlier);
+  if (unread && (reaudit?.nextDueAt || bake)) {
+    // A re-audit or bake mark must not replace the one of an audit recorded earlier: look for it first.
     const found = await auditRecords(deps.store).at(auditKey);
     if (found) return resume(deps, found);
   }
@@ -188,6 +203,14 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
       deploymentId: id,
       at: now,
       dueAt: reaudit.nextDueAt,
+    });
+  // Likewise, a bake is never recorded without the mark by which reconcile ends it.
+  if (bake?.state === 'baking')
+    await bakeMarks(deps.store).put(bakeMarks(deps.store).key(id), {
+      v: 1,
+      deploymentId: id,
+      until: bake.until,
+      alarms: bake.alarms,
     });
   const record: AuditRecord = {
     v: 1,
@@ -208,6 +231,7 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
     report,
     followUp: { state: 'pending', claimedAt: now, done: carried(earlier, report.verdict, reaudit) },
     ...(reaudit ? { reaudit } : {}),
+    ...(bake ? { bake } : {}),
     history: earlier
       ? [
           ...earlier.history,

@@ -7,6 +7,7 @@ import type { ArtifactRef, CauseType } from '../ledger/records';
 import { typedRecords } from '../ledger/repository';
 import { artifactRefSchema, causeTypeSchema } from '../ledger/schemas';
 import type { RecordStore } from '../ledger/store';
+import { type Bake, bakeSchema } from '../verification/records';
 import type { FailingSince } from './rules/delivery';
 import { VERDICTS, type Verdict } from './rules/gate';
 import type { Reaudit } from './rules/reaudit';
@@ -53,6 +54,8 @@ export interface AuditRecord {
   followUp: FollowUp;
   /** The re-audits of an INCOMPLETE verdict: how many, when the next is due, or why they stopped. */
   reaudit?: Reaudit;
+  /** The bake after a VERIFIED audit, where the environment has `verify` (verification/). */
+  bake?: Bake;
   /** Earlier audits of the same deployment (the operator's `audit`), oldest first. */
   history: { verdict: Verdict; trigger: string; auditedAt: string }[];
 }
@@ -108,6 +111,7 @@ export const auditRecordSchema: z.ZodMiniType<AuditRecord> = z.looseObject({
       resolvedAt: optionalText,
     }),
   ),
+  bake: z.optional(bakeSchema),
   history: z.array(z.looseObject({ verdict: verdictSchema, trigger: z.string(), auditedAt: z.string() })),
 });
 

@@ -4,6 +4,7 @@ import type { ArtifactObject, BundleType } from '../artifacts/rules/artifact';
 import type { Verdict } from '../audit/rules/gate';
 import type { ArtifactRef } from '../ledger/records';
 import type { RecordStore } from '../ledger/store';
+import type { BakeStanding } from '../verification/rules/bake';
 
 export interface CreateDeploymentInput {
   codedeployApplication: string;
@@ -126,6 +127,8 @@ export interface VerdictSeen {
   requestId: string;
   deploymentId: string;
   verdict: Verdict;
+  /** The bake of that verdict, where the environment has one (verification/rules/bake.ts). */
+  bake?: BakeStanding;
   /** The audit record as written. */
   audit: unknown;
 }

@@ -71,6 +71,12 @@ export const auditKeys = {
   incompletes: () => 'incomplete/',
 };
 
+/** Bakes still running (verification/), one mark each, written before the audit that starts it. */
+export const verificationKeys = {
+  bake: (deploymentId: string) => `bakes/${safe(deploymentId)}.json`,
+  bakes: () => 'bakes/',
+};
+
 /** Approvals, their id index and open markers, and one decision per approver slot. */
 export const approvalKeys = {
   approval: (app: string, release: string, env: string) =>

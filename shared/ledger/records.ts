@@ -2,6 +2,7 @@
 
 import type { Verdict } from '../audit/rules/gate';
 import type { CommitTime } from '../core/rules/commit-time';
+import type { BakeStanding } from '../verification/rules/bake';
 
 export interface ArtifactRef {
   bucket: string;
@@ -72,6 +73,8 @@ export interface DeploymentRecord {
   createdAt: string;
   /** Set by the audit: VERIFIED, PARTIAL, FAILED, INCOMPLETE. */
   verdict?: Verdict;
+  /** Set by the audit where the environment bakes: a VERIFIED verdict passes the gate once this passed. */
+  bake?: BakeStanding;
   finishedAt?: string;
 }
 

@@ -3,6 +3,7 @@
 import * as z from 'zod/mini';
 import { VERDICTS } from '../audit/rules/gate';
 import { COMMIT_TIME_SOURCES } from '../core/rules/commit-time';
+import { BAKE_STATES } from '../verification/rules/bake';
 import { keys } from './keys';
 import type {
   ArtifactRecord,
@@ -70,6 +71,7 @@ export const deploymentRecordSchema: z.ZodMiniType<DeploymentRecord> = z.looseOb
   ...placed,
   createdAt: text,
   verdict: z.optional(z.enum(VERDICTS)),
+  bake: z.optional(z.looseObject({ state: z.enum(BAKE_STATES), until: text })),
   finishedAt: optionalText,
 });
 

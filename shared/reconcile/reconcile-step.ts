@@ -3,10 +3,13 @@
 
 import type { AuditDeps } from '../audit/audit';
 import type { DeploymentLookup } from '../core/ports';
+import type { AlarmReader } from '../verification/ports';
 
 export interface ReconcileDeps extends AuditDeps {
   /** Finds the deployment of a launch whose outcome was unknown; without it such launches wait. */
   lookup?: DeploymentLookup;
+  /** CloudWatch, for the end of a bake; without it a bake that lists alarms waits. */
+  alarms?: AlarmReader;
 }
 
 export interface ReconcileStep {

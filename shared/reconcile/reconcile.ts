@@ -1,6 +1,7 @@
 // The scheduled backstop: EventBridge delivers CodeDeploy's events on a best-effort basis, so
 // deployments still without a verdict after `staleAfterMinutes` are looked up and audited when
-// finished, abandoned follow-ups are resumed, INCOMPLETE verdicts are audited again when due, and queued
+// finished, abandoned follow-ups are resumed, INCOMPLETE verdicts are audited again when due, bakes end
+// when their time is up (verification/bakes.ts), and queued
 // deployments start where the group is free.
 // Each step is one entry of a list; a step that fails does not stop the others.
 
@@ -14,6 +15,7 @@ import { releaseGroup, startNext } from '../deployments/deployment-queue';
 import { recoverStalledLaunches, resumePendingRequests } from '../deployments/stalled-launches';
 import { auditKeys } from '../ledger/keys';
 import { deploymentRecords, slotRecords } from '../ledger/schemas';
+import { endDueBakes } from '../verification/bakes';
 import type { ReconcileDeps, ReconcileStep, ReconcileStepResult } from './reconcile-step';
 
 export type { ReconcileDeps, ReconcileStep, ReconcileStepResult } from './reconcile-step';
@@ -122,6 +124,7 @@ export const reconcileSteps: ReconcileStep[] = [
   auditStaleDeployments,
   resumeFollowUps,
   reauditIncomplete,
+  endDueBakes,
   startQueuedDeployments,
   expireApprovalsStep,
   recoverStalledLaunches,

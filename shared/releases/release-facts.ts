@@ -6,6 +6,7 @@ import type { Approvals, Core, VerdictSeen } from '../core/ports';
 import { requestId } from '../deployments/deployments';
 import { deploymentRecords, headRecords, requestRecords } from '../ledger/schemas';
 import { type Environment, findApplication, type Pipeline } from '../pipeline/rules/config';
+import { bakePassed } from '../verification/rules/bake';
 import { type ReleaseRecord, readTimeline, releaseRecords, type TimelineEntry } from './records';
 import { type EnvironmentFacts, type ReleaseFacts, releasePath } from './rules/promotion';
 
@@ -60,6 +61,7 @@ const originFacts = async (deps: FactsDeps, deploymentId: string): Promise<Envir
     attempt: 0,
     request: { id: `origin:${deploymentId}`, state: 'started', deploymentId },
     ...(deployment?.record.verdict ? { verdict: deployment.record.verdict } : {}),
+    ...(deployment?.record.bake ? { bake: deployment.record.bake } : {}),
   };
 };
 
@@ -84,6 +86,7 @@ const environmentFacts = async (
       ...(force ? { forced: { by: force.by, reason: force.reason ?? '' } } : {}),
       request: { id, state: 'started', deploymentId: seen.deploymentId },
       verdict: seen.verdict,
+      ...(seen.bake ? { bake: seen.bake } : {}),
     };
   // A release created by this invocation has no request and no approval anywhere yet.
   const request = fresh
@@ -103,6 +106,7 @@ const environmentFacts = async (
     if (request.deploymentId) {
       const deployment = await deploymentRecords(deps.store).get(request.deploymentId);
       if (deployment?.record.verdict) facts.verdict = deployment.record.verdict;
+      if (deployment?.record.bake) facts.bake = deployment.record.bake;
     }
     return facts;
   }
@@ -128,9 +132,9 @@ export interface GatherOptions {
   seen?: VerdictSeen;
 }
 
-/** The walk of `decide` goes past an environment only where the release's deployment is VERIFIED. */
+/** The walk of `decide` goes past an environment only where the release's deployment is VERIFIED and baked. */
 const passed = (f: EnvironmentFacts) =>
-  f.request?.state === 'started' && f.verdict !== undefined && passesGate(f.verdict);
+  f.request?.state === 'started' && f.verdict !== undefined && passesGate(f.verdict) && bakePassed(f.bake);
 
 export const gatherFacts = async (
   deps: FactsDeps,

@@ -65,6 +65,7 @@ describe('create-time checks on the packaged template', () => {
       'deployment-finished',
       'deployment-finished',
       'reconcile',
+      'reconcile',
       'source-pushed',
     ]);
     expect(problems(/permission/)).toEqual([]);

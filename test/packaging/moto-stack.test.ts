@@ -91,8 +91,9 @@ describe('the packaged stack in moto', () => {
     const rules = Object.entries(packaged.template.Resources).filter(
       ([, r]) => r.Type === 'AWS::Events::Rule',
     );
-    // artifact-uploaded, approval-decided, deployment-finished, source-pushed, and the reconcile schedule.
-    expect(rules).toHaveLength(5);
+    // artifact-uploaded, approval-decided, deployment-finished, source-pushed, the reconcile schedule,
+    // and the bakes' alarm state changes (to reconcile).
+    expect(rules).toHaveLength(6);
     for (const [id, r] of rules) {
       const [target] = (r.Properties.Targets as { Arn: { 'Fn::GetAtt': string[] } }[]) ?? [];
       expect(await sources(target?.Arn['Fn::GetAtt'][0] ?? ''), id).toContainEqual({

@@ -29,11 +29,14 @@ const misspelt = (raw: ReturnType<typeof sample>) => {
   delete raw.applications.web.environments[1].deploymentGroup;
   raw.applications.web.releaseTagPattern = '^v(';
   raw.applications.web.environments[2].approval.approvers = ['not-an-email'];
+  raw.applications.web.environments[2].verify = { bakeMinutes: 30, alarms: ['web-*'], inconclusive: 'maybe' };
 };
 const EXPECTED = [
   'applications.web.environments[1].deploymentGroup: required',
   'applications.web.environments[1]: unknown field(s) deploymentgroup (did you mean deploymentGroup?)',
   'applications.web.environments[2].approval.approvers[0]: must be an email address',
+  'applications.web.environments[2].verify.alarms[0]: no * ? or ${: the name goes into IAM policy ARNs, where * and ? are wildcards and ${ a variable',
+  'applications.web.environments[2].verify.inconclusive: must be one of hold, fail, pass',
   'applications.web.releaseTagPattern: must be a valid regular expression',
   '(top level): unknown field(s) alertEmail (did you mean alertEmails?)',
 ];
@@ -42,7 +45,12 @@ const freshPipelineModule = () => {
   const require = createRequire(__filename);
   const path = require.resolve(join(root, 'infra', 'pipeline.cjs'));
   delete require.cache[path];
-  return require(path) as { deploymentGroupArns: () => unknown[]; bakedJson: () => string };
+  return require(path) as {
+    deploymentGroupArns: () => unknown[];
+    bakedJson: () => string;
+    describeAlarmsStatement: () => unknown;
+    bakeAlarmNames: () => string[];
+  };
 };
 
 afterEach(() => {
@@ -80,6 +88,29 @@ describe('pipeline.yml at build time', () => {
     expect(JSON.parse(JSON.parse(pipeline.bakedJson())).applications.web.codedeployApplication).toBe(
       'baton-web',
     );
+  });
+
+  it("grants DescribeAlarms on the bakes' alarms only, and denies it when no bake lists one", () => {
+    process.env.BATON_CONFIG = configWith('bakes', (raw) => {
+      raw.applications.web.environments[1].verify = { bakeMinutes: 30, alarms: ['web-5xx', 'web-p99'] };
+      raw.applications.web.environments[2].verify = { bakeMinutes: 10, alarms: ['web-5xx'] };
+    });
+    const baking = freshPipelineModule();
+    expect(baking.describeAlarmsStatement()).toEqual({
+      Effect: 'Allow',
+      Action: 'cloudwatch:DescribeAlarms',
+      Resource: ['web-5xx', 'web-p99'].map((a) => ({
+        'Fn::Sub': `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${a}`,
+      })),
+    });
+    expect(baking.bakeAlarmNames()).toEqual(['web-5xx', 'web-p99']);
+    process.env.BATON_CONFIG = configWith('no-bakes', () => {});
+    const none = freshPipelineModule();
+    expect(none.describeAlarmsStatement()).toEqual({
+      Effect: 'Deny',
+      Action: 'cloudwatch:DescribeAlarms',
+      Resource: '*',
+    });
   });
 
   it('fails `osls package` with the same messages, and writes no template', () => {

@@ -28,5 +28,11 @@ describe('random interleavings of uploads, pushes, deliveries, finishes, approva
     expect(reached.decisions).toBeGreaterThan(50);
     expect(reached.expiries).toBeGreaterThan(50);
     expect(reached.lostEvents).toBeGreaterThan(50);
+    // The baking variant's bakes ended every way (passed, failed on an alarm, held on no data), and
+    // releases went on to production after them.
+    expect(reached.bakes.passed).toBeGreaterThan(2);
+    expect(reached.bakes.failed).toBeGreaterThan(2);
+    expect(reached.bakes.held).toBeGreaterThan(0);
+    expect(reached.promotedAfterBake).toBeGreaterThan(0);
   });
 });

@@ -29,6 +29,7 @@ export const ACTIONS: Record<string, string[]> = {
   'sns:Publish': ['sns:Publish'],
   'secretsmanager:GetSecretValue': ['secretsmanager:GetSecretValue'],
   'secretsmanager:DescribeSecret': ['secretsmanager:DescribeSecret'],
+  'cloudwatch:DescribeAlarms': ['cloudwatch:DescribeAlarms'],
 };
 
 const SERVICES: Record<string, string> = {
@@ -36,6 +37,7 @@ const SERVICES: Record<string, string> = {
   'client-codedeploy': 'codedeploy',
   'client-sns': 'sns',
   'client-secrets-manager': 'secretsmanager',
+  'client-cloudwatch': 'cloudwatch',
 };
 
 /** The SDK commands inside a function's bundle, as `service:Operation`. */

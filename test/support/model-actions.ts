@@ -40,6 +40,7 @@ export type Action =
     }
   | { kind: 'operator-deploy'; environment: string; commit: number; force: boolean }
   | { kind: 'tick'; minutes: number }
+  | { kind: 'alarm'; state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'; event: boolean; copies: number }
   | { kind: 'expire' }
   | { kind: 'reconcile' };
 
@@ -143,6 +144,16 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
       environment: fc.constantFrom('dev', 'staging', 'production'),
       commit: fc.nat(COMMITS.length - 1),
       force: fc.constantFrom(false, false, false, true),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('alarm' as const),
+      state: fc.constantFrom<'OK' | 'ALARM' | 'INSUFFICIENT_DATA'>('OK', 'OK', 'ALARM', 'INSUFFICIENT_DATA'),
+      // EventBridge delivers the alarm's state change, or loses it.
+      event: fc.constantFrom(true, true, false),
+      copies,
     }),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'expire' as const }) },

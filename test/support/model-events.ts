@@ -2,6 +2,7 @@
 // facts replaced: S3 "Object Created" (EventBridge and the classic notification), CodeCommit pushes
 // (repository trigger and EventBridge state change), CodeDeploy state changes (EventBridge and the
 // SNS trigger), EventBridge's scheduled event, and a POST from the approval page.
+import { alarmEvent } from '../../local/bake-scenario';
 import { loadEvent } from './fixtures';
 
 type Json = Record<string, unknown>;
@@ -135,6 +136,10 @@ export const scheduled = (at: Date): Json => ({
   resources: ['arn:aws:events:us-east-1:123456789012:rule/baton-reconcile'],
   detail: {},
 });
+
+/** CloudWatch's "CloudWatch Alarm State Change" (events/cloudwatch/), for `alarm` going to `state`. */
+export const alarmStateChanged = (alarm: string, state: string, at: Date): Json =>
+  alarmEvent(alarm, state, `model: ${state}`, at);
 
 /** The approval page's form POST (function URL payload 2.0), link parameters in the query string. */
 export const approvalPost = (approvalId: string, token: string, decision: 'approve' | 'reject'): Json => {

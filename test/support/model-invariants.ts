@@ -2,7 +2,7 @@
 // CreateDeployment call is checked against the ledger as it stands then), after every step (one active
 // deployment per group), and once every event has arrived (nothing lost, no wrong verdict).
 
-import { approvalAt } from '../../shared/approvals/records';
+import { type ApprovalRecord, approvalAt } from '../../shared/approvals/records';
 import type { AuditRecord } from '../../shared/audit/records';
 import type { CreateDeploymentInput } from '../../shared/core/ports';
 import { requestId } from '../../shared/deployments/deployments';
@@ -89,6 +89,11 @@ export const watchDeployments = (w: World) => {
         : undefined;
       if (deployment?.verdict !== 'VERIFIED')
         w.violations.push(`${at}: ${previous.name} is ${deployment?.verdict ?? 'not deployed or unaudited'}`);
+      // Never a promotion out of an environment whose bake has not passed.
+      if (previous.verify && deployment?.bake?.state !== 'passed')
+        w.violations.push(
+          `${at}: the bake in ${previous.name} is ${deployment?.bake?.state ?? 'not recorded'}`,
+        );
     }
     if (env.approval) {
       const approval = (await approvalAt(w.store, APP, tag, env.name))?.record;
@@ -96,6 +101,27 @@ export const watchDeployments = (w: World) => {
         w.violations.push(`${at}: approval is ${approval?.state ?? 'missing'}`);
     }
   };
+};
+
+/**
+ * After every step: no approval is asked for an environment while the bake of the deployment it comes
+ * from (in an environment with verify) has not passed. Each approval is checked when it first appears.
+ */
+export const checkApprovalsBaked = async (w: World, checked: Set<string>) => {
+  const app = findApplication(w.pipeline, APP);
+  for (const key of await w.store.list('approvals/')) {
+    if (checked.has(key)) continue;
+    checked.add(key);
+    const approval = (await w.store.get<ApprovalRecord>(key))?.record;
+    const from = app.environments.find((e) => e.name === approval?.fromEnvironment);
+    if (!approval || !from?.verify) continue;
+    const deployment = (await w.store.get<DeploymentRecord>(keys.deployment(approval.fromDeploymentId)))
+      ?.record;
+    if (deployment?.bake?.state !== 'passed')
+      w.violations.push(
+        `approval ${approval.id} for ${approval.environment} asked while the bake of ${approval.fromDeploymentId} in ${from.name} is ${deployment?.bake?.state ?? 'not recorded'}`,
+      );
+  }
 };
 
 /** After every step: CodeDeploy never had to refuse Baton, and no group ever had two active deployments. */

@@ -9,6 +9,7 @@ import { BatonError } from '../../shared/core/rules/errors';
 import { deploy } from '../../shared/operator/deploy';
 import { type Action, COMMITS, type Flaw, TAGS } from './model-actions';
 import {
+  alarmStateChanged,
   approvalPost,
   deploymentStateChanged,
   objectCreated,
@@ -156,6 +157,15 @@ const operatorDeploy = async (w: World, a: Extract<Action, { kind: 'operator-dep
   }
 };
 
+/** The bakes' alarm (model-run's baking variant) changes state, and its event may reach reconcile. */
+export const BAKE_ALARM = 'web-staging-5xx';
+const alarm = async (w: World, a: Extract<Action, { kind: 'alarm' }>) => {
+  w.alarms.states.set(BAKE_ALARM, a.state);
+  if (!a.event) return;
+  for (let i = 0; i < a.copies; i++)
+    await w.alarmChanged(alarmStateChanged(BAKE_ALARM, a.state, w.clock.now()));
+};
+
 export const applyAction = async (w: World, a: Action): Promise<void> => {
   w.clock.advance(1000);
   switch (a.kind) {
@@ -191,6 +201,9 @@ export const applyAction = async (w: World, a: Action): Promise<void> => {
       break;
     case 'tick':
       w.clock.advance(a.minutes * 60_000);
+      break;
+    case 'alarm':
+      await alarm(w, a);
       break;
     case 'expire':
       w.clock.advance((longestExpiry(w) + 1) * 60_000);

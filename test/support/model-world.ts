@@ -4,7 +4,7 @@
 // order and up to three times each, as EventBridge, S3, SNS and CodeCommit may.
 import { run as artifactUploadedRun } from '../../functions/artifact-uploaded/handler';
 import { run as deploymentFinishedRun } from '../../functions/deployment-finished/handler';
-import { run as reconcileRun } from '../../functions/reconcile/handler';
+import { onAlarm, run as reconcileRun } from '../../functions/reconcile/handler';
 import { run as sourcePushedRun } from '../../functions/source-pushed/handler';
 import { type ApprovalDeps, approvals } from '../../shared/approvals/approvals';
 import type { PageDeps } from '../../shared/approvals/respond';
@@ -16,6 +16,8 @@ import { MemoryStore } from '../../shared/ledger/memory-store';
 import type { Pipeline } from '../../shared/pipeline/rules/config';
 import type { SourcePushedDeps } from '../../shared/pushes/source-pushed';
 import { type PromotionDeps, releaseFlow } from '../../shared/releases/promotion';
+import type { AlarmReader } from '../../shared/verification/ports';
+import type { AlarmReading, AlarmState } from '../../shared/verification/rules/bake';
 import { RecordingNotifier } from './approvals';
 import { CapturingLog } from './fixtures';
 import { type DeploymentConfig, ModelCodeDeploy } from './model-codedeploy';
@@ -51,6 +53,19 @@ export class ModelArtifacts implements ArtifactStore {
   }
 }
 
+/** CloudWatch's alarms: each listed alarm's state, as an action last set it (OK until then). */
+export class ModelAlarms implements AlarmReader {
+  readonly states = new Map<string, AlarmState>();
+  async read(names: readonly string[]): Promise<AlarmReading[]> {
+    return names.map((name) => ({
+      name,
+      state: this.states.get(name) ?? 'OK',
+      metric: 'AWS/ApplicationELB/HTTPCode_Target_5XX_Count',
+      threshold: 'GreaterThanThreshold 10',
+    }));
+  }
+}
+
 export type HandlerName = 'artifact-uploaded' | 'source-pushed' | 'deployment-finished';
 
 export interface Mail {
@@ -74,7 +89,7 @@ export interface WorldDeps {
   push: SourcePushedDeps;
   /** The operator's way in (deploy): the gates apply to it as to events. */
   operator: PromotionDeps;
-  audit: AuditDeps;
+  audit: AuditDeps & { alarms: AlarmReader };
   approval: ApprovalDeps;
   page: PageDeps;
 }
@@ -87,6 +102,7 @@ const wire = (w: {
   codedeploy: ModelCodeDeploy;
   artifacts: ModelArtifacts;
   notifier: RecordingNotifier;
+  alarms: ModelAlarms;
 }): WorldDeps => {
   const core = { pipeline: w.pipeline, store: w.store, clock: w.clock, log: w.log };
   const keys = async () => ({ current: MODEL_KEY });
@@ -126,6 +142,7 @@ const wire = (w: {
         restored: () => undefined,
       },
       releaseFlow: flow,
+      alarms: w.alarms,
     },
     approval,
     page: { ...approval, keys },
@@ -138,6 +155,7 @@ export class World {
   readonly log = new CapturingLog();
   readonly artifacts = new ModelArtifacts();
   readonly notifier = new RecordingNotifier();
+  readonly alarms = new ModelAlarms();
   readonly codedeploy: ModelCodeDeploy;
   readonly deps: WorldDeps;
   readonly mailbox: Mail[] = [];
@@ -198,6 +216,15 @@ export class World {
         return sourcePushedRun(mail.event, this.deps.push);
       case 'deployment-finished':
         return deploymentFinishedRun(mail.event, this.deps.audit);
+    }
+  }
+
+  /** A listed alarm's state-change event reaches reconcile; a bake that cannot end is a violation. */
+  async alarmChanged(event: unknown): Promise<void> {
+    try {
+      await onAlarm(event, this.deps.audit);
+    } catch (error) {
+      this.violations.push(`alarm event failed: ${String(error)}`);
     }
   }
 

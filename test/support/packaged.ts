@@ -26,11 +26,11 @@ const readTemplate = (dir: string, name: string): Template =>
   JSON.parse(readFileSync(join(dir, `cloudformation-template-${name}-stack.json`), 'utf8')) as Template;
 
 /** Runs `osls package --stage dev` into a fresh folder (no AWS credentials or network needed). */
-export const packageStack = (): Packaged => {
+export const packageStack = (env: Record<string, string> = {}): Packaged => {
   const dir = mkdtempSync(join(tmpdir(), 'baton-package-'));
   execFileSync('npx', ['osls', 'package', '--stage', 'dev', '--package', dir], {
     cwd: root,
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' },
+    env: { ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', ...env },
     stdio: 'pipe',
   });
   return { dir, template: readTemplate(dir, 'update'), createTemplate: readTemplate(dir, 'create') };

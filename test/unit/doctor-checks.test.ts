@@ -1,11 +1,13 @@
 // baton doctor's rules over plain facts: no AWS, no mocks.
 import { describe, expect, it } from 'vitest';
-import { roleRow } from '../../cli/doctor/checks-access';
+import { alarmRow, roleRow } from '../../cli/doctor/checks-access';
 import { applicationRow, groupRows } from '../../cli/doctor/checks-codedeploy';
 import { queueRow, stackRow, topicRow } from '../../cli/doctor/checks-stage';
 import { got, type StackFacts } from '../../cli/doctor/facts';
+import { planOf } from '../../cli/doctor/plan';
 import { allows, statementsOf } from '../../cli/doctor/policy';
 import { run } from '../../cli/main';
+import { parsePipeline } from '../../shared/pipeline/rules/config';
 
 const stack: StackFacts = {
   name: 'baton-prod',
@@ -186,5 +188,55 @@ describe('baton doctor on the command line', () => {
     expect(help.out).toContain('Usage: baton doctor --stage <stage>');
     expect((await cli(['help', 'doctor'])).out).toBe(help.out);
     expect((await cli(['--help'])).out).toContain('doctor --stage <stage>');
+  });
+});
+
+describe("doctor on the bakes' alarms", () => {
+  const listed = { alarm: 'web-staging-5xx', listedBy: ['web staging'] };
+
+  it('plans every alarm a bake lists once, with the environments that list it', () => {
+    const pipeline = parsePipeline({
+      version: 1,
+      applications: {
+        web: {
+          codedeployApplication: 'baton-web',
+          environments: [
+            {
+              name: 'staging',
+              deploymentGroup: 's',
+              enter: 'release',
+              verify: { bakeMinutes: 30, alarms: ['a', 'b'] },
+            },
+            {
+              name: 'production',
+              deploymentGroup: 'p',
+              enter: 'promotion',
+              verify: { bakeMinutes: 5, alarms: ['a'] },
+            },
+          ],
+        },
+      },
+    });
+    expect(planOf(pipeline).alarms).toEqual([
+      { alarm: 'a', listedBy: ['web staging', 'web production'] },
+      { alarm: 'b', listedBy: ['web staging'] },
+    ]);
+  });
+
+  it('fails an alarm CloudWatch does not have, warns of one in ALARM, passes one that exists', () => {
+    expect(alarmRow(listed, { alarm: listed.alarm, state: got(undefined) })).toEqual({
+      check: 'bake alarm',
+      subject: 'web-staging-5xx',
+      status: 'FAIL',
+      detail: 'no such CloudWatch alarm (verify.alarms of web staging)',
+    });
+    expect(alarmRow(listed, { alarm: listed.alarm, state: got('ALARM') }).status).toBe('warn');
+    expect(alarmRow(listed, { alarm: listed.alarm, state: got('OK') })).toMatchObject({
+      status: 'ok',
+      detail: 'exists, OK (verify.alarms of web staging)',
+    });
+    expect(
+      alarmRow(listed, { alarm: listed.alarm, state: { ok: false, error: 'AccessDenied: no' } }),
+    ).toMatchObject({ status: 'FAIL', detail: 'could not check: AccessDenied: no' });
   });
 });

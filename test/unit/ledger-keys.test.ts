@@ -7,6 +7,7 @@ import {
   openRequestKeys,
   releaseKeys,
   secretGrantKeys,
+  verificationKeys,
 } from '../../shared/ledger/keys';
 
 const AT = '2026-03-01T10:00:00.000Z';
@@ -41,6 +42,8 @@ describe('ledger keys', () => {
     expect(auditKeys.state('d-X', 'SUCCESS')).toBe('deployment-states/d-X/SUCCESS.json');
     expect(auditKeys.openFollowUp('d-X')).toBe('follow-ups/d-X.json');
     expect(auditKeys.incomplete('d-X')).toBe('incomplete/d-X.json');
+    expect(verificationKeys.bake('d-X')).toBe('bakes/d-X.json');
+    expect(verificationKeys.bakes()).toBe('bakes/');
     expect(approvalKeys.approval('web', 'v1', 'prod')).toBe('approvals/web/v1/prod.json');
     expect(approvalKeys.byId('a1')).toBe('approval-ids/a1.json');
     expect(approvalKeys.decision('a1', 'operator:arn:aws:iam::1:user/al')).toBe(

@@ -153,10 +153,11 @@ describe('reconcile', () => {
     ]);
     expect(results[0]).toEqual({ step: 'broken', ok: false, error: 'TypeError' });
     expect(results[3]).toEqual({ step: 'extra', ok: true, result: { done: 1 } });
-    expect(reconcileSteps.slice(0, 4).map((s) => s.name)).toEqual([
+    expect(reconcileSteps.slice(0, 5).map((s) => s.name)).toEqual([
       'auditStaleDeployments',
       'resumeFollowUps',
       'reauditIncomplete',
+      'endDueBakes',
       'startQueuedDeployments',
     ]);
   });

@@ -141,6 +141,24 @@ describe('the verdict', () => {
     expect(decide(evidence, strict).verdict).toBe('FAILED');
   });
 
+  it("names the group's own alarm configuration when CodeDeploy stopped the deployment on an alarm", () => {
+    const stopped = {
+      deployment: facts({
+        status: 'Stopped',
+        error: { code: 'ALARM_ACTIVE', message: 'One or more alarms have been activated: web-5xx' },
+      }),
+      targets: ids(3).map((id) => target(id)),
+      unreadable: [],
+    };
+    expect(decide(stopped, { ...strict, groupAlarms: ['web-5xx', 'web-p99'] }).reasons).toEqual([
+      'CodeDeploy reports the deployment Stopped: ALARM_ACTIVE (One or more alarms have been activated: web-5xx)',
+      "CodeDeploy stopped it on the deployment group's alarm configuration: web-5xx, web-p99 (pipeline.yml group.alarms)",
+    ]);
+    expect(decide(stopped, strict).reasons[1]).toBe(
+      "CodeDeploy stopped it on the deployment group's alarm configuration (the group is adopted: its alarms are in CodeDeploy, not pipeline.yml)",
+    );
+  });
+
   it('builds a report that keeps the facts and the expectation it was decided on', () => {
     const report = buildReport(
       'd-AUDIT0001',

@@ -105,3 +105,9 @@ export const nextSteps = (f: NextStepFacts, origin: AlertOrigin): string[] => {
   );
   return lines.map((l) => (l.startsWith('  ') || l === '' || l.endsWith(':') ? l : `  ${l}`));
 };
+
+/** A held bake's closing lines: auditing again reads the alarms again and ends the bake. */
+export const heldBakeSteps = (deploymentId: string, origin: AlertOrigin): string[] => [
+  'Next:',
+  `  baton audit --deployment-id ${deploymentId}${targetFlags(origin)}   # bake again: the alarms are read again now`,
+];

@@ -20,7 +20,15 @@ export interface AuditExpectation {
   tolerate: readonly TolerableStatus[];
   /** The last VERIFIED deployment of the same group and how many targets it expected. */
   lastVerified?: { deploymentId: string; fleet: number };
+  /** The group's own alarm configuration, where pipeline.yml creates the group (group.alarms). */
+  groupAlarms?: readonly string[];
 }
+
+/** CodeDeploy stopped the deployment because an alarm of its group's alarm configuration fired. */
+const alarmStop = (expectation: AuditExpectation): string =>
+  expectation.groupAlarms?.length
+    ? `CodeDeploy stopped it on the deployment group's alarm configuration: ${expectation.groupAlarms.join(', ')} (pipeline.yml group.alarms)`
+    : "CodeDeploy stopped it on the deployment group's alarm configuration (the group is adopted: its alarms are in CodeDeploy, not pipeline.yml)";
 
 export interface FailingTarget {
   id: string;
@@ -155,6 +163,7 @@ export const decide = (
   if (d.status === 'Failed' || d.status === 'Stopped') {
     const why = d.error?.code ? `: ${d.error.code}${d.error.message ? ` (${d.error.message})` : ''}` : '';
     const reasons = [`CodeDeploy reports the deployment ${d.status}${why}`];
+    if (d.error?.code === 'ALARM_ACTIVE') reasons.push(alarmStop(expectation));
     const stop = d.status === 'Stopped' ? evidence.stop : undefined;
     if (stop)
       reasons.push(

@@ -7,18 +7,26 @@ export const batonName = z
   .string()
   .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, . _ - (max 100)'));
 
-// CodeDeploy's ApplicationName and DeploymentGroupName: 1-100 characters, no pattern. The stack puts
-// both into IAM ARNs (the functions' policies, the service role's SourceArn), where `*` and `?` are
-// wildcards and `${` opens a policy variable (and a reference of Fn::Sub, which builds those ARNs).
+// A name the stack puts into IAM ARNs (the functions' policies, the service role's SourceArn), where
+// `*` and `?` are wildcards and `${` opens a policy variable (and a reference of Fn::Sub, which builds
+// those ARNs): 1 to max characters as the owning service counts them, and none of those.
 const IN_ARNS = /[*?]|\$\{/u;
 const codePoints = (s: string) => [...s].length;
-export const codedeployName = z.string().check(
-  z.refine((s) => codePoints(s) >= 1 && codePoints(s) <= 100, '1-100 characters (CodeDeploy)'),
-  z.refine(
-    (s) => !IN_ARNS.test(s),
-    'no * ? or ${: the name goes into IAM policy ARNs, where * and ? are wildcards and ${ a variable',
-  ),
-);
+const nameInArns = (max: number, owner: string) =>
+  z.string().check(
+    z.refine((s) => codePoints(s) >= 1 && codePoints(s) <= max, `1-${max} characters (${owner})`),
+    z.refine(
+      (s) => !IN_ARNS.test(s),
+      'no * ? or ${: the name goes into IAM policy ARNs, where * and ? are wildcards and ${ a variable',
+    ),
+  );
+
+// CodeDeploy's ApplicationName and DeploymentGroupName: 1-100 characters, no pattern.
+export const codedeployName = nameInArns(100, 'CodeDeploy');
+
+// CloudWatch's AlarmName: 1-255 characters, no pattern (monitoring-2010-08-01, AlarmName); a bake's
+// alarms go into DescribeAlarms' resource ARNs (arn:…:alarm:NAME).
+export const alarmName = nameInArns(255, 'CloudWatch AlarmName');
 
 // CodeCommit's RepositoryName: `[\w\.-]+`, 1-100 (a leading . _ or - included).
 export const repositoryName = z

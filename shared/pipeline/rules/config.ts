@@ -7,6 +7,7 @@ import { groupSchema } from './deployment-group';
 import { operatorsSchema } from './operators-config';
 import { COMPUTE_PLATFORMS, platformRules, resolvePlatform } from './platform';
 import { resolveExisting, stackRules } from './stack-rules';
+import { verifySchema } from './verify-config';
 
 const minutes = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
 
@@ -54,6 +55,8 @@ const environmentSchema = z.strictObject({
   secrets: z._default(secretsSchema, { files: [] }),
   // The deployment group the stack creates (see deployment-group.ts).
   group: z.optional(groupSchema),
+  // The bake after a VERIFIED audit, and the alarms that must stay OK (see verify-config.ts).
+  verify: z.optional(verifySchema),
 });
 
 const validRegExp = (s: string) => {

@@ -3,6 +3,7 @@
 import type { ApprovalState } from '../../approvals/rules/approval-state';
 import { passesGate, type Verdict } from '../../audit/rules/gate';
 import type { Application, Environment } from '../../pipeline/rules/config';
+import { type BakeStanding, bakePassed } from '../../verification/rules/bake';
 
 export type RequestProgress = 'pending' | 'queued' | 'started' | 'superseded';
 
@@ -15,6 +16,8 @@ export interface EnvironmentFacts {
   request?: { id: string; state: RequestProgress; deploymentId?: string; supersededBy?: string };
   /** The audit's verdict on that deployment: VERIFIED, PARTIAL, FAILED or INCOMPLETE. */
   verdict?: Verdict;
+  /** The bake after a VERIFIED audit, where the environment has `verify`: it must pass first. */
+  bake?: BakeStanding;
   approval?: ApprovalState;
   /** A release pushed after this one that already started here: entering would go backwards. */
   newerRelease?: string;
@@ -40,6 +43,7 @@ export const BLOCKED_CODES = [
   'approval-expired',
   'approval-superseded',
   'newer-release',
+  'bake-held',
 ] as const;
 export type BlockedCode = (typeof BLOCKED_CODES)[number];
 
@@ -54,7 +58,7 @@ export type Step =
   | { step: 'request-approval'; environment: string; from?: { environment: string; deploymentId: string } }
   | {
       step: 'wait';
-      for: 'artifact' | 'deployment' | 'verdict' | 'approval';
+      for: 'artifact' | 'deployment' | 'verdict' | 'bake' | 'approval';
       environment?: string;
       detail: string;
     }
@@ -101,6 +105,28 @@ export const isGated = (env: Environment): boolean => env.enter === 'promotion' 
 
 type Settled = { verified: true; deploymentId: string } | { verified: false; step: Step };
 
+/** A VERIFIED audit whose bake has not passed: nothing leaves the environment, nothing is asked for the next. */
+const baking = (environment: string, id: string, bake: BakeStanding): Settled =>
+  bake.state === 'baking'
+    ? {
+        verified: false,
+        step: {
+          step: 'wait',
+          for: 'bake',
+          environment,
+          detail: `deployment ${id} in ${environment} is VERIFIED (audit) and baking until ${bake.until}`,
+        },
+      }
+    : {
+        verified: false,
+        step: {
+          step: 'blocked',
+          code: bake.state === 'held' ? 'bake-held' : 'not-verified',
+          environment,
+          reason: `deployment ${id} in ${environment}: the bake ${bake.state === 'held' ? 'is held (an alarm was inconclusive; an operator may verify again or force on, with a reason)' : 'failed'}`,
+        },
+      };
+
 /** Where a release stands in an environment it has a request in. */
 const settle = (environment: string, f: EnvironmentFacts): Settled => {
   const request = f.request;
@@ -140,7 +166,10 @@ const settle = (environment: string, f: EnvironmentFacts): Settled => {
         detail: `deployment ${id} has no audit verdict yet`,
       },
     };
-  if (passesGate(f.verdict)) return { verified: true, deploymentId: id };
+  if (passesGate(f.verdict))
+    return f.bake && !bakePassed(f.bake)
+      ? baking(environment, id, f.bake)
+      : { verified: true, deploymentId: id };
   return {
     verified: false,
     step: {

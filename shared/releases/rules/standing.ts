@@ -1,6 +1,6 @@
 // How a release stands, in words for people: per environment of its path, and its next step.
 import type { Application } from '../../pipeline/rules/config';
-import { type ReleaseFacts, releasePath, type Step } from './promotion';
+import { type EnvironmentFacts, type ReleaseFacts, releasePath, type Step } from './promotion';
 
 export interface Standing {
   environment: string;
@@ -8,6 +8,19 @@ export interface Standing {
   deploymentId?: string;
   attempt?: number;
 }
+
+/** A verdict with its bake: "VERIFIED (baking until …)", "VERIFIED (baked)", "VERIFIED (bake held)". */
+const verdictOf = (f: EnvironmentFacts): string => {
+  if (!f.verdict) return 'deploying';
+  if (!f.bake || f.verdict !== 'VERIFIED') return f.verdict;
+  const bake = {
+    baking: `baking until ${f.bake.until}`,
+    passed: 'baked',
+    held: 'bake held',
+    failed: 'bake failed',
+  };
+  return `${f.verdict} (${bake[f.bake.state]})`;
+};
 
 /** Where the release stands in every environment of its path, for people. */
 export const standings = (app: Application, facts: ReleaseFacts): Standing[] =>
@@ -18,7 +31,7 @@ export const standings = (app: Application, facts: ReleaseFacts): Standing[] =>
     if (r) {
       const deployment = r.deploymentId ? { deploymentId: r.deploymentId } : {};
       if (r.state !== 'started') return { environment: env.name, state: r.state, ...deployment, ...extra };
-      return { environment: env.name, state: f.verdict ?? 'deploying', ...deployment, ...extra };
+      return { environment: env.name, state: verdictOf(f), ...deployment, ...extra };
     }
     if (f.forced) return { environment: env.name, state: 'forced, not yet requested', ...extra };
     if (f.approval) return { environment: env.name, state: `approval ${f.approval}`, ...extra };

@@ -1,0 +1,49 @@
+// The bake's records: the bake itself lives on the audit record (audits/<deploymentId>.json), and
+// reconcile finds the bakes still running by their marks under bakes/, each with its end and alarms.
+import * as z from 'zod/mini';
+import { verificationKeys } from '../ledger/keys';
+import { typedRecords } from '../ledger/repository';
+import type { RecordStore } from '../ledger/store';
+import { ALARM_STATES, type AlarmReading, BAKE_STATES, type Bake } from './rules/bake';
+
+export type { Bake } from './rules/bake';
+
+const optionalText = z.optional(z.string());
+
+const readingSchema: z.ZodMiniType<AlarmReading> = z.looseObject({
+  name: z.string(),
+  state: z.enum(ALARM_STATES),
+  metric: optionalText,
+  threshold: optionalText,
+  stateChangedAt: optionalText,
+  reason: optionalText,
+});
+
+export const bakeSchema: z.ZodMiniType<Bake> = z.looseObject({
+  state: z.enum(BAKE_STATES),
+  since: z.string(),
+  until: z.string(),
+  minutes: z.number(),
+  alarms: z.array(z.string()),
+  inconclusive: z.enum(['hold', 'fail', 'pass']),
+  endedAt: optionalText,
+  reason: optionalText,
+  readings: z.optional(z.array(readingSchema)),
+});
+
+/** A bake still running: when it ends, and which alarms end it early (the alarm event finds it so). */
+export interface BakeMark {
+  v: 1;
+  deploymentId: string;
+  until: string;
+  alarms: string[];
+}
+
+export const bakeMarkSchema: z.ZodMiniType<BakeMark> = z.looseObject({
+  v: z.literal(1),
+  deploymentId: z.string(),
+  until: z.string(),
+  alarms: z.array(z.string()),
+});
+
+export const bakeMarks = (store: RecordStore) => typedRecords(store, bakeMarkSchema, verificationKeys.bake);

@@ -1,0 +1,256 @@
+// The bake on the in-memory ledger, through the real audit, release flow and reconcile step: a VERIFIED
+// audit in staging bakes; nothing is promoted and no approval is asked until it passed; an alarm ends
+// it as FAILED; an inconclusive alarm holds it; each end happens once.
+import { describe, expect, it } from 'vitest';
+import { run as sourcePushed } from '../../functions/source-pushed/handler';
+import { readAudit } from '../../shared/approvals/approval-audit';
+import { audit } from '../../shared/audit/audit';
+import type { AuditRecord } from '../../shared/audit/records';
+import { auditKeys, keys, verificationKeys } from '../../shared/ledger/keys';
+import type { DeploymentRecord } from '../../shared/ledger/records';
+import type { Pipeline } from '../../shared/pipeline/rules/config';
+import { advanceRelease, releaseFlow } from '../../shared/releases/promotion';
+import { endBake } from '../../shared/verification/bake-end';
+import { alarmChanged, endDueBakes } from '../../shared/verification/bakes';
+import type { AlarmReader } from '../../shared/verification/ports';
+import type { AlarmReading, AlarmState } from '../../shared/verification/rules/bake';
+import { FakeReader, RecordingMetrics, SettableClock, target } from '../support/audit';
+import { COMMIT, loadEvent, samplePipeline } from '../support/fixtures';
+import { releaseDeps, tagEvent, uploadArtifact } from '../support/releases';
+
+const ALARMS = ['web-staging-5xx', 'web-staging-p99'];
+const MINUTE = 60_000;
+
+class FakeAlarms implements AlarmReader {
+  readonly states = new Map<string, AlarmState>(ALARMS.map((a) => [a, 'OK']));
+  calls: string[][] = [];
+  async read(names: readonly string[]): Promise<AlarmReading[]> {
+    this.calls.push([...names]);
+    return names.flatMap((name) => {
+      const state = this.states.get(name);
+      return state
+        ? [
+            {
+              name,
+              state,
+              metric: 'AWS/ApplicationELB/HTTPCode_Target_5XX_Count',
+              threshold: 'GreaterThanThreshold 10',
+              stateChangedAt: '2026-11-20T18:05:00.000Z',
+            },
+          ]
+        : [];
+    });
+  }
+}
+
+const baking = (over: Record<string, unknown> = {}): Pipeline => {
+  const pipeline = samplePipeline();
+  const staging = pipeline.applications.web?.environments.find((e) => e.name === 'staging');
+  if (staging) {
+    staging.verify = { bakeMinutes: 30, alarms: ALARMS, inconclusive: 'hold', ...over };
+    if (over.onFailure === 'rollback') staging.onFailure = 'rollback';
+  }
+  return pipeline;
+};
+
+const setup = async (pipeline = baking()) => {
+  const base = releaseDeps(pipeline);
+  const deps = {
+    ...base,
+    clock: new SettableClock(),
+    reader: new FakeReader(),
+    metrics: new RecordingMetrics(),
+    alarms: new FakeAlarms(),
+    releaseFlow: undefined as ReturnType<typeof releaseFlow> | undefined,
+  };
+  deps.releaseFlow = releaseFlow(deps);
+  await uploadArtifact(base, COMMIT);
+  await sourcePushed(tagEvent('v1.2.0', COMMIT, '2026-11-20T18:50:02Z'), deps);
+  const call = deps.deployer.calls.findIndex((c) => c.deploymentGroup === 'web-staging');
+  const staging = `d-FAKE${String(call + 1).padStart(5, '0')}`;
+  deps.reader.add(
+    staging,
+    { deploymentGroup: 'web-staging' },
+    ['i-1', 'i-2', 'i-3'].map((i) => target(i)),
+  );
+  await audit(deps, { deploymentId: staging, trigger: 'eventbridge SUCCESS' });
+  return { deps, staging };
+};
+
+type Deps = Awaited<ReturnType<typeof setup>>['deps'];
+const auditOf = async (deps: Deps, id: string) =>
+  (await deps.store.get<AuditRecord>(auditKeys.audit(id)))?.record;
+const productionCalls = (deps: Deps) =>
+  deps.deployer.calls.filter((c) => c.deploymentGroup === 'web-production');
+const alarmEvent = (state = 'ALARM') => {
+  const event = loadEvent<{ detail: { state: { value: string } } }>(
+    'cloudwatch/alarm-state-change-alarm.json',
+  );
+  event.detail.state.value = state;
+  return event;
+};
+
+describe('a VERIFIED audit in an environment with verify', () => {
+  it('bakes: the audit shows VERIFIED (audit) baking until its end, and the release waits', async () => {
+    const { deps, staging } = await setup();
+
+    const rec = await auditOf(deps, staging);
+    expect(rec).toMatchObject({
+      verdict: 'VERIFIED',
+      bake: { state: 'baking', until: '2026-11-20T18:30:00.000Z', alarms: ALARMS },
+    });
+    expect(rec?.followUp.done.advance).toBe(
+      'release v1.2.0 waits for the bake (until 2026-11-20T18:30:00.000Z)',
+    );
+    expect(rec?.followUp.done.verified).toBe('not yet: the bake is baking');
+    expect(deps.approvals.requests).toEqual([]);
+    expect((await advanceRelease(deps, 'web', 'v1.2.0', 'operator promote'))?.next).toBe(
+      `wait for bake: deployment ${staging} in staging is VERIFIED (audit) and baking until 2026-11-20T18:30:00.000Z`,
+    );
+    expect(await deps.store.get(verificationKeys.bake(staging))).toBeDefined();
+    expect(await deps.store.get(auditKeys.verified('web', 'staging'))).toBeUndefined();
+  });
+
+  it('is not judged before its end (no CloudWatch call); at its end, every alarm OK passes it once', async () => {
+    const { deps, staging } = await setup();
+    deps.clock.advance(10 * MINUTE);
+    expect(await endDueBakes.run(deps)).toEqual({});
+    expect(deps.alarms.calls).toEqual([]);
+
+    deps.clock.advance(21 * MINUTE);
+    expect(await endDueBakes.run(deps)).toEqual({
+      [staging]: 'bake passed: baked 30 min; 2 alarms OK throughout',
+    });
+    expect(await auditOf(deps, staging)).toMatchObject({ verdict: 'VERIFIED', bake: { state: 'passed' } });
+    expect(deps.approvals.requests).toEqual([
+      expect.objectContaining({ release: 'v1.2.0', environment: 'production', fromDeploymentId: staging }),
+    ]);
+    // What the approvers read of staging: the audit and the bake.
+    const fromAudit = deps.approvals.requests[0]?.fromAudit;
+    expect((await readAudit(deps.store, staging, fromAudit)).line).toBe(
+      'VERIFIED (3/3 instances verified); baked 30 min; 2 alarms OK throughout',
+    );
+    expect((await readAudit(deps.store, staging)).line).toBe(
+      'VERIFIED (3/3 instances verified); baked 30 min; 2 alarms OK throughout',
+    );
+    const deployment = await deps.store.get<DeploymentRecord>(keys.deployment(staging));
+    expect(deployment?.record.bake).toEqual({ state: 'passed', until: '2026-11-20T18:30:00.000Z' });
+    expect(await deps.store.get(auditKeys.verified('web', 'staging'))).toBeDefined();
+
+    // A duplicate (a retry, a late alarm event) finds it ended and does nothing.
+    expect(await endDueBakes.run(deps)).toEqual({});
+    expect(await endBake(deps, { deploymentId: staging, trigger: 'retry' })).toBe(
+      'the bake already ended (passed)',
+    );
+    expect(deps.approvals.requests).toHaveLength(1);
+    expect(deps.notifier.sent).toEqual([]);
+  });
+
+  it('ends at once as FAILED when a listed alarm goes to ALARM, alerting with the alarm, and blocks the release', async () => {
+    const { deps, staging } = await setup();
+    deps.clock.advance(5 * MINUTE);
+    deps.alarms.states.set('web-staging-5xx', 'ALARM');
+
+    const outcome = await alarmChanged(deps, alarmEvent());
+
+    expect(outcome).toMatchObject({ outcome: 'bakes-ended', alarm: 'web-staging-5xx' });
+    const rec = await auditOf(deps, staging);
+    expect(rec).toMatchObject({ verdict: 'FAILED', bake: { state: 'failed' } });
+    expect(rec?.history.at(-1)?.verdict).toBe('VERIFIED');
+    const [sent] = deps.notifier.sent;
+    expect(deps.notifier.sent).toHaveLength(1);
+    expect(sent?.notice.message).toContain(
+      'alarm web-staging-5xx is ALARM, metric AWS/ApplicationELB/HTTPCode_Target_5XX_Count, threshold GreaterThanThreshold 10',
+    );
+    expect(sent?.notice.message).toContain('release v1.2.0 is blocked in staging');
+    expect(deps.approvals.requests).toEqual([]);
+    expect((await advanceRelease(deps, 'web', 'v1.2.0', 'operator promote'))?.step).toMatchObject({
+      step: 'blocked',
+      code: 'not-verified',
+    });
+    expect(await deps.store.get(verificationKeys.bake(staging))).toBeUndefined();
+
+    // Redelivered: nothing more.
+    expect(await alarmChanged(deps, alarmEvent())).toMatchObject({ outcome: 'ignored', bakes: {} });
+    expect(deps.notifier.sent).toHaveLength(1);
+    expect(productionCalls(deps)).toEqual([]);
+  });
+
+  it('takes the event as evidence even if CloudWatch already reads the alarm OK again', async () => {
+    const { deps, staging } = await setup();
+    await alarmChanged(deps, alarmEvent());
+    expect((await auditOf(deps, staging))?.bake?.reason).toContain('alarm web-staging-5xx is ALARM');
+  });
+
+  it('ignores an alarm going back to OK, and an alarm no bake lists', async () => {
+    const { deps, staging } = await setup();
+    expect(await alarmChanged(deps, alarmEvent('OK'))).toMatchObject({ outcome: 'ignored' });
+    expect(deps.alarms.calls).toEqual([]);
+    expect((await auditOf(deps, staging))?.bake?.state).toBe('baking');
+  });
+
+  it('at its end, an ALARM missed as an event is still caught by DescribeAlarms', async () => {
+    const { deps, staging } = await setup();
+    deps.alarms.states.set('web-staging-p99', 'ALARM');
+    deps.clock.advance(30 * MINUTE);
+    const results = (await endDueBakes.run(deps)) as Record<string, string>;
+    expect(results[staging]).toMatch(/^bake failed: alarm web-staging-p99 is ALARM/);
+    expect((await auditOf(deps, staging))?.verdict).toBe('FAILED');
+  });
+
+  it('holds on INSUFFICIENT_DATA (inconclusive: hold): alerts, blocks with bake-held, and an operator audit bakes again', async () => {
+    const { deps, staging } = await setup();
+    deps.alarms.states.set('web-staging-p99', 'INSUFFICIENT_DATA');
+    deps.clock.advance(30 * MINUTE);
+    await endDueBakes.run(deps);
+
+    expect(await auditOf(deps, staging)).toMatchObject({ verdict: 'VERIFIED', bake: { state: 'held' } });
+    expect(deps.notifier.sent[0]?.notice.subject).toMatch(/bake held$/);
+    expect(deps.notifier.sent[0]?.notice.message).toContain('alarm web-staging-p99 is INSUFFICIENT_DATA');
+    expect((await advanceRelease(deps, 'web', 'v1.2.0', 'operator promote'))?.step).toMatchObject({
+      code: 'bake-held',
+    });
+    expect(deps.approvals.requests).toEqual([]);
+
+    await audit(deps, { deploymentId: staging, trigger: 'operator alice', again: true });
+    expect((await auditOf(deps, staging))?.bake).toMatchObject({
+      state: 'baking',
+      since: deps.clock.now().toISOString(),
+    });
+  });
+
+  it('with inconclusive: fail, the same alarm fails the bake', async () => {
+    const { deps, staging } = await setup(baking({ inconclusive: 'fail' }));
+    deps.alarms.states.delete('web-staging-p99');
+    deps.clock.advance(30 * MINUTE);
+    await endDueBakes.run(deps);
+    expect(await auditOf(deps, staging)).toMatchObject({
+      verdict: 'FAILED',
+      bake: { reason: 'inconclusive (fail): alarm web-staging-p99 does not exist' },
+    });
+  });
+
+  it('with onFailure: rollback, a failed bake redeploys the last VERIFIED revision', async () => {
+    const { deps, staging } = await setup(baking({ onFailure: 'rollback' }));
+    // An earlier VERIFIED deployment of staging to roll back to.
+    await deps.store.put(auditKeys.verified('web', 'staging'), {
+      v: 1,
+      kind: 'verified',
+      deploymentId: 'd-EARLIER01',
+      application: 'web',
+      environment: 'staging',
+      artifact: { bucket: 'pipeline', key: 'artifacts/web/earlier.zip', etag: '"e0"', commit: 'c0ffee00' },
+      fleet: 3,
+      deploymentCreatedAt: '2026-11-19T10:00:00.000Z',
+      verifiedAt: '2026-11-19T10:10:00.000Z',
+    });
+    await alarmChanged(deps, alarmEvent());
+    expect((await auditOf(deps, staging))?.followUp.done.rollback).toMatch(
+      /^redeploy of commit c0ffee00 \(VERIFIED in d-EARLIER01\) requested/,
+    );
+    expect(deps.deployer.calls.at(-1)).toMatchObject({
+      deploymentGroup: 'web-staging',
+      key: 'artifacts/web/earlier.zip',
+    });
+  });
+});
