@@ -55,7 +55,9 @@ describe('a release whose staging bake fails on an alarm', () => {
     const alerts = await emailedApprovals(stack.moto.endpoint, stack.alertTopicArn);
     const named = alerts.filter((a) => a.message.includes('staging-5xx'));
     expect(named).toHaveLength(1);
-    expect(named[0]?.subject).toMatch(/^Baton web staging: FAILED for release v1\.0\.0 \(commit [0-9a-f]{12}\)$/);
+    expect(named[0]?.subject).toMatch(
+      /^Baton web staging: FAILED for release v1\.0\.0 \(commit [0-9a-f]{12}\)$/,
+    );
     expect(await emailedApprovals(stack.moto.endpoint, stack.approvalTopicArn)).toEqual([]);
     expect(lines.some((l) => l.includes('release blocked') && l.includes('v1.0.0 stops in staging'))).toBe(
       true,

@@ -205,7 +205,9 @@ describe('a VERIFIED audit in an environment with verify', () => {
     await endDueBakes.run(deps);
 
     expect(await auditOf(deps, staging)).toMatchObject({ verdict: 'VERIFIED', bake: { state: 'held' } });
-    expect(deps.notifier.sent[0]?.notice.subject).toMatch(/^Baton web staging: VERIFIED, bake held for release /);
+    expect(deps.notifier.sent[0]?.notice.subject).toMatch(
+      /^Baton web staging: VERIFIED, bake held for release /,
+    );
     expect(deps.notifier.sent[0]?.notice.message).toContain('alarm web-staging-p99 is INSUFFICIENT_DATA');
     expect((await advanceRelease(deps, 'web', 'v1.2.0', 'operator promote'))?.step).toMatchObject({
       code: 'bake-held',
