@@ -38,6 +38,7 @@ export const watchedSchema = z.looseObject({
   ),
   verdict: z.optional(z.enum(VERDICTS)),
   reasons: z.optional(z.array(z.string())),
+  bake: z.optional(z.looseObject({ state: z.string(), until: z.string() })),
   final: z.boolean(),
 });
 
@@ -81,14 +82,18 @@ export const newLines = (w: Watched, seen: Set<string>, now: Date): string[] => 
         `Verdict of ${id}: ${w.verdict}`,
         ...(w.reasons ?? []).map((r) => `  - ${r}`),
       );
+    if (w.bake) once(`bake:${id}:${w.bake.state}`, `Bake of ${id}: ${w.bake.state} (until ${w.bake.until})`);
   }
   if (w.release && w.next) once(`next:${w.release}:${w.next}`, `${w.release}: ${w.next}`);
   return out;
 };
 
-/** The exit code of a final look: 0 on VERIFIED, or for a release that is done everywhere. */
+/** The exit code of a final look: 0 on VERIFIED (its bake passed, where it bakes), or for a release done everywhere. */
 export const watchExit = (w: Watched): number =>
-  passesGate(w.verdict) || (!w.deploymentId && w.releaseStep === 'done') ? EXIT.ok : EXIT.refused;
+  (passesGate(w.verdict) && (w.bake === undefined || w.bake.state === 'passed')) ||
+  (!w.deploymentId && w.releaseStep === 'done')
+    ? EXIT.ok
+    : EXIT.refused;
 
 export const watchLoop = async (
   ask: () => Promise<Answer>,

@@ -108,6 +108,8 @@ export const watch = async (deps: WatchDeps, cmd: z.output<typeof watchSchema>) 
   ]);
   const verdict = audited?.record.verdict ?? recorded?.record.verdict;
   const d = recorded?.record;
+  // A VERIFIED audit in an environment that bakes is final only once the bake has ended.
+  const bake = audited?.record.bake;
   // A release goes on after a VERIFIED verdict: watching it ends when it waits for nothing running.
   const releaseMoves =
     release !== undefined &&
@@ -125,6 +127,7 @@ export const watch = async (deps: WatchDeps, cmd: z.output<typeof watchSchema>) 
     targets: (targets ?? []).map(targetOf),
     ...(verdict ? { verdict } : {}),
     ...(audited ? { reasons: audited.record.report.reasons } : {}),
-    final: Boolean(verdict) && isFinished(facts.status) && !releaseMoves,
+    ...(bake ? { bake: { state: bake.state, until: bake.until } } : {}),
+    final: Boolean(verdict) && isFinished(facts.status) && !releaseMoves && bake?.state !== 'baking',
   };
 };

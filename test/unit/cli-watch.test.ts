@@ -104,6 +104,20 @@ describe('baton watch', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ verdict: 'VERIFIED', final: true });
   });
 
+  it('waits through a bake: exit 0 once it passed, 1 when it is held', async () => {
+    const baking = look({ status: 'Succeeded', verdict: 'VERIFIED', bake: { state: 'baking', until: 'T' } });
+    const end = (state: string) =>
+      look({ status: 'Succeeded', verdict: 'VERIFIED', bake: { state, until: 'T' }, final: true });
+
+    const passed = await watching([baking, end('passed')]);
+    const held = await watching([baking, end('held')]);
+
+    expect(passed).toMatchObject({ code: 0, asked: 2 });
+    expect(passed.stdout).toContain('Bake of d-7Q4BZ2K1X: baking (until T)');
+    expect(passed.stdout).toContain('Bake of d-7Q4BZ2K1X: passed (until T)');
+    expect(held.code).toBe(1);
+  });
+
   it('follows a release by its tag, and ends with exit 1 on a refusal', async () => {
     expect(invocation(['watch', 'v1.2.0', '--app', 'web']).event).toEqual({
       command: 'watch',

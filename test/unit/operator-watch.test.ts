@@ -111,6 +111,37 @@ describe('watch', () => {
     });
   });
 
+  it('is not final while a VERIFIED audit bakes, and final once its bake ended', async () => {
+    const deps = watchDeps();
+    const id = await deployed(deps, 'staging', COMMIT, {
+      status: 'Succeeded',
+      targets: [target('i-1'), target('i-2'), target('i-3')],
+    });
+    await audit(deps, { deploymentId: id, trigger: 'eventbridge SUCCESS' });
+    const key = `audits/${id}.json`;
+    const audited = await deps.store.get<Record<string, unknown>>(key);
+    const bake = {
+      state: 'baking',
+      since: '2026-11-20T18:00:00.000Z',
+      until: '2026-11-20T18:30:00.000Z',
+      minutes: 30,
+      alarms: ['web-staging-5xx'],
+      inconclusive: 'hold',
+    };
+    await deps.store.put(key, { ...audited?.record, bake });
+
+    const baking = await look(deps, { deploymentId: id });
+    await deps.store.put(key, { ...audited?.record, bake: { ...bake, state: 'passed' } });
+    const baked = await look(deps, { deploymentId: id });
+
+    expect(baking).toMatchObject({
+      verdict: 'VERIFIED',
+      bake: { state: 'baking', until: '2026-11-20T18:30:00.000Z' },
+      final: false,
+    });
+    expect(baked).toMatchObject({ verdict: 'VERIFIED', bake: { state: 'passed' }, final: true });
+  });
+
   it('needs exactly one of a deployment or a release (with its application), and is a read', async () => {
     const deps = watchDeps();
     expect(await invokeOperator(deps, { command: 'watch' })).toMatchObject({
