@@ -34,6 +34,10 @@ export const retry = async (deps: PromotionDeps, cmd: z.output<typeof retrySchem
     throw new RetryRefusedError(
       `deployment ${deploymentId} in ${cmd.environment} has no verdict yet: wait for it, or stop it first`,
     );
+  if (passesGate(verdict) && last.bake?.state === 'held')
+    throw new RetryRefusedError(
+      `deployment ${deploymentId} in ${cmd.environment} is VERIFIED and its bake is held: nothing to deploy again; audit it again (audit with its deploymentId) to read the alarms and bake again, or force on with a reason`,
+    );
   if (passesGate(verdict))
     throw new RetryRefusedError(
       `deployment ${deploymentId} in ${cmd.environment} is VERIFIED: nothing to retry`,

@@ -215,6 +215,25 @@ describe('retry', () => {
     expect(await retryIn(deps, 'staging')).toEqual({ ok: false, kind: 'RetryRefusedError', error });
   });
 
+  it('refuses a VERIFIED deployment whose bake is held, saying how its verification is retried', async () => {
+    const deps = releaseDeps();
+    await released(deps);
+    await finish(deps, 'd-FAKE00002', 'VERIFIED');
+    const key = 'deployments/d-FAKE00002.json';
+    const record = await deps.store.get<Record<string, unknown>>(key);
+    await deps.store.put(key, {
+      ...record?.record,
+      bake: { state: 'held', until: '2026-11-20T19:30:00.000Z' },
+    });
+
+    expect(await retryIn(deps, 'staging')).toEqual({
+      ok: false,
+      kind: 'RetryRefusedError',
+      error:
+        'deployment d-FAKE00002 in staging is VERIFIED and its bake is held: nothing to deploy again; audit it again (audit with its deploymentId) to read the alarms and bake again, or force on with a reason',
+    });
+  });
+
   it('refuses an environment nothing was deployed to, and needs the deploy permission', async () => {
     const deps = releaseDeps();
     expect(await retryIn(deps, 'production')).toEqual({
