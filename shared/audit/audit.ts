@@ -256,8 +256,10 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
   // step frees it, and reconcile finds an abandoned follow-up by that slot (auditStaleDeployments),
   // so no open follow-up mark is needed. Any other follow-up is marked.
   const first = Boolean(ledger && !ledger.verdict && !existing);
-  if (first) deps.metrics.delivered(report.verdict, place.application, env.name);
-  emitDelivery(deps, record, verified, ledger, earlier);
+  // A VERIFIED audit that starts a bake is not delivered yet: the bake's end counts it (bake-end.ts).
+  const bakes = record.bake?.state === 'baking';
+  if (first && !bakes) deps.metrics.delivered(report.verdict, place.application, env.name);
+  if (!bakes) emitDelivery(deps, record, verified, ledger, earlier);
   return claim(deps, record, {
     audit: written,
     ...(stored ? { deployment: stored } : {}),

@@ -3,10 +3,13 @@
 // (its follow-up rolls back where configured, alerts and blocks the release); one that passed moves the
 // release on; a held one alerts and waits. A duplicate or a retry finds the bake ended and does nothing.
 
+import { emitDelivery } from '../audit/audit-delivery';
 import { bakeStanding, followUp, markFollowUp } from '../audit/audit-follow-up';
 import type { AuditDeps } from '../audit/ports';
-import { type AuditRecord, auditRecords, type FollowUpStep } from '../audit/records';
+import { type AuditRecord, auditRecords, type FollowUpStep, verifiedRecords } from '../audit/records';
+import { passesGate } from '../audit/rules/gate';
 import { auditKeys, verificationKeys } from '../ledger/keys';
+import { deploymentRecords } from '../ledger/schemas';
 import type { AlarmReader } from './ports';
 import { type AlarmReading, type Bake, judgeBake } from './rules/bake';
 
@@ -38,6 +41,22 @@ export interface BakeEndRequest {
   /** The alarm's state as an event reported it. */
   observed?: AlarmReading;
 }
+
+/**
+ * The delivery metrics the audit left to the bake: the deployment counted with its final verdict, and
+ * its lead time and time to restore once the bake passed (from the records as the audit saw them).
+ */
+const deliveredAfterBake = async (deps: BakeDeps, ended: AuditRecord) => {
+  deps.metrics.delivered(ended.verdict, ended.application, ended.environment);
+  if (!passesGate(ended.verdict)) return;
+  const [ledger, verified] = await Promise.all([
+    deploymentRecords(deps.store).get(ended.deploymentId),
+    verifiedRecords(deps.store).get(ended.application, ended.environment),
+  ]);
+  if (!ledger) return;
+  const { verdict: _judged, ...unjudged } = ledger.record;
+  emitDelivery(deps, ended, verified?.record, unjudged);
+};
 
 export const endBake = async (deps: BakeDeps, req: BakeEndRequest): Promise<string> => {
   const id = req.deploymentId;
@@ -81,6 +100,7 @@ export const endBake = async (deps: BakeDeps, req: BakeEndRequest): Promise<stri
   const etag = await deps.store.replace(key, ended, stored.etag);
   if (!etag) return 'ended by another invocation';
   deps.log.info('bake ended', { deploymentId: id, bake: bakeStanding(ended), reason: judged.reason });
+  if (judged.state !== 'held') await deliveredAfterBake(deps, ended);
   await markFollowUp(deps, ended);
   await deps.store.delete(verificationKeys.bake(id));
   await followUp(deps, ended, { audit: etag, marked: true });

@@ -109,6 +109,9 @@ describe('a VERIFIED audit in an environment with verify', () => {
     );
     expect(await deps.store.get(verificationKeys.bake(staging))).toBeDefined();
     expect(await deps.store.get(auditKeys.verified('web', 'staging'))).toBeUndefined();
+    // Not delivered yet: the bake's end counts the deployment, with its final verdict.
+    expect(deps.metrics.deliveries.filter((d) => d.environment === 'staging')).toEqual([]);
+    expect(deps.metrics.durations.filter((d) => d.environment === 'staging')).toEqual([]);
   });
 
   it('is not judged before its end (no CloudWatch call); at its end, every alarm OK passes it once', async () => {
@@ -144,6 +147,12 @@ describe('a VERIFIED audit in an environment with verify', () => {
     );
     expect(deps.approvals.requests).toHaveLength(1);
     expect(deps.notifier.sent).toEqual([]);
+    expect(deps.metrics.deliveries.filter((d) => d.environment === 'staging')).toEqual([
+      { verdict: 'VERIFIED', application: 'web', environment: 'staging' },
+    ]);
+    expect(deps.metrics.durations.filter((d) => d.environment === 'staging')).toEqual([
+      expect.objectContaining({ metric: 'leadTime', application: 'web' }),
+    ]);
   });
 
   it('ends at once as FAILED when a listed alarm goes to ALARM, alerting with the alarm, and blocks the release', async () => {
@@ -157,6 +166,9 @@ describe('a VERIFIED audit in an environment with verify', () => {
     const rec = await auditOf(deps, staging);
     expect(rec).toMatchObject({ verdict: 'FAILED', bake: { state: 'failed' } });
     expect(rec?.history.at(-1)?.verdict).toBe('VERIFIED');
+    expect(deps.metrics.deliveries.filter((d) => d.environment === 'staging')).toEqual([
+      { verdict: 'FAILED', application: 'web', environment: 'staging' },
+    ]);
     const [sent] = deps.notifier.sent;
     expect(deps.notifier.sent).toHaveLength(1);
     expect(sent?.notice.message).toContain(
