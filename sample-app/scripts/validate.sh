@@ -15,8 +15,12 @@ exec 3<>"/dev/tcp/127.0.0.1/$port"
 printf 'GET /release HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
 response="$(cat <&3)"
 exec 3<&-
-status="$(printf '%s\n' "$response" | head -n 1 | tr -d '\r')"
-served="$(printf '%s\n' "$response" | tail -n 1 | tr -d '\r')"
+# The first and the last line, by expansion: a pipe into head could end printf with SIGPIPE (exit 141
+# under pipefail) when head stops reading first.
+status="${response%%$'\n'*}"
+status="${status%$'\r'}"
+served="${response##*$'\n'}"
+served="${served%$'\r'}"
 case "$status" in
   "HTTP/1."?" 200"*) ;;
   *) echo "smoke test: GET /release on port $port answered ${status:-nothing}"; exit 1 ;;

@@ -65,8 +65,10 @@ describe('baton doctor on a deployed stage', () => {
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^CHECK\s+SUBJECT\s+STATUS\s+DETAIL$/);
     const rows = lines.slice(1, -2);
-    // stack, application, 3 groups and their instances, role, 5 secrets, 2 topics, 5 rules, queue.
-    expect(rows).toHaveLength(1 + 1 + 6 + 1 + 5 + 2 + 5 + 1);
+    // stack, application, 3 groups and their instances, role, 5 secrets, 2 topics, 6 rules (the
+    // alarm-state rule of the bakes among them), queue.
+    expect(rows).toHaveLength(1 + 1 + 6 + 1 + 5 + 2 + 6 + 1);
+    expect(rows.filter((r) => r.startsWith('rule'))).toHaveLength(6);
     for (const row of rows) expect(row.split(/\s{2,}/)[2], row).toBe('ok');
     expect(lines.at(-1)).toBe(`${rows.length} checks: ${rows.length} ok, 0 warn, 0 FAIL`);
   });
