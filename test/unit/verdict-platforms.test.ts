@@ -1,13 +1,20 @@
 // The verdict rules of ECS and Lambda deployments, on targets shaped as the API model says: VERIFIED only
 // when every lifecycle event passed and traffic ended on the new revision, whatever CodeDeploy's status.
 import { describe, expect, it } from 'vitest';
+import * as standIn from '../../local/codedeploy/types';
 import { platformShortfall } from '../../shared/audit/rules/platform-outcome';
 import { renderReport } from '../../shared/audit/rules/verdict-text';
 import { target } from '../support/audit';
 import { checkOperation } from '../support/aws-model';
 import { awsModel } from '../support/aws-models';
 import { auditOf } from '../support/codedeploy-api';
-import { ecsTarget, greenTaskSet, lambdaTarget } from '../support/platform-targets';
+import {
+  ECS_EVENTS,
+  ecsTarget,
+  greenTaskSet,
+  LAMBDA_EVENTS,
+  lambdaTarget,
+} from '../support/platform-targets';
 
 const ECS = {
   computePlatform: 'ECS',
@@ -27,6 +34,11 @@ describe('ECS verdicts', () => {
     expect(
       checkOperation(model, 'BatchGetDeploymentTargets', 'output', { deploymentTargets: targets }),
     ).toEqual([]);
+  });
+
+  it("the fixtures' lifecycle events are AWS's run order for ECS and Lambda deployments", () => {
+    expect(ECS_EVENTS).toEqual([...standIn.ECS_EVENTS]);
+    expect(LAMBDA_EVENTS).toEqual([...standIn.LAMBDA_EVENTS]);
   });
 
   it('VERIFIED when every event succeeded and the replacement task set serves all traffic', async () => {
