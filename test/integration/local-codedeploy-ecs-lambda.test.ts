@@ -396,6 +396,27 @@ describe('the platform rules of the API', () => {
     expect(modelProblems(from)).toEqual([]);
   });
 
+  it('a Lambda group needs no deployment style: it is blue/green with traffic control', async () => {
+    const from = wire.calls.length;
+    await client.send(
+      new CreateDeploymentGroupCommand({
+        applicationName: 'fn',
+        deploymentGroupName: 'fn-styleless',
+        serviceRoleArn: ROLE,
+        deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
+      }),
+    );
+    const group = await client.send(
+      new GetDeploymentGroupCommand({ applicationName: 'fn', deploymentGroupName: 'fn-styleless' }),
+    );
+
+    expect(group.deploymentGroupInfo?.deploymentStyle).toEqual({
+      deploymentType: 'BLUE_GREEN',
+      deploymentOption: 'WITH_TRAFFIC_CONTROL',
+    });
+    expect(modelProblems(from)).toEqual([]);
+  });
+
   it('refuses an archive for ECS, an AppSpec file for Server, and a configuration of another platform', async () => {
     await provision(stack, 'web', 'web-dev', 1);
     await expect(
