@@ -298,36 +298,24 @@ describe('an ECS deployment', () => {
     expect(modelProblems(from)).toEqual([]);
   });
 
-  it('a hook function that is not there fails its event, naming it', async () => {
-    const { status, target } = await deploy(
-      'svc',
-      'svc-dev',
-      ecsAppSpec({ BeforeInstall: 'CodeDeployHook_nobody-home' }),
-      'YAML',
-    );
-
-    expect(status).toBe('Failed');
-    expect(events(target.ecsTarget).slice(0, 2)).toEqual(['BeforeInstall:Failed', 'Install:Skipped']);
-    expect(target.ecsTarget?.lifecycleEvents?.[0]?.diagnostics?.message).toMatch(
-      /nobody-home does not exist/,
-    );
-  });
-
-  it('a hook function not named CodeDeployHook_* fails its event unrun, as the managed role forbids it', async () => {
+  it.each([
+    [
+      'is not there',
+      'CodeDeployHook_nobody-home',
+      /^The hook function CodeDeployHook_nobody-home does not exist/,
+    ],
+    [
+      'is not named CodeDeployHook_* (the managed service role may not invoke it)',
+      'svc-unprefixed',
+      /^The hook function svc-unprefixed was not invoked: the CodeDeploy service role may invoke only functions named CodeDeployHook_\* \(AWSCodeDeployRoleForECS, AWSCodeDeployRoleForLambda\)$/,
+    ],
+  ])('a hook function that %s fails its event unrun, naming it', async (_, name, message) => {
     invoked.length = 0;
-    const { status, target } = await deploy(
-      'svc',
-      'svc-dev',
-      ecsAppSpec({ BeforeInstall: 'svc-unprefixed' }),
-      'YAML',
-    );
+    const { status, target } = await deploy('svc', 'svc-dev', ecsAppSpec({ BeforeInstall: name }), 'YAML');
 
     expect(status).toBe('Failed');
     expect(events(target.ecsTarget).slice(0, 2)).toEqual(['BeforeInstall:Failed', 'Install:Skipped']);
-    expect(target.ecsTarget?.lifecycleEvents?.[0]?.diagnostics?.message).toBe(
-      'The hook function svc-unprefixed was not invoked: the CodeDeploy service role may invoke only ' +
-        'functions named CodeDeployHook_* (AWSCodeDeployRoleForECS, AWSCodeDeployRoleForLambda)',
-    );
+    expect(target.ecsTarget?.lifecycleEvents?.[0]?.diagnostics?.message).toMatch(message);
     expect(invoked).toEqual([]);
   });
 
