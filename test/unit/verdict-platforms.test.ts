@@ -132,6 +132,30 @@ describe('Lambda verdicts', () => {
   });
 });
 
+describe('an ECS or Lambda deployment that delivered nothing', () => {
+  const lax = { minimumTargets: 0, tolerate: ['Skipped', 'Unknown', 'Ready'] as const };
+
+  it.each([
+    ['ECS', ECS, () => ecsTarget({ status: 'Skipped', greenWeight: 0 })],
+    ['Lambda', LAMBDA, () => lambdaTarget({ status: 'Skipped', info: { targetVersionWeight: 0 } })],
+  ])('%s: a Skipped target is not tolerated, whatever the expectation says', async (_, info, skipped) => {
+    const { report } = await auditOf([skipped()], info, lax);
+    expect(report.verdict).toBe('PARTIAL');
+    expect(report.counts).toMatchObject({ expected: 1, succeeded: 0, tolerated: 0 });
+  });
+
+  it.each([
+    ['ECS', ECS],
+    ['Lambda', LAMBDA],
+  ])('%s: a Succeeded deployment with no target is not VERIFIED', async (platform, info) => {
+    const { report } = await auditOf([], info, lax);
+    expect(report.verdict).toBe('PARTIAL');
+    expect(report.reasons).toContain(
+      `targets are missing: the deployment has 0 targets, ${platform === 'ECS' ? 'an' : 'a'} ${platform} deployment has exactly one (its ${platform === 'ECS' ? 'service' : 'alias'})`,
+    );
+  });
+});
+
 describe('the platform rule leaves instances alone', () => {
   it('an instance target is judged by its status, as before', () => {
     expect(

@@ -56,6 +56,7 @@ interface GroupShape {
 }
 interface EnvironmentShape {
   secrets: { env?: string | undefined; files: unknown[] };
+  audit: { minimumTargets: number; tolerate: readonly string[] };
   group?: GroupShape | undefined;
 }
 interface ApplicationShape {
@@ -120,6 +121,19 @@ const groupRules = (platform: ComputePlatform, g: GroupShape, at: PropertyKey[],
 const NO_BROKER = (platform: ComputePlatform) =>
   `the secrets broker serves EC2/on-premises instances only: ${a(platform)} application takes its secrets from its ${platform === 'ECS' ? 'task definition' : 'function’s environment'} (Secrets Manager references there)`;
 
+// An ECS or Lambda deployment has one target, the service or the alias: a deployment that delivered
+// nothing must never read VERIFIED, so neither a lower count nor a tolerated status applies.
+const auditRules = (
+  platform: ComputePlatform,
+  audit: EnvironmentShape['audit'],
+  at: PropertyKey[],
+  ctx: Issues,
+) => {
+  const rule = `${platform} deploys to exactly one target (a service or an alias), which must succeed`;
+  if (audit.minimumTargets !== 1) issue(ctx, [...at, 'minimumTargets'], `must be 1: ${rule}`);
+  if (audit.tolerate.length > 0) issue(ctx, [...at, 'tolerate'], `must be empty: ${rule}`);
+};
+
 const applicationRules = (app: ApplicationShape, at: PropertyKey[], ctx: Issues) => {
   const platform = app.computePlatform;
   const endings = ARTIFACT_ENDINGS[platform];
@@ -143,6 +157,7 @@ const applicationRules = (app: ApplicationShape, at: PropertyKey[], ctx: Issues)
     if (platform !== 'Server' && (env.secrets.env !== undefined || env.secrets.files.length > 0))
       issue(ctx, [...path, 'secrets'], NO_BROKER(platform));
     if (env.group) groupRules(platform, env.group, [...path, 'group'], ctx);
+    if (platform !== 'Server') auditRules(platform, env.audit, [...path, 'audit'], ctx);
   });
 };
 
