@@ -47,6 +47,8 @@ export interface TargetCell {
   kind: TargetKind;
   status: TargetStatus;
   label?: 'Blue' | 'Green';
+  /** A Succeeded ECS or Lambda target that did not deliver its platform's outcome: what it did not. */
+  shortfall?: string;
 }
 
 export interface Counts {
@@ -248,12 +250,16 @@ export const buildReport = (
     v: 1,
     deploymentId,
     ...decision,
-    targets: (evidence.targets ?? []).map((t) => ({
-      id: t.id,
-      kind: t.kind,
-      status: t.status,
-      ...(t.label && blueGreen ? { label: t.label } : {}),
-    })),
+    targets: (evidence.targets ?? []).map((t) => {
+      const shortfall = t.status === 'Succeeded' ? platformShortfall(t) : undefined;
+      return {
+        id: t.id,
+        kind: t.kind,
+        status: t.status,
+        ...(t.label && blueGreen ? { label: t.label } : {}),
+        ...(shortfall ? { shortfall } : {}),
+      };
+    }),
     expectation: { ...expectation, tolerate: [...expectation.tolerate] },
     ...(evidence.deployment ? { codedeploy: evidence.deployment } : {}),
     ...(evidence.stop && evidence.deployment?.status === 'Stopped' ? { stop: { ...evidence.stop } } : {}),
