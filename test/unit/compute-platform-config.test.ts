@@ -133,6 +133,23 @@ describe('computePlatform in pipeline.yml', () => {
     },
   );
 
+  it('refuses a Lambda application with more than one environment: each would move the same alias', () => {
+    const two = pipelineOf(
+      'Lambda',
+      {},
+      {
+        environments: [
+          { name: 'dev', deploymentGroup: 'api-dev', enter: { branch: 'main' } },
+          { name: 'production', deploymentGroup: 'api-production', enter: 'promotion' },
+        ],
+      },
+    );
+    expect(configIssues(two)).toEqual([
+      'applications.api.environments: a Lambda application has exactly one environment (this one has 2: dev, production): its AppSpec file names the function and the alias, and a Lambda deployment group names no target, so every environment would move the same alias: a deployment to dev would move the alias production serves, before any audit or approval; give each alias an application of its own',
+    ]);
+    expect(configIssues(pipelineOf('Lambda'))).toEqual([]);
+  });
+
   it('a Server group still needs its instances', () => {
     expect(configIssues(pipelineOf('Server', { group: {} }))).toEqual([
       `${at}.group.instances: required: choose the instances: ec2Tags, ec2TagGroups or autoScalingGroups`,
