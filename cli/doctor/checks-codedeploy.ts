@@ -1,7 +1,8 @@
 // The CodeDeploy side of a stage: each application and deployment group of pipeline.yml exists, on the
-// expected compute platform, with a service role and something to deploy to.
+// compute platform pipeline.yml gives it, with a service role and something to deploy to (instances on
+// Server, the service and its target group pair on ECS; a Lambda group names no target, its AppSpec does).
 import type { ApplicationFacts, GroupFacts, GroupInfo, Row } from './facts';
-import { EXPECTED_PLATFORM, type PlannedGroup } from './plan';
+import type { Plan, PlannedGroup } from './plan';
 
 export const unreadable = (check: string, subject: string, error: string): Row => ({
   check,
@@ -10,20 +11,24 @@ export const unreadable = (check: string, subject: string, error: string): Row =
   detail: `could not check: ${error}`,
 });
 
-const platformProblem = (platform: string | undefined): string | undefined =>
-  (platform ?? EXPECTED_PLATFORM) === EXPECTED_PLATFORM
-    ? undefined
-    : `compute platform ${platform}, expected ${EXPECTED_PLATFORM}`;
+// CodeDeploy omits computePlatform on applications made before it had other platforms: Server.
+const platformProblem = (platform: string | undefined, expected: string): string | undefined =>
+  (platform ?? 'Server') === expected ? undefined : `compute platform ${platform}, expected ${expected}`;
 
-export const applicationRow = (facts: ApplicationFacts, region: string): Row => {
+export const applicationRow = (
+  facts: ApplicationFacts,
+  region: string,
+  plan: Pick<Plan, 'platforms'>,
+): Row => {
+  const expected = plan.platforms[facts.application] ?? 'Server';
   const base = { check: 'application', subject: facts.application };
   if (!facts.info.ok) return unreadable(base.check, base.subject, facts.info.error);
   const info = facts.info.value;
   if (!info) return { ...base, status: 'FAIL', detail: `no such CodeDeploy application in ${region}` };
-  const problem = platformProblem(info.computePlatform);
+  const problem = platformProblem(info.computePlatform, expected);
   return problem
     ? { ...base, status: 'FAIL', detail: problem }
-    : { ...base, status: 'ok', detail: info.computePlatform ?? EXPECTED_PLATFORM };
+    : { ...base, status: 'ok', detail: info.computePlatform ?? 'Server' };
 };
 
 const groupRow = (subject: string, planned: PlannedGroup, info: GroupInfo | undefined): Row => {
@@ -35,7 +40,7 @@ const groupRow = (subject: string, planned: PlannedGroup, info: GroupInfo | unde
       detail: `no such deployment group (pipeline.yml ${planned.app}, environment ${planned.environment})`,
     };
   const problems = [
-    platformProblem(info.computePlatform),
+    platformProblem(info.computePlatform, planned.platform),
     info.serviceRoleArn ? undefined : 'no service role',
   ].filter((p): p is string => p !== undefined);
   return problems.length
@@ -43,7 +48,7 @@ const groupRow = (subject: string, planned: PlannedGroup, info: GroupInfo | unde
     : {
         ...base,
         status: 'ok',
-        detail: `${info.computePlatform ?? EXPECTED_PLATFORM}, service role ${info.serviceRoleArn}`,
+        detail: `${info.computePlatform ?? 'Server'}, service role ${info.serviceRoleArn}`,
       };
 };
 
@@ -64,11 +69,38 @@ const instancesRow = (subject: string, info: GroupInfo): Row => {
       };
 };
 
-/** A group's row, then (when the group exists) its instances' row. */
+const ecsServiceRow = (subject: string, info: GroupInfo): Row => {
+  const base = { check: 'ECS service', subject };
+  const services = info.ecsServices ?? [];
+  const groups = info.targetGroups ?? [];
+  const problems = [
+    services.length === 1
+      ? undefined
+      : services.length
+        ? `${services.length} ECS services`
+        : 'no ECS service',
+    groups.length === 2
+      ? undefined
+      : `${groups.length} target group${groups.length === 1 ? '' : 's'}, a blue/green pair needs 2`,
+  ].filter((p): p is string => p !== undefined);
+  return problems.length
+    ? { ...base, status: 'FAIL', detail: `${problems.join('; ')}: a deployment would have no target` }
+    : { ...base, status: 'ok', detail: `${services.join(', ')}, target groups ${groups.join(', ')}` };
+};
+
+/** What the group deploys to, by platform: instances, an ECS service, or nothing (Lambda's AppSpec names it). */
+const targetRows = (subject: string, planned: PlannedGroup, info: GroupInfo): Row[] =>
+  planned.platform === 'Server'
+    ? [instancesRow(subject, info)]
+    : planned.platform === 'ECS'
+      ? [ecsServiceRow(subject, info)]
+      : [];
+
+/** A group's row, then (when the group exists) the row of what it deploys to. */
 export const groupRows = (planned: PlannedGroup, facts: GroupFacts | undefined): Row[] => {
   const subject = `${planned.application}/${planned.group}`;
   if (!facts) return [unreadable('deployment group', subject, 'not asked')];
   if (!facts.info.ok) return [unreadable('deployment group', subject, facts.info.error)];
   const info = facts.info.value;
-  return [groupRow(subject, planned, info), ...(info ? [instancesRow(subject, info)] : [])];
+  return [groupRow(subject, planned, info), ...(info ? targetRows(subject, planned, info) : [])];
 };

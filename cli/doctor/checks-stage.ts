@@ -81,7 +81,7 @@ export const queueRow = (queue: QueueFacts): Row => {
 
 export const checkStage = (plan: Plan, facts: StageFacts): Row[] => [
   stackRow(facts.stack),
-  ...facts.applications.map((a) => applicationRow(a, facts.stack.region)),
+  ...facts.applications.map((a) => applicationRow(a, facts.stack.region, plan)),
   ...plan.groups.flatMap((g) =>
     groupRows(
       g,

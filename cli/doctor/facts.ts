@@ -30,6 +30,9 @@ export interface GroupInfo {
   ec2Tags: string[];
   onPremisesTags: string[];
   autoScalingGroups: string[];
+  /** ECS: "cluster:service" of ecsServices, and the target group pair's names. */
+  ecsServices?: string[];
+  targetGroups?: string[];
 }
 
 export interface GroupFacts {

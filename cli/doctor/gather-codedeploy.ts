@@ -25,6 +25,14 @@ export const groupInfoOf = (g: DeploymentGroupInfo): GroupInfo => ({
     ...(g.onPremisesTagSet?.onPremisesTagSetList ?? []).flat(),
   ].map(tag),
   autoScalingGroups: (g.autoScalingGroups ?? []).flatMap((a) => (a.name ? [a.name] : [])),
+  ...(g.computePlatform === 'ECS'
+    ? {
+        ecsServices: (g.ecsServices ?? []).map((e) => `${e.clusterName}:${e.serviceName}`),
+        targetGroups: (g.loadBalancerInfo?.targetGroupPairInfoList ?? []).flatMap((p) =>
+          (p.targetGroups ?? []).flatMap((t) => (t.name ? [t.name] : [])),
+        ),
+      }
+    : {}),
 });
 
 export const readApplications = (client: CodeDeployClient, names: string[]): Promise<ApplicationFacts[]> =>

@@ -1,8 +1,6 @@
 // What pipeline.yml says a deployed stage must have: the names doctor asks AWS about.
 import type { Pipeline } from '../../shared/pipeline/rules/config';
-
-/** Baton audits EC2/on-premises deployments; pipeline.yml has no other platform to configure. */
-export const EXPECTED_PLATFORM = 'Server';
+import type { ComputePlatform } from '../../shared/pipeline/rules/platform';
 
 export interface PlannedGroup {
   /** The application's key in pipeline.yml, and the environment's name. */
@@ -10,6 +8,8 @@ export interface PlannedGroup {
   environment: string;
   application: string;
   group: string;
+  /** The application's computePlatform in pipeline.yml: what CodeDeploy must say too. */
+  platform: ComputePlatform;
 }
 
 export interface PlannedRole {
@@ -19,6 +19,8 @@ export interface PlannedRole {
 
 export interface Plan {
   applications: string[];
+  /** Each CodeDeploy application's computePlatform, as pipeline.yml says. */
+  platforms: Record<string, ComputePlatform>;
   groups: PlannedGroup[];
   roles: PlannedRole[];
   /** Applications whose environments have secrets but which name no instance role. */
@@ -41,17 +43,20 @@ export const planOf = (pipeline: Pipeline): Plan => {
     spec.environments.flatMap((e) => [e.secrets.env, ...e.secrets.files.map((f) => f.secretId)]);
   return {
     applications: unique(apps.map(([, spec]) => spec.codedeployApplication)),
+    platforms: Object.fromEntries(apps.map(([, spec]) => [spec.codedeployApplication, spec.computePlatform])),
     groups: apps.flatMap(([app, spec]) =>
       spec.environments.map((e) => ({
         app,
         environment: e.name,
         application: spec.codedeployApplication,
         group: e.deploymentGroup,
+        platform: spec.computePlatform,
       })),
     ),
     roles: apps.flatMap(([app, spec]) => unique(spec.instanceRoles).map((role) => ({ app, role }))),
+    // ECS and Lambda have no instances, and pipeline.yml refuses instance roles there.
     appsWithoutRoles: apps
-      .filter(([, spec]) => spec.instanceRoles.length === 0)
+      .filter(([, spec]) => spec.computePlatform === 'Server' && spec.instanceRoles.length === 0)
       .map(([app, spec]) => ({ app, needsSecrets: secretsOf(spec).some(Boolean) })),
     secrets: unique(apps.flatMap(([, spec]) => secretsOf(spec)).filter((s): s is string => Boolean(s))),
     alarms: unique(apps.flatMap(([, spec]) => spec.environments.flatMap((e) => e.verify?.alarms ?? []))).map(

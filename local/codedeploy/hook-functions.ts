@@ -2,7 +2,8 @@
 // CodeDeploy invokes the function the AppSpec names with { DeploymentId, LifecycleEventHookExecutionId }
 // and waits for its answer through PutLifecycleEventHookExecutionStatus (CodeDeploy User Guide, "AppSpec
 // 'hooks' section for an Amazon ECS deployment"); a function that reports Failed, throws, does not
-// exist or never answers within the hook timeout fails its lifecycle event.
+// exist, is not named CodeDeployHook_* (AWS's managed service role could not invoke it) or never answers
+// within the hook timeout fails its lifecycle event.
 import { randomUUID } from 'node:crypto';
 import type { Context } from './context';
 import { fail } from './errors';
@@ -11,6 +12,9 @@ import type { Deployment, HookEvent, HookExecution, HookOutcome, LifecycleEventN
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** The AWS managed policies of an ECS or Lambda service role allow lambda:InvokeFunction on these only. */
+const HOOK_PREFIX = 'CodeDeployHook_';
+
 /** Invokes the event's hook function and waits for the status it reports. */
 export const invokeHook = (
   ctx: Context,
@@ -18,6 +22,13 @@ export const invokeHook = (
   lifecycleEventName: LifecycleEventName,
   functionName: string,
 ): Promise<HookOutcome> => {
+  if (!functionName.startsWith(HOOK_PREFIX))
+    return Promise.resolve({
+      status: 'Failed',
+      message:
+        `The hook function ${functionName} was not invoked: the CodeDeploy service role may invoke only ` +
+        `functions named ${HOOK_PREFIX}* (AWSCodeDeployRoleForECS, AWSCodeDeployRoleForLambda)`,
+    });
   const hook = ctx.hookFunctions.get(functionName);
   if (!hook)
     return Promise.resolve({

@@ -59,8 +59,13 @@ const parseRouting = (input: Input): TrafficRouting => {
 };
 
 /** ECS and Lambda groups always shift traffic: BLUE_GREEN with traffic control. */
-const parseShiftStyle = (input: Input): DeploymentGroup['deploymentStyle'] => {
-  const style = asInput(input.deploymentStyle);
+/** ECS groups must name their blue/green style; a Lambda group that names none gets it (the API model
+ * makes deploymentStyle optional, and Lambda has only this one). */
+const parseShiftStyle = (platform: ComputePlatform, input: Input): DeploymentGroup['deploymentStyle'] => {
+  const style =
+    platform === 'Lambda' && input.deploymentStyle === undefined
+      ? { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' }
+      : asInput(input.deploymentStyle);
   if (style.deploymentType !== 'BLUE_GREEN' || style.deploymentOption !== 'WITH_TRAFFIC_CONTROL')
     fail(
       'InvalidDeploymentStyleException',
@@ -98,7 +103,7 @@ const parseAutoRollback = (input: Input): string[] => {
 /** The group's style and targets, by its application's platform. */
 const parseTargets = (platform: ComputePlatform, input: Input) => {
   if (platform === 'Server') return parseStyle(input);
-  const deploymentStyle = parseShiftStyle(input);
+  const deploymentStyle = parseShiftStyle(platform, input);
   if (platform === 'Lambda') return { deploymentStyle };
   return {
     deploymentStyle,

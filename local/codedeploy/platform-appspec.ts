@@ -34,8 +34,13 @@ export class AppSpecError extends Error {}
 type Doc = Record<string, unknown>;
 const asDoc = (v: unknown): Doc =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Doc) : {};
+/** A key's value whatever its case: the reference spells the keys lowercase, the examples PascalCase. */
+const field = (doc: Doc, key: string): unknown => {
+  const wanted = key.toLowerCase();
+  return Object.entries(doc).find(([k]) => k.toLowerCase() === wanted)?.[1];
+};
 const text = (doc: Doc, key: string, where: string): string => {
-  const v = doc[key];
+  const v = field(doc, key);
   if (typeof v === 'string' && v !== '') return v;
   if (typeof v === 'number') return String(v);
   throw new AppSpecError(`${where}.${key} is required`);
@@ -51,22 +56,23 @@ const readDoc = (body: string, bundleType: 'YAML' | 'JSON'): Doc => {
 
 /** The single resource of `Resources`, whose Type must be `type`. */
 const resourceOf = (doc: Doc, type: string): Doc => {
-  const list = doc.Resources;
+  const list = field(doc, 'Resources');
   if (!Array.isArray(list) || list.length !== 1)
     throw new AppSpecError('Resources must list exactly one resource');
   const [name, value] = Object.entries(asDoc(list[0]))[0] ?? [];
   const resource = asDoc(value);
-  if (resource.Type !== type) throw new AppSpecError(`Resources.${name ?? '?'}.Type must be ${type}`);
-  return asDoc(resource.Properties);
+  if (field(resource, 'Type') !== type)
+    throw new AppSpecError(`Resources.${name ?? '?'}.Type must be ${type}`);
+  return asDoc(field(resource, 'Properties'));
 };
 
 const hooksOf = (doc: Doc, allowed: readonly LifecycleEventName[]) => {
   const hooks: Partial<Record<LifecycleEventName, string>> = {};
-  const list = doc.Hooks ?? [];
+  const list = field(doc, 'Hooks') ?? [];
   if (!Array.isArray(list)) throw new AppSpecError('Hooks must be a list of "event: function" entries');
   for (const entry of list) {
     for (const [event, fn] of Object.entries(asDoc(entry))) {
-      const name = allowed.find((e) => e === event);
+      const name = allowed.find((e) => e.toLowerCase() === event.toLowerCase());
       if (!name) throw new AppSpecError(`Hooks: ${event} is not one of ${allowed.join(', ')}`);
       if (typeof fn !== 'string' || fn === '') throw new AppSpecError(`Hooks.${event} must name a function`);
       hooks[name] = fn;
@@ -78,8 +84,8 @@ const hooksOf = (doc: Doc, allowed: readonly LifecycleEventName[]) => {
 export const parseEcsAppSpec = (body: string, bundleType: 'YAML' | 'JSON'): PlatformAppSpec<EcsResource> => {
   const doc = readDoc(body, bundleType);
   const props = resourceOf(doc, 'AWS::ECS::Service');
-  const lb = asDoc(props.LoadBalancerInfo);
-  const port = Number(lb.ContainerPort);
+  const lb = asDoc(field(props, 'LoadBalancerInfo'));
+  const port = Number(field(lb, 'ContainerPort'));
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     throw new AppSpecError('LoadBalancerInfo.ContainerPort must be a port number');
   return {

@@ -13,6 +13,8 @@ export interface AuditTarget {
   id: string;
   status: string;
   label?: string;
+  /** What a Succeeded ECS or Lambda target did not deliver: the cell then reads as failing. */
+  shortfall?: string;
 }
 
 export interface AuditSummary {
@@ -39,6 +41,7 @@ const targetSchema = z.looseObject({
   instanceLabel: text,
   kind: text,
   targetType: text,
+  shortfall: text,
 });
 const countsSchema = z.looseObject({
   succeeded: z.optional(z.number()),
@@ -71,6 +74,7 @@ const targetOf = (t: ParsedTarget): AuditTarget => {
     id: t.id ?? t.targetId ?? t.instanceId ?? '',
     status: t.status ?? 'Unknown',
     ...(label ? { label } : {}),
+    ...(t.shortfall ? { shortfall: t.shortfall } : {}),
   };
 };
 

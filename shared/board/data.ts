@@ -15,7 +15,12 @@ const deploymentSchema = z.looseObject({
   verdict: z.optional(z.enum(VERDICTS)),
 });
 
-const instanceSchema = z.looseObject({ id: text, status: text, label: optionalText });
+const instanceSchema = z.looseObject({
+  id: text,
+  status: text,
+  label: optionalText,
+  shortfall: optionalText,
+});
 
 const approvalSchema = z.looseObject({
   approvalId: text,

@@ -75,6 +75,7 @@ const applicationBoard = async (deps: PromotionDeps, application: string, pendin
           id: t.id,
           status: t.status,
           ...(t.label ? { label: t.label } : {}),
+          ...(t.shortfall ? { shortfall: t.shortfall } : {}),
         })),
         ...(attempt ? { attempt } : {}),
         ...(inFlight ? { inFlight } : {}),

@@ -1,12 +1,14 @@
 // A release of a Lambda function on the local stack: its AppSpec file (JSON) uploaded as the artifact,
-// dev on the push, staging on the tag, production by promotion, each moving the alias to the target
-// version in its group's steps between the hook functions. Baton's verdicts come from the audit
-// records, which must have read the alias the local CodeDeploy played.
+// production on the tag, moving the alias to the target version in its group's steps between the hook
+// functions. A Lambda application has one environment: its AppSpec names the one alias, so dev, staging
+// and production would all move it (refused in pipeline.yml). Baton's verdict comes from the audit
+// record, which must have read the alias the local CodeDeploy played.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeDeployClient, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { appSpecArtifact } from '../../local/artifact';
 import type { LocalHookFunction } from '../../local/codedeploy';
 import { auditOf } from '../../local/ledger-watch';
@@ -14,6 +16,7 @@ import { runReleaseScenario, type ScenarioResult } from '../../local/release-sce
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { readDeployment } from '../../local/targets';
 import { Timeline } from '../../local/timeline';
+import { parsePipeline } from '../../shared/pipeline/rules/config';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-lambda-'));
 const environment = (name: string, enter: string, config: string) =>
@@ -23,20 +26,26 @@ const environment = (name: string, enter: string, config: string) =>
     `        enter: ${enter}`,
     `        group: { deploymentConfig: CodeDeployDefault.${config} }`,
   ].join('\n');
-const PIPELINE = [
-  'version: 1',
-  'applications:',
-  '  fn:',
-  '    codedeployApplication: baton-fn',
-  '    computePlatform: Lambda',
-  '    repositories: [fn]',
-  "    artifactKey: '{application}/{commit}.json'",
-  '    existing: false',
-  '    environments:',
+const pipelineOf = (...environments: string[]) =>
+  [
+    'version: 1',
+    'applications:',
+    '  fn:',
+    '    codedeployApplication: baton-fn',
+    '    computePlatform: Lambda',
+    '    repositories: [fn]',
+    "    artifactKey: '{application}/{commit}.json'",
+    '    existing: false',
+    '    environments:',
+    ...environments,
+  ].join('\n');
+const PIPELINE = pipelineOf(environment('production', 'release', 'LambdaLinear10PercentEvery1Minute'));
+/** Three stages of one alias: a push to dev would move the alias production serves. */
+const STAGES = pipelineOf(
   environment('dev', '{ branch: main }', 'LambdaAllAtOnce'),
   environment('staging', 'release', 'LambdaCanary10Percent5Minutes'),
   environment('production', 'promotion', 'LambdaLinear10PercentEvery1Minute'),
-].join('\n');
+);
 const APPSPEC = {
   version: 0.0,
   Resources: [
@@ -94,18 +103,21 @@ describe('a Lambda release, end to end', () => {
     await stack?.stop();
   });
 
-  it('is VERIFIED in every environment, the same JSON object version in each', () => {
+  it('refuses the stages of one alias before anything deploys', () => {
+    expect(() => parsePipeline(parse(STAGES))).toThrow(
+      /applications\.fn\.environments: a Lambda application has exactly one environment \(this one has 3: dev, staging, production\)/,
+    );
+  });
+
+  it('is VERIFIED in its one environment, the hook functions run once each', () => {
     expect(result.problems, lines.join('\n')).toEqual([]);
     expect(result.outcomes.map((o) => [o.environment, o.codedeployStatus, o.verdict])).toEqual([
-      ['dev', 'Succeeded', 'VERIFIED'],
-      ['staging', 'Succeeded', 'VERIFIED'],
       ['production', 'Succeeded', 'VERIFIED'],
     ]);
-    expect(invoked).toHaveLength(6);
+    expect(invoked).toHaveLength(2);
   });
 
   it("the audit records read the stand-in's Lambda targets: the alias on the target version", async () => {
-    const versions = new Set<string>();
     for (const o of result.outcomes) {
       const id = o.deploymentId ?? '';
       const audit = await auditOf(stack, id);
@@ -116,8 +128,8 @@ describe('a Lambda release, end to end', () => {
       expect(lambda?.lambdaFunctionInfo).toMatchObject({ targetVersion: '8', targetVersionWeight: 100 });
       expect(audit?.report.codedeploy?.computePlatform).toBe('Lambda');
       expect(audit?.report.targets).toEqual([{ id: 'fn-api:live', kind: 'lambda', status: 'Succeeded' }]);
-      versions.add(`${audit?.artifact?.key} ${audit?.artifact?.versionId}`);
+      expect(audit?.artifact?.key).toMatch(/^artifacts\/fn\/[0-9a-f]{40}\.json$/);
     }
-    expect(versions.size).toBe(1);
+    expect(result.outcomes).toHaveLength(1);
   });
 });

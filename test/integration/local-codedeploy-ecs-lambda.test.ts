@@ -63,7 +63,16 @@ const reporter =
     invoked.push({ name, event });
     await report(event, failing.delete(name) ? 'Failed' : 'Succeeded');
   };
-const HOOKS = ['ecs-before-install', 'ecs-after-test', 'ecs-after-allow', 'fn-before', 'fn-after'];
+// The AWS managed policies of the CodeDeploy service role (AWSCodeDeployRoleForECS, …ForLambda) let it
+// invoke only functions named CodeDeployHook_*; 'svc-unprefixed' exists but is not one of them.
+const HOOKS = [
+  'CodeDeployHook_ecs-before-install',
+  'CodeDeployHook_ecs-after-test',
+  'CodeDeployHook_ecs-after-allow',
+  'CodeDeployHook_fn-before',
+  'CodeDeployHook_fn-after',
+  'svc-unprefixed',
+];
 
 const ecsAppSpec = (hooks: Record<string, string>) =>
   [
@@ -200,9 +209,9 @@ describe('an ECS deployment', () => {
       'svc',
       'svc-dev',
       ecsAppSpec({
-        BeforeInstall: 'ecs-before-install',
-        AfterAllowTestTraffic: 'ecs-after-test',
-        AfterAllowTraffic: 'ecs-after-allow',
+        BeforeInstall: 'CodeDeployHook_ecs-before-install',
+        AfterAllowTestTraffic: 'CodeDeployHook_ecs-after-test',
+        AfterAllowTraffic: 'CodeDeployHook_ecs-after-allow',
       }),
       'YAML',
     );
@@ -228,7 +237,11 @@ describe('an ECS deployment', () => {
       ['Blue', 0, 'DRAINING', 'svc-dev-blue'],
       ['Green', 100, 'PRIMARY', 'svc-dev-green'],
     ]);
-    expect(invoked.map((i) => i.name)).toEqual(['ecs-before-install', 'ecs-after-test', 'ecs-after-allow']);
+    expect(invoked.map((i) => i.name)).toEqual([
+      'CodeDeployHook_ecs-before-install',
+      'CodeDeployHook_ecs-after-test',
+      'CodeDeployHook_ecs-after-allow',
+    ]);
     expect(invoked.every((i) => i.event.DeploymentId === deploymentId)).toBe(true);
     expect(new Set(invoked.map((i) => i.event.LifecycleEventHookExecutionId)).size).toBe(3);
     const steps = stack.standIn.fleetEvents(deploymentId).filter((e) => e.kind === 'traffic-shifted');
@@ -256,11 +269,11 @@ describe('an ECS deployment', () => {
 
   it('a hook function that reports Failed fails the deployment; automatic rollback moves traffic back', async () => {
     const from = wire.calls.length;
-    failing.add('ecs-after-allow');
+    failing.add('CodeDeployHook_ecs-after-allow');
     const { status, info, target } = await deploy(
       'svc',
       'svc-prod',
-      ecsAppSpec({ AfterAllowTraffic: 'ecs-after-allow' }),
+      ecsAppSpec({ AfterAllowTraffic: 'CodeDeployHook_ecs-after-allow' }),
       'YAML',
     );
 
@@ -273,9 +286,9 @@ describe('an ECS deployment', () => {
       'AfterAllowTraffic:Failed',
     ]);
     const failed = target.ecsTarget?.lifecycleEvents?.at(-1);
-    expect(failed?.diagnostics?.scriptName).toBe('ecs-after-allow');
+    expect(failed?.diagnostics?.scriptName).toBe('CodeDeployHook_ecs-after-allow');
     expect(failed?.diagnostics?.message).toBe(
-      'The AfterAllowTraffic hook function ecs-after-allow reported Failed',
+      'The AfterAllowTraffic hook function CodeDeployHook_ecs-after-allow reported Failed',
     );
     const sets = target.ecsTarget?.taskSetsInfo ?? [];
     expect(sets.map((s) => [s.taskSetLabel, s.trafficWeight, s.status])).toEqual([
@@ -285,19 +298,25 @@ describe('an ECS deployment', () => {
     expect(modelProblems(from)).toEqual([]);
   });
 
-  it('a hook function that is not there fails its event, naming it', async () => {
-    const { status, target } = await deploy(
-      'svc',
-      'svc-dev',
-      ecsAppSpec({ BeforeInstall: 'nobody-home' }),
-      'YAML',
-    );
+  it.each([
+    [
+      'is not there',
+      'CodeDeployHook_nobody-home',
+      /^The hook function CodeDeployHook_nobody-home does not exist/,
+    ],
+    [
+      'is not named CodeDeployHook_* (the managed service role may not invoke it)',
+      'svc-unprefixed',
+      /^The hook function svc-unprefixed was not invoked: the CodeDeploy service role may invoke only functions named CodeDeployHook_\* \(AWSCodeDeployRoleForECS, AWSCodeDeployRoleForLambda\)$/,
+    ],
+  ])('a hook function that %s fails its event unrun, naming it', async (_, name, message) => {
+    invoked.length = 0;
+    const { status, target } = await deploy('svc', 'svc-dev', ecsAppSpec({ BeforeInstall: name }), 'YAML');
 
     expect(status).toBe('Failed');
     expect(events(target.ecsTarget).slice(0, 2)).toEqual(['BeforeInstall:Failed', 'Install:Skipped']);
-    expect(target.ecsTarget?.lifecycleEvents?.[0]?.diagnostics?.message).toMatch(
-      /nobody-home does not exist/,
-    );
+    expect(target.ecsTarget?.lifecycleEvents?.[0]?.diagnostics?.message).toMatch(message);
+    expect(invoked).toEqual([]);
   });
 
   it('an AppSpec without its container port fails the deployment as INVALID_REVISION', async () => {
@@ -321,7 +340,10 @@ describe('a Lambda deployment', () => {
     const { deploymentId, status, info, target } = await deploy(
       'fn',
       'fn-dev',
-      lambdaAppSpec({ BeforeAllowTraffic: 'fn-before', AfterAllowTraffic: 'fn-after' }),
+      lambdaAppSpec({
+        BeforeAllowTraffic: 'CodeDeployHook_fn-before',
+        AfterAllowTraffic: 'CodeDeployHook_fn-after',
+      }),
       'JSON',
     );
 
@@ -341,7 +363,7 @@ describe('a Lambda deployment', () => {
       targetVersion: '8',
       targetVersionWeight: 100,
     });
-    expect(invoked.map((i) => i.name)).toEqual(['fn-before', 'fn-after']);
+    expect(invoked.map((i) => i.name)).toEqual(['CodeDeployHook_fn-before', 'CodeDeployHook_fn-after']);
     const steps = stack.standIn.fleetEvents(deploymentId).filter((e) => e.kind === 'traffic-shifted');
     expect(steps.map((e) => e.detail)).toEqual(['10% of production traffic', '100% of production traffic']);
     // The canary's five minutes passed (5 ms each here) between the two steps.
@@ -350,11 +372,11 @@ describe('a Lambda deployment', () => {
   });
 
   it('a failed AfterAllowTraffic hook without automatic rollback fails the deployment where traffic is', async () => {
-    failing.add('fn-after');
+    failing.add('CodeDeployHook_fn-after');
     const { status, target } = await deploy(
       'fn',
       'fn-dev',
-      lambdaAppSpec({ AfterAllowTraffic: 'fn-after' }),
+      lambdaAppSpec({ AfterAllowTraffic: 'CodeDeployHook_fn-after' }),
       'JSON',
     );
 
@@ -396,6 +418,27 @@ describe('the platform rules of the API', () => {
     expect(modelProblems(from)).toEqual([]);
   });
 
+  it('a Lambda group needs no deployment style: it is blue/green with traffic control', async () => {
+    const from = wire.calls.length;
+    await client.send(
+      new CreateDeploymentGroupCommand({
+        applicationName: 'fn',
+        deploymentGroupName: 'fn-styleless',
+        serviceRoleArn: ROLE,
+        deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
+      }),
+    );
+    const group = await client.send(
+      new GetDeploymentGroupCommand({ applicationName: 'fn', deploymentGroupName: 'fn-styleless' }),
+    );
+
+    expect(group.deploymentGroupInfo?.deploymentStyle).toEqual({
+      deploymentType: 'BLUE_GREEN',
+      deploymentOption: 'WITH_TRAFFIC_CONTROL',
+    });
+    expect(modelProblems(from)).toEqual([]);
+  });
+
   it('refuses an archive for ECS, an AppSpec file for Server, and a configuration of another platform', async () => {
     await provision(stack, 'web', 'web-dev', 1);
     await expect(
@@ -426,7 +469,7 @@ describe('the platform rules of the API', () => {
     let execution: HookEvent | undefined;
     stack.standIn.addHookFunctions({
       // Reports twice: the second answer comes after the event completed.
-      twice: async (event) => {
+      CodeDeployHook_twice: async (event) => {
         execution = event;
         const put = (status: string) => report(event, status);
         await expect(put('InProgress')).rejects.toThrow(InvalidLifecycleEventHookExecutionStatusException);
@@ -438,7 +481,7 @@ describe('the platform rules of the API', () => {
     const { deploymentId, status } = await deploy(
       'fn',
       'fn-dev',
-      lambdaAppSpec({ BeforeAllowTraffic: 'twice' }),
+      lambdaAppSpec({ BeforeAllowTraffic: 'CodeDeployHook_twice' }),
       'JSON',
     );
     await new Promise((r) => setTimeout(r, 50));

@@ -9,11 +9,11 @@ import type {
 } from '@aws-sdk/client-codedeploy';
 import { DEPLOYMENT } from './audit';
 
+// AWS's run order (CodeDeploy User Guide, "Run order of hooks in an Amazon ECS deployment").
 export const ECS_EVENTS = [
   'BeforeInstall',
   'Install',
   'AfterInstall',
-  'BeforeAllowTestTraffic',
   'AllowTestTraffic',
   'AfterAllowTestTraffic',
   'BeforeAllowTraffic',

@@ -1,4 +1,5 @@
-// ECS and Lambda applications as pipeline.yml describes them: one of each, dev then production.
+// ECS and Lambda applications as pipeline.yml describes them: one of each, ECS with dev then production,
+// Lambda with dev alone (its AppSpec names the one alias every environment would move).
 import { type Pipeline, parsePipeline } from '../../shared/pipeline/rules/config';
 
 export const LISTENER =
@@ -37,7 +38,7 @@ export const platformApplications = () => ({
     existing: false,
     environments: environments('fn', () => ({
       deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
-    })),
+    })).slice(0, 1),
   },
 });
 

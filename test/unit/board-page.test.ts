@@ -108,6 +108,16 @@ describe('the board page', () => {
     );
   });
 
+  it('draws a Succeeded ECS target that fell short of its outcome as a failing cell, naming why', () => {
+    const shortfall = 'lifecycle event AfterAllowTraffic Failed';
+    const page = boardPage(
+      board([environment({ instances: [{ id: 'baton:svc-dev', status: 'Succeeded', shortfall }] })]),
+    );
+    expect(page).toContain(
+      '<li class="s-failed" title="baton:svc-dev: Succeeded · AfterAllowTraffic Failed">baton:svc-dev<span>Succeeded · AfterAllowTraffic Failed</span></li>',
+    );
+  });
+
   it('draws the cells of an audit recorded before the full target list as "id not recorded"', () => {
     const page = boardPage(
       board([

@@ -118,6 +118,38 @@ describe('computePlatform in pipeline.yml', () => {
     expect(configIssues(pipelineOf('Fargate'))[0]).toMatch(/^applications\.api\.computePlatform: /);
   });
 
+  it.each(['ECS', 'Lambda'])(
+    'refuses on %s a minimumTargets other than 1 and any tolerate: its one target must deliver',
+    (platform) => {
+      const group = platform === 'ECS' ? { group: ecsGroup() } : {};
+      const audit = { audit: { minimumTargets: 0, tolerate: ['Skipped'] } };
+      const rule = `${platform} deploys to exactly one target (a service or an alias), which must succeed`;
+      expect(configIssues(pipelineOf(platform, { ...group, ...audit }))).toEqual([
+        `${at}.audit.minimumTargets: must be 1: ${rule}`,
+        `${at}.audit.tolerate: must be empty: ${rule}`,
+      ]);
+      expect(configIssues(pipelineOf(platform, { ...group, audit: { minimumTargets: 1 } }))).toEqual([]);
+      expect(configIssues(pipelineOf('Server', { audit: audit.audit }))).toEqual([]);
+    },
+  );
+
+  it('refuses a Lambda application with more than one environment: each would move the same alias', () => {
+    const two = pipelineOf(
+      'Lambda',
+      {},
+      {
+        environments: [
+          { name: 'dev', deploymentGroup: 'api-dev', enter: { branch: 'main' } },
+          { name: 'production', deploymentGroup: 'api-production', enter: 'promotion' },
+        ],
+      },
+    );
+    expect(configIssues(two)).toEqual([
+      'applications.api.environments: a Lambda application has exactly one environment (this one has 2: dev, production): its AppSpec file names the function and the alias, and a Lambda deployment group names no target, so every environment would move the same alias: a deployment to dev would move the alias production serves, before any audit or approval; give each alias an application of its own',
+    ]);
+    expect(configIssues(pipelineOf('Lambda'))).toEqual([]);
+  });
+
   it('a Server group still needs its instances', () => {
     expect(configIssues(pipelineOf('Server', { group: {} }))).toEqual([
       `${at}.group.instances: required: choose the instances: ec2Tags, ec2TagGroups or autoScalingGroups`,

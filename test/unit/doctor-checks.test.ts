@@ -8,6 +8,7 @@ import { planOf } from '../../cli/doctor/plan';
 import { allows, statementsOf } from '../../cli/doctor/policy';
 import { run } from '../../cli/main';
 import { parsePipeline } from '../../shared/pipeline/rules/config';
+import { platformPipeline } from '../support/platforms';
 
 const stack: StackFacts = {
   name: 'baton-prod',
@@ -18,7 +19,17 @@ const stack: StackFacts = {
   resources: {},
   outputs: {},
 };
-const planned = { app: 'web', environment: 'prod', application: 'baton-web', group: 'web-prod' };
+const planned = {
+  app: 'web',
+  environment: 'prod',
+  application: 'baton-web',
+  group: 'web-prod',
+  platform: 'Server' as const,
+};
+const webApp = {
+  codedeployApplication: 'baton-web',
+  environments: [{ name: 'prod', deploymentGroup: 'web-prod', enter: 'release' }],
+};
 const groupInfo = { ec2Tags: [], onPremisesTags: [], autoScalingGroups: ['web-asg'] };
 const topicArn = 'arn:aws:sns:eu-west-1:111122223333:approvals';
 
@@ -60,7 +71,11 @@ describe('doctor checks', () => {
 
   it('fails an application or group on another compute platform, and a group without a service role', () => {
     expect(
-      applicationRow({ application: 'baton-web', info: got({ computePlatform: 'Lambda' }) }, 'eu-west-1'),
+      applicationRow(
+        { application: 'baton-web', info: got({ computePlatform: 'Lambda' }) },
+        'eu-west-1',
+        planOf(parsePipeline({ version: 1, applications: { web: webApp } })),
+      ),
     ).toEqual({
       check: 'application',
       subject: 'baton-web',
@@ -77,6 +92,69 @@ describe('doctor checks', () => {
         detail: 'Auto Scaling groups web-asg',
       },
     ]);
+  });
+
+  it("expects an ECS or Lambda application's own platform: the service and its target groups, no instances", () => {
+    const plan = planOf(platformPipeline());
+    const svc = plan.groups.find((g) => g.group === 'svc-dev');
+    const fn = plan.groups.find((g) => g.group === 'fn-dev');
+    const role = 'arn:aws:iam::111122223333:role/cd';
+    const ecs = {
+      ...groupInfo,
+      autoScalingGroups: [],
+      computePlatform: 'ECS',
+      serviceRoleArn: role,
+      ecsServices: ['baton:svc-dev'],
+      targetGroups: ['svc-dev-blue', 'svc-dev-green'],
+    };
+    const lambda = { ...groupInfo, autoScalingGroups: [], computePlatform: 'Lambda', serviceRoleArn: role };
+
+    expect(
+      applicationRow({ application: 'baton-svc', info: got({ computePlatform: 'ECS' }) }, 'eu-west-1', plan),
+    ).toMatchObject({ status: 'ok', detail: 'ECS' });
+    expect(
+      applicationRow(
+        { application: 'baton-fn', info: got({ computePlatform: 'Server' }) },
+        'eu-west-1',
+        plan,
+      ),
+    ).toMatchObject({ status: 'FAIL', detail: 'compute platform Server, expected Lambda' });
+    expect(groupRows(svc ?? planned, { application: 'baton-svc', group: 'svc-dev', info: got(ecs) })).toEqual(
+      [
+        {
+          check: 'deployment group',
+          subject: 'baton-svc/svc-dev',
+          status: 'ok',
+          detail: `ECS, service role ${role}`,
+        },
+        {
+          check: 'ECS service',
+          subject: 'baton-svc/svc-dev',
+          status: 'ok',
+          detail: 'baton:svc-dev, target groups svc-dev-blue, svc-dev-green',
+        },
+      ],
+    );
+    const bare = { ...ecs, ecsServices: [], targetGroups: ['svc-dev-blue'] };
+    expect(
+      groupRows(svc ?? planned, { application: 'baton-svc', group: 'svc-dev', info: got(bare) })[1],
+    ).toEqual({
+      check: 'ECS service',
+      subject: 'baton-svc/svc-dev',
+      status: 'FAIL',
+      detail: 'no ECS service; 1 target group, a blue/green pair needs 2: a deployment would have no target',
+    });
+    expect(groupRows(fn ?? planned, { application: 'baton-fn', group: 'fn-dev', info: got(lambda) })).toEqual(
+      [
+        {
+          check: 'deployment group',
+          subject: 'baton-fn/fn-dev',
+          status: 'ok',
+          detail: `Lambda, service role ${role}`,
+        },
+      ],
+    );
+    expect(plan.appsWithoutRoles).toEqual([]);
   });
 
   it('reports a read it could not make as a failure naming the error', () => {

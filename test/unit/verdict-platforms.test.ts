@@ -1,13 +1,20 @@
 // The verdict rules of ECS and Lambda deployments, on targets shaped as the API model says: VERIFIED only
 // when every lifecycle event passed and traffic ended on the new revision, whatever CodeDeploy's status.
 import { describe, expect, it } from 'vitest';
+import * as standIn from '../../local/codedeploy/types';
 import { platformShortfall } from '../../shared/audit/rules/platform-outcome';
 import { renderReport } from '../../shared/audit/rules/verdict-text';
 import { target } from '../support/audit';
 import { checkOperation } from '../support/aws-model';
 import { awsModel } from '../support/aws-models';
 import { auditOf } from '../support/codedeploy-api';
-import { ecsTarget, greenTaskSet, lambdaTarget } from '../support/platform-targets';
+import {
+  ECS_EVENTS,
+  ecsTarget,
+  greenTaskSet,
+  LAMBDA_EVENTS,
+  lambdaTarget,
+} from '../support/platform-targets';
 
 const ECS = {
   computePlatform: 'ECS',
@@ -27,6 +34,11 @@ describe('ECS verdicts', () => {
     expect(
       checkOperation(model, 'BatchGetDeploymentTargets', 'output', { deploymentTargets: targets }),
     ).toEqual([]);
+  });
+
+  it("the fixtures' lifecycle events are AWS's run order for ECS and Lambda deployments", () => {
+    expect(ECS_EVENTS).toEqual([...standIn.ECS_EVENTS]);
+    expect(LAMBDA_EVENTS).toEqual([...standIn.LAMBDA_EVENTS]);
   });
 
   it('VERIFIED when every event succeeded and the replacement task set serves all traffic', async () => {
@@ -117,6 +129,30 @@ describe('Lambda verdicts', () => {
   it('not VERIFIED without the alias’s target version', async () => {
     const { report } = await auditOf([lambdaTarget({ info: { targetVersion: undefined } })], LAMBDA);
     expect(report.reasons).toContain('fn-api:live: the alias’s target version is not reported');
+  });
+});
+
+describe('an ECS or Lambda deployment that delivered nothing', () => {
+  const lax = { minimumTargets: 0, tolerate: ['Skipped', 'Unknown', 'Ready'] as const };
+
+  it.each([
+    ['ECS', ECS, () => ecsTarget({ status: 'Skipped', greenWeight: 0 })],
+    ['Lambda', LAMBDA, () => lambdaTarget({ status: 'Skipped', info: { targetVersionWeight: 0 } })],
+  ])('%s: a Skipped target is not tolerated, whatever the expectation says', async (_, info, skipped) => {
+    const { report } = await auditOf([skipped()], info, lax);
+    expect(report.verdict).toBe('PARTIAL');
+    expect(report.counts).toMatchObject({ expected: 1, succeeded: 0, tolerated: 0 });
+  });
+
+  it.each([
+    ['ECS', ECS],
+    ['Lambda', LAMBDA],
+  ])('%s: a Succeeded deployment with no target is not VERIFIED', async (platform, info) => {
+    const { report } = await auditOf([], info, lax);
+    expect(report.verdict).toBe('PARTIAL');
+    expect(report.reasons).toContain(
+      `targets are missing: the deployment has 0 targets, ${platform === 'ECS' ? 'an' : 'a'} ${platform} deployment has exactly one (its ${platform === 'ECS' ? 'service' : 'alias'})`,
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 // One cell per target, as the approval page and the release board draw them: the target's id and its
-// status in words, coloured by status, so a cell reads without colour too.
+// status in words, coloured by status (a Succeeded target that fell short reads as failing), so a cell
+// reads without colour too.
 import type { Verdict } from '../../audit/rules/gate';
 import { type Html, html } from './html';
 
@@ -32,5 +33,14 @@ export const verdictClass = (verdict?: Verdict) => `v-${verdict ? verdict.toLowe
 /** A target of an audit recorded before the report kept every target: only its status is known. */
 const UNNAMED = 'id not recorded';
 
-export const targetCell = (t: { id: string; status: string; label?: string | undefined }): Html =>
-  html`<li class="${statusClass(t.status)}" title="${t.id || UNNAMED}: ${t.status}">${t.id || UNNAMED}<span>${t.label ? `${t.label} · ` : ''}${t.status}</span></li>\n`;
+/** A Succeeded target with a shortfall (it did not deliver its platform's outcome) is drawn as failing. */
+export const targetCell = (t: {
+  id: string;
+  status: string;
+  label?: string | undefined;
+  shortfall?: string | undefined;
+}): Html => {
+  const state = t.shortfall ? `${t.status} · ${t.shortfall.replace(/^lifecycle event /, '')}` : t.status;
+  const cls = t.shortfall ? 's-failed' : statusClass(t.status);
+  return html`<li class="${cls}" title="${t.id || UNNAMED}: ${state}">${t.id || UNNAMED}<span>${t.label ? `${t.label} · ` : ''}${state}</span></li>\n`;
+};

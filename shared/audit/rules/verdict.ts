@@ -47,6 +47,8 @@ export interface TargetCell {
   kind: TargetKind;
   status: TargetStatus;
   label?: 'Blue' | 'Green';
+  /** A Succeeded ECS or Lambda target that did not deliver its platform's outcome: what it did not. */
+  shortfall?: string;
 }
 
 export interface Counts {
@@ -143,16 +145,44 @@ export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' :
 const overviewTotal = (o: DeploymentFacts['overview']) =>
   o ? Object.values(o).reduce<number>((sum, n) => sum + (n ?? 0), 0) : undefined;
 
+/** An ECS or Lambda deployment has exactly one target, its service or its alias, which must deliver. */
+const singleTarget = (evidence: Evidence): 'ECS' | 'Lambda' | undefined => {
+  const platform = evidence.deployment?.computePlatform;
+  if (platform === 'ECS' || platform === 'Lambda') return platform;
+  const kinds = new Set(evidence.targets?.map((t) => t.kind));
+  return kinds.has('ecs') ? 'ECS' : kinds.has('lambda') ? 'Lambda' : undefined;
+};
+
+/** Too few targets at all is a missing fleet; enough targets but too few successes is a shortfall. */
+const countReasons = (counts: Counts, minimum: number, single: 'ECS' | 'Lambda' | undefined): string[] => {
+  if (single && counts.expected < 1)
+    return [
+      `targets are missing: the deployment has ${plural(counts.expected, 'target')}, ${single === 'ECS' ? 'an ECS deployment has exactly one (its service)' : 'a Lambda deployment has exactly one (its alias)'}`,
+    ];
+  if (counts.expected < minimum)
+    return [
+      `targets are missing: the deployment has ${plural(counts.expected, 'target')}, the environment expects at least ${minimum}`,
+    ];
+  if (counts.succeeded < minimum)
+    return [
+      `only ${counts.succeeded} of ${plural(counts.expected, 'target')} run the new revision, the environment needs at least ${minimum}`,
+    ];
+  return [];
+};
+
 /** The verdict and its reasons. Pure: the same evidence always gives the same answer. */
 export const decide = (
   evidence: Evidence,
   expectation: AuditExpectation,
 ): { verdict: Verdict; reasons: string[]; counts: Counts; failing: FailingTarget[] } => {
   const d = evidence.deployment;
+  // pipeline.yml refuses other settings on ECS and Lambda; a record made before that rule gets none.
+  const single = singleTarget(evidence);
+  const minimum = single ? 1 : expectation.minimumTargets;
   const sorted = sortTargets(
     evidence.targets ?? [],
-    d?.deploymentType === 'BLUE_GREEN',
-    expectation.tolerate,
+    d?.deploymentType === 'BLUE_GREEN' && !single,
+    single ? [] : expectation.tolerate,
   );
   const { counts } = sorted;
   const failing = sorted.failing.map(failingOf);
@@ -189,15 +219,7 @@ export const decide = (
       `CodeDeploy reports Succeeded, but ${failing.length} of ${plural(counts.expected, 'target')} did not succeed`,
     );
   for (const t of failing) if (t.shortfall) reasons.push(`${t.id}: ${t.shortfall}`);
-  // Too few targets at all is a missing fleet; enough targets but too few successes is a shortfall.
-  if (counts.expected < expectation.minimumTargets)
-    reasons.push(
-      `targets are missing: the deployment has ${plural(counts.expected, 'target')}, the environment expects at least ${expectation.minimumTargets}`,
-    );
-  else if (counts.succeeded < expectation.minimumTargets)
-    reasons.push(
-      `only ${counts.succeeded} of ${plural(counts.expected, 'target')} run the new revision, the environment needs at least ${expectation.minimumTargets}`,
-    );
+  reasons.push(...countReasons(counts, minimum, single));
   const last = expectation.lastVerified;
   if (last && counts.expected < last.fleet)
     reasons.push(
@@ -228,12 +250,16 @@ export const buildReport = (
     v: 1,
     deploymentId,
     ...decision,
-    targets: (evidence.targets ?? []).map((t) => ({
-      id: t.id,
-      kind: t.kind,
-      status: t.status,
-      ...(t.label && blueGreen ? { label: t.label } : {}),
-    })),
+    targets: (evidence.targets ?? []).map((t) => {
+      const shortfall = t.status === 'Succeeded' ? platformShortfall(t) : undefined;
+      return {
+        id: t.id,
+        kind: t.kind,
+        status: t.status,
+        ...(t.label && blueGreen ? { label: t.label } : {}),
+        ...(shortfall ? { shortfall } : {}),
+      };
+    }),
     expectation: { ...expectation, tolerate: [...expectation.tolerate] },
     ...(evidence.deployment ? { codedeploy: evidence.deployment } : {}),
     ...(evidence.stop && evidence.deployment?.status === 'Stopped' ? { stop: { ...evidence.stop } } : {}),

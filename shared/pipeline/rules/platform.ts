@@ -55,7 +55,9 @@ interface GroupShape {
   targetGroup?: string | undefined;
 }
 interface EnvironmentShape {
+  name: string;
   secrets: { env?: string | undefined; files: unknown[] };
+  audit: { minimumTargets: number; tolerate: readonly string[] };
   group?: GroupShape | undefined;
 }
 interface ApplicationShape {
@@ -120,6 +122,24 @@ const groupRules = (platform: ComputePlatform, g: GroupShape, at: PropertyKey[],
 const NO_BROKER = (platform: ComputePlatform) =>
   `the secrets broker serves EC2/on-premises instances only: ${a(platform)} application takes its secrets from its ${platform === 'ECS' ? 'task definition' : 'function’s environment'} (Secrets Manager references there)`;
 
+// An ECS or Lambda deployment has one target, the service or the alias: a deployment that delivered
+// nothing must never read VERIFIED, so neither a lower count nor a tolerated status applies.
+const auditRules = (
+  platform: ComputePlatform,
+  audit: EnvironmentShape['audit'],
+  at: PropertyKey[],
+  ctx: Issues,
+) => {
+  const rule = `${platform} deploys to exactly one target (a service or an alias), which must succeed`;
+  if (audit.minimumTargets !== 1) issue(ctx, [...at, 'minimumTargets'], `must be 1: ${rule}`);
+  if (audit.tolerate.length > 0) issue(ctx, [...at, 'tolerate'], `must be empty: ${rule}`);
+};
+
+// CodeDeploy deploys what the AppSpec names: for Lambda the function and its alias, the group naming no
+// target. The same artifact in two environments would shift the same alias twice.
+const ONE_ALIAS = (app: ApplicationShape) =>
+  `a Lambda application has exactly one environment (this one has ${app.environments.length}: ${app.environments.map((e) => e.name).join(', ')}): its AppSpec file names the function and the alias, and a Lambda deployment group names no target, so every environment would move the same alias: a deployment to ${app.environments[0]?.name} would move the alias ${app.environments.at(-1)?.name} serves, before any audit or approval; give each alias an application of its own`;
+
 const applicationRules = (app: ApplicationShape, at: PropertyKey[], ctx: Issues) => {
   const platform = app.computePlatform;
   const endings = ARTIFACT_ENDINGS[platform];
@@ -138,11 +158,14 @@ const applicationRules = (app: ApplicationShape, at: PropertyKey[], ctx: Issues)
         `only for computePlatform: Server (${platform} has no instances)`,
       );
   }
+  if (platform === 'Lambda' && app.environments.length > 1)
+    issue(ctx, [...at, 'environments'], ONE_ALIAS(app));
   app.environments.forEach((env, i) => {
     const path = [...at, 'environments', i];
     if (platform !== 'Server' && (env.secrets.env !== undefined || env.secrets.files.length > 0))
       issue(ctx, [...path, 'secrets'], NO_BROKER(platform));
     if (env.group) groupRules(platform, env.group, [...path, 'group'], ctx);
+    if (platform !== 'Server') auditRules(platform, env.audit, [...path, 'audit'], ctx);
   });
 };
 
