@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark part, each in a fresh process, into one markdown document printed on
 // stdout and written to bench/RESULTS.md with the machine's description. Progress goes to stderr.
-// Takes about 14 minutes: 10 of them a stack left waiting (bench/kept-stack.ts), most of the rest the
+// Takes about 24 minutes: 20 of them a stack left waiting, then kept (bench/kept-stack.ts), most of the rest the
 // naive audit loop at 1,000 targets (~54 s) kept for comparison.
 // One part alone: npx tsx bench/<part>.ts (e.g. bench/traffic.ts).
 import { execFileSync } from 'node:child_process';
@@ -77,7 +77,12 @@ const main = async () => {
       ),
     );
   sections.push(releaseSection(runs));
-  sections.push(await section('kept-stack', 'a stack left waiting at an approval, RSS sampled (10 min)'));
+  sections.push(
+    await section(
+      'kept-stack',
+      'a stack left waiting at an approval, then kept after the run, RSS sampled (2 × 10 min)',
+    ),
+  );
   const total = (performance.now() - start) / 1000;
   const document = [
     '# Baton benchmarks',

@@ -5,6 +5,7 @@ import { approvalRecords } from '../shared/approvals/records';
 import type { Environment } from '../shared/pipeline/rules/config';
 import type { EmailedApproval } from './approvals';
 import { ledgerOf } from './ledger-watch';
+import { isApprovalRequestFor } from './mail-match';
 import type { LocalStack } from './stack';
 
 /** Decides through the page exactly as a person's browser would: GET the page, POST its form. */
@@ -28,10 +29,11 @@ export const approveThroughPage = (link: string, comment: string) =>
   decideThroughPage(link, 'approve', comment);
 
 /** The request of `release` emailed to each approver of `env` (the latest per approver), once all went out. */
-export const emailedRequests = (stack: LocalStack, env: Environment, release: string) =>
+export const emailedRequests = (stack: LocalStack, application: string, env: Environment, release: string) =>
   stack.mail.approvals.waitFor(`the approval requests for ${env.name}`, (all) => {
     const byApprover = new Map<string, EmailedApproval>();
-    for (const m of all) if (m.message.includes(release)) byApprover.set(m.approver, m);
+    for (const m of all)
+      if (isApprovalRequestFor(m, application, env.name, release)) byApprover.set(m.approver, m);
     const approvers = env.approval?.approvers ?? [];
     return approvers.every((a) => byApprover.has(a))
       ? approvers.flatMap((a) => byApprover.get(a) ?? [])

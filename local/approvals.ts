@@ -32,6 +32,8 @@ export const provisionApprovals = async (
 export interface EmailedApproval {
   messageId: string;
   approver: string;
+  /** The SNS message attributes, by name (String values). */
+  attributes: Record<string, string>;
   subject: string;
   message: string;
   link: string;
@@ -52,7 +54,10 @@ const topicsSchema = z.looseObject({
     }),
   ),
 });
-const attributesSchema = z.record(z.string(), z.looseObject({ Value: z.optional(z.string()) }));
+const attributesSchema = z.record(
+  z.string(),
+  z.looseObject({ Value: z.optional(z.string()), StringValue: z.optional(z.string()) }),
+);
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
 /** The approval requests published so far, as the approvers would read them (moto's record of SNS). */
@@ -65,10 +70,14 @@ export const emailedApprovals = async (
   const sent = data.sns?.Topic.find((t) => t.arn === topicArn)?.sent_notifications ?? [];
   return sent.map(([messageId, message, subject, attributes]) => {
     const parsed = attributesSchema.safeParse(attributes);
+    const named = Object.fromEntries(
+      Object.entries(parsed.success ? parsed.data : {}).map(([k, v]) => [k, v.Value ?? v.StringValue ?? '']),
+    );
     const body = text(message);
     return {
       messageId: text(messageId),
-      approver: (parsed.success ? parsed.data.approver?.Value : undefined) ?? '',
+      approver: named.approver ?? '',
+      attributes: named,
       subject: text(subject),
       message: body,
       link: body.split('\n').find((line) => /^https?:\/\//.test(line)) ?? '',

@@ -12,6 +12,7 @@ import { releasePath } from '../shared/releases/rules/promotion';
 import { emailedApprovals } from './approvals';
 import type { BuiltArtifact } from './artifact';
 import { auditOf, findDeployment, waitFor } from './ledger-watch';
+import { isApprovalRequestFor } from './mail-match';
 import type { Push } from './pushes';
 import { runReleaseScenario, type ScenarioResult } from './release-scenario';
 import type { LocalStack } from './stack';
@@ -144,11 +145,11 @@ export const runBakeScenario = async (
   // Reconcile runs as its schedule would: still nothing leaves the environment.
   await stack.reconcile();
   await stack.router.settle();
-  const approvals = (await emailedApprovals(stack.moto.endpoint, stack.approvalTopicArn)).filter((m) =>
-    m.message.includes(o.release),
-  );
-  const [, app] = Object.entries(stack.pipeline.applications)[0] ?? [];
+  const [appName, app] = Object.entries(stack.pipeline.applications)[0] ?? [];
   const next = app && releasePath(app)[1];
+  const approvals = (await emailedApprovals(stack.moto.endpoint, stack.approvalTopicArn)).filter(
+    (m) => appName && next && isApprovalRequestFor(m, appName, next.name, o.release),
+  );
   const promoted = next && (await findDeployment(stack, next.name, { release: o.release }));
   if (approvals.length)
     result.problems.push(`an approval was asked after the failed bake (${approvals.length})`);

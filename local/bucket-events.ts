@@ -6,7 +6,7 @@ import { type EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-
 import { PutBucketNotificationConfigurationCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Pipeline } from '../shared/pipeline/rules/config';
-import type { Router } from './router';
+import type { Route, Router } from './router';
 import { watchQueue } from './s3-watcher';
 
 export interface BucketEventClients {
@@ -53,14 +53,15 @@ export const watchPipelineBucket = async (
     'baton-local-approval-decided',
     `${pipeline.ledgerPrefix}approval-decisions/`,
   );
-  const watchers = [
-    watchQueue(c.sqs, artifacts, async (event) => {
-      await router.deliver('artifact-uploaded', event);
-    }),
-    watchQueue(c.sqs, decisions, async (event) => {
-      await router.deliver('approval-decided', event);
-    }),
-  ];
+  // Logged as well as recorded: otherwise a release would only time out, with no cause shown.
+  const watch = (queueUrl: string, route: Route) =>
+    watchQueue(c.sqs, queueUrl, async (event) => void (await router.deliver(route, event)), {
+      onUndeliverable: (reason) => {
+        console.error(`local stack, ${route}: ${reason}`);
+        router.undelivered(route, reason);
+      },
+    });
+  const watchers = [watch(artifacts, 'artifact-uploaded'), watch(decisions, 'approval-decided')];
   return {
     /** Delivers whatever is new right now under both prefixes. */
     poll: async () => {

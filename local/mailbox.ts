@@ -49,9 +49,13 @@ export const subscribeMailbox = async (
     );
     for (const m of out.Messages ?? []) {
       const e = envelopeSchema.parse(JSON.parse(m.Body ?? ''));
+      const attributes = Object.fromEntries(
+        Object.entries(e.MessageAttributes).map(([k, v]) => [k, v.Value ?? '']),
+      );
       kept.push({
         messageId: e.MessageId,
-        approver: e.MessageAttributes.approver?.Value ?? '',
+        approver: attributes.approver ?? '',
+        attributes,
         subject: e.Subject,
         message: e.Message,
         link: e.Message.split('\n').find((line) => /^https?:\/\//.test(line)) ?? '',

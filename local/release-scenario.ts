@@ -9,6 +9,7 @@ import { promotesFrom, releasePath } from '../shared/releases/rules/promotion';
 import { ApprovalClosedError, approveThroughPage, emailedRequests, refuseIfClosed } from './approval-wait';
 import type { BuiltArtifact } from './artifact';
 import { auditOf, findDeployment, waitFor } from './ledger-watch';
+import { isAlertFor } from './mail-match';
 import type { Push } from './pushes';
 import type { LocalStack } from './stack';
 import { describeTargets, readDeployment } from './targets';
@@ -126,7 +127,7 @@ export const runReleaseScenario = async (
   /** Asks (and, with --auto-approve, gives) the approval to enter `env`, if it needs one. */
   const approval = async (env: Environment, release: string) => {
     if (!env.approval) return;
-    const mails = await emailedRequests(stack, env, release);
+    const mails = await emailedRequests(stack, appName, env, release);
     result.approvalLink = mails[0]?.link;
     result.approvalLinks = mails.map((m) => m.link);
     const needed = `${env.approval.required} of ${mails.length} needed`;
@@ -192,10 +193,13 @@ export const runReleaseScenario = async (
     if (entered && env.name === o.stopAfter) break;
     if (!entered) {
       const alerts = await stack.mail.alerts
-        .waitFor('the alert', (sent) => (sent.length ? sent : undefined))
+        .waitFor(`the alert of ${release} in ${env.name}`, (sent) => {
+          const about = sent.filter((m) => isAlertFor(m, appName, env.name, release));
+          return about.length ? about : undefined;
+        })
         .catch(() => []);
       t.note('alert sent', alerts.map((a) => `"${a.subject}"`).join(', ') || 'none (unexpected)');
-      if (alerts.length === 0) problems.push(`${env.name}: no alert on the alert topic`);
+      if (alerts.length === 0) problems.push(`${env.name}: no alert of ${release} on the alert topic`);
       t.note('release blocked', `${release} stops in ${env.name}`);
       break;
     }

@@ -47,6 +47,13 @@ export class Router {
     return work;
   }
 
+  /** Records an event that never reached its handler (an unreadable message, say), as a failed delivery. */
+  undelivered(route: Route, error: string): void {
+    const delivery: Delivery = { route, event: undefined, error, at: Date.now() };
+    this.deliveries.push(delivery);
+    for (const l of this.listeners) l(delivery);
+  }
+
   /** Resolves when nothing is being delivered. */
   async settle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);

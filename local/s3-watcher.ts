@@ -1,7 +1,8 @@
 // Plays S3's EventBridge notifications for the local stack. moto sends the bucket's own "Object
 // Created" events (EventBridgeConfiguration) through an EventBridge rule to an SQS queue; the watcher
 // long-polls that queue, so it asks moto nothing while the stack waits, and moto keeps nothing per poll.
-// Each event is delivered in the shape of events/eventbridge/s3-object-created.json, then deleted.
+// Each event is delivered in the shape of events/eventbridge/s3-object-created.json, then deleted; a
+// message that is not such an event is reported and deleted, since it would only come back.
 import {
   DeleteMessageCommand,
   type Message,
@@ -47,8 +48,27 @@ const motoEventSchema = z.looseObject({
   }),
 });
 
+/** Thrown for a message that is not moto's S3 event: it would fail the same way every time it came back. */
+class UnreadableMessageError extends Error {}
+
+const readBody = (message: Message) => {
+  const what = `message ${message.MessageId ?? '(no id)'} is not an S3 Object Created event`;
+  let body: unknown;
+  try {
+    body = JSON.parse(message.Body ?? '');
+  } catch {
+    throw new UnreadableMessageError(`${what}: its body is not JSON`);
+  }
+  const parsed = motoEventSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new UnreadableMessageError(
+    `${what}: ${issue?.path.join('.') || 'the body'}: ${issue?.message ?? 'invalid'}`,
+  );
+};
+
 const toEvent = (message: Message, sequence: number): ObjectCreatedEvent => {
-  const e = motoEventSchema.parse(JSON.parse(message.Body ?? ''));
+  const e = readBody(message);
   const o = e.detail.object;
   const versionId = o['version-id'];
   return {
@@ -83,26 +103,60 @@ export interface QueueWatch {
   stop(): Promise<void>;
 }
 
-/** Long-polls `queueUrl` (waitSeconds per receive) and delivers each event once, in arrival order. */
+export interface WatchOptions {
+  /** Seconds each receive waits for a message (long polling). */
+  waitSeconds?: number;
+  /**
+   * Seconds a received message stays hidden from other receives: longer than any delivery, so a slow
+   * handler is not handed the event again (SQS's queue default is 30 s).
+   */
+  visibilitySeconds?: number;
+  /** Told of a message that was not delivered: unreadable ones are deleted, failed deliveries come back. */
+  onUndeliverable?: (reason: string) => void;
+}
+
+/** Long-polls `queueUrl` and delivers each event once, in arrival order, each message on its own. */
 export const watchQueue = (
   sqs: SQSClient,
   queueUrl: string,
   deliver: (event: ObjectCreatedEvent) => Promise<void>,
-  waitSeconds = 1,
+  { waitSeconds = 1, visibilitySeconds = 300, onUndeliverable = () => undefined }: WatchOptions = {},
 ): QueueWatch => {
   let stopped = false;
   let sequence = 0;
   const abort = new AbortController();
+  const remove = (message: Message) =>
+    sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+  const handle = async (message: Message) => {
+    let event: ObjectCreatedEvent;
+    try {
+      sequence += 1;
+      event = toEvent(message, sequence);
+    } catch (error) {
+      if (!(error instanceof UnreadableMessageError)) throw error;
+      onUndeliverable(error.message);
+      return remove(message);
+    }
+    try {
+      await deliver(event);
+    } catch (error) {
+      // Left on the queue: it comes back after the visibility timeout, as SQS redelivers to a Lambda.
+      const why = error instanceof Error ? error.message : 'unknown error';
+      return onUndeliverable(`message ${message.MessageId ?? '(no id)'} was not delivered: ${why}`);
+    }
+    await remove(message);
+  };
   const receiveOnce = async (wait: number): Promise<number> => {
     const out = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: wait }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: wait,
+        VisibilityTimeout: visibilitySeconds,
+      }),
       { abortSignal: abort.signal },
     );
-    for (const message of out.Messages ?? []) {
-      sequence += 1;
-      await deliver(toEvent(message, sequence));
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
-    }
+    for (const message of out.Messages ?? []) await handle(message);
     return out.Messages?.length ?? 0;
   };
   // One receive at a time, so the watcher itself never delivers an event twice.
@@ -117,7 +171,11 @@ export const watchQueue = (
   };
   const loop = async () => {
     while (!stopped) {
-      const got = await serial(() => receiveOnce(waitSeconds)).catch(() => -1);
+      const got = await serial(() => receiveOnce(waitSeconds)).catch((error: unknown) => {
+        if (!stopped)
+          onUndeliverable(`the queue could not be read: ${error instanceof Error ? error.message : error}`);
+        return -1;
+      });
       // Unreachable (moto stopping, or an error): wait a moment rather than spin.
       if (got < 0 && !stopped) await new Promise((r) => setTimeout(r, 500));
     }

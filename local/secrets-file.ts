@@ -1,8 +1,9 @@
 // `npm start -- --secrets FILE.json`: the secrets the local stack creates in Secrets Manager, by secret
-// id, each a JSON object (a JSON secret) or a string; every id the pipeline's `secrets:` name must be there.
+// id, each a JSON object (a JSON secret) or a string; every id the pipeline's `secrets:` name, in every
+// application, must be there.
 import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
-import type { Application } from '../shared/pipeline/rules/config';
+import type { Pipeline } from '../shared/pipeline/rules/config';
 
 const secretsSchema = z.record(
   z.string().check(z.minLength(1)),
@@ -33,10 +34,11 @@ export const loadSecrets = (file: string): Record<string, unknown> => {
   );
 };
 
-/** Fails, naming the id, when the file lacks a secret that one of the application's environments names. */
-export const checkSecretsFile = (file: string, secrets: Record<string, unknown>, app: Application) => {
-  for (const e of app.environments)
-    for (const id of [e.secrets.env, ...e.secrets.files.map((f) => f.secretId)])
-      if (id && !(id in secrets))
-        throw new Error(`--secrets ${file}: no secret "${id}", which ${e.name}'s secrets name`);
+/** Fails, naming the id, when the file lacks a secret that an environment of any application names. */
+export const checkSecretsFile = (file: string, secrets: Record<string, unknown>, pipeline: Pipeline) => {
+  for (const [name, app] of Object.entries(pipeline.applications))
+    for (const e of app.environments)
+      for (const id of [e.secrets.env, ...e.secrets.files.map((f) => f.secretId)])
+        if (id && !(id in secrets))
+          throw new Error(`--secrets ${file}: no secret "${id}", which ${name}'s ${e.name} secrets name`);
 };

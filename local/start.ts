@@ -25,7 +25,8 @@ const HELP = `usage: npm start -- [options]
   --scenario S           release (default): the sample release below; blue-green: two releases, the
                          second replacing production's blue/green fleet with one replacement instance
                          failing ValidateService, under a load loop on production's load balancer; ecs:
-                         the sample ECS service (examples/ecs.yml), its AfterAllowTraffic hook failing in production;
+                         the sample ECS service (examples/ecs.yml), its AfterAllowTraffic hook failing in production
+                         (no --app, --artifact, --instances, --deployment-config, --fail, --no-failure);
                          bake: staging bakes 1 min on a CloudWatch alarm that fires during the bake,
                          so the release is blocked there and the alert names the alarm
   --auto-approve         decide the approval through the page's form POST instead of waiting for you
@@ -75,7 +76,7 @@ const main = async (): Promise<number> => {
       source: { type: 'string', default: 'codecommit' },
       fail: { type: 'string', multiple: true },
       'no-failure': { type: 'boolean', default: false },
-      instances: { type: 'string', default: '3' },
+      instances: { type: 'string' },
       app: { type: 'string' },
       artifact: { type: 'string' },
       'deployment-config': { type: 'string' },
@@ -91,7 +92,7 @@ const main = async (): Promise<number> => {
     console.log(HELP);
     return 0;
   }
-  const instances = Number(values.instances);
+  const instances = Number(values.instances ?? '3');
   if (!Number.isInteger(instances) || instances < 1 || instances > 50)
     throw new Error('--instances must be 1 to 50');
   if (values.source !== 'codecommit' && values.source !== 'github')
@@ -104,6 +105,14 @@ const main = async (): Promise<number> => {
   if ((blueGreen || ecs) && (values.fail || values['no-failure'] || values.artifact))
     throw new Error(
       `--scenario ${values.scenario} chooses its own failure and builds its releases: no --fail, --no-failure or --artifact`,
+    );
+  // The ECS service has no instances, no appspec of an application folder and no EC2/On-Premises config.
+  const ignoredByEcs = (['app', 'instances', 'deployment-config'] as const).filter(
+    (f) => values[f] !== undefined,
+  );
+  if (ecs && ignoredByEcs.length)
+    throw new Error(
+      `--scenario ecs deploys its own ECS service (examples/ecs.yml): no ${ignoredByEcs.map((f) => `--${f}`).join(', ')}`,
     );
   const secrets = values.secrets ? loadSecrets(resolve(values.secrets)) : undefined;
   if (bake && (values.fail || values['no-failure']))
@@ -143,7 +152,7 @@ const main = async (): Promise<number> => {
     t.note('instances', `each instance's root is ${join(stack.workDir, 'instances')}/<instance id>/root`);
     const [appName, app] = Object.entries(stack.pipeline.applications)[0] ?? [];
     if (!appName || !app) throw new Error('the pipeline configuration has no application');
-    if (secrets && values.secrets) checkSecretsFile(values.secrets, secrets, app);
+    if (secrets && values.secrets) checkSecretsFile(values.secrets, secrets, stack.pipeline);
     for (const e of app.environments.filter((x) => instances < x.audit.minimumTargets))
       t.note(
         'note',

@@ -13,8 +13,11 @@ const parts = {
   audit: async () => (await import('../report')).auditSection(await (await import('../audit')).benchAudit()),
   release: async () => (await import('../release')).benchRelease(),
   'kept-stack': async () => {
-    const { benchKeptStack, keptStackSection } = await import('../kept-stack');
-    return keptStackSection(await benchKeptStack(10));
+    const { benchKeptStack, keptStackFlat, keptStackSection } = await import('../kept-stack');
+    const run = await benchKeptStack(10);
+    // A leak fails the bench, not only its table.
+    if (!keptStackFlat(run)) throw new Error(keptStackSection(run).join('\n'));
+    return keptStackSection(run);
   },
   traffic: async () => {
     const { benchTraffic, trafficSection } = await import('../traffic');

@@ -1,5 +1,6 @@
 // The agent's Install step inside an instance sandbox: remove what the group's previous install put there,
-// copy the appspec `files` (destinations are paths under the instance root), record the install.
+// copy the appspec `files` (sources inside the revision, destinations under the instance root), record
+// the install.
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
@@ -39,11 +40,15 @@ export interface InstallRequest {
   deploymentRoot: string;
 }
 
+const isInside = (base: string, path: string) => {
+  const inside = relative(base, path);
+  return !(inside === '..' || inside.startsWith('../') || isAbsolute(inside));
+};
+
 /** Where a `files` destination lands on a local instance: under its root, or an error naming the rule. */
 export const destinationOnInstance = (root: string, source: string, destination: string): string => {
   const to = join(root, destination);
-  const inside = relative(root, to);
-  if (inside === '..' || inside.startsWith('../') || isAbsolute(inside))
+  if (!isInside(root, to))
     throw new Error(
       `appspec.yml files: the destination ${destination} of ${source} is outside the instance root ${root}: ` +
         'a destination is a path on the instance, which locally must stay inside its root (BATON_INSTANCE_ROOT)',
@@ -51,12 +56,22 @@ export const destinationOnInstance = (root: string, source: string, destination:
   return to;
 };
 
+/** Where a `files` source is in the revision: under the archive, or an error naming the rule. */
+export const sourceInRevision = (archiveDir: string, source: string): string => {
+  const from = source === '/' ? archiveDir : join(archiveDir, source);
+  if (!isInside(archiveDir, from))
+    throw new Error(
+      `appspec.yml files: the source ${source} is outside the revision ${archiveDir}: a source is a path inside the revision`,
+    );
+  return from;
+};
+
 export const installFiles = async (req: InstallRequest): Promise<void> => {
   const paths = agentPaths(req.root, req.groupId);
   for (const previous of await readLines(paths.cleanup)) await rm(previous, { force: true });
   const installed: string[] = [];
   for (const { source, destination } of req.files) {
-    const from = source === '/' ? req.archiveDir : join(req.archiveDir, source);
+    const from = sourceInRevision(req.archiveDir, source);
     const to = destinationOnInstance(req.root, source, destination);
     const info = await stat(from).catch(() => undefined);
     if (!info) throw new Error(`The specified source ${source} does not exist in the revision`);

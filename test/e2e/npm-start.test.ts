@@ -137,7 +137,28 @@ describe('npm start --app', () => {
 
     expect(code).toBe(2);
     expect(run.output()).toContain(
-      `--secrets ${join(dir, 'secrets.json')}: no secret "baton/web/staging/jwt-key", which staging's secrets name`,
+      `--secrets ${join(dir, 'secrets.json')}: no secret "baton/web/staging/jwt-key", which web's staging secrets name`,
     );
   }, 90_000);
+});
+
+describe('npm start, refused options', () => {
+  it.each([
+    [['--app', 'test/fixtures/notes-app'], '--app'],
+    [['--instances', '5'], '--instances'],
+    [['--deployment-config', 'CodeDeployDefault.OneAtATime'], '--deployment-config'],
+  ])(
+    '--scenario ecs refuses %j, which it would ignore, naming %s',
+    async (args, flag) => {
+      const run = npmStart(['--scenario', 'ecs', ...args]);
+
+      const code = await within(60_000, run.exit);
+
+      expect(code).toBe(2);
+      expect(run.output()).toContain(
+        `--scenario ecs deploys its own ECS service (examples/ecs.yml): no ${flag}`,
+      );
+    },
+    90_000,
+  );
 });

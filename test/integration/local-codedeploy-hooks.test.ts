@@ -154,6 +154,25 @@ describe('files section and redeployment', () => {
     expect(existsSync(join(root, '..', '..', 'escaped'))).toBe(false);
   });
 
+  it('refuses a files source outside the revision, so no host file reaches the instance', async () => {
+    await provision(stack, 'source-app', 'source-dg', 1);
+    const root = stack.standIn.instances('source-app', 'source-dg')[0]?.root ?? '';
+    const bundle = zipBundle({
+      'appspec.yml': 'version: 0.0\nos: linux\nfiles:\n  - source: ../..\n    destination: /srv/host\n',
+      'index.html': 'from the revision',
+    });
+
+    const { status, targets } = await deployAndWait(stack, 'source-app', 'source-dg', bundle);
+
+    expect(status).toBe('Failed');
+    const install = targets[0]?.lifecycleEvents?.find((e) => e.lifecycleEventName === 'Install');
+    expect(install?.diagnostics?.errorCode).toBe('UnknownError');
+    expect(install?.diagnostics?.message).toMatch(
+      /^appspec\.yml files: the source \.\.\/\.\. is outside the revision .+: a source is a path inside the revision$/,
+    );
+    expect(existsSync(join(root, 'srv', 'host'))).toBe(false);
+  });
+
   it('refuses a hook script whose location is outside the revision', async () => {
     await provision(stack, 'outside-app', 'outside-dg', 1);
     const bundle = zipBundle({ 'appspec.yml': appspec({ BeforeInstall: '../../../outside.sh' }) });
