@@ -10,8 +10,9 @@ import { type AuditRecord, auditRecords, type FollowUpStep, verifiedRecords } fr
 import { passesGate } from '../audit/rules/gate';
 import { auditKeys, verificationKeys } from '../ledger/keys';
 import { deploymentRecords } from '../ledger/schemas';
+import { newerDeployment } from './newer-deployment';
 import type { AlarmReader } from './ports';
-import { type AlarmReading, type Bake, judgeBake } from './rules/bake';
+import { type AlarmReading, type Bake, type BakeEnd, judgeBake } from './rules/bake';
 
 export interface BakeDeps extends AuditDeps {
   /** CloudWatch; without it a bake that lists alarms cannot end (and says so). */
@@ -23,6 +24,7 @@ const AGAIN: Record<Exclude<Bake['state'], 'baking'>, readonly FollowUpStep[]> =
   passed: ['verdict', 'verified', 'advance'],
   held: ['verdict', 'alert', 'advance'],
   failed: ['verdict', 'verified', 'rollback', 'alert', 'advance', 'announce'],
+  superseded: ['verdict', 'alert', 'advance'],
 };
 
 /** An alarm event seen going to ALARM counts even if CloudWatch already reads it otherwise. */
@@ -68,10 +70,19 @@ export const endBake = async (deps: BakeDeps, req: BakeEndRequest): Promise<stri
     return rec?.bake ? `the bake already ended (${rec.bake.state})` : 'no bake recorded';
   }
   const bake = rec.bake;
-  if (bake.alarms.length > 0 && !deps.alarms) return 'no alarm reader wired: the bake waits';
   const now = deps.clock.now();
-  const read = bake.alarms.length > 0 && deps.alarms ? await deps.alarms.read(bake.alarms) : [];
-  const judged = judgeBake(bake, withObserved(read, req.observed), now);
+  // The alarms now watch the newer deployment: they no longer judge this one.
+  const newer = await newerDeployment(deps.store, rec, rec.deploymentCreatedAt ?? bake.since);
+  if (!newer && bake.alarms.length > 0 && !deps.alarms) return 'no alarm reader wired: the bake waits';
+  const read = !newer && bake.alarms.length > 0 && deps.alarms ? await deps.alarms.read(bake.alarms) : [];
+  const judged: BakeEnd = newer
+    ? {
+        end: true,
+        state: 'superseded',
+        reason: `deployment ${newer} started in ${rec.environment}`,
+        readings: [],
+      }
+    : judgeBake(bake, withObserved(read, req.observed), now);
   if (!judged.end) return judged.why;
   const at = now.toISOString();
   const failed = judged.state === 'failed';
@@ -100,7 +111,7 @@ export const endBake = async (deps: BakeDeps, req: BakeEndRequest): Promise<stri
   const etag = await deps.store.replace(key, ended, stored.etag);
   if (!etag) return 'ended by another invocation';
   deps.log.info('bake ended', { deploymentId: id, bake: bakeStanding(ended), reason: judged.reason });
-  if (judged.state !== 'held') await deliveredAfterBake(deps, ended);
+  if (judged.state !== 'held' && judged.state !== 'superseded') await deliveredAfterBake(deps, ended);
   await markFollowUp(deps, ended);
   await deps.store.delete(verificationKeys.bake(id));
   await followUp(deps, ended, { audit: etag, marked: true });
