@@ -11,6 +11,7 @@ import { requestDeployment } from '../../shared/deployments/deployments';
 import { auditKeys, keys, verificationKeys } from '../../shared/ledger/keys';
 import type { DeploymentRecord } from '../../shared/ledger/records';
 import type { Pipeline } from '../../shared/pipeline/rules/config';
+import { resumeFollowUps } from '../../shared/reconcile/reconcile';
 import { advanceRelease, releaseFlow } from '../../shared/releases/promotion';
 import { endBake } from '../../shared/verification/bake-end';
 import { alarmChanged, endDueBakes } from '../../shared/verification/bakes';
@@ -26,8 +27,13 @@ const MINUTE = 60_000;
 class FakeAlarms implements AlarmReader {
   readonly states = new Map<string, AlarmState>(ALARMS.map((a) => [a, 'OK']));
   calls: string[][] = [];
+  /** Runs once, while CloudWatch is read: a write by someone else meanwhile. */
+  meanwhile?: () => Promise<void>;
   async read(names: readonly string[]): Promise<AlarmReading[]> {
     this.calls.push([...names]);
+    const meanwhile = this.meanwhile;
+    this.meanwhile = undefined;
+    await meanwhile?.();
     return names.flatMap((name) => {
       const state = this.states.get(name);
       return state
@@ -85,7 +91,7 @@ const auditOf = async (deps: Deps, id: string) =>
 const productionCalls = (deps: Deps) =>
   deps.deployer.calls.filter((c) => c.deploymentGroup === 'web-production');
 const alarmEvent = (state = 'ALARM') => {
-  const event = loadEvent<{ detail: { state: { value: string } } }>(
+  const event = loadEvent<{ detail: { state: { value: string; timestamp: string } } }>(
     'cloudwatch/alarm-state-change-alarm.json',
   );
   event.detail.state.value = state;
@@ -350,5 +356,71 @@ describe('a bake whose environment got a newer deployment', () => {
 
     expect(after.followUp.done.rollback).toBe(`none: deployment ${newer} started in staging after this one`);
     expect(deps.deployer.calls.filter((c) => c.key === 'artifacts/web/earlier.zip')).toEqual([]);
+  });
+});
+
+describe('the end of a bake, under races and failures', () => {
+  it('judges again when another write changed the audit record meanwhile: the ALARM event is not lost', async () => {
+    const { deps, staging } = await setup();
+    deps.alarms.states.set('web-staging-5xx', 'ALARM');
+    // The audit's follow-up saves its progress while the bake reads CloudWatch.
+    deps.alarms.meanwhile = async () => {
+      const stored = await deps.store.get<AuditRecord>(auditKeys.audit(staging));
+      if (stored) await deps.store.put(auditKeys.audit(staging), { ...stored.record, trigger: 'saved' });
+    };
+
+    const outcome = await alarmChanged(deps, alarmEvent());
+
+    expect(outcome.bakes[staging]).toMatch(/^bake failed: alarm web-staging-5xx is ALARM/);
+    expect((await auditOf(deps, staging))?.verdict).toBe('FAILED');
+    expect(deps.alarms.calls).toHaveLength(2);
+  });
+
+  it('ignores an ALARM event from before the bake began (a late or redelivered one)', async () => {
+    const { deps, staging } = await setup();
+    const early = alarmEvent();
+    early.detail.state.timestamp = '2026-11-20T17:59:59.000+0000';
+
+    const outcome = await alarmChanged(deps, early);
+
+    expect(outcome.bakes[staging]).toBe('the event is older than the bake (since 2026-11-20T18:00:00.000Z)');
+    expect((await auditOf(deps, staging))?.bake?.state).toBe('baking');
+    expect(deps.notifier.sent).toEqual([]);
+  });
+
+  it('keeps a follow-up to resume when the end dies after recording it: reconcile moves the release on', async () => {
+    const { deps, staging } = await setup();
+    deps.clock.advance(30 * MINUTE);
+    const replace = deps.store.replace.bind(deps.store);
+    deps.store.replace = async (...args: Parameters<typeof replace>) => {
+      const etag = await replace(...args);
+      deps.store.replace = replace;
+      throw new Error(`the function timed out (replace ${etag ? 'done' : 'refused'})`);
+    };
+    await expect(endDueBakes.run(deps)).resolves.toMatchObject({ [staging]: 'failed: Error' });
+    expect(await deps.store.get(auditKeys.openFollowUp(staging))).toBeDefined();
+
+    deps.clock.advance(5 * MINUTE);
+    await resumeFollowUps.run(deps);
+
+    expect(deps.approvals.requests).toEqual([
+      expect.objectContaining({ release: 'v1.2.0', environment: 'production', fromDeploymentId: staging }),
+    ]);
+    expect(await deps.store.get(auditKeys.openFollowUp(staging))).toBeUndefined();
+  });
+
+  it("never deletes a re-audit's new mark that an alarm event finds before the re-audit's record", async () => {
+    const { deps, staging } = await setup();
+    deps.alarms.states.set('web-staging-p99', 'INSUFFICIENT_DATA');
+    deps.clock.advance(30 * MINUTE);
+    await endDueBakes.run(deps);
+    expect((await auditOf(deps, staging))?.bake?.state).toBe('held');
+    // The operator's re-audit wrote its new mark and has not yet replaced the held record.
+    const mark = { v: 1, deploymentId: staging, until: '2026-11-20T19:00:00.000Z', alarms: ALARMS };
+    await deps.store.put(verificationKeys.bake(staging), mark);
+
+    await alarmChanged(deps, alarmEvent());
+
+    expect((await deps.store.get(verificationKeys.bake(staging)))?.record).toEqual(mark);
   });
 });
