@@ -134,17 +134,19 @@ const codecommitTriggerPermissions = () =>
     ]),
   );
 
-// The alarms the environments' bakes list (verify.alarms). The reconcile function describes exactly
-// these (cloudwatch:DescribeAlarms supports resource-level permissions: arn:…:alarm:NAME); with none
-// listed it describes none, which a Deny says (IAM refuses a statement without resources), and its
-// EventBridge rule matches a name no alarm has.
+// The alarms the environments' bakes list (verify.alarms). The reconcile function describes them on
+// "*": the DescribeAlarms API reference says composite alarms are returned only when
+// cloudwatch:DescribeAlarms is scoped to * (a grant on arn:…:alarm:NAME hides a listed composite
+// alarm, which would then read as missing). The action only reads alarm states. With no alarm listed
+// it describes none, which a Deny says, and its EventBridge rule matches a name no alarm has.
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html
 const bakeAlarms = () => [...new Set(environments().flatMap(({ env }) => env.verify?.alarms || []))];
 const describeAlarmsStatement = () =>
   bakeAlarms().length > 0
     ? {
         Effect: 'Allow',
         Action: 'cloudwatch:DescribeAlarms',
-        Resource: bakeAlarms().map((name) => arn('cloudwatch', `alarm:${name}`)),
+        Resource: '*',
       }
     : { Effect: 'Deny', Action: 'cloudwatch:DescribeAlarms', Resource: '*' };
 const bakeAlarmNames = () => (bakeAlarms().length > 0 ? bakeAlarms() : ['(no bake alarms configured)']);

@@ -100,19 +100,28 @@ const nextStepFacts = async (deps: AuditDeps, rec: AuditRecord): Promise<NextSte
 
 export const alert = async (deps: AuditDeps, rec: AuditRecord): Promise<string> => {
   const held = rec.bake?.state === 'held';
-  if (passesGate(rec.verdict) && !held) return 'not needed';
+  const superseded = rec.bake?.state === 'superseded';
+  if (passesGate(rec.verdict) && !held && !superseded) return 'not needed';
   const stopped = rec.reaudit?.gaveUpAt ? "re-audits stopped, needs an operator's audit" : undefined;
   const notes = held
     ? [
         `bake held: ${rec.bake?.reason ?? 'inconclusive'}`,
         `release ${rec.release ?? '(none)'} waits in ${rec.environment}: auditing again bakes again, or an operator forces on with a reason`,
       ]
-    : alertNotes(rec);
-  const { subject, text } = renderReport(rec.report, contextOf(rec), notes, held ? 'bake held' : stopped);
+    : superseded
+      ? [
+          `bake superseded: ${rec.bake?.reason ?? 'a newer deployment started'}`,
+          `release ${rec.release ?? '(none)'} is blocked in ${rec.environment}: newer code runs there before its bake ended`,
+        ]
+      : alertNotes(rec);
+  const tag = held ? 'bake held' : superseded ? 'bake superseded' : stopped;
+  const { subject, text } = renderReport(rec.report, contextOf(rec), notes, tag);
   const origin = deps.origin ?? { console: false };
   const steps = held
     ? heldBakeSteps(rec.deploymentId, origin)
-    : nextSteps(await nextStepFacts(deps, rec), origin);
+    : superseded
+      ? []
+      : nextSteps(await nextStepFacts(deps, rec), origin);
   const messageId = await deps.notifier.publish(deps.alertTopicArn, {
     subject,
     message: `${text}\n${steps.join('\n')}\n`,

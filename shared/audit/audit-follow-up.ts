@@ -14,6 +14,7 @@ import { deploymentRecords } from '../ledger/schemas';
 import type { Stored } from '../ledger/store';
 import { findEnvironment } from '../pipeline/rules/config';
 import { promotableRelease } from '../releases/branch-releases';
+import { newerDeployment } from '../verification/newer-deployment';
 import { type BakeStanding, bakePassed } from '../verification/rules/bake';
 import { alert, announce, rollbackDedupeKey } from './audit-alerts';
 import { judgedOf } from './audit-delivery';
@@ -179,6 +180,11 @@ const rollBack: Step = async (deps, rec, held) => {
     return quiet(
       `none: stopped by ${stop.by}, ${stop.autoRollback ? 'with CodeDeploy rolling it back itself' : 'who asked for no rollback'}`,
     );
+  // A failed bake judged the environment as it ran: once newer code runs there, rolling back would
+  // replace that code, not this deployment's.
+  const newer =
+    rec.bake && (await newerDeployment(deps.store, rec, rec.deploymentCreatedAt ?? rec.bake.since));
+  if (newer) return quiet(`none: deployment ${newer} started in ${rec.environment} after this one`);
   // Not VERIFIED, so the step before left the pointer's deployment as the audit read it.
   const last =
     held.verified === undefined
@@ -245,8 +251,11 @@ const release: Step = async (deps, rec, held) => {
   return `group released; ${started(next)}`;
 };
 
+/** A bake that ended without passing or failing: the release waits or is blocked, and people are told. */
+const unsettled = (rec: AuditRecord) => rec.bake?.state === 'held' || rec.bake?.state === 'superseded';
+
 const alertStep: Step = async (deps, rec) =>
-  passesGate(rec.verdict) && rec.bake?.state !== 'held' ? quiet('not needed') : alert(deps, rec);
+  passesGate(rec.verdict) && !unsettled(rec) ? quiet('not needed') : alert(deps, rec);
 
 const announceStep: Step = async (deps, rec) =>
   rec.history.at(-1)?.verdict === 'INCOMPLETE' && passesGate(rec.verdict)

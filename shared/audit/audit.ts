@@ -211,6 +211,9 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
       deploymentId: id,
       until: bake.until,
       alarms: bake.alarms,
+      application: place.application,
+      environment: env.name,
+      since: ledger?.createdAt ?? bake.since,
     });
   const record: AuditRecord = {
     v: 1,

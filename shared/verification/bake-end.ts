@@ -8,10 +8,14 @@ import { bakeStanding, followUp, markFollowUp } from '../audit/audit-follow-up';
 import type { AuditDeps } from '../audit/ports';
 import { type AuditRecord, auditRecords, type FollowUpStep, verifiedRecords } from '../audit/records';
 import { passesGate } from '../audit/rules/gate';
+import { BatonError, errorName } from '../core/rules/errors';
 import { auditKeys, verificationKeys } from '../ledger/keys';
 import { deploymentRecords } from '../ledger/schemas';
+import { newerDeployment } from './newer-deployment';
 import type { AlarmReader } from './ports';
-import { type AlarmReading, type Bake, judgeBake } from './rules/bake';
+import { bakeMarks } from './records';
+import { instantOf } from './rules/alarm-event';
+import { type AlarmReading, type Bake, type BakeEnd, judgeBake } from './rules/bake';
 
 export interface BakeDeps extends AuditDeps {
   /** CloudWatch; without it a bake that lists alarms cannot end (and says so). */
@@ -23,6 +27,7 @@ const AGAIN: Record<Exclude<Bake['state'], 'baking'>, readonly FollowUpStep[]> =
   passed: ['verdict', 'verified', 'advance'],
   held: ['verdict', 'alert', 'advance'],
   failed: ['verdict', 'verified', 'rollback', 'alert', 'advance', 'announce'],
+  superseded: ['verdict', 'alert', 'advance'],
 };
 
 /** An alarm event seen going to ALARM counts even if CloudWatch already reads it otherwise. */
@@ -47,35 +52,106 @@ export interface BakeEndRequest {
  * its lead time and time to restore once the bake passed (from the records as the audit saw them).
  */
 const deliveredAfterBake = async (deps: BakeDeps, ended: AuditRecord) => {
-  deps.metrics.delivered(ended.verdict, ended.application, ended.environment);
-  if (!passesGate(ended.verdict)) return;
-  const [ledger, verified] = await Promise.all([
-    deploymentRecords(deps.store).get(ended.deploymentId),
-    verifiedRecords(deps.store).get(ended.application, ended.environment),
-  ]);
-  if (!ledger) return;
-  const { verdict: _judged, ...unjudged } = ledger.record;
-  emitDelivery(deps, ended, verified?.record, unjudged);
+  if (ended.bake?.state === 'held' || ended.bake?.state === 'superseded') return () => {};
+  // Read before the follow-up moves the environment's VERIFIED pointer; emitted once it ran.
+  const [ledger, verified] = passesGate(ended.verdict)
+    ? await Promise.all([
+        deploymentRecords(deps.store).get(ended.deploymentId),
+        verifiedRecords(deps.store).get(ended.application, ended.environment),
+      ])
+    : [];
+  return () => {
+    deps.metrics.delivered(ended.verdict, ended.application, ended.environment);
+    if (!ledger) return;
+    const { verdict: _judged, ...unjudged } = ledger.record;
+    emitDelivery(deps, ended, verified?.record, unjudged);
+  };
 };
 
-export const endBake = async (deps: BakeDeps, req: BakeEndRequest): Promise<string> => {
+/** Metrics never fail the end of a bake: a read that fails is logged, and the bake ends all the same. */
+const safely = async (deps: BakeDeps, id: string, run: () => Promise<unknown> | unknown) => {
+  try {
+    await run();
+  } catch (error) {
+    deps.log.error('delivery metrics of a bake not emitted', { deploymentId: id, error: errorName(error) });
+  }
+};
+
+/** Another write changed the audit record between its read and the replace: read and judge again. */
+const CHANGED = Symbol('changed');
+const ATTEMPTS = 5;
+
+/**
+ * The bake's mark goes only with the bake it marks, once that ended: an audit writes a new bake's mark
+ * before its record, so a mark that no record (or a record still baking, or one that ended another
+ * bake) explains yet is left to that audit.
+ */
+const dropMark = async (deps: BakeDeps, rec: AuditRecord | undefined) => {
+  if (!rec?.bake || rec.bake.state === 'baking') return;
+  const key = verificationKeys.bake(rec.deploymentId);
+  const mark = (await bakeMarks(deps.store).at(key))?.record;
+  if (mark && mark.until === rec.bake.until) await deps.store.delete(key);
+};
+
+/** The bake ended elsewhere; a follow-up it left pending gets the open mark reconcile resumes it by. */
+const endedElsewhere = async (deps: BakeDeps, rec: AuditRecord | undefined) => {
+  await dropMark(deps, rec);
+  if (!rec?.bake) return 'no bake recorded';
+  if (rec.followUp.state === 'pending') await markFollowUp(deps, rec);
+  return `the bake already ended (${rec.bake.state})`;
+};
+
+const endOnce = async (deps: BakeDeps, req: BakeEndRequest): Promise<string | typeof CHANGED> => {
   const id = req.deploymentId;
   const key = auditKeys.audit(id);
   const stored = await auditRecords(deps.store).at(key);
   const rec = stored?.record;
-  if (!stored || !rec?.bake || rec.bake.state !== 'baking') {
-    await deps.store.delete(verificationKeys.bake(id));
-    return rec?.bake ? `the bake already ended (${rec.bake.state})` : 'no bake recorded';
-  }
+  if (!stored || !rec?.bake || rec.bake.state !== 'baking') return endedElsewhere(deps, rec);
   const bake = rec.bake;
-  if (bake.alarms.length > 0 && !deps.alarms) return 'no alarm reader wired: the bake waits';
+  const observedAt = req.observed?.stateChangedAt;
+  if (observedAt && instantOf(observedAt) < Date.parse(bake.since))
+    return `the event is older than the bake (since ${bake.since})`;
   const now = deps.clock.now();
-  const read = bake.alarms.length > 0 && deps.alarms ? await deps.alarms.read(bake.alarms) : [];
-  const judged = judgeBake(bake, withObserved(read, req.observed), now);
+  // The alarms now watch the newer deployment: they no longer judge this one.
+  const newer = await newerDeployment(deps.store, rec, rec.deploymentCreatedAt ?? bake.since);
+  if (!newer && bake.alarms.length > 0 && !deps.alarms) return 'no alarm reader wired: the bake waits';
+  const read = !newer && bake.alarms.length > 0 && deps.alarms ? await deps.alarms.read(bake.alarms) : [];
+  const judged: BakeEnd = newer
+    ? {
+        end: true,
+        state: 'superseded',
+        reason: `deployment ${newer} started in ${rec.environment}`,
+        readings: [],
+      }
+    : judgeBake(bake, withObserved(read, req.observed), now);
   if (!judged.end) return judged.why;
-  const at = now.toISOString();
+  const ended = endedRecord(rec, judged, req.trigger, now.toISOString());
+  // The open follow-up mark first, as the audit does: an end that stops after the replace is resumed.
+  await markFollowUp(deps, ended);
+  const etag = await deps.store.replace(key, ended, stored.etag);
+  if (!etag) return CHANGED;
+  deps.log.info('bake ended', { deploymentId: id, bake: bakeStanding(ended), reason: judged.reason });
+  await deps.store.delete(verificationKeys.bake(id));
+  let emit: () => void = () => {};
+  await safely(deps, id, async () => {
+    emit = await deliveredAfterBake(deps, ended);
+  });
+  try {
+    await followUp(deps, ended, { audit: etag, marked: true });
+  } finally {
+    await safely(deps, id, emit);
+  }
+  return `bake ${judged.state}: ${judged.reason}`;
+};
+
+const endedRecord = (
+  rec: AuditRecord,
+  judged: Extract<BakeEnd, { end: true }>,
+  trigger: string,
+  at: string,
+): AuditRecord => {
   const failed = judged.state === 'failed';
-  const ended: AuditRecord = {
+  return {
     ...rec,
     verdict: failed ? 'FAILED' : rec.verdict,
     report: failed
@@ -85,8 +161,18 @@ export const endBake = async (deps: BakeDeps, req: BakeEndRequest): Promise<stri
           reasons: [...rec.report.reasons, `bake failed: ${judged.reason}`],
         }
       : rec.report,
-    bake: { ...bake, state: judged.state, endedAt: at, reason: judged.reason, readings: judged.readings },
-    trigger: req.trigger,
+    ...(rec.bake
+      ? {
+          bake: {
+            ...rec.bake,
+            state: judged.state,
+            endedAt: at,
+            reason: judged.reason,
+            readings: judged.readings,
+          },
+        }
+      : {}),
+    trigger,
     auditedAt: at,
     followUp: {
       state: 'pending',
@@ -97,12 +183,22 @@ export const endBake = async (deps: BakeDeps, req: BakeEndRequest): Promise<stri
     },
     history: [...rec.history, { verdict: rec.verdict, trigger: rec.trigger, auditedAt: rec.auditedAt }],
   };
-  const etag = await deps.store.replace(key, ended, stored.etag);
-  if (!etag) return 'ended by another invocation';
-  deps.log.info('bake ended', { deploymentId: id, bake: bakeStanding(ended), reason: judged.reason });
-  if (judged.state !== 'held') await deliveredAfterBake(deps, ended);
-  await markFollowUp(deps, ended);
-  await deps.store.delete(verificationKeys.bake(id));
-  await followUp(deps, ended, { audit: etag, marked: true });
-  return `bake ${judged.state}: ${judged.reason}`;
 };
+
+export const endBake = async (deps: BakeDeps, req: BakeEndRequest): Promise<string> => {
+  // Unrelated writes change the record's ETag too (the audit's follow-up saving its progress, a
+  // resumed follow-up's claim): a conflict is judged again, and only a bake no longer baking is left.
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const result = await endOnce(deps, req);
+    if (result !== CHANGED) return result;
+  }
+  throw new BakeEndConflictError(req.deploymentId);
+};
+
+export class BakeEndConflictError extends BatonError {
+  override readonly expose = false;
+  override readonly name = 'BakeEndConflictError';
+  constructor(deploymentId: string) {
+    super(`the audit record of ${deploymentId} kept changing while its bake ended; retried later`);
+  }
+}

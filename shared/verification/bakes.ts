@@ -7,6 +7,7 @@ import { parseWith } from '../core/rules/parse';
 import { verificationKeys } from '../ledger/keys';
 import type { ReconcileStep } from '../reconcile/reconcile-step';
 import { type BakeDeps, endBake } from './bake-end';
+import { newerDeployment } from './newer-deployment';
 import { type BakeMark, bakeMarks } from './records';
 import { alarmEventSchema } from './rules/alarm-event';
 
@@ -32,12 +33,29 @@ const endEach = async (deps: BakeDeps, due: BakeMark[], trigger: string) => {
   return results;
 };
 
-/** Reconcile: every bake whose time is up is judged on its alarms as CloudWatch reads them now. */
+/** A bake not due yet whose environment got a newer deployment: it ends now, as superseded. */
+const superseded = async (deps: BakeDeps, m: BakeMark) =>
+  Boolean(
+    m.application &&
+      m.environment &&
+      (await newerDeployment(
+        deps.store,
+        { deploymentId: m.deploymentId, application: m.application, environment: m.environment },
+        m.since ?? m.until,
+      )),
+  );
+
+/**
+ * Reconcile: every bake whose time is up is judged on its alarms as CloudWatch reads them now, and a
+ * bake whose environment got a newer deployment ends as superseded.
+ */
 export const endDueBakes: ReconcileStep = {
   name: 'endDueBakes',
   async run(deps) {
     const now = deps.clock.now().getTime();
-    const due = (await marks(deps)).filter((m) => Date.parse(m.until) <= now);
+    const due: BakeMark[] = [];
+    for (const m of await marks(deps))
+      if (Date.parse(m.until) <= now || (await superseded(deps, m))) due.push(m);
     return endEach(deps, due, 'reconcile: end of the bake');
   },
 };

@@ -37,6 +37,10 @@ export interface BakeMark {
   deploymentId: string;
   until: string;
   alarms: string[];
+  /** Where it bakes, and since when its deployment runs: a newer deployment there ends it early. */
+  application?: string;
+  environment?: string;
+  since?: string;
 }
 
 export const bakeMarkSchema: z.ZodMiniType<BakeMark> = z.looseObject({
@@ -44,6 +48,9 @@ export const bakeMarkSchema: z.ZodMiniType<BakeMark> = z.looseObject({
   deploymentId: z.string(),
   until: z.string(),
   alarms: z.array(z.string()),
+  application: optionalText,
+  environment: optionalText,
+  since: optionalText,
 });
 
 export const bakeMarks = (store: RecordStore) => typedRecords(store, bakeMarkSchema, verificationKeys.bake);

@@ -5,10 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { run as sourcePushed } from '../../functions/source-pushed/handler';
 import { readAudit } from '../../shared/approvals/approval-audit';
 import { audit } from '../../shared/audit/audit';
+import { followUp } from '../../shared/audit/audit-follow-up';
 import type { AuditRecord } from '../../shared/audit/records';
+import { requestDeployment } from '../../shared/deployments/deployments';
 import { auditKeys, keys, verificationKeys } from '../../shared/ledger/keys';
 import type { DeploymentRecord } from '../../shared/ledger/records';
 import type { Pipeline } from '../../shared/pipeline/rules/config';
+import { resumeFollowUps } from '../../shared/reconcile/reconcile';
 import { advanceRelease, releaseFlow } from '../../shared/releases/promotion';
 import { endBake } from '../../shared/verification/bake-end';
 import { alarmChanged, endDueBakes } from '../../shared/verification/bakes';
@@ -24,8 +27,13 @@ const MINUTE = 60_000;
 class FakeAlarms implements AlarmReader {
   readonly states = new Map<string, AlarmState>(ALARMS.map((a) => [a, 'OK']));
   calls: string[][] = [];
+  /** Runs once, while CloudWatch is read: a write by someone else meanwhile. */
+  meanwhile?: () => Promise<void>;
   async read(names: readonly string[]): Promise<AlarmReading[]> {
     this.calls.push([...names]);
+    const meanwhile = this.meanwhile;
+    this.meanwhile = undefined;
+    await meanwhile?.();
     return names.flatMap((name) => {
       const state = this.states.get(name);
       return state
@@ -83,12 +91,26 @@ const auditOf = async (deps: Deps, id: string) =>
 const productionCalls = (deps: Deps) =>
   deps.deployer.calls.filter((c) => c.deploymentGroup === 'web-production');
 const alarmEvent = (state = 'ALARM') => {
-  const event = loadEvent<{ detail: { state: { value: string } } }>(
+  const event = loadEvent<{ detail: { state: { value: string; timestamp: string } } }>(
     'cloudwatch/alarm-state-change-alarm.json',
   );
   event.detail.state.value = state;
   return event;
 };
+
+/** An earlier VERIFIED deployment of staging to roll back to. */
+const rememberEarlier = (deps: Deps) =>
+  deps.store.put(auditKeys.verified('web', 'staging'), {
+    v: 1,
+    kind: 'verified',
+    deploymentId: 'd-EARLIER01',
+    application: 'web',
+    environment: 'staging',
+    artifact: { bucket: 'pipeline', key: 'artifacts/web/earlier.zip', etag: '"e0"', commit: 'c0ffee00' },
+    fleet: 3,
+    deploymentCreatedAt: '2026-11-19T10:00:00.000Z',
+    verifiedAt: '2026-11-19T10:10:00.000Z',
+  });
 
 describe('a VERIFIED audit in an environment with verify', () => {
   it('bakes: the audit shows VERIFIED (audit) baking until its end, and the release waits', async () => {
@@ -246,18 +268,7 @@ describe('a VERIFIED audit in an environment with verify', () => {
 
   it('with onFailure: rollback, a failed bake redeploys the last VERIFIED revision', async () => {
     const { deps, staging } = await setup(baking({ onFailure: 'rollback' }));
-    // An earlier VERIFIED deployment of staging to roll back to.
-    await deps.store.put(auditKeys.verified('web', 'staging'), {
-      v: 1,
-      kind: 'verified',
-      deploymentId: 'd-EARLIER01',
-      application: 'web',
-      environment: 'staging',
-      artifact: { bucket: 'pipeline', key: 'artifacts/web/earlier.zip', etag: '"e0"', commit: 'c0ffee00' },
-      fleet: 3,
-      deploymentCreatedAt: '2026-11-19T10:00:00.000Z',
-      verifiedAt: '2026-11-19T10:10:00.000Z',
-    });
+    await rememberEarlier(deps);
     await alarmChanged(deps, alarmEvent());
     expect((await auditOf(deps, staging))?.followUp.done.rollback).toMatch(
       /^redeploy of commit c0ffee00 \(VERIFIED in d-EARLIER01\) requested/,
@@ -266,5 +277,150 @@ describe('a VERIFIED audit in an environment with verify', () => {
       deploymentGroup: 'web-staging',
       key: 'artifacts/web/earlier.zip',
     });
+  });
+});
+
+describe('a bake whose environment got a newer deployment', () => {
+  const startNewer = async (deps: Deps) => {
+    deps.clock.advance(2 * MINUTE);
+    const started = await requestDeployment(deps, {
+      application: 'web',
+      environment: 'staging',
+      artifact: { bucket: 'pipeline', key: 'artifacts/web/newer.zip', etag: '"n1"', commit: 'c0ffee11' },
+      cause: { type: 'operator', detail: 'deploy by alice' },
+      dedupeKey: 'newer',
+    });
+    if (started.outcome !== 'started') throw new Error(`not started: ${started.outcome}`);
+    return started.deploymentId;
+  };
+
+  it("ends as superseded, never judged on the newer deployment's alarms, and blocks its release there", async () => {
+    const { deps, staging } = await setup(baking({ onFailure: 'rollback' }));
+    const newer = await startNewer(deps);
+    deps.alarms.states.set('web-staging-5xx', 'ALARM');
+
+    const outcome = await alarmChanged(deps, alarmEvent());
+
+    expect(outcome.bakes[staging]).toBe(`bake superseded: deployment ${newer} started in staging`);
+    const rec = await auditOf(deps, staging);
+    expect(rec).toMatchObject({ verdict: 'VERIFIED', bake: { state: 'superseded' } });
+    expect(rec?.followUp.done.rollback).toBe('not needed');
+    expect(deps.deployer.calls.filter((c) => c.deploymentGroup === 'web-staging')).toHaveLength(2);
+    expect((await advanceRelease(deps, 'web', 'v1.2.0', 'operator promote'))?.step).toMatchObject({
+      step: 'blocked',
+      code: 'bake-superseded',
+    });
+    expect(deps.notifier.sent[0]?.notice.message).toContain(
+      `bake superseded: deployment ${newer} started in staging`,
+    );
+    expect(deps.approvals.requests).toEqual([]);
+    expect(await deps.store.get(verificationKeys.bake(staging))).toBeUndefined();
+  });
+
+  it('ends as superseded at the next reconcile, before its time is up', async () => {
+    const { deps, staging } = await setup();
+    const newer = await startNewer(deps);
+    expect(await endDueBakes.run(deps)).toEqual({
+      [staging]: `bake superseded: deployment ${newer} started in staging`,
+    });
+    expect(deps.alarms.calls).toEqual([]);
+    expect((await auditOf(deps, staging))?.bake?.state).toBe('superseded');
+  });
+
+  it('at its end, is superseded rather than passed', async () => {
+    const { deps, staging } = await setup();
+    await startNewer(deps);
+    deps.clock.advance(30 * MINUTE);
+    const results = (await endDueBakes.run(deps)) as Record<string, string>;
+    expect(results[staging]).toMatch(/^bake superseded: deployment d-FAKE\d+ started in staging$/);
+    expect(deps.approvals.requests).toEqual([]);
+    expect(productionCalls(deps)).toEqual([]);
+  });
+
+  it("refuses a failed bake's rollback once a newer deployment started there", async () => {
+    const { deps, staging } = await setup(baking({ onFailure: 'rollback' }));
+    await rememberEarlier(deps);
+    const rec = await auditOf(deps, staging);
+    if (!rec?.bake) throw new Error('no bake');
+    const newer = await startNewer(deps);
+    // The bake failed just before the newer deployment started; its follow-up runs after.
+    const failed: AuditRecord = {
+      ...rec,
+      verdict: 'FAILED',
+      report: { ...rec.report, verdict: 'FAILED' },
+      bake: { ...rec.bake, state: 'failed', reason: 'alarm web-staging-5xx is ALARM' },
+      followUp: { state: 'pending', claimedAt: rec.auditedAt, done: {} },
+    };
+
+    const after = await followUp(deps, failed);
+
+    expect(after.followUp.done.rollback).toBe(`none: deployment ${newer} started in staging after this one`);
+    expect(deps.deployer.calls.filter((c) => c.key === 'artifacts/web/earlier.zip')).toEqual([]);
+  });
+});
+
+describe('the end of a bake, under races and failures', () => {
+  it('judges again when another write changed the audit record meanwhile: the ALARM event is not lost', async () => {
+    const { deps, staging } = await setup();
+    deps.alarms.states.set('web-staging-5xx', 'ALARM');
+    // The audit's follow-up saves its progress while the bake reads CloudWatch.
+    deps.alarms.meanwhile = async () => {
+      const stored = await deps.store.get<AuditRecord>(auditKeys.audit(staging));
+      if (stored) await deps.store.put(auditKeys.audit(staging), { ...stored.record, trigger: 'saved' });
+    };
+
+    const outcome = await alarmChanged(deps, alarmEvent());
+
+    expect(outcome.bakes[staging]).toMatch(/^bake failed: alarm web-staging-5xx is ALARM/);
+    expect((await auditOf(deps, staging))?.verdict).toBe('FAILED');
+    expect(deps.alarms.calls).toHaveLength(2);
+  });
+
+  it('ignores an ALARM event from before the bake began (a late or redelivered one)', async () => {
+    const { deps, staging } = await setup();
+    const early = alarmEvent();
+    early.detail.state.timestamp = '2026-11-20T17:59:59.000+0000';
+
+    const outcome = await alarmChanged(deps, early);
+
+    expect(outcome.bakes[staging]).toBe('the event is older than the bake (since 2026-11-20T18:00:00.000Z)');
+    expect((await auditOf(deps, staging))?.bake?.state).toBe('baking');
+    expect(deps.notifier.sent).toEqual([]);
+  });
+
+  it('keeps a follow-up to resume when the end dies after recording it: reconcile moves the release on', async () => {
+    const { deps, staging } = await setup();
+    deps.clock.advance(30 * MINUTE);
+    const replace = deps.store.replace.bind(deps.store);
+    deps.store.replace = async (...args: Parameters<typeof replace>) => {
+      const etag = await replace(...args);
+      deps.store.replace = replace;
+      throw new Error(`the function timed out (replace ${etag ? 'done' : 'refused'})`);
+    };
+    await expect(endDueBakes.run(deps)).resolves.toMatchObject({ [staging]: 'failed: Error' });
+    expect(await deps.store.get(auditKeys.openFollowUp(staging))).toBeDefined();
+
+    deps.clock.advance(5 * MINUTE);
+    await resumeFollowUps.run(deps);
+
+    expect(deps.approvals.requests).toEqual([
+      expect.objectContaining({ release: 'v1.2.0', environment: 'production', fromDeploymentId: staging }),
+    ]);
+    expect(await deps.store.get(auditKeys.openFollowUp(staging))).toBeUndefined();
+  });
+
+  it("never deletes a re-audit's new mark that an alarm event finds before the re-audit's record", async () => {
+    const { deps, staging } = await setup();
+    deps.alarms.states.set('web-staging-p99', 'INSUFFICIENT_DATA');
+    deps.clock.advance(30 * MINUTE);
+    await endDueBakes.run(deps);
+    expect((await auditOf(deps, staging))?.bake?.state).toBe('held');
+    // The operator's re-audit wrote its new mark and has not yet replaced the held record.
+    const mark = { v: 1, deploymentId: staging, until: '2026-11-20T19:00:00.000Z', alarms: ALARMS };
+    await deps.store.put(verificationKeys.bake(staging), mark);
+
+    await alarmChanged(deps, alarmEvent());
+
+    expect((await deps.store.get(verificationKeys.bake(staging)))?.record).toEqual(mark);
   });
 });

@@ -100,7 +100,7 @@ describe('the alarm state-change event', () => {
       name: 'web-staging-5xx',
       state: 'ALARM',
       metric: 'AWS/ApplicationELB/HTTPCode_Target_5XX_Count',
-      stateChangedAt: '2026-11-20T17:04:40.985+0000',
+      stateChangedAt: '2026-11-20T18:04:40.985+0000',
     });
   });
 });

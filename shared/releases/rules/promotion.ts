@@ -3,7 +3,7 @@
 import type { ApprovalState } from '../../approvals/rules/approval-state';
 import { passesGate, type Verdict } from '../../audit/rules/gate';
 import type { Application, Environment } from '../../pipeline/rules/config';
-import { type BakeStanding, bakePassed } from '../../verification/rules/bake';
+import { type BakeStanding, type BakeState, bakePassed } from '../../verification/rules/bake';
 
 export type RequestProgress = 'pending' | 'queued' | 'started' | 'superseded';
 
@@ -44,6 +44,7 @@ export const BLOCKED_CODES = [
   'approval-superseded',
   'newer-release',
   'bake-held',
+  'bake-superseded',
 ] as const;
 export type BlockedCode = (typeof BLOCKED_CODES)[number];
 
@@ -106,6 +107,15 @@ export const isGated = (env: Environment): boolean => env.enter === 'promotion' 
 type Settled = { verified: true; deploymentId: string } | { verified: false; step: Step };
 
 /** A VERIFIED audit whose bake has not passed: nothing leaves the environment, nothing is asked for the next. */
+const BLOCKED_BY: Partial<Record<BakeState, BlockedCode>> = {
+  held: 'bake-held',
+  superseded: 'bake-superseded',
+};
+const BAKE_ENDS: Partial<Record<BakeState, string>> = {
+  held: 'is held (an alarm was inconclusive; an operator may verify again or force on, with a reason)',
+  superseded: 'was superseded (a newer deployment started there before it ended)',
+};
+
 const baking = (environment: string, id: string, bake: BakeStanding): Settled =>
   bake.state === 'baking'
     ? {
@@ -121,9 +131,9 @@ const baking = (environment: string, id: string, bake: BakeStanding): Settled =>
         verified: false,
         step: {
           step: 'blocked',
-          code: bake.state === 'held' ? 'bake-held' : 'not-verified',
+          code: BLOCKED_BY[bake.state] ?? 'not-verified',
           environment,
-          reason: `deployment ${id} in ${environment}: the bake ${bake.state === 'held' ? 'is held (an alarm was inconclusive; an operator may verify again or force on, with a reason)' : 'failed'}`,
+          reason: `deployment ${id} in ${environment}: the bake ${BAKE_ENDS[bake.state] ?? 'failed'}`,
         },
       };
 

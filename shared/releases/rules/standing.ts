@@ -18,6 +18,7 @@ const verdictOf = (f: EnvironmentFacts): string => {
     passed: 'baked',
     held: 'bake held',
     failed: 'bake failed',
+    superseded: 'bake superseded',
   };
   return `${f.verdict} (${bake[f.bake.state]})`;
 };

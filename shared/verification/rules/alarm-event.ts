@@ -41,3 +41,6 @@ export const alarmEventSchema = z.pipe(
 );
 
 export const isAlarmState = (s: string): s is AlarmReading['state'] => ALARM_STATES.some((a) => a === s);
+
+/** An event's time ("2026-11-20T18:04:40.985+0000": an offset without a colon) in milliseconds. */
+export const instantOf = (time: string): number => Date.parse(time.replace(/([+-]\d\d)(\d\d)$/u, '$1:$2'));

@@ -3,7 +3,8 @@
 // and how it ends given the alarms' states.
 import type { Inconclusive, VerifySpec } from '../../pipeline/rules/verify-config';
 
-export const BAKE_STATES = ['baking', 'passed', 'failed', 'held'] as const;
+/** superseded: a newer deployment started in the environment before the bake ended. */
+export const BAKE_STATES = ['baking', 'passed', 'failed', 'held', 'superseded'] as const;
 export type BakeState = (typeof BAKE_STATES)[number];
 
 /** An alarm as CloudWatch describes it (MISSING: DescribeAlarms did not return it). */
@@ -110,6 +111,8 @@ export const describeBake = (bake: Bake): string => {
       return `bake failed: ${bake.reason ?? 'an alarm fired'}`;
     case 'held':
       return `bake held: ${bake.reason ?? 'inconclusive'}`;
+    case 'superseded':
+      return `bake superseded: ${bake.reason ?? 'a newer deployment started'}`;
   }
 };
 
