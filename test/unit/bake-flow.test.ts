@@ -409,6 +409,20 @@ describe('the end of a bake, under races and failures', () => {
     expect(await deps.store.get(auditKeys.openFollowUp(staging))).toBeUndefined();
   });
 
+  it("a stale first follow-up never records its VERIFIED over the bake's FAILED on the deployment", async () => {
+    const { deps, staging } = await setup();
+    const first = await auditOf(deps, staging);
+    if (!first) throw new Error('no audit');
+    deps.clock.advance(5 * MINUTE);
+    await alarmChanged(deps, alarmEvent());
+    // The first audit's follow-up, resumed late from the record as it read it.
+    await followUp(deps, { ...first, followUp: { state: 'pending', claimedAt: first.auditedAt, done: {} } });
+
+    const deployment = (await deps.store.get<DeploymentRecord>(keys.deployment(staging)))?.record;
+    expect(deployment).toMatchObject({ verdict: 'FAILED', bake: { state: 'failed' } });
+    expect(deployment?.verdictAt).toBe((await auditOf(deps, staging))?.auditedAt);
+  });
+
   it("never deletes a re-audit's new mark that an alarm event finds before the re-audit's record", async () => {
     const { deps, staging } = await setup();
     deps.alarms.states.set('web-staging-p99', 'INSUFFICIENT_DATA');
