@@ -438,3 +438,60 @@ describe('the end of a bake, under races and failures', () => {
     expect((await deps.store.get(verificationKeys.bake(staging)))?.record).toEqual(mark);
   });
 });
+
+describe('a bake that cannot end', () => {
+  const denied = () => Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' });
+
+  it('alerts once, at its end, when CloudWatch refuses to read its alarms', async () => {
+    const { deps, staging } = await setup();
+    deps.alarms.read = async () => {
+      throw denied();
+    };
+    deps.clock.advance(30 * MINUTE);
+
+    const results = (await endDueBakes.run(deps)) as Record<string, string>;
+    deps.clock.advance(5 * MINUTE);
+    await endDueBakes.run(deps);
+
+    expect(results[staging]).toBe('failed: AlarmsUnreadableError');
+    expect((await auditOf(deps, staging))?.bake?.state).toBe('baking');
+    expect(deps.notifier.sent).toHaveLength(1);
+    const [sent] = deps.notifier.sent;
+    expect(sent?.notice.subject).toBe('Baton web staging: bake cannot end, release v1.2.0 waits');
+    expect(sent?.notice.message).toContain(
+      `The bake of deployment ${staging} in staging, due at 2026-11-20T18:30:00.000Z, has not ended: its alarms cannot be read (DescribeAlarms failed: AccessDeniedException)`,
+    );
+    expect(sent?.notice.message).not.toContain('not authorized');
+  });
+
+  it('alerts at its end when no alarm reader is wired', async () => {
+    const { deps, staging } = await setup();
+    const noReader = { ...deps, alarms: undefined };
+    deps.clock.advance(30 * MINUTE);
+
+    expect(await endDueBakes.run(noReader)).toEqual({ [staging]: 'no alarm reader wired: the bake waits' });
+
+    expect(deps.notifier.sent[0]?.notice.message).toContain(
+      'its alarms cannot be read (no alarm reader is wired)',
+    );
+  });
+
+  it('alerts once it is overdue by two reconcile intervals, whatever keeps it from ending', async () => {
+    const { deps, staging } = await setup();
+    // Every replace of the audit record meets another write.
+    deps.store.replace = async () => false;
+    deps.clock.advance(30 * MINUTE);
+    await endDueBakes.run(deps);
+    deps.clock.advance(5 * MINUTE);
+    await endDueBakes.run(deps);
+    expect(deps.notifier.sent).toEqual([]);
+
+    deps.clock.advance(5 * MINUTE);
+    expect(await endDueBakes.run(deps)).toEqual({ [staging]: 'failed: BakeEndConflictError' });
+
+    expect(deps.notifier.sent).toHaveLength(1);
+    expect(deps.notifier.sent[0]?.notice.message).toContain(
+      `the audit record of ${staging} kept changing while its bake ended`,
+    );
+  });
+});
