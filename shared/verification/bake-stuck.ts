@@ -1,10 +1,12 @@
 // A bake that cannot end reaches a person: reconcile alerts once per bake whose alarms cannot be read
 // (DescribeAlarms refused or failing, no reader wired), or that is overdue by two reconcile intervals
 // for any other reason. The release waits in the meantime, as it does for any bake.
-import { auditRecords } from '../audit/records';
+import { type AuditRecord, auditRecords } from '../audit/records';
+import { forceOnStep } from '../audit/rules/next-steps';
 import { emailSubject } from '../core/rules/email-subject';
 import { auditKeys, verificationKeys } from '../ledger/keys';
 import { sendOnce } from '../ledger/send-once';
+import { nextOnPath } from '../releases/next-on-path';
 import type { BakeDeps } from './bake-end';
 import { type BakeMark, stuckBakeAlerts } from './records';
 
@@ -19,6 +21,9 @@ export interface StuckBake {
   unreadable: boolean;
 }
 
+const nextFor = async (deps: BakeDeps, rec: AuditRecord) =>
+  rec.release ? nextOnPath(deps, rec.application, rec.release, rec.environment) : undefined;
+
 /** Alerts once for a bake still running past its end; says whether this call sent the alert. */
 export const alertStuckBake = async (deps: BakeDeps, stuck: StuckBake): Promise<boolean> => {
   const { mark, why } = stuck;
@@ -30,6 +35,7 @@ export const alertStuckBake = async (deps: BakeDeps, stuck: StuckBake): Promise<
   const { application, environment, release } = rec;
   const key = verificationKeys.stuckAlert(mark.deploymentId, mark.until);
   const at = now.toISOString();
+  const next = await nextFor(deps, rec);
   const claim = {
     v: 1,
     deploymentId: mark.deploymentId,
@@ -46,6 +52,8 @@ export const alertStuckBake = async (deps: BakeDeps, stuck: StuckBake): Promise<
         `${release ? `Release ${release}` : 'Nothing'} is promoted out of ${environment} until it ends: reconcile tries again every 5 minutes.`,
         `Its alarms: ${rec.bake?.alarms.join(', ') || '(none)'}. baton doctor checks that they exist and can be read.`,
         `This alert is sent once for this bake (${auditKeys.audit(mark.deploymentId)}).`,
+        'Next:',
+        forceOnStep({ application, release, next }, deps.origin ?? { console: false }),
       ].join('\n'),
       attributes: { event: 'bake-stuck', application, environment },
     }),

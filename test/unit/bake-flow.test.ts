@@ -243,6 +243,14 @@ describe('a VERIFIED audit in an environment with verify', () => {
       /^Baton web staging: VERIFIED, bake held for release /,
     );
     expect(deps.notifier.sent[0]?.notice.message).toContain('alarm web-staging-p99 is INSUFFICIENT_DATA');
+    expect(deps.notifier.sent[0]?.notice.message).toContain(
+      [
+        'Next:',
+        `  baton audit --deployment-id ${staging}   # bake again: a fresh 30-minute bake from now, its alarms watched again`,
+        '  baton promote --app web --release v1.2.0 --env production --force --reason "<why it is safe>"   # on to production without the bake (kept on the release timeline)',
+      ].join('\n'),
+    );
+    expect(deps.notifier.sent[0]?.notice.message).not.toContain('read again now');
     expect((await advanceRelease(deps, 'web', 'v1.2.0', 'operator promote'))?.step).toMatchObject({
       code: 'bake-held',
     });
@@ -462,6 +470,9 @@ describe('a bake that cannot end', () => {
       `The bake of deployment ${staging} in staging, due at 2026-11-20T18:30:00.000Z, has not ended: its alarms cannot be read (DescribeAlarms failed: AccessDeniedException)`,
     );
     expect(sent?.notice.message).not.toContain('not authorized');
+    expect(sent?.notice.message).toContain(
+      '  baton promote --app web --release v1.2.0 --env production --force --reason "<why it is safe>"',
+    );
   });
 
   it('alerts at its end when no alarm reader is wired', async () => {
