@@ -13,13 +13,15 @@ import { type AuditRecord, verifiedRecords } from './records';
 import { passesGate } from './rules/gate';
 import { type AroundFacts, heldBakeSteps, type NextStepFacts, nextSteps } from './rules/next-steps';
 import { REAUDIT_LIMIT_MS } from './rules/reaudit';
-import { renderReport } from './rules/verdict-text';
+import { type ReportContext, renderReport } from './rules/verdict-text';
 
-const contextOf = (rec: AuditRecord) => ({
+/** What the report's text says of the deployment beside its evidence. */
+export const contextOf = (rec: AuditRecord): ReportContext => ({
   application: rec.application,
   environment: rec.environment,
   ...(rec.release ? { release: rec.release } : {}),
   ...(rec.artifact ? { commit: rec.artifact.commit } : {}),
+  ...(rec.bake ? { bake: rec.bake } : {}),
 });
 
 const LIMIT_HOURS = REAUDIT_LIMIT_MS / 3_600_000;

@@ -7,9 +7,11 @@ import { readAudit } from '../../shared/approvals/approval-audit';
 import { audit } from '../../shared/audit/audit';
 import { followUp } from '../../shared/audit/audit-follow-up';
 import type { AuditRecord } from '../../shared/audit/records';
+import { renderReport } from '../../shared/audit/rules/verdict-text';
 import { requestDeployment } from '../../shared/deployments/deployments';
 import { auditKeys, keys, verificationKeys } from '../../shared/ledger/keys';
 import type { DeploymentRecord } from '../../shared/ledger/records';
+import { auditCommand } from '../../shared/operator/audit';
 import type { Pipeline } from '../../shared/pipeline/rules/config';
 import { resumeFollowUps } from '../../shared/reconcile/reconcile';
 import { advanceRelease, releaseFlow } from '../../shared/releases/promotion';
@@ -20,6 +22,7 @@ import type { AlarmReading, AlarmState } from '../../shared/verification/rules/b
 import { FakeReader, RecordingMetrics, SettableClock, target } from '../support/audit';
 import { COMMIT, loadEvent, samplePipeline } from '../support/fixtures';
 import { releaseDeps, tagEvent, uploadArtifact } from '../support/releases';
+import { show } from '../support/views';
 
 const ALARMS = ['web-staging-5xx', 'web-staging-p99'];
 const MINUTE = 60_000;
@@ -285,6 +288,58 @@ describe('a VERIFIED audit in an environment with verify', () => {
       deploymentGroup: 'web-staging',
       key: 'artifacts/web/earlier.zip',
     });
+  });
+});
+
+describe("baton audit's report of a deployment that bakes", () => {
+  const operatorAudit = (deps: Deps, deploymentId: string) =>
+    auditCommand({ ...deps, auditing: deps }, { command: 'audit', deploymentId }, 'alice');
+
+  it('says VERIFIED (audit), baking until its end, then VERIFIED (baked)', async () => {
+    const { deps, staging } = await setup();
+
+    const baking = await operatorAudit(deps, staging);
+    expect(baking).toMatchObject({
+      standing: 'VERIFIED (audit), baking until 2026-11-20T18:30:00.000Z',
+      bake: 'baking until 2026-11-20T18:30:00.000Z (2 alarms watched)',
+    });
+    expect('text' in baking && baking.text).toContain(
+      `VERIFIED (audit), baking until 2026-11-20T18:30:00.000Z: web v1.2.0 (commit ${COMMIT.slice(0, 12)}) in staging, deployment ${staging}\n`,
+    );
+    expect(show('audit', baking)).toContain(
+      'Recorded as VERIFIED (audit), baking until 2026-11-20T18:30:00.000Z in the ledger',
+    );
+
+    deps.clock.advance(30 * MINUTE);
+    await endDueBakes.run(deps);
+    const baked = await operatorAudit(deps, staging);
+    expect(baked).toMatchObject({ standing: 'VERIFIED (baked)' });
+    expect('text' in baked && baked.text).toContain('\nBake: baked 30 min;');
+  });
+
+  it('says bake held, and bake failed with the alarm', async () => {
+    const { deps, staging } = await setup();
+    await alarmChanged(deps, alarmEvent());
+    const rec = await auditOf(deps, staging);
+    if (!rec) throw new Error('no audit');
+
+    const failed = renderReport(rec.report, {
+      application: 'web',
+      environment: 'staging',
+      bake: rec.bake,
+    }).text;
+    const held = renderReport(
+      { ...rec.report, verdict: 'VERIFIED' },
+      {
+        application: 'web',
+        environment: 'staging',
+        ...(rec.bake ? { bake: { ...rec.bake, state: 'held', reason: 'inconclusive (hold): x' } } : {}),
+      },
+    ).text;
+
+    expect(failed).toMatch(/^FAILED \(bake failed\): web in staging/);
+    expect(failed).toContain('\nBake: bake failed: alarm web-staging-5xx is ALARM');
+    expect(held).toMatch(/^VERIFIED \(audit\), bake held: web in staging/);
   });
 });
 

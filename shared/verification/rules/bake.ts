@@ -116,6 +116,26 @@ export const describeBake = (bake: Bake): string => {
   }
 };
 
+/**
+ * The verdict with its bake, as a report's headline says it: "VERIFIED (audit), baking until …",
+ * "VERIFIED (baked)", "VERIFIED (audit), bake held", "FAILED (bake failed)"; the verdict alone where
+ * nothing bakes.
+ */
+export const verdictWithBake = (verdict: string, bake: BakeStanding | undefined): string => {
+  if (!bake) return verdict;
+  switch (bake.state) {
+    case 'baking':
+      return `${verdict} (audit), baking until ${bake.until}`;
+    case 'passed':
+      return `${verdict} (baked)`;
+    case 'failed':
+      return `${verdict} (bake failed)`;
+    case 'held':
+    case 'superseded':
+      return `${verdict} (audit), bake ${bake.state}`;
+  }
+};
+
 /** Whether a verdict's bake lets the release on: no bake (an environment without verify) or passed. */
 export const bakePassed = (bake: BakeStanding | undefined): boolean =>
   bake === undefined || bake.state === 'passed';
