@@ -14,7 +14,7 @@ import {
   findEnvironment,
 } from '../pipeline/rules/config';
 import { bakeMarks } from '../verification/records';
-import { type Bake, startBake } from '../verification/rules/bake';
+import { type Bake, bakeCounted, startBake } from '../verification/rules/bake';
 import { alertNotes, contextOf } from './audit-alerts';
 import { emitDelivery } from './audit-delivery';
 import { readEvidence } from './audit-evidence';
@@ -113,7 +113,9 @@ const bakeOf = (env: Environment, verdict: Verdict, now: string, earlier?: Audit
   if (verdict !== 'VERIFIED' || !env.verify) return undefined;
   const kept = earlier?.verdict === 'VERIFIED' ? earlier.bake : undefined;
   if (kept && (kept.state === 'baking' || kept.state === 'passed')) return kept;
-  return startBake(env.verify, new Date(now));
+  const bake = startBake(env.verify, new Date(now));
+  // The deployment is counted once, by the first bake's end that counts it.
+  return earlier?.bake && bakeCounted(earlier.bake) ? { ...bake, counted: true } : bake;
 };
 
 const outcomeOf = (rec: AuditRecord, outcome: 'audited' | 'recorded-earlier'): AuditOutcome => ({

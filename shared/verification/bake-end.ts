@@ -61,7 +61,7 @@ const deliveredAfterBake = async (deps: BakeDeps, ended: AuditRecord) => {
       ])
     : [];
   return () => {
-    deps.metrics.delivered(ended.verdict, ended.application, ended.environment);
+    if (!ended.bake?.counted) deps.metrics.delivered(ended.verdict, ended.application, ended.environment);
     if (!ledger) return;
     const { verdict: _judged, ...unjudged } = ledger.record;
     emitDelivery(deps, ended, verified?.record, unjudged);

@@ -30,6 +30,7 @@ export const bakeSchema: z.ZodMiniType<Bake> = z.looseObject({
   endedAt: optionalText,
   reason: optionalText,
   readings: z.optional(z.array(readingSchema)),
+  counted: z.optional(z.boolean()),
 });
 
 /** A bake still running: when it ends, and which alarms end it early (the alarm event finds it so). */

@@ -266,6 +266,22 @@ describe('a VERIFIED audit in an environment with verify', () => {
     });
   });
 
+  it('counts the deployment once: the end of a second bake after a re-audit is not another delivery', async () => {
+    const { deps, staging } = await setup();
+    await alarmChanged(deps, alarmEvent());
+    deps.clock.advance(5 * MINUTE);
+    await audit(deps, { deploymentId: staging, trigger: 'operator alice', again: true });
+    expect((await auditOf(deps, staging))?.bake?.state).toBe('baking');
+
+    deps.clock.advance(30 * MINUTE);
+    await endDueBakes.run(deps);
+
+    expect((await auditOf(deps, staging))?.bake?.state).toBe('passed');
+    expect(deps.metrics.deliveries.filter((d) => d.environment === 'staging')).toEqual([
+      { verdict: 'FAILED', application: 'web', environment: 'staging' },
+    ]);
+  });
+
   it('with inconclusive: fail, the same alarm fails the bake', async () => {
     const { deps, staging } = await setup(baking({ inconclusive: 'fail' }));
     deps.alarms.states.delete('web-staging-p99');

@@ -34,6 +34,11 @@ export interface Bake {
   reason?: string;
   /** The alarms as read when it ended. */
   readings?: AlarmReading[];
+  /**
+   * An earlier bake of the same deployment ended passed or failed, and its end counted the deployment
+   * in the delivery metrics: this one's end does not count it again.
+   */
+  counted?: boolean;
 }
 
 /** What the release flow needs of a bake: whether it passed, and until when it runs. */
@@ -50,6 +55,10 @@ export const startBake = (verify: VerifySpec, now: Date): Bake => ({
   alarms: [...verify.alarms],
   inconclusive: verify.inconclusive,
 });
+
+/** Whether the end of this bake, or of an earlier one of its deployment, counted the deployment. */
+export const bakeCounted = (bake: Bake): boolean =>
+  bake.counted === true || bake.state === 'passed' || bake.state === 'failed';
 
 export const isDue = (bake: Bake, now: Date): boolean =>
   bake.state === 'baking' && Date.parse(bake.until) <= now.getTime();
