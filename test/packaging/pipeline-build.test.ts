@@ -31,7 +31,7 @@ const misspelt = (raw: ReturnType<typeof sample>) => {
   raw.applications.web.environments[2].approval.approvers = ['not-an-email'];
   raw.applications.web.environments[2].verify = {
     bakeMinutes: 30,
-    alarms: ['web-*-5xx?', 'web-${self:service}-p99'],
+    alarms: ['web-*-5xx?', `web-\${self:service}-p99`],
     inconclusive: 'maybe',
   };
 };
