@@ -104,7 +104,7 @@ export interface AlarmEventOutcome {
 
 /** A CloudWatch alarm changed state: going to ALARM, it ends every running bake that lists it. */
 export const alarmChanged = async (deps: BakeDeps, event: unknown): Promise<AlarmEventOutcome> => {
-  const observed = parseWith(alarmEventSchema, event, 'event.');
+  const observed = parseWith(alarmEventSchema, event, 'event');
   const base = { alarm: observed.name, state: observed.state };
   if (observed.state !== 'ALARM') return { outcome: 'ignored', ...base, bakes: {} };
   const watching = (await marks(deps)).filter((m) => m.alarms.includes(observed.name));
