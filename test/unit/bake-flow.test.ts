@@ -147,7 +147,7 @@ describe('a VERIFIED audit in an environment with verify', () => {
 
     deps.clock.advance(21 * MINUTE);
     expect(await endDueBakes.run(deps)).toEqual({
-      [staging]: 'bake passed: baked 30 min; 2 alarms OK throughout',
+      [staging]: 'bake passed: baked 30 min; 2 alarms OK at the end, no ALARM event during the bake',
     });
     expect(await auditOf(deps, staging)).toMatchObject({ verdict: 'VERIFIED', bake: { state: 'passed' } });
     expect(deps.approvals.requests).toEqual([
@@ -156,10 +156,10 @@ describe('a VERIFIED audit in an environment with verify', () => {
     // What the approvers read of staging: the audit and the bake.
     const fromAudit = deps.approvals.requests[0]?.fromAudit;
     expect((await readAudit(deps.store, staging, fromAudit)).line).toBe(
-      'VERIFIED (3/3 instances verified); baked 30 min; 2 alarms OK throughout',
+      'VERIFIED (3/3 instances verified); baked 30 min; 2 alarms OK at the end, no ALARM event during the bake',
     );
     expect((await readAudit(deps.store, staging)).line).toBe(
-      'VERIFIED (3/3 instances verified); baked 30 min; 2 alarms OK throughout',
+      'VERIFIED (3/3 instances verified); baked 30 min; 2 alarms OK at the end, no ALARM event during the bake',
     );
     const deployment = await deps.store.get<DeploymentRecord>(keys.deployment(staging));
     expect(deployment?.record.bake).toEqual({ state: 'passed', until: '2026-11-20T18:30:00.000Z' });

@@ -107,9 +107,9 @@ export const judgeBake = (bake: Bake, readings: readonly AlarmReading[], now: Da
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const passedText = (bake: Bake) =>
-  `baked ${bake.minutes} min; ${bake.alarms.length === 0 ? 'no alarms listed' : `${plural(bake.alarms.length, 'alarm')} OK throughout`}`;
+  `baked ${bake.minutes} min; ${bake.alarms.length === 0 ? 'no alarms listed' : `${plural(bake.alarms.length, 'alarm')} OK at the end, no ALARM event during the bake`}`;
 
-/** The bake in one line: "baking until …", "baked 30 min; 2 alarms OK throughout", or why it failed. */
+/** The bake in one line: "baking until …", "baked 30 min; 2 alarms OK at the end, no ALARM event during the bake", or why it failed. */
 export const describeBake = (bake: Bake): string => {
   switch (bake.state) {
     case 'baking':
