@@ -6,6 +6,7 @@ import { type View, view } from './view';
 export const auditedSchema = z.looseObject({
   deploymentId: z.string(),
   verdict: z.string(),
+  standing: z.optional(z.string()),
   text: z.string(),
   report: z.looseObject({ failing: z.array(z.unknown()) }),
   failingTargets: z.number(),
@@ -24,7 +25,7 @@ const audited = view(auditedSchema, (r) => {
     r.text.trimEnd(),
     '',
     more > 0 && `${more} more failing target(s) are in the ledger.`,
-    `Recorded as ${r.verdict} in the ledger: ${r.ledgerKey}`,
+    `Recorded as ${r.standing ?? r.verdict} in the ledger: ${r.ledgerKey}`,
   );
 });
 

@@ -25,7 +25,7 @@ export interface AuditSummary {
   /** "instances" for EC2/on-premises targets, "targets" otherwise. */
   noun: 'instances' | 'targets';
   targets: AuditTarget[];
-  /** The bake that passed there, if the environment bakes: "baked 30 min; 2 alarms OK throughout". */
+  /** The bake that passed there, if the environment bakes: "baked 30 min; 2 alarms OK at the end, no ALARM event during the bake". */
   bake?: string;
   /** One line for an email: "VERIFIED (9/9 instances verified)", and the bake after a semicolon. */
   line: string;

@@ -7,18 +7,21 @@ import { BatonError, errorName } from '../core/rules/errors';
 import { requestId } from '../deployments/deployments';
 import { requestRecords } from '../ledger/schemas';
 import { findEnvironment } from '../pipeline/rules/config';
+import { nextOnPath } from '../releases/next-on-path';
 import type { AuditDeps } from './ports';
 import { type AuditRecord, verifiedRecords } from './records';
 import { passesGate } from './rules/gate';
 import { type AroundFacts, heldBakeSteps, type NextStepFacts, nextSteps } from './rules/next-steps';
 import { REAUDIT_LIMIT_MS } from './rules/reaudit';
-import { renderReport } from './rules/verdict-text';
+import { type ReportContext, renderReport } from './rules/verdict-text';
 
-const contextOf = (rec: AuditRecord) => ({
+/** What the report's text says of the deployment beside its evidence. */
+export const contextOf = (rec: AuditRecord): ReportContext => ({
   application: rec.application,
   environment: rec.environment,
   ...(rec.release ? { release: rec.release } : {}),
   ...(rec.artifact ? { commit: rec.artifact.commit } : {}),
+  ...(rec.bake ? { bake: rec.bake } : {}),
 });
 
 const LIMIT_HOURS = REAUDIT_LIMIT_MS / 3_600_000;
@@ -98,6 +101,27 @@ const nextStepFacts = async (deps: AuditDeps, rec: AuditRecord): Promise<NextSte
   }),
 });
 
+/** What a held bake's steps need: the bake a re-audit starts, and the release's next environment. */
+const heldFacts = async (deps: AuditDeps, rec: AuditRecord) => {
+  // A re-audit bakes as pipeline.yml says now.
+  const env = deps.pipeline.applications[rec.application]?.environments.find(
+    (e) => e.name === rec.environment,
+  );
+  const next = rec.release
+    ? await nextOnPath(deps, rec.application, rec.release, rec.environment).catch((error: unknown) => {
+        deps.log.warn('held-bake alert sent without its force command', { error: errorName(error) });
+        return undefined;
+      })
+    : undefined;
+  return {
+    deploymentId: rec.deploymentId,
+    application: rec.application,
+    release: rec.release,
+    next,
+    bakeMinutes: env?.verify?.bakeMinutes ?? rec.bake?.minutes ?? 0,
+  };
+};
+
 export const alert = async (deps: AuditDeps, rec: AuditRecord): Promise<string> => {
   const held = rec.bake?.state === 'held';
   const superseded = rec.bake?.state === 'superseded';
@@ -106,7 +130,7 @@ export const alert = async (deps: AuditDeps, rec: AuditRecord): Promise<string> 
   const notes = held
     ? [
         `bake held: ${rec.bake?.reason ?? 'inconclusive'}`,
-        `release ${rec.release ?? '(none)'} waits in ${rec.environment}: auditing again bakes again, or an operator forces on with a reason`,
+        `release ${rec.release ?? '(none)'} waits in ${rec.environment}: auditing again starts a fresh bake, or an operator forces on with a reason`,
       ]
     : superseded
       ? [
@@ -118,7 +142,7 @@ export const alert = async (deps: AuditDeps, rec: AuditRecord): Promise<string> 
   const { subject, text } = renderReport(rec.report, contextOf(rec), notes, tag);
   const origin = deps.origin ?? { console: false };
   const steps = held
-    ? heldBakeSteps(rec.deploymentId, origin)
+    ? heldBakeSteps(await heldFacts(deps, rec), origin)
     : superseded
       ? []
       : nextSteps(await nextStepFacts(deps, rec), origin);

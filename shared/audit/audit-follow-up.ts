@@ -97,17 +97,29 @@ const recordVerdict: Step = async (deps, rec, held) => {
   if (!rec.inLedger) return 'not in the ledger: Baton did not start this deployment';
   const finishedAt = rec.report.codedeploy?.completedAt ?? rec.auditedAt;
   const bake = bakeStanding(rec);
+  let newer: string | undefined;
   const updated = await deploymentRecords(deps.store).update(
     keys.deployment(rec.deploymentId),
-    (d) =>
-      d.verdict === rec.verdict && d.finishedAt && d.bake?.state === bake?.state
+    (d) => {
+      // A newer audit (the end of a bake, a re-audit) recorded its verdict meanwhile: it stands.
+      if (d.verdictAt && d.verdictAt > rec.auditedAt) newer = d.verdictAt;
+      if (newer) return undefined;
+      return d.verdict === rec.verdict && d.finishedAt && d.bake?.state === bake?.state && d.verdictAt
         ? undefined
-        : { ...d, verdict: rec.verdict, finishedAt: d.finishedAt ?? finishedAt, ...(bake ? { bake } : {}) },
+        : {
+            ...d,
+            verdict: rec.verdict,
+            verdictAt: rec.auditedAt,
+            finishedAt: d.finishedAt ?? finishedAt,
+            ...(bake ? { bake } : {}),
+          };
+    },
     5,
     held.deployment,
   );
-  const baking = bake ? ` (bake ${bake.state})` : '';
-  return updated ? `${rec.verdict}${baking} recorded on the deployment` : 'the deployment record is gone';
+  if (!updated) return 'the deployment record is gone';
+  if (newer) return `not recorded: the deployment holds a newer verdict (of ${newer})`;
+  return `${rec.verdict}${bake ? ` (bake ${bake.state})` : ''} recorded on the deployment`;
 };
 
 /**

@@ -14,8 +14,8 @@ import {
   findEnvironment,
 } from '../pipeline/rules/config';
 import { bakeMarks } from '../verification/records';
-import { type Bake, startBake } from '../verification/rules/bake';
-import { alertNotes } from './audit-alerts';
+import { type Bake, bakeCounted, startBake } from '../verification/rules/bake';
+import { alertNotes, contextOf } from './audit-alerts';
 import { emitDelivery } from './audit-delivery';
 import { readEvidence } from './audit-evidence';
 import { followUp, type Held, markFollowUp } from './audit-follow-up';
@@ -54,6 +54,8 @@ export type AuditOutcome =
       deploymentId: string;
       verdict: Verdict;
       report: AuditReport;
+      /** Where the environment bakes. */
+      bake?: Bake;
       text: string;
     }
   | { outcome: 'unfinished'; deploymentId: string; status: string };
@@ -111,7 +113,9 @@ const bakeOf = (env: Environment, verdict: Verdict, now: string, earlier?: Audit
   if (verdict !== 'VERIFIED' || !env.verify) return undefined;
   const kept = earlier?.verdict === 'VERIFIED' ? earlier.bake : undefined;
   if (kept && (kept.state === 'baking' || kept.state === 'passed')) return kept;
-  return startBake(env.verify, new Date(now));
+  const bake = startBake(env.verify, new Date(now));
+  // The deployment is counted once, by the first bake's end that counts it.
+  return earlier?.bake && bakeCounted(earlier.bake) ? { ...bake, counted: true } : bake;
 };
 
 const outcomeOf = (rec: AuditRecord, outcome: 'audited' | 'recorded-earlier'): AuditOutcome => ({
@@ -119,16 +123,8 @@ const outcomeOf = (rec: AuditRecord, outcome: 'audited' | 'recorded-earlier'): A
   deploymentId: rec.deploymentId,
   verdict: rec.verdict,
   report: rec.report,
-  text: renderReport(
-    rec.report,
-    {
-      application: rec.application,
-      environment: rec.environment,
-      ...(rec.release ? { release: rec.release } : {}),
-      ...(rec.artifact ? { commit: rec.artifact.commit } : {}),
-    },
-    passesGate(rec.verdict) ? [] : alertNotes(rec),
-  ).text,
+  ...(rec.bake ? { bake: rec.bake } : {}),
+  text: renderReport(rec.report, contextOf(rec), passesGate(rec.verdict) ? [] : alertNotes(rec)).text,
 });
 
 const claim = async (deps: AuditDeps, rec: AuditRecord, held: Held = { marked: true }) => {

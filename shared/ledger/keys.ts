@@ -75,6 +75,9 @@ export const auditKeys = {
 export const verificationKeys = {
   bake: (deploymentId: string) => `bakes/${safe(deploymentId)}.json`,
   bakes: () => 'bakes/',
+  /** The one alert of a bake (deployment and end) that could not end. */
+  stuckAlert: (deploymentId: string, until: string) =>
+    `bake-alerts/${safe(deploymentId)}/${safe(until)}.json`,
 };
 
 /** Approvals, their id index and open markers, and one decision per approver slot. */

@@ -75,6 +75,11 @@ export interface DeploymentRecord {
   verdict?: Verdict;
   /** Set by the audit where the environment bakes: a VERIFIED verdict passes the gate once this passed. */
   bake?: BakeStanding;
+  /**
+   * When the audit record whose verdict this is was written (its auditedAt): an older audit's
+   * follow-up, resumed late, does not overwrite a newer verdict. Absent on records of older code.
+   */
+  verdictAt?: string;
   finishedAt?: string;
 }
 

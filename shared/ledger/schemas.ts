@@ -72,6 +72,7 @@ export const deploymentRecordSchema: z.ZodMiniType<DeploymentRecord> = z.looseOb
   createdAt: text,
   verdict: z.optional(z.enum(VERDICTS)),
   bake: z.optional(z.looseObject({ state: z.enum(BAKE_STATES), until: text })),
+  verdictAt: optionalText,
   finishedAt: optionalText,
 });
 

@@ -10,6 +10,7 @@ import { ConfigError } from '../core/rules/errors';
 import * as fields from '../core/rules/fields';
 import { auditKeys } from '../ledger/keys';
 import { type PromotionDeps, releaseFlow } from '../releases/promotion';
+import { describeBake, verdictWithBake } from '../verification/rules/bake';
 
 export const auditSchema = z.strictObject({
   command: z.literal('audit'),
@@ -33,10 +34,13 @@ export const auditCommand = async (deps: AuditCommandDeps, cmd: z.output<typeof 
       status: result.status,
       note: 'CodeDeploy has not finished this deployment; nothing was recorded',
     };
-  const { report } = result;
+  const { report, bake } = result;
   return {
     deploymentId: cmd.deploymentId,
     verdict: result.verdict,
+    /** The verdict with its bake: "VERIFIED (audit), baking until …", "VERIFIED (baked)". */
+    standing: verdictWithBake(result.verdict, bake),
+    ...(bake ? { bake: describeBake(bake) } : {}),
     text: result.text,
     // A response stays small; the ledger keeps every failing target.
     report: { ...report, failing: report.failing.slice(0, LIST_MAX) },

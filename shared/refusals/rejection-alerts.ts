@@ -8,6 +8,7 @@ import { emailSubject } from '../core/rules/email-subject';
 import { stableId } from '../core/rules/ids';
 import { keys } from '../ledger/keys';
 import type { Rejection } from '../ledger/records';
+import { sendOnce } from '../ledger/send-once';
 import { type RefusalCause, type RejectionAlert, rejectionAlertRecords } from './records';
 import { recordRejection } from './rejections';
 
@@ -15,19 +16,6 @@ export interface AlertTopic {
   notifier: Notifier;
   alertTopicArn: string;
 }
-
-/** A claim older than this was abandoned (the functions time out long before). */
-const CLAIM_LEASE_MS = 2 * 60_000;
-
-/** Claims the cause's one alert: true when this caller is to send it. */
-const claim = async (deps: Core, key: string, mark: RejectionAlert): Promise<boolean> => {
-  const alerts = rejectionAlertRecords(deps.store);
-  if (await alerts.create(key, mark)) return true;
-  const held = await alerts.at(key);
-  if (!held || held.record.state === 'sent') return false;
-  if (Date.parse(mark.at) - Date.parse(held.record.at) < CLAIM_LEASE_MS) return false;
-  return Boolean(await alerts.replace(key, mark, held.etag));
-};
 
 export const refuseAndAlert = async (
   deps: Core & AlertTopic,
@@ -39,9 +27,8 @@ export const refuseAndAlert = async (
   const rejection = await recordRejection(deps, source, reason, object);
   const key = keys.rejectionAlert(stableId(source, cause.rule, cause.subject));
   const mark: RejectionAlert = { v: 1, source, reason, ...cause, state: 'claimed', at: rejection.at };
-  if (!(await claim(deps, key, mark))) return rejection;
-  try {
-    const messageId = await deps.notifier.publish(deps.alertTopicArn, {
+  await sendOnce(deps.store, rejectionAlertRecords(deps.store), key, mark, () =>
+    deps.notifier.publish(deps.alertTopicArn, {
       subject: emailSubject(cause, `${source} refused an event (${cause.rule})`),
       message: [
         reason,
@@ -51,12 +38,7 @@ export const refuseAndAlert = async (
         `The same refusal again is recorded in the ledger (${keys.rejections()}) without another alert.`,
       ].join('\n'),
       attributes: { event: 'refused', rule: cause.rule },
-    });
-    await rejectionAlertRecords(deps.store).put(key, { ...mark, state: 'sent', messageId });
-  } catch (error) {
-    // Unclaimed again, so that the event's retry sends the alert.
-    await deps.store.delete(key);
-    throw error;
-  }
+    }),
+  );
   return rejection;
 };

@@ -61,7 +61,7 @@ const deliveredAfterBake = async (deps: BakeDeps, ended: AuditRecord) => {
       ])
     : [];
   return () => {
-    deps.metrics.delivered(ended.verdict, ended.application, ended.environment);
+    if (!ended.bake?.counted) deps.metrics.delivered(ended.verdict, ended.application, ended.environment);
     if (!ledger) return;
     const { verdict: _judged, ...unjudged } = ledger.record;
     emitDelivery(deps, ended, verified?.record, unjudged);
@@ -93,15 +93,39 @@ const dropMark = async (deps: BakeDeps, rec: AuditRecord | undefined) => {
   if (mark && mark.until === rec.bake.until) await deps.store.delete(key);
 };
 
+/** What became of a request to end a bake. */
+export interface BakeEndOutcome {
+  text: string;
+  /** The bake still runs: not due yet, or it could not be judged. */
+  baking: boolean;
+  /** Why its alarms could not be read, when that is what keeps it running. */
+  unreadable?: string;
+}
+
+const still = (text: string, unreadable?: string): BakeEndOutcome => ({
+  text,
+  baking: true,
+  ...(unreadable ? { unreadable } : {}),
+});
+
 /** The bake ended elsewhere; a follow-up it left pending gets the open mark reconcile resumes it by. */
-const endedElsewhere = async (deps: BakeDeps, rec: AuditRecord | undefined) => {
+const endedElsewhere = async (deps: BakeDeps, rec: AuditRecord | undefined): Promise<BakeEndOutcome> => {
   await dropMark(deps, rec);
-  if (!rec?.bake) return 'no bake recorded';
+  if (!rec?.bake) return { text: 'no bake recorded', baking: false };
   if (rec.followUp.state === 'pending') await markFollowUp(deps, rec);
-  return `the bake already ended (${rec.bake.state})`;
+  return { text: `the bake already ended (${rec.bake.state})`, baking: false };
 };
 
-const endOnce = async (deps: BakeDeps, req: BakeEndRequest): Promise<string | typeof CHANGED> => {
+/** CloudWatch's answer, or an AlarmsUnreadableError naming why there is none. */
+const readAlarms = async (deps: BakeDeps, names: readonly string[]): Promise<AlarmReading[]> => {
+  try {
+    return deps.alarms ? await deps.alarms.read(names) : [];
+  } catch (error) {
+    throw new AlarmsUnreadableError(`DescribeAlarms failed: ${errorName(error)}`, { cause: error });
+  }
+};
+
+const endOnce = async (deps: BakeDeps, req: BakeEndRequest): Promise<BakeEndOutcome | typeof CHANGED> => {
   const id = req.deploymentId;
   const key = auditKeys.audit(id);
   const stored = await auditRecords(deps.store).at(key);
@@ -110,12 +134,13 @@ const endOnce = async (deps: BakeDeps, req: BakeEndRequest): Promise<string | ty
   const bake = rec.bake;
   const observedAt = req.observed?.stateChangedAt;
   if (observedAt && instantOf(observedAt) < Date.parse(bake.since))
-    return `the event is older than the bake (since ${bake.since})`;
+    return still(`the event is older than the bake (since ${bake.since})`);
   const now = deps.clock.now();
   // The alarms now watch the newer deployment: they no longer judge this one.
   const newer = await newerDeployment(deps.store, rec, rec.deploymentCreatedAt ?? bake.since);
-  if (!newer && bake.alarms.length > 0 && !deps.alarms) return 'no alarm reader wired: the bake waits';
-  const read = !newer && bake.alarms.length > 0 && deps.alarms ? await deps.alarms.read(bake.alarms) : [];
+  if (!newer && bake.alarms.length > 0 && !deps.alarms)
+    return still('no alarm reader wired: the bake waits', 'no alarm reader is wired');
+  const read = !newer && bake.alarms.length > 0 ? await readAlarms(deps, bake.alarms) : [];
   const judged: BakeEnd = newer
     ? {
         end: true,
@@ -124,7 +149,7 @@ const endOnce = async (deps: BakeDeps, req: BakeEndRequest): Promise<string | ty
         readings: [],
       }
     : judgeBake(bake, withObserved(read, req.observed), now);
-  if (!judged.end) return judged.why;
+  if (!judged.end) return still(judged.why);
   const ended = endedRecord(rec, judged, req.trigger, now.toISOString());
   // The open follow-up mark first, as the audit does: an end that stops after the replace is resumed.
   await markFollowUp(deps, ended);
@@ -141,7 +166,7 @@ const endOnce = async (deps: BakeDeps, req: BakeEndRequest): Promise<string | ty
   } finally {
     await safely(deps, id, emit);
   }
-  return `bake ${judged.state}: ${judged.reason}`;
+  return { text: `bake ${judged.state}: ${judged.reason}`, baking: false };
 };
 
 const endedRecord = (
@@ -185,7 +210,8 @@ const endedRecord = (
   };
 };
 
-export const endBake = async (deps: BakeDeps, req: BakeEndRequest): Promise<string> => {
+/** Ends the bake if it is to end now; says what became of it. */
+export const endBakeOutcome = async (deps: BakeDeps, req: BakeEndRequest): Promise<BakeEndOutcome> => {
   // Unrelated writes change the record's ETag too (the audit's follow-up saving its progress, a
   // resumed follow-up's claim): a conflict is judged again, and only a bake no longer baking is left.
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -195,10 +221,19 @@ export const endBake = async (deps: BakeDeps, req: BakeEndRequest): Promise<stri
   throw new BakeEndConflictError(req.deploymentId);
 };
 
+export const endBake = async (deps: BakeDeps, req: BakeEndRequest): Promise<string> =>
+  (await endBakeOutcome(deps, req)).text;
+
 export class BakeEndConflictError extends BatonError {
   override readonly expose = false;
   override readonly name = 'BakeEndConflictError';
   constructor(deploymentId: string) {
     super(`the audit record of ${deploymentId} kept changing while its bake ended; retried later`);
   }
+}
+
+/** CloudWatch could not say how the bake's alarms stand (refused, throttled, unreachable). */
+export class AlarmsUnreadableError extends BatonError {
+  override readonly expose = false;
+  override readonly name = 'AlarmsUnreadableError';
 }

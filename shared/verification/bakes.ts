@@ -6,7 +6,14 @@ import { errorName } from '../core/rules/errors';
 import { parseWith } from '../core/rules/parse';
 import { verificationKeys } from '../ledger/keys';
 import type { ReconcileStep } from '../reconcile/reconcile-step';
-import { type BakeDeps, endBake } from './bake-end';
+import {
+  AlarmsUnreadableError,
+  type BakeDeps,
+  BakeEndConflictError,
+  endBake,
+  endBakeOutcome,
+} from './bake-end';
+import { alertStuckBake, type StuckBake } from './bake-stuck';
 import { newerDeployment } from './newer-deployment';
 import { type BakeMark, bakeMarks } from './records';
 import { alarmEventSchema } from './rules/alarm-event';
@@ -20,14 +27,42 @@ const marks = async (deps: BakeDeps): Promise<BakeMark[]> => {
   return found;
 };
 
+/** Why an end that threw did not end the bake, for the alert (a message of Baton's own only). */
+const whyNot = (error: unknown): StuckBake['why'] =>
+  error instanceof AlarmsUnreadableError
+    ? `its alarms cannot be read (${error.message})`
+    : error instanceof BakeEndConflictError
+      ? error.message
+      : `its end failed (${errorName(error)})`;
+
+/** A bake that is still running is told to a person when it cannot end (bake-stuck.ts says when). */
+const tell = async (deps: BakeDeps, stuck: StuckBake) => {
+  try {
+    await alertStuckBake(deps, stuck);
+  } catch (error) {
+    deps.log.error('the alert of a bake that cannot end was not sent', {
+      deploymentId: stuck.mark.deploymentId,
+      error: errorName(error),
+    });
+  }
+};
+
 const endEach = async (deps: BakeDeps, due: BakeMark[], trigger: string) => {
   const results: Record<string, string> = {};
   for (const mark of due) {
     try {
-      results[mark.deploymentId] = await endBake(deps, { deploymentId: mark.deploymentId, trigger });
+      const outcome = await endBakeOutcome(deps, { deploymentId: mark.deploymentId, trigger });
+      results[mark.deploymentId] = outcome.text;
+      if (outcome.baking)
+        await tell(deps, {
+          mark,
+          why: outcome.unreadable ? `its alarms cannot be read (${outcome.unreadable})` : outcome.text,
+          unreadable: Boolean(outcome.unreadable),
+        });
     } catch (error) {
       deps.log.error('a bake could not end', { deploymentId: mark.deploymentId, error: errorName(error) });
       results[mark.deploymentId] = `failed: ${errorName(error)}`;
+      await tell(deps, { mark, why: whyNot(error), unreadable: error instanceof AlarmsUnreadableError });
     }
   }
   return results;
@@ -69,7 +104,7 @@ export interface AlarmEventOutcome {
 
 /** A CloudWatch alarm changed state: going to ALARM, it ends every running bake that lists it. */
 export const alarmChanged = async (deps: BakeDeps, event: unknown): Promise<AlarmEventOutcome> => {
-  const observed = parseWith(alarmEventSchema, event, 'event.');
+  const observed = parseWith(alarmEventSchema, event, 'event');
   const base = { alarm: observed.name, state: observed.state };
   if (observed.state !== 'ALARM') return { outcome: 'ignored', ...base, bakes: {} };
   const watching = (await marks(deps)).filter((m) => m.alarms.includes(observed.name));

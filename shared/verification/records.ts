@@ -3,6 +3,7 @@
 import * as z from 'zod/mini';
 import { verificationKeys } from '../ledger/keys';
 import { typedRecords } from '../ledger/repository';
+import type { SendClaim } from '../ledger/send-once';
 import type { RecordStore } from '../ledger/store';
 import { ALARM_STATES, type AlarmReading, BAKE_STATES, type Bake } from './rules/bake';
 
@@ -29,6 +30,7 @@ export const bakeSchema: z.ZodMiniType<Bake> = z.looseObject({
   endedAt: optionalText,
   reason: optionalText,
   readings: z.optional(z.array(readingSchema)),
+  counted: z.optional(z.boolean()),
 });
 
 /** A bake still running: when it ends, and which alarms end it early (the alarm event finds it so). */
@@ -54,3 +56,24 @@ export const bakeMarkSchema: z.ZodMiniType<BakeMark> = z.looseObject({
 });
 
 export const bakeMarks = (store: RecordStore) => typedRecords(store, bakeMarkSchema, verificationKeys.bake);
+
+/** The one alert of a bake that could not end: claimed while it is sent, then sent. */
+export interface StuckBakeAlert extends SendClaim {
+  v: 1;
+  deploymentId: string;
+  until: string;
+  reason: string;
+}
+
+export const stuckBakeAlertSchema: z.ZodMiniType<StuckBakeAlert> = z.looseObject({
+  v: z.literal(1),
+  deploymentId: z.string(),
+  until: z.string(),
+  reason: z.string(),
+  state: z.enum(['claimed', 'sent']),
+  at: z.string(),
+  messageId: optionalText,
+});
+
+export const stuckBakeAlerts = (store: RecordStore) =>
+  typedRecords(store, stuckBakeAlertSchema, verificationKeys.stuckAlert);

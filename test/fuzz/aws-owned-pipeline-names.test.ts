@@ -1,7 +1,8 @@
 // AWS-owned names in pipeline.yml pass whatever their owner's API model allows: CodeDeploy application
 // and group names (1-100, no pattern), CodeCommit repository names (`[\w\.-]+`, 1-100) and IAM role
-// names (`[\w+=,.@-]+`, 1-64). The one exception is documented in the error: no `*`, `?` or `${` in the
-// CodeDeploy names the stack writes into IAM ARNs. Baton's own names (applications, environments) stay plain.
+// names (`[\w+=,.@-]+`, 1-64), CloudWatch alarm names (1-255). The exceptions are documented in the
+// errors: no `*`, `?` or `${` in the CodeDeploy names the stack writes into IAM ARNs, no `${` in an
+// alarm name (the Serverless Framework would resolve it in the EventBridge rule's pattern). Baton's own names (applications, environments) stay plain.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pipelineSchema } from '../../shared/pipeline/rules/config';
@@ -77,6 +78,33 @@ describe('AWS-owned names in pipeline.yml', () => {
     ['role', 'r'.repeat(65)],
   ] as const)('refuses the %s name %j the owner refuses', (field, value) => {
     expect(issuesOf(config({ ...valid, [field]: value }))).toHaveLength(1);
+  });
+
+  it('accepts every alarm name CloudWatch allows (1-255, no pattern) but one with ${', () => {
+    const alarm = model('cloudwatch', 'AlarmName', 255).filter((s) => !s.includes('${'));
+    const verifying = (name: string) => {
+      const raw = config(valid);
+      const [dev] = raw.applications.web.environments;
+      return {
+        ...raw,
+        applications: {
+          web: {
+            ...raw.applications.web,
+            environments: [{ ...dev, verify: { bakeMinutes: 5, alarms: [name] } }],
+          },
+        },
+      };
+    };
+    fc.assert(
+      fc.property(alarm, (name) => {
+        expect(issuesOf(verifying(name))).toEqual([]);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(issuesOf(verifying('web-*-5xx?'))).toEqual([]);
+    expect(issuesOf(verifying(`web-\${self:service}`))).toEqual([
+      "applications.web.environments.0.verify.alarms.0: no ${: the Serverless Framework would resolve it as a variable in the alarm names of the reconcile function's EventBridge rule, so the rule would watch another name",
+    ]);
   });
 
   it('keeps the names Baton owns plain: applications and environments', () => {

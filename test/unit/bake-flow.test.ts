@@ -7,9 +7,11 @@ import { readAudit } from '../../shared/approvals/approval-audit';
 import { audit } from '../../shared/audit/audit';
 import { followUp } from '../../shared/audit/audit-follow-up';
 import type { AuditRecord } from '../../shared/audit/records';
+import { renderReport } from '../../shared/audit/rules/verdict-text';
 import { requestDeployment } from '../../shared/deployments/deployments';
 import { auditKeys, keys, verificationKeys } from '../../shared/ledger/keys';
 import type { DeploymentRecord } from '../../shared/ledger/records';
+import { auditCommand } from '../../shared/operator/audit';
 import type { Pipeline } from '../../shared/pipeline/rules/config';
 import { resumeFollowUps } from '../../shared/reconcile/reconcile';
 import { advanceRelease, releaseFlow } from '../../shared/releases/promotion';
@@ -20,6 +22,7 @@ import type { AlarmReading, AlarmState } from '../../shared/verification/rules/b
 import { FakeReader, RecordingMetrics, SettableClock, target } from '../support/audit';
 import { COMMIT, loadEvent, samplePipeline } from '../support/fixtures';
 import { releaseDeps, tagEvent, uploadArtifact } from '../support/releases';
+import { show } from '../support/views';
 
 const ALARMS = ['web-staging-5xx', 'web-staging-p99'];
 const MINUTE = 60_000;
@@ -144,7 +147,7 @@ describe('a VERIFIED audit in an environment with verify', () => {
 
     deps.clock.advance(21 * MINUTE);
     expect(await endDueBakes.run(deps)).toEqual({
-      [staging]: 'bake passed: baked 30 min; 2 alarms OK throughout',
+      [staging]: 'bake passed: baked 30 min; 2 alarms OK at the end, no ALARM event during the bake',
     });
     expect(await auditOf(deps, staging)).toMatchObject({ verdict: 'VERIFIED', bake: { state: 'passed' } });
     expect(deps.approvals.requests).toEqual([
@@ -153,10 +156,10 @@ describe('a VERIFIED audit in an environment with verify', () => {
     // What the approvers read of staging: the audit and the bake.
     const fromAudit = deps.approvals.requests[0]?.fromAudit;
     expect((await readAudit(deps.store, staging, fromAudit)).line).toBe(
-      'VERIFIED (3/3 instances verified); baked 30 min; 2 alarms OK throughout',
+      'VERIFIED (3/3 instances verified); baked 30 min; 2 alarms OK at the end, no ALARM event during the bake',
     );
     expect((await readAudit(deps.store, staging)).line).toBe(
-      'VERIFIED (3/3 instances verified); baked 30 min; 2 alarms OK throughout',
+      'VERIFIED (3/3 instances verified); baked 30 min; 2 alarms OK at the end, no ALARM event during the bake',
     );
     const deployment = await deps.store.get<DeploymentRecord>(keys.deployment(staging));
     expect(deployment?.record.bake).toEqual({ state: 'passed', until: '2026-11-20T18:30:00.000Z' });
@@ -243,6 +246,14 @@ describe('a VERIFIED audit in an environment with verify', () => {
       /^Baton web staging: VERIFIED, bake held for release /,
     );
     expect(deps.notifier.sent[0]?.notice.message).toContain('alarm web-staging-p99 is INSUFFICIENT_DATA');
+    expect(deps.notifier.sent[0]?.notice.message).toContain(
+      [
+        'Next:',
+        `  baton audit --deployment-id ${staging}   # bake again: a fresh 30-minute bake from now, its alarms watched again`,
+        '  baton promote --app web --release v1.2.0 --env production --force --reason "<why it is safe>"   # on to production without the bake (kept on the release timeline)',
+      ].join('\n'),
+    );
+    expect(deps.notifier.sent[0]?.notice.message).not.toContain('read again now');
     expect((await advanceRelease(deps, 'web', 'v1.2.0', 'operator promote'))?.step).toMatchObject({
       code: 'bake-held',
     });
@@ -253,6 +264,22 @@ describe('a VERIFIED audit in an environment with verify', () => {
       state: 'baking',
       since: deps.clock.now().toISOString(),
     });
+  });
+
+  it('counts the deployment once: the end of a second bake after a re-audit is not another delivery', async () => {
+    const { deps, staging } = await setup();
+    await alarmChanged(deps, alarmEvent());
+    deps.clock.advance(5 * MINUTE);
+    await audit(deps, { deploymentId: staging, trigger: 'operator alice', again: true });
+    expect((await auditOf(deps, staging))?.bake?.state).toBe('baking');
+
+    deps.clock.advance(30 * MINUTE);
+    await endDueBakes.run(deps);
+
+    expect((await auditOf(deps, staging))?.bake?.state).toBe('passed');
+    expect(deps.metrics.deliveries.filter((d) => d.environment === 'staging')).toEqual([
+      { verdict: 'FAILED', application: 'web', environment: 'staging' },
+    ]);
   });
 
   it('with inconclusive: fail, the same alarm fails the bake', async () => {
@@ -277,6 +304,58 @@ describe('a VERIFIED audit in an environment with verify', () => {
       deploymentGroup: 'web-staging',
       key: 'artifacts/web/earlier.zip',
     });
+  });
+});
+
+describe("baton audit's report of a deployment that bakes", () => {
+  const operatorAudit = (deps: Deps, deploymentId: string) =>
+    auditCommand({ ...deps, auditing: deps }, { command: 'audit', deploymentId }, 'alice');
+
+  it('says VERIFIED (audit), baking until its end, then VERIFIED (baked)', async () => {
+    const { deps, staging } = await setup();
+
+    const baking = await operatorAudit(deps, staging);
+    expect(baking).toMatchObject({
+      standing: 'VERIFIED (audit), baking until 2026-11-20T18:30:00.000Z',
+      bake: 'baking until 2026-11-20T18:30:00.000Z (2 alarms watched)',
+    });
+    expect('text' in baking && baking.text).toContain(
+      `VERIFIED (audit), baking until 2026-11-20T18:30:00.000Z: web v1.2.0 (commit ${COMMIT.slice(0, 12)}) in staging, deployment ${staging}\n`,
+    );
+    expect(show('audit', baking)).toContain(
+      'Recorded as VERIFIED (audit), baking until 2026-11-20T18:30:00.000Z in the ledger',
+    );
+
+    deps.clock.advance(30 * MINUTE);
+    await endDueBakes.run(deps);
+    const baked = await operatorAudit(deps, staging);
+    expect(baked).toMatchObject({ standing: 'VERIFIED (baked)' });
+    expect('text' in baked && baked.text).toContain('\nBake: baked 30 min;');
+  });
+
+  it('says bake held, and bake failed with the alarm', async () => {
+    const { deps, staging } = await setup();
+    await alarmChanged(deps, alarmEvent());
+    const rec = await auditOf(deps, staging);
+    if (!rec) throw new Error('no audit');
+
+    const failed = renderReport(rec.report, {
+      application: 'web',
+      environment: 'staging',
+      bake: rec.bake,
+    }).text;
+    const held = renderReport(
+      { ...rec.report, verdict: 'VERIFIED' },
+      {
+        application: 'web',
+        environment: 'staging',
+        ...(rec.bake ? { bake: { ...rec.bake, state: 'held', reason: 'inconclusive (hold): x' } } : {}),
+      },
+    ).text;
+
+    expect(failed).toMatch(/^FAILED \(bake failed\): web in staging/);
+    expect(failed).toContain('\nBake: bake failed: alarm web-staging-5xx is ALARM');
+    expect(held).toMatch(/^VERIFIED \(audit\), bake held: web in staging/);
   });
 });
 
@@ -409,6 +488,20 @@ describe('the end of a bake, under races and failures', () => {
     expect(await deps.store.get(auditKeys.openFollowUp(staging))).toBeUndefined();
   });
 
+  it("a stale first follow-up never records its VERIFIED over the bake's FAILED on the deployment", async () => {
+    const { deps, staging } = await setup();
+    const first = await auditOf(deps, staging);
+    if (!first) throw new Error('no audit');
+    deps.clock.advance(5 * MINUTE);
+    await alarmChanged(deps, alarmEvent());
+    // The first audit's follow-up, resumed late from the record as it read it.
+    await followUp(deps, { ...first, followUp: { state: 'pending', claimedAt: first.auditedAt, done: {} } });
+
+    const deployment = (await deps.store.get<DeploymentRecord>(keys.deployment(staging)))?.record;
+    expect(deployment).toMatchObject({ verdict: 'FAILED', bake: { state: 'failed' } });
+    expect(deployment?.verdictAt).toBe((await auditOf(deps, staging))?.auditedAt);
+  });
+
   it("never deletes a re-audit's new mark that an alarm event finds before the re-audit's record", async () => {
     const { deps, staging } = await setup();
     deps.alarms.states.set('web-staging-p99', 'INSUFFICIENT_DATA');
@@ -422,5 +515,65 @@ describe('the end of a bake, under races and failures', () => {
     await alarmChanged(deps, alarmEvent());
 
     expect((await deps.store.get(verificationKeys.bake(staging)))?.record).toEqual(mark);
+  });
+});
+
+describe('a bake that cannot end', () => {
+  const denied = () => Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' });
+
+  it('alerts once, at its end, when CloudWatch refuses to read its alarms', async () => {
+    const { deps, staging } = await setup();
+    deps.alarms.read = async () => {
+      throw denied();
+    };
+    deps.clock.advance(30 * MINUTE);
+
+    const results = (await endDueBakes.run(deps)) as Record<string, string>;
+    deps.clock.advance(5 * MINUTE);
+    await endDueBakes.run(deps);
+
+    expect(results[staging]).toBe('failed: AlarmsUnreadableError');
+    expect((await auditOf(deps, staging))?.bake?.state).toBe('baking');
+    expect(deps.notifier.sent).toHaveLength(1);
+    const [sent] = deps.notifier.sent;
+    expect(sent?.notice.subject).toBe('Baton web staging: bake cannot end, release v1.2.0 waits');
+    expect(sent?.notice.message).toContain(
+      `The bake of deployment ${staging} in staging, due at 2026-11-20T18:30:00.000Z, has not ended: its alarms cannot be read (DescribeAlarms failed: AccessDeniedException)`,
+    );
+    expect(sent?.notice.message).not.toContain('not authorized');
+    expect(sent?.notice.message).toContain(
+      '  baton promote --app web --release v1.2.0 --env production --force --reason "<why it is safe>"',
+    );
+  });
+
+  it('alerts at its end when no alarm reader is wired', async () => {
+    const { deps, staging } = await setup();
+    const noReader = { ...deps, alarms: undefined };
+    deps.clock.advance(30 * MINUTE);
+
+    expect(await endDueBakes.run(noReader)).toEqual({ [staging]: 'no alarm reader wired: the bake waits' });
+
+    expect(deps.notifier.sent[0]?.notice.message).toContain(
+      'its alarms cannot be read (no alarm reader is wired)',
+    );
+  });
+
+  it('alerts once it is overdue by two reconcile intervals, whatever keeps it from ending', async () => {
+    const { deps, staging } = await setup();
+    // Every replace of the audit record meets another write.
+    deps.store.replace = async () => false;
+    deps.clock.advance(30 * MINUTE);
+    await endDueBakes.run(deps);
+    deps.clock.advance(5 * MINUTE);
+    await endDueBakes.run(deps);
+    expect(deps.notifier.sent).toEqual([]);
+
+    deps.clock.advance(5 * MINUTE);
+    expect(await endDueBakes.run(deps)).toEqual({ [staging]: 'failed: BakeEndConflictError' });
+
+    expect(deps.notifier.sent).toHaveLength(1);
+    expect(deps.notifier.sent[0]?.notice.message).toContain(
+      `the audit record of ${staging} kept changing while its bake ended`,
+    );
   });
 });

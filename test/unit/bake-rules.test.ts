@@ -2,6 +2,7 @@
 // `verify:` block of pipeline.yml. Pure: no ledger, no clock.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/core/rules/errors';
+import { parseWith } from '../../shared/core/rules/parse';
 import { type Application, findApplication, parsePipeline } from '../../shared/pipeline/rules/config';
 import { decide, type EnvironmentFacts, type ReleaseFacts } from '../../shared/releases/rules/promotion';
 import { standings } from '../../shared/releases/rules/standing';
@@ -50,10 +51,14 @@ describe('a bake', () => {
     });
   });
 
-  it('passes at its end when every alarm is OK: "baked 30 min; 2 alarms OK throughout"', () => {
+  it('passes at its end when every alarm is OK: "baked 30 min; 2 alarms OK at the end, no ALARM event during the bake"', () => {
     const bake = startBake(verify, T0);
     const end = judgeBake(bake, [ok('web-5xx'), ok('web-p99')], later(30));
-    expect(end).toMatchObject({ end: true, state: 'passed', reason: 'baked 30 min; 2 alarms OK throughout' });
+    expect(end).toMatchObject({
+      end: true,
+      state: 'passed',
+      reason: 'baked 30 min; 2 alarms OK at the end, no ALARM event during the bake',
+    });
   });
 
   it.each([
@@ -102,6 +107,42 @@ describe('the alarm state-change event', () => {
       metric: 'AWS/ApplicationELB/HTTPCode_Target_5XX_Count',
       stateChangedAt: '2026-11-20T18:04:40.985+0000',
     });
+  });
+
+  type AlarmEvent = {
+    detail: {
+      alarmName: string;
+      state: { value: string; timestamp?: string; reason?: string };
+      configuration: { metrics: { metricStat: { metric: { name: string; namespace: string } } }[] };
+    };
+  };
+  const sample = () => loadEvent<AlarmEvent>('cloudwatch/alarm-state-change-alarm.json');
+
+  it('reads a reason and a metric that are only for display leniently: long ones are cut, not refused', () => {
+    const event = sample();
+    event.detail.state.reason = `Threshold Crossed: ${'😀'.repeat(1000)}`;
+    const metric = event.detail.configuration.metrics[0]?.metricStat.metric;
+    if (!metric) throw new Error('no metric in the sample');
+    metric.name = 'M'.repeat(300);
+    metric.namespace = `Custom/${'é'.repeat(250)}`;
+
+    const read = alarmEventSchema.parse(event);
+
+    expect(read.name).toBe('web-staging-5xx');
+    expect([...(read.reason ?? '')].length).toBeLessThanOrEqual(1023);
+    expect(read.reason).toMatch(/^Threshold Crossed: 😀/);
+    expect(read.metric?.length).toBeLessThanOrEqual(600);
+  });
+
+  it.each([
+    ['detail.alarmName', (e: AlarmEvent) => Object.assign(e.detail, { alarmName: '' })],
+    ['detail.state.value', (e: AlarmEvent) => Object.assign(e.detail.state, { value: 'ALARMING' })],
+    ['detail.state.timestamp', (e: AlarmEvent) => delete e.detail.state.timestamp],
+    ['detail.state.timestamp', (e: AlarmEvent) => Object.assign(e.detail.state, { timestamp: 'yesterday' })],
+  ])('parses %s strictly', (field, spoil) => {
+    const event = sample();
+    spoil(event);
+    expect(() => parseWith(alarmEventSchema, event, 'event')).toThrow(`event.${field}`);
   });
 });
 
@@ -207,7 +248,10 @@ describe('verify: in pipeline.yml', () => {
   it('refuses bad fields, each with its path and rule', () => {
     expect(issues({ bakeMinutes: 30, alarms: [''] })[0]).toContain(`${at}.alarms[0]`);
     expect(issues({ bakeMinutes: 30, alarms: ['x'.repeat(256)] })[0]).toContain('1-255 characters');
-    expect(issues({ bakeMinutes: 30, alarms: ['web-*'] })[0]).toContain('IAM policy ARN');
+    expect(issues({ bakeMinutes: 30, alarms: ['web-*', 'web-5xx?'] })).toEqual([]);
+    expect(issues({ bakeMinutes: 30, alarms: [`web-\${opt:stage}`] })[0]).toContain(
+      'no ${: the Serverless Framework would resolve it as a variable',
+    );
     expect(issues({ bakeMinutes: 30, alarms: ['a', 'a'] })).toEqual([`${at}.alarms[1]: duplicate alarm`]);
     expect(issues({ bakeMinutes: -1 })[0]).toContain(`${at}.bakeMinutes`);
     expect(issues({ bakeMinutes: 30, inconclusive: 'maybe' })[0]).toContain(`${at}.inconclusive`);

@@ -13,10 +13,11 @@ import { emailSubject, SUBJECT_MAX, SUBJECT_PATTERN } from '../../shared/core/ru
 import { invokeOperator } from '../../shared/operator/invoke';
 import { refuseAndAlert } from '../../shared/refusals/rejection-alerts';
 import { forceRelease } from '../../shared/releases/release-actions';
+import { endDueBakes } from '../../shared/verification/bakes';
 import { APPROVER, approvalTestDeps, SAMPLE_APPROVAL_ID, sampleRequest } from '../support/approvals';
 import { auditMemoryDeps, deployed, failedTarget, target } from '../support/audit';
 import { unsafeIn } from '../support/email-text';
-import { COMMIT, COMMIT2, loadEvent, memoryDeps, root } from '../support/fixtures';
+import { COMMIT, COMMIT2, loadEvent, memoryDeps, root, samplePipeline } from '../support/fixtures';
 import { finish, releaseDeps, tagEvent, uploadArtifact } from '../support/releases';
 
 type Sent = { notice: Notice }[];
@@ -48,6 +49,19 @@ const incompleteThenVerified = async () => {
   deps.reader.failTargets = undefined;
   await audit(deps, { deploymentId: id, trigger: 'operator alice', again: true });
   return deps.notifier.sent.slice(1);
+};
+
+const bakeCannotEnd = async () => {
+  const pipeline = samplePipeline();
+  const staging = pipeline.applications.web?.environments.find((e) => e.name === 'staging');
+  if (staging) staging.verify = { bakeMinutes: 30, alarms: ['web-staging-5xx'], inconclusive: 'hold' };
+  const deps = auditMemoryDeps(pipeline);
+  const id = await deployed(deps, 'staging', COMMIT, { release: 'v1.2.0' });
+  await audit(deps, { deploymentId: id, trigger: 'eventbridge SUCCESS' });
+  deps.clock.advance(30 * 60_000);
+  // No alarm reader wired: the bake cannot end.
+  await endDueBakes.run(deps);
+  return deps.notifier.sent;
 };
 
 const approvalRequest = async () => {
@@ -120,6 +134,7 @@ const EMAILS: Record<string, EmailCase> = {
   'forced release': { site: 'shared/releases/release-actions.ts', ...production(), send: forcedRelease },
   'moved tag': { site: 'shared/releases/release-tag.ts', application: 'web', send: tagMoved },
   refusal: { site: 'shared/refusals/rejection-alerts.ts', application: 'web', send: refusal },
+  'bake cannot end': { site: 'shared/verification/bake-stuck.ts', ...staging(), send: bakeCannotEnd },
 };
 
 function staging() {

@@ -44,6 +44,9 @@ describe('ledger keys', () => {
     expect(auditKeys.incomplete('d-X')).toBe('incomplete/d-X.json');
     expect(verificationKeys.bake('d-X')).toBe('bakes/d-X.json');
     expect(verificationKeys.bakes()).toBe('bakes/');
+    expect(verificationKeys.stuckAlert('d-X', '2026-11-20T18:30:00.000Z')).toBe(
+      'bake-alerts/d-X/2026-11-20T18%3A30%3A00.000Z.json',
+    );
     expect(approvalKeys.approval('web', 'v1', 'prod')).toBe('approvals/web/v1/prod.json');
     expect(approvalKeys.byId('a1')).toBe('approval-ids/a1.json');
     expect(approvalKeys.decision('a1', 'operator:arn:aws:iam::1:user/al')).toBe(

@@ -106,8 +106,30 @@ export const nextSteps = (f: NextStepFacts, origin: AlertOrigin): string[] => {
   return lines.map((l) => (l.startsWith('  ') || l === '' || l.endsWith(':') ? l : `  ${l}`));
 };
 
-/** A held bake's closing lines: auditing again reads the alarms again and ends the bake. */
-export const heldBakeSteps = (deploymentId: string, origin: AlertOrigin): string[] => [
+/** What going on from a bake that did not pass takes: the release and its next environment. */
+export interface ForceOnFacts {
+  application: string;
+  release?: string | undefined;
+  /** The environment after this one on the release's path, if any. */
+  next?: string | undefined;
+}
+
+/** The typed force past a bake, or why there is none. */
+export const forceOnStep = (f: ForceOnFacts, origin: AlertOrigin): string => {
+  if (!f.release) return '  Force on: none, this deployment is of no release.';
+  if (!f.next) return `  Force on: none, release ${f.release} has no environment after this one.`;
+  return `  baton promote --app ${f.application} --release ${f.release} --env ${f.next} --force --reason "<why it is safe>"${targetFlags(origin)}   # on to ${f.next} without the bake (kept on the release timeline)`;
+};
+
+/**
+ * A held bake's closing lines: auditing again starts a fresh full bake (it does not read the alarms
+ * once and decide), or an operator forces the release on past it.
+ */
+export const heldBakeSteps = (
+  f: ForceOnFacts & { deploymentId: string; bakeMinutes: number },
+  origin: AlertOrigin,
+): string[] => [
   'Next:',
-  `  baton audit --deployment-id ${deploymentId}${targetFlags(origin)}   # bake again: the alarms are read again now`,
+  `  baton audit --deployment-id ${f.deploymentId}${targetFlags(origin)}   # bake again: a fresh ${f.bakeMinutes}-minute bake from now, its alarms watched again`,
+  forceOnStep(f, origin),
 ];

@@ -2,6 +2,7 @@
 // failing target the lifecycle event that failed with its diagnostics (log tails trimmed).
 import { emailSubject } from '../../core/rules/email-subject';
 import { oneLine, plainText, quoted } from '../../core/rules/email-text';
+import { type Bake, describeBake, verdictWithBake } from '../../verification/rules/bake';
 import { TARGET_STATUSES, type TargetStatus } from './evidence';
 import { type AuditReport, type FailingTarget, plural } from './verdict';
 
@@ -10,6 +11,8 @@ export interface ReportContext {
   environment: string;
   release?: string;
   commit?: string;
+  /** Where the environment bakes: its bake, said beside the verdict and on a line of its own. */
+  bake?: Bake | undefined;
 }
 
 /** Enough to act on in an email; the stored JSON report has every target. */
@@ -81,7 +84,8 @@ const whatOf = (ctx: ReportContext) => {
 const headlineOf = (report: AuditReport, ctx: ReportContext) => {
   const commit = ctx.commit ? `commit ${ctx.commit.slice(0, 12)}` : undefined;
   const what = ctx.release ? `${ctx.release}${commit ? ` (${commit})` : ''}` : commit;
-  return `${report.verdict}: ${ctx.application}${what ? ` ${what}` : ''} in ${ctx.environment}`;
+  const verdict = verdictWithBake(report.verdict, ctx.bake);
+  return `${verdict}: ${ctx.application}${what ? ` ${what}` : ''} in ${ctx.environment}`;
 };
 
 /**
@@ -106,6 +110,7 @@ export const renderReport = (
   const lines = [
     `${headlineOf(report, ctx)}, deployment ${report.deploymentId}`,
     cd ? `CodeDeploy says ${cd.status}${how ? ` (${how})` : ''}.` : 'CodeDeploy could not be asked.',
+    ...(ctx.bake ? [`Bake: ${describeBake(ctx.bake)}`] : []),
     '',
     `${countsSentence(report)}.`,
     '',

@@ -7,14 +7,17 @@ export const batonName = z
   .string()
   .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, . _ - (max 100)'));
 
+const codePoints = (s: string) => [...s].length;
+const length = (max: number, owner: string) =>
+  z.refine<string>((s) => codePoints(s) >= 1 && codePoints(s) <= max, `1-${max} characters (${owner})`);
+
 // A name the stack puts into IAM ARNs (the functions' policies, the service role's SourceArn), where
 // `*` and `?` are wildcards and `${` opens a policy variable (and a reference of Fn::Sub, which builds
 // those ARNs): 1 to max characters as the owning service counts them, and none of those.
 const IN_ARNS = /[*?]|\$\{/u;
-const codePoints = (s: string) => [...s].length;
 const nameInArns = (max: number, owner: string) =>
   z.string().check(
-    z.refine((s) => codePoints(s) >= 1 && codePoints(s) <= max, `1-${max} characters (${owner})`),
+    length(max, owner),
     z.refine(
       (s) => !IN_ARNS.test(s),
       'no * ? or ${: the name goes into IAM policy ARNs, where * and ? are wildcards and ${ a variable',
@@ -24,9 +27,18 @@ const nameInArns = (max: number, owner: string) =>
 // CodeDeploy's ApplicationName and DeploymentGroupName: 1-100 characters, no pattern.
 export const codedeployName = nameInArns(100, 'CodeDeploy');
 
-// CloudWatch's AlarmName: 1-255 characters, no pattern (monitoring-2010-08-01, AlarmName); a bake's
-// alarms go into DescribeAlarms' resource ARNs (arn:…:alarm:NAME).
-export const alarmName = nameInArns(255, 'CloudWatch AlarmName');
+// CloudWatch's AlarmName: 1-255 characters, no pattern (monitoring-2010-08-01, AlarmName). DescribeAlarms
+// is granted on * (no alarm ARN), and an EventBridge pattern's plain string matches exactly (* and ? are
+// no wildcards there). Only `${` is refused: the names reach the reconcile function's EventBridge rule
+// through a Serverless file variable, whose value the Framework resolves again (`${self:service}` would
+// become the service's name), so the rule would watch another alarm than the one listed.
+export const alarmName = z.string().check(
+  length(255, 'CloudWatch AlarmName'),
+  z.refine(
+    (s) => !s.includes('${'),
+    "no ${: the Serverless Framework would resolve it as a variable in the alarm names of the reconcile function's EventBridge rule, so the rule would watch another name",
+  ),
+);
 
 // CodeCommit's RepositoryName: `[\w\.-]+`, 1-100 (a leading . _ or - included).
 export const repositoryName = z

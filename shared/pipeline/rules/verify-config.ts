@@ -1,5 +1,5 @@
 // An environment's `verify:` block: the bake after a VERIFIED audit, and the CloudWatch alarms that
-// must stay OK throughout it (see shared/verification/).
+// must not go to ALARM during it and be OK at its end (see shared/verification/).
 import * as z from 'zod/mini';
 import { alarmName } from './aws-names';
 

@@ -2,12 +2,46 @@
 // state, when, and its metric where the alarm has one. Shape:
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
 import * as z from 'zod/mini';
+import { bounded } from '../../core/rules/email-text';
 import { awsString, text } from '../../core/rules/fields';
 import { ALARM_STATES, type AlarmReading } from './bake';
 
-const metricStat = z.object({
-  metric: z.object({ name: z.optional(text(255)), namespace: z.optional(text(255)) }),
-});
+/** An event's time ("2026-11-20T18:04:40.985+0000": an offset without a colon) in milliseconds. */
+export const instantOf = (time: string): number => Date.parse(time.replace(/([+-]\d\d)(\d\d)$/u, '$1:$2'));
+
+// Display-only fields (the metric, the reason) are read leniently: cut to length, and anything of
+// another shape there dropped. What the bake decides on (which alarm, its state, when) is strict.
+const display = (max: number) =>
+  z.catch(
+    z.pipe(
+      z.optional(z.string()),
+      z.transform((v) => (v ? bounded(v, max) : undefined)),
+    ),
+    undefined,
+  );
+const REASON_MAX = 1023;
+const METRIC_MAX = 255;
+
+const configuration = z.catch(
+  z.optional(
+    z.object({
+      metrics: z.optional(
+        z.array(
+          z.object({
+            metricStat: z.optional(
+              z.object({ metric: z.object({ name: display(METRIC_MAX), namespace: display(METRIC_MAX) }) }),
+            ),
+          }),
+        ),
+      ),
+    }),
+  ),
+  undefined,
+);
+
+const stateTime = text(64).check(
+  z.refine((t) => !Number.isNaN(instantOf(t)), 'an ISO 8601 time, e.g. 2026-11-20T18:04:40.985+0000'),
+);
 
 export const alarmEventSchema = z.pipe(
   z.object({
@@ -16,13 +50,11 @@ export const alarmEventSchema = z.pipe(
     time: text(64),
     detail: z.object({
       alarmName: awsString(1, 255, 'AlarmName'),
-      configuration: z.optional(
-        z.object({ metrics: z.optional(z.array(z.object({ metricStat: z.optional(metricStat) }))) }),
-      ),
+      configuration,
       state: z.object({
         value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
-        timestamp: z.optional(text(64)),
-        reason: z.optional(z.string().check(z.maxLength(1023))),
+        timestamp: stateTime,
+        reason: display(REASON_MAX),
       }),
     }),
   }),
@@ -33,7 +65,7 @@ export const alarmEventSchema = z.pipe(
     return {
       name: e.detail.alarmName,
       state: e.detail.state.value,
-      stateChangedAt: e.detail.state.timestamp ?? e.time,
+      stateChangedAt: e.detail.state.timestamp,
       ...(metric ? { metric } : metrics.length > 1 ? { metric: 'metric math' } : {}),
       ...(e.detail.state.reason ? { reason: e.detail.state.reason } : {}),
     };
@@ -41,6 +73,3 @@ export const alarmEventSchema = z.pipe(
 );
 
 export const isAlarmState = (s: string): s is AlarmReading['state'] => ALARM_STATES.some((a) => a === s);
-
-/** An event's time ("2026-11-20T18:04:40.985+0000": an offset without a colon) in milliseconds. */
-export const instantOf = (time: string): number => Date.parse(time.replace(/([+-]\d\d)(\d\d)$/u, '$1:$2'));

@@ -34,6 +34,11 @@ export interface Bake {
   reason?: string;
   /** The alarms as read when it ended. */
   readings?: AlarmReading[];
+  /**
+   * An earlier bake of the same deployment ended passed or failed, and its end counted the deployment
+   * in the delivery metrics: this one's end does not count it again.
+   */
+  counted?: boolean;
 }
 
 /** What the release flow needs of a bake: whether it passed, and until when it runs. */
@@ -50,6 +55,10 @@ export const startBake = (verify: VerifySpec, now: Date): Bake => ({
   alarms: [...verify.alarms],
   inconclusive: verify.inconclusive,
 });
+
+/** Whether the end of this bake, or of an earlier one of its deployment, counted the deployment. */
+export const bakeCounted = (bake: Bake): boolean =>
+  bake.counted === true || bake.state === 'passed' || bake.state === 'failed';
 
 export const isDue = (bake: Bake, now: Date): boolean =>
   bake.state === 'baking' && Date.parse(bake.until) <= now.getTime();
@@ -98,9 +107,9 @@ export const judgeBake = (bake: Bake, readings: readonly AlarmReading[], now: Da
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const passedText = (bake: Bake) =>
-  `baked ${bake.minutes} min; ${bake.alarms.length === 0 ? 'no alarms listed' : `${plural(bake.alarms.length, 'alarm')} OK throughout`}`;
+  `baked ${bake.minutes} min; ${bake.alarms.length === 0 ? 'no alarms listed' : `${plural(bake.alarms.length, 'alarm')} OK at the end, no ALARM event during the bake`}`;
 
-/** The bake in one line: "baking until …", "baked 30 min; 2 alarms OK throughout", or why it failed. */
+/** The bake in one line: "baking until …", "baked 30 min; 2 alarms OK at the end, no ALARM event during the bake", or why it failed. */
 export const describeBake = (bake: Bake): string => {
   switch (bake.state) {
     case 'baking':
@@ -113,6 +122,26 @@ export const describeBake = (bake: Bake): string => {
       return `bake held: ${bake.reason ?? 'inconclusive'}`;
     case 'superseded':
       return `bake superseded: ${bake.reason ?? 'a newer deployment started'}`;
+  }
+};
+
+/**
+ * The verdict with its bake, as a report's headline says it: "VERIFIED (audit), baking until …",
+ * "VERIFIED (baked)", "VERIFIED (audit), bake held", "FAILED (bake failed)"; the verdict alone where
+ * nothing bakes.
+ */
+export const verdictWithBake = (verdict: string, bake: BakeStanding | undefined): string => {
+  if (!bake) return verdict;
+  switch (bake.state) {
+    case 'baking':
+      return `${verdict} (audit), baking until ${bake.until}`;
+    case 'passed':
+      return `${verdict} (baked)`;
+    case 'failed':
+      return `${verdict} (bake failed)`;
+    case 'held':
+    case 'superseded':
+      return `${verdict} (audit), bake ${bake.state}`;
   }
 };
 
