@@ -107,6 +107,8 @@ export const CALL_REASONS: Record<string, Record<string, string>> = {
       "the key that signs each approver's link (cached for the function's life)",
     'S3.ListObjectsV2(pushes)':
       "the pushes of the last 30 days (one listing, StartAfter the window's first day): the commits the email lists",
+    'S3.GetObject(verified)#2':
+      "production's last VERIFIED deployment: the email lists the commits since its release",
     'S3.GetObject(pushes)': 'one of the newest pushes (at most 200): its commits, message and author',
     'SNS.Publish': 'the approval request (one per approver)',
     'S3.PutObject(approvals)#2': 'the approval marked sent, If-Match from the record as created',
