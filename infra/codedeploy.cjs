@@ -140,9 +140,15 @@ const launchPolicy = (app) => ({
   },
 });
 
-// An ECS or Lambda revision is the AppSpec file in the pipeline bucket, which CodeDeploy reads with this
-// role (the managed policies read only objects tagged for CodeDeploy): the application's artifacts only.
-const appSpecPolicy = (pipeline, name) => ({
+// An ECS or Lambda revision is an AppSpec file in the pipeline bucket, which CodeDeploy reads with this
+// role (the managed policies read only objects tagged for CodeDeploy): for ECS the application's
+// artifacts; for Lambda the revisions Baton writes per environment under the ledger prefix
+// (shared/deployments/lambda-revisions.ts), never the artifact itself.
+const appSpecKeys = (pipeline, name, app) =>
+  app.computePlatform === 'Lambda'
+    ? `${pipeline.ledgerPrefix || 'ledger/'}revisions/${encodeURIComponent(name)}/*`
+    : `${artifactKeyPrefix(pipeline, name)}*`;
+const appSpecPolicy = (pipeline, name, app) => ({
   PolicyName: 'read-appspec-files',
   PolicyDocument: {
     Version: '2012-10-17',
@@ -150,7 +156,7 @@ const appSpecPolicy = (pipeline, name) => ({
       {
         Effect: 'Allow',
         Action: ['s3:GetObject', 's3:GetObjectVersion'],
-        Resource: sub(`\${PipelineBucket.Arn}/${artifactKeyPrefix(pipeline, name)}*`),
+        Resource: sub(`\${PipelineBucket.Arn}/${appSpecKeys(pipeline, name, app)}`),
       },
     ],
   },
@@ -158,7 +164,7 @@ const appSpecPolicy = (pipeline, name) => ({
 
 const rolePolicies = (pipeline, name, app) => [
   ...(copiesFleet(app) ? [launchPolicy(app)] : []),
-  ...(app.computePlatform === 'Server' ? [] : [appSpecPolicy(pipeline, name)]),
+  ...(app.computePlatform === 'Server' ? [] : [appSpecPolicy(pipeline, name, app)]),
 ];
 
 // The description names Baton's application key: IAM takes only Latin-1 there, CodeDeploy names any script.

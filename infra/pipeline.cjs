@@ -141,6 +141,11 @@ const codecommitTriggerPermissions = () =>
 // it describes none, which a Deny says, and its EventBridge rule matches a name no alarm has.
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html
 const bakeAlarms = () => [...new Set(environments().flatMap(({ env }) => env.verify?.alarms || []))];
+// An action allowed on exactly these resources, or denied when there are none.
+const onlyOn = (action, resources) =>
+  resources.length > 0
+    ? { Effect: 'Allow', Action: action, Resource: resources }
+    : { Effect: 'Deny', Action: action, Resource: '*' };
 const describeAlarmsStatement = () =>
   bakeAlarms().length > 0
     ? {
@@ -149,6 +154,18 @@ const describeAlarmsStatement = () =>
         Resource: '*',
       }
     : { Effect: 'Deny', Action: 'cloudwatch:DescribeAlarms', Resource: '*' };
+// The functions Lambda environments deploy (group.lambda.function): every function that launches a
+// deployment reads the version its environment's alias serves (lambda:GetAlias, resource type function,
+// the unqualified function ARN: Service Authorization Reference, AWS Lambda). With no Lambda application
+// it reads none, which a Deny says (IAM refuses a statement without resources).
+const lambdaFunctions = () => [
+  ...new Set(environments().flatMap(({ env }) => (env.group?.lambda ? [env.group.lambda.function] : []))),
+];
+const getAliasStatement = () =>
+  onlyOn(
+    'lambda:GetAlias',
+    lambdaFunctions().map((fn) => arn('lambda', `function:${fn}`)),
+  );
 const bakeAlarmNames = () => (bakeAlarms().length > 0 ? bakeAlarms() : ['(no bake alarms configured)']);
 
 module.exports = {
@@ -178,5 +195,6 @@ module.exports = {
   repositoryArns: () => repositories().map((r) => arn('codecommit', r)),
   codecommitTriggerPermissions,
   describeAlarmsStatement,
+  getAliasStatement,
   bakeAlarmNames,
 };

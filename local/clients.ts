@@ -2,6 +2,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -23,6 +24,8 @@ export const clientsFor = (endpoint: string, codedeployEndpoint = endpoint, maxA
   sqs: new SQSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts }),
   events: new EventBridgeClient({ endpoint, region: 'us-east-1', credentials, maxAttempts }),
   cloudwatch: new CloudWatchClient({ endpoint, region: 'us-east-1', credentials, maxAttempts }),
+  // GetAlias, served by the CodeDeploy stand-in from the aliases its deployments move.
+  lambda: new LambdaClient({ endpoint: codedeployEndpoint, region: 'us-east-1', credentials, maxAttempts }),
 });
 
 export const createVersionedBucket = async (s3: S3Client, bucket: string) => {

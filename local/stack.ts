@@ -45,6 +45,8 @@ export interface StackOptions {
   onFleetEvent?: (event: FleetEvent) => void;
   /** The hook functions ECS and Lambda AppSpec files name, played by local functions. */
   hookFunctions?: Record<string, LocalHookFunction>;
+  /** The version each Lambda environment's alias invokes at start (default: every alias on version 1). */
+  aliasVersions?: Record<string, string>;
 }
 
 export interface LocalStack {
@@ -74,6 +76,24 @@ export interface LocalStack {
   reconcile(): Promise<unknown>;
   stop(): Promise<void>;
 }
+
+// The aliases pipeline.yml's Lambda environments move exist before the first deployment, as the
+// function's own stack makes them; by alias name, their starting versions.
+const declaredAliases = (pipeline: Pipeline, versions: Record<string, string>) =>
+  Object.values(pipeline.applications).flatMap((app) =>
+    app.environments.flatMap((env) => {
+      const target = env.group?.lambda;
+      return target
+        ? [
+            {
+              functionName: target.function,
+              name: target.alias,
+              functionVersion: versions[target.alias] ?? '1',
+            },
+          ]
+        : [];
+    }),
+  );
 
 const SERVICE_ROLE = 'arn:aws:iam::123456789012:role/baton-codedeploy-local';
 
@@ -146,6 +166,7 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
     minuteMs: options.minuteMs ?? 20,
     ...(options.onFleetEvent ? { onFleetEvent: options.onFleetEvent } : {}),
     ...(options.hookFunctions ? { hookFunctions: options.hookFunctions } : {}),
+    aliases: declaredAliases(pipeline, options.aliasVersions ?? {}),
   });
   // Replacement instances of a blue/green deployment sign as their group's role too.
   roleOf = (id) => {
@@ -178,6 +199,8 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
   const env: Record<string, string> = {
     AWS_ENDPOINT_URL: moto.endpoint,
     AWS_ENDPOINT_URL_CODEDEPLOY: codedeploy.endpoint,
+    // Lambda's GetAlias, on the aliases the stand-in's deployments move.
+    AWS_ENDPOINT_URL_LAMBDA: codedeploy.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',

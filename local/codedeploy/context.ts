@@ -1,6 +1,8 @@
 // What the stand-in's request handlers and deployment runner share.
+
 import type { ChildProcess } from 'node:child_process';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { LambdaAliases } from './lambda-aliases';
 import type { LoadBalancer } from './load-balancer';
 import type { Store } from './store';
 import type { DeploymentStateChangeEvent, DeploymentStatus, HookExecution, LocalHookFunction } from './types';
@@ -53,6 +55,8 @@ export interface Context {
   hookTimeoutMs: number;
   /** The stand-in's own endpoint, where hook functions report. */
   endpoint(): string;
+  /** The Lambda aliases deployments move, served by GetAlias. */
+  aliases: LambdaAliases;
 }
 
 export const applicationArn = (ctx: Context, application: string): string =>

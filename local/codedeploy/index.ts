@@ -6,6 +6,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { freePort } from '../ports';
 import type { Context, FleetEvent } from './context';
 import { terminate } from './finish';
+import { LambdaAliases } from './lambda-aliases';
 import { type BalancerOptions, LoadBalancer } from './load-balancer';
 import { createCodeDeployServer } from './server';
 import { Store } from './store';
@@ -62,6 +63,8 @@ export interface LocalCodeDeployOptions {
   hookFunctions?: Record<string, LocalHookFunction>;
   /** Milliseconds a hook function has to report its status (default 10,000). */
   hookTimeoutMs?: number;
+  /** The Lambda aliases that exist before any deployment, and the versions they invoke. */
+  aliases?: { functionName: string; name: string; functionVersion: string }[];
 }
 
 export interface LocalCodeDeploy {
@@ -79,6 +82,8 @@ export interface LocalCodeDeploy {
   isTerminated(instanceId: string): boolean;
   /** What blue/green deployments did with fleets and traffic, oldest first. */
   fleetEvents(deploymentId?: string): FleetEvent[];
+  /** The version a Lambda alias invokes now (undefined if it does not exist). */
+  aliasVersion(functionName: string, alias: string): string | undefined;
   clearFailures(): void;
   /** Adds (or replaces) ECS and Lambda hook functions by function name. */
   addHookFunctions(functions: Record<string, LocalHookFunction>): void;
@@ -124,7 +129,9 @@ export const startLocalCodeDeploy = async (options: LocalCodeDeployOptions): Pro
     hookExecutions: new Map(),
     hookTimeoutMs: options.hookTimeoutMs ?? 10_000,
     endpoint: () => `http://127.0.0.1:${port}`,
+    aliases: new LambdaAliases(),
   };
+  for (const a of options.aliases ?? []) ctx.aliases.set(a.functionName, a.name, a.functionVersion);
   const server = createCodeDeployServer(ctx);
   const port = options.port ?? (await freePort());
   await new Promise<void>((resolve, reject) => {
@@ -187,6 +194,7 @@ export const startLocalCodeDeploy = async (options: LocalCodeDeployOptions): Pro
     },
     ownerOf: (id) => store.ownerOf(id),
     isTerminated: (id) => store.terminated.has(id),
+    aliasVersion: (fn, alias) => ctx.aliases.get(fn, alias)?.functionVersion,
     fleetEvents: (id) => ctx.fleetEvents.filter((e) => id === undefined || e.deploymentId === id),
     waitForDeployment,
     stop,

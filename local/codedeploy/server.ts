@@ -1,10 +1,12 @@
-// The CodeDeploy JSON 1.1 protocol on loopback: POST / with `X-Amz-Target: CodeDeploy_20141006.<Operation>`.
+// The CodeDeploy JSON 1.1 protocol on loopback: POST / with `X-Amz-Target: CodeDeploy_20141006.<Operation>`;
+// beside it Lambda's GetAlias on the aliases the deployments move (lambda-aliases.ts).
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Context } from './context';
 import { CodeDeployError } from './errors';
 import { hookOperations } from './hook-functions';
 import { asInput, type Input } from './input';
+import { serveLambda } from './lambda-aliases';
 import { deploymentOperations } from './ops-deployments';
 import { setupOperations } from './ops-setup';
 
@@ -50,6 +52,7 @@ export const createCodeDeployServer = (ctx: Context): Server => {
   );
   return createServer((req, res) => {
     const handle = async () => {
+      if (serveLambda(ctx.aliases, ctx, req, res)) return;
       const target = String(req.headers['x-amz-target'] ?? '');
       const body = await readBody(req);
       const operation = target.startsWith(TARGET_PREFIX)

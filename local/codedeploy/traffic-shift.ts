@@ -50,6 +50,8 @@ interface Plan {
   route(weight: number): void;
   /** CodeDeploy's own steps besides AllowTraffic (ECS Install starts the replacement task set). */
   reserved?(event: LifecycleEventName): void;
+  /** What a deployment leaves behind: on success the alias invokes the target version; rolled back, the original. */
+  settle?(succeeded: boolean): void;
 }
 
 const ecsPlan = (ctx: Context, d: Deployment, g: DeploymentGroup, body: string): Plan => {
@@ -121,6 +123,7 @@ const lambdaPlan = (ctx: Context, d: Deployment, body: string): Plan => {
     route: (weight) => {
       if (target.alias) target.alias.targetVersionWeight = weight;
     },
+    settle: (succeeded) => ctx.aliases.set(name, alias, succeeded ? targetVersion : currentVersion),
   };
 };
 
@@ -224,6 +227,7 @@ export const deployTrafficShift = async (ctx: Context, d: Deployment): Promise<D
     if (d.stopRequested || group.autoRollbackEvents.includes('DEPLOYMENT_FAILURE')) {
       // Traffic goes back to the original task set or version.
       plan.route(0);
+      plan.settle?.(false);
       fleetEvent(ctx, d, 'traffic-shifted', [{ id: plan.replacement() }], '0%: back to the original');
       d.rollbackInfo = { rollbackMessage: 'Traffic was shifted back to the original' };
     }
@@ -231,6 +235,7 @@ export const deployTrafficShift = async (ctx: Context, d: Deployment): Promise<D
     return finish(ctx, d, 'Failed', 'HOOK_EXECUTION_FAILURE', step.message);
   }
   t.status = 'Succeeded';
+  plan.settle?.(true);
   const green = t.taskSets?.find((s) => s.taskSetLabel === 'Green');
   if (green) {
     // The original task set serves no more: it is terminated after the group's wait.

@@ -1,5 +1,6 @@
-// ArtifactStore on S3: HeadObject gives the version's ETag, size, checksum and metadata.
-import { HeadObjectCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+// ArtifactStore on S3: HeadObject gives the version's ETag, size, checksum and metadata; GetObject the
+// body of an AppSpec file.
+import { GetObjectCommand, HeadObjectCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { ArtifactObject } from '../artifacts/rules/artifact';
 import type { ArtifactStore } from '../core/ports';
 
@@ -10,6 +11,10 @@ const CHECKSUMS = [
   'ChecksumCRC32',
   'ChecksumCRC64NVME',
 ] as const;
+
+const gone = (error: unknown) =>
+  error instanceof S3ServiceException &&
+  (error.$metadata.httpStatusCode === 404 || error.name === 'NoSuchKey' || error.name === 'NoSuchVersion');
 
 export const s3Artifacts = (client: S3Client): ArtifactStore => ({
   async describe(bucket, key, versionId) {
@@ -32,7 +37,16 @@ export const s3Artifacts = (client: S3Client): ArtifactStore => ({
       };
       return object;
     } catch (error) {
-      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return undefined;
+      if (gone(error)) return undefined;
+      throw error;
+    }
+  },
+  async read(bucket, key, versionId) {
+    try {
+      const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+      return await out.Body?.transformToString('utf8');
+    } catch (error) {
+      if (gone(error)) return undefined;
       throw error;
     }
   },

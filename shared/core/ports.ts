@@ -63,6 +63,26 @@ export interface DeploymentLookup {
 export interface ArtifactStore {
   /** Facts about one object version: ETag, size, checksum, metadata. Undefined if it is gone. */
   describe(bucket: string, key: string, versionId?: string): Promise<ArtifactObject | undefined>;
+  /** One object version's body as text (an AppSpec file). Undefined if it is gone. */
+  read(bucket: string, key: string, versionId?: string): Promise<string | undefined>;
+}
+
+export interface LambdaAliases {
+  /** The version a function's alias points to now (GetAlias FunctionVersion). */
+  version(functionName: string, alias: string): Promise<string>;
+}
+
+/** Where a written revision lies, as CreateDeployment's S3 location names it. */
+export interface StoredRevision {
+  bucket: string;
+  key: string;
+  etag: string;
+  versionId?: string;
+}
+
+export interface RevisionStore {
+  /** Writes a revision CodeDeploy reads (JSON), with metadata naming what it was made from. */
+  put(key: string, body: string, metadata: Record<string, string>): Promise<StoredRevision>;
 }
 
 export interface Log {

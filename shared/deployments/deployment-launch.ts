@@ -16,12 +16,20 @@ import type {
 import { headRecords, queueRecords, requestRecords } from '../ledger/schemas';
 import type { Stored } from '../ledger/store';
 import type { Pipeline } from '../pipeline/rules/config';
-import { findApplication } from '../pipeline/rules/config';
+import { findApplication, findEnvironment } from '../pipeline/rules/config';
 import { releasesEnter } from '../releases/rules/promotion';
+import {
+  type LambdaRevisionDeps,
+  lambdaDepsOf,
+  lambdaTargetOf,
+  writeLambdaRevision,
+} from './lambda-revisions';
 
 export interface DeployDeps extends Core {
   pipeline: Pipeline;
   deployer: Deployer;
+  /** What a Lambda environment's revision is made with (the artifact's AppSpec, the alias's version). */
+  lambda?: LambdaRevisionDeps;
 }
 
 export interface DeployRequestInput {
@@ -127,6 +135,33 @@ const deploymentDescription = (request: DeploymentRequest) => {
   return `Baton: ${request.application} ${what} to ${request.environment}, ${request.cause.detail} ${requestMarker(request.id)}`;
 };
 
+/** What CreateDeployment names: the artifact, or for Lambda the revision written for this environment. */
+const revisionOf = async (
+  deps: DeployDeps,
+  request: DeploymentRequest,
+  platform: Pipeline['applications'][string]['computePlatform'],
+) => {
+  const { artifact } = request;
+  if (platform !== 'Lambda')
+    return {
+      bucket: artifact.bucket,
+      key: artifact.key,
+      bundleType: bundleTypeOf(artifact.key, platform) ?? ('zip' as const),
+      etag: artifact.etag,
+      ...(artifact.versionId ? { versionId: artifact.versionId } : {}),
+    };
+  const env = findEnvironment(deps.pipeline, request.application, request.environment);
+  const target = lambdaTargetOf(request.application, env);
+  const written = await writeLambdaRevision(
+    lambdaDepsOf(deps),
+    request.application,
+    env.name,
+    artifact,
+    target,
+  );
+  return { ...written, bundleType: 'JSON' as const };
+};
+
 /**
  * Holding the slot: create the deployment and record it. `slotEtag`: the slot as this invocation took
  * it, so that naming the deployment in it never overwrites a slot someone else took meanwhile.
@@ -141,14 +176,11 @@ export const launch = async (
   const slotKey = keys.slot(request.application, request.environment);
   let deploymentId: string;
   try {
+    const revision = await revisionOf(deps, request, app.computePlatform);
     deploymentId = await deps.deployer.createDeployment({
       codedeployApplication: app.codedeployApplication,
       deploymentGroup: request.deploymentGroup,
-      bucket: request.artifact.bucket,
-      key: request.artifact.key,
-      bundleType: bundleTypeOf(request.artifact.key, app.computePlatform) ?? 'zip',
-      etag: request.artifact.etag,
-      ...(request.artifact.versionId ? { versionId: request.artifact.versionId } : {}),
+      ...revision,
       description: deploymentDescription(request),
     });
   } catch (error) {

@@ -18,6 +18,7 @@ import {
   launch,
 } from './deployment-launch';
 import { startNext } from './deployment-queue';
+import { lambdaAppSpecOf, lambdaDepsOf, lambdaTargetOf } from './lambda-revisions';
 import { openRequestRecords } from './open-requests';
 
 export const requestId = (application: string, environment: string, dedupeKey: string) =>
@@ -31,6 +32,10 @@ export const requestDeployment = async (
   const { computePlatform } = findApplication(deps.pipeline, input.application);
   if (!bundleTypeOf(input.artifact.key, computePlatform))
     throw new ValidationError([`artifact.key: ${bundleRule(computePlatform)}`]);
+  // Refused now, naming the rule, rather than at launch: a Lambda AppSpec must name the function and
+  // the version it promotes (the alias and current version are the environment's, written at launch).
+  if (computePlatform === 'Lambda')
+    await lambdaAppSpecOf(lambdaDepsOf(deps), input.artifact, lambdaTargetOf(input.application, env));
   const now = deps.clock.now().toISOString();
   const id = requestId(input.application, input.environment, input.dedupeKey);
   const commitTime = input.commitTime ?? commitTimeOf({ uploadedAt: input.artifact.uploadedAt });

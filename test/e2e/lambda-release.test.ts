@@ -1,14 +1,12 @@
-// A release of a Lambda function on the local stack: its AppSpec file (JSON) uploaded as the artifact,
-// production on the tag, moving the alias to the target version in its group's steps between the hook
-// functions. A Lambda application has one environment: its AppSpec names the one alias, so dev, staging
-// and production would all move it (refused in pipeline.yml). Baton's verdict comes from the audit
-// record, which must have read the alias the local CodeDeploy played.
+// A release of a Lambda function on the local stack through three environments, each moving an alias of
+// its own: the artifact (its AppSpec file, JSON) names the function and the version it promotes; for each
+// environment Baton writes the revision with that environment's alias and the version it serves now. A
+// push moves dev's alias, the tag staging's, and production's moves only once its approval is given.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeDeployClient, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { appSpecArtifact } from '../../local/artifact';
 import type { LocalHookFunction } from '../../local/codedeploy';
 import { auditOf } from '../../local/ledger-watch';
@@ -16,51 +14,42 @@ import { runReleaseScenario, type ScenarioResult } from '../../local/release-sce
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { readDeployment } from '../../local/targets';
 import { Timeline } from '../../local/timeline';
-import { parsePipeline } from '../../shared/pipeline/rules/config';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-lambda-'));
-const environment = (name: string, enter: string, config: string) =>
-  [
-    `      - name: ${name}`,
-    `        deploymentGroup: fn-${name}`,
-    `        enter: ${enter}`,
-    `        group: { deploymentConfig: CodeDeployDefault.${config} }`,
-  ].join('\n');
-const pipelineOf = (...environments: string[]) =>
-  [
-    'version: 1',
-    'applications:',
-    '  fn:',
-    '    codedeployApplication: baton-fn',
-    '    computePlatform: Lambda',
-    '    repositories: [fn]',
-    "    artifactKey: '{application}/{commit}.json'",
-    '    existing: false',
-    '    environments:',
-    ...environments,
-  ].join('\n');
-const PIPELINE = pipelineOf(environment('production', 'release', 'LambdaLinear10PercentEvery1Minute'));
-/** Three stages of one alias: a push to dev would move the alias production serves. */
-const STAGES = pipelineOf(
-  environment('dev', '{ branch: main }', 'LambdaAllAtOnce'),
-  environment('staging', 'release', 'LambdaCanary10Percent5Minutes'),
-  environment('production', 'promotion', 'LambdaLinear10PercentEvery1Minute'),
-);
+const environment = (name: string, enter: string, config: string, alias: string, extra: string[] = []) => [
+  `      - name: ${name}`,
+  `        deploymentGroup: fn-${name}`,
+  `        enter: ${enter}`,
+  `        group: { deploymentConfig: CodeDeployDefault.${config}, lambda: { function: fn-api, alias: ${alias} } }`,
+  ...extra,
+];
+const PIPELINE = [
+  'version: 1',
+  'applications:',
+  '  fn:',
+  '    codedeployApplication: baton-fn',
+  '    computePlatform: Lambda',
+  '    repositories: [fn]',
+  "    artifactKey: '{application}/{commit}.json'",
+  '    existing: false',
+  '    environments:',
+  ...environment('dev', '{ branch: main }', 'LambdaAllAtOnce', 'dev'),
+  ...environment('staging', 'release', 'LambdaCanary10Percent5Minutes', 'staging'),
+  ...environment('production', 'promotion', 'LambdaLinear10PercentEvery1Minute', 'live', [
+    '        approval: { approvers: [release-manager@example.com], required: 1 }',
+  ]),
+].join('\n');
+/** Where each alias is before the release: each environment serves a version of its own. */
+const BEFORE = { dev: '7', staging: '6', live: '5' };
 const APPSPEC = {
   version: 0.0,
-  Resources: [
-    {
-      api: {
-        Type: 'AWS::Lambda::Function',
-        Properties: { Name: 'fn-api', Alias: 'live', CurrentVersion: '7', TargetVersion: '8' },
-      },
-    },
-  ],
+  Resources: [{ api: { Type: 'AWS::Lambda::Function', Properties: { Name: 'fn-api', TargetVersion: '8' } } }],
   Hooks: [
     { BeforeAllowTraffic: 'CodeDeployHook_fn-before' },
     { AfterAllowTraffic: 'CodeDeployHook_fn-after' },
   ],
 };
+const ALIASES = ['dev', 'staging', 'live'] as const;
 
 const invoked: string[] = [];
 /** A hook function that checks nothing and says so to CodeDeploy. */
@@ -77,10 +66,13 @@ const succeeds: LocalHookFunction = async (event, context) => {
   client.destroy();
 };
 
-describe('a Lambda release, end to end', () => {
+describe('a Lambda release through three environments, end to end', () => {
   let stack: LocalStack;
   let result: ScenarioResult;
   const lines: string[] = [];
+  /** The aliases' versions when production's approval was asked, before anyone gave it. */
+  let atApproval: string[] = [];
+  const aliases = () => ALIASES.map((a) => stack.codedeploy.aliasVersion('fn-api', a) ?? 'none');
 
   beforeAll(async () => {
     writeFileSync(join(dir, 'pipeline.yml'), PIPELINE);
@@ -88,8 +80,13 @@ describe('a Lambda release, end to end', () => {
     stack = await startLocalStack({
       pipelinePath: join(dir, 'pipeline.yml'),
       hookFunctions: { 'CodeDeployHook_fn-before': succeeds, 'CodeDeployHook_fn-after': succeeds },
+      aliasVersions: BEFORE,
     });
-    result = await runReleaseScenario(stack, new Timeline((l) => lines.push(l)), {
+    const timeline = new Timeline((l) => {
+      lines.push(l);
+      if (l.includes('approval requested') && l.includes('production')) atApproval = aliases();
+    });
+    result = await runReleaseScenario(stack, timeline, {
       artifact: appSpecArtifact(join(dir, 'appspec.json')),
       release: 'v1.0.0',
       autoApprove: true,
@@ -97,39 +94,46 @@ describe('a Lambda release, end to end', () => {
       out: (l) => lines.push(l),
     });
     await stack.router.settle();
-  }, 90_000);
+  }, 120_000);
 
   afterAll(async () => {
     await stack?.stop();
   });
 
-  it('refuses the stages of one alias before anything deploys', () => {
-    expect(() => parsePipeline(parse(STAGES))).toThrow(
-      /applications\.fn\.environments: a Lambda application has exactly one environment \(this one has 3: dev, staging, production\)/,
-    );
-  });
-
-  it('is VERIFIED in its one environment, the hook functions run once each', () => {
+  it('is VERIFIED in dev, staging and production, the hook functions run once each per environment', () => {
     expect(result.problems, lines.join('\n')).toEqual([]);
     expect(result.outcomes.map((o) => [o.environment, o.codedeployStatus, o.verdict])).toEqual([
+      ['dev', 'Succeeded', 'VERIFIED'],
+      ['staging', 'Succeeded', 'VERIFIED'],
       ['production', 'Succeeded', 'VERIFIED'],
     ]);
-    expect(invoked).toHaveLength(2);
+    expect(invoked).toHaveLength(6);
   });
 
-  it("the audit records read the stand-in's Lambda targets: the alias on the target version", async () => {
-    for (const o of result.outcomes) {
+  it("did not move production's alias before its approval, and moved every alias once the release passed", () => {
+    expect(atApproval).toEqual(['8', '8', BEFORE.live]);
+    expect(aliases()).toEqual(['8', '8', '8']);
+  });
+
+  it("each environment's deployment moved its own alias, from the version it served, by the same artifact", async () => {
+    const keys = new Set<string>();
+    for (const [i, o] of result.outcomes.entries()) {
       const id = o.deploymentId ?? '';
+      const alias = ALIASES[i] ?? '';
       const audit = await auditOf(stack, id);
       const { targets } = await readDeployment(stack.clients.codedeploy, id);
-      const lambda = targets[0]?.lambdaTarget;
 
       expect(targets.map((t) => t.deploymentTargetType)).toEqual(['LambdaTarget']);
-      expect(lambda?.lambdaFunctionInfo).toMatchObject({ targetVersion: '8', targetVersionWeight: 100 });
-      expect(audit?.report.codedeploy?.computePlatform).toBe('Lambda');
-      expect(audit?.report.targets).toEqual([{ id: 'fn-api:live', kind: 'lambda', status: 'Succeeded' }]);
+      expect(targets[0]?.lambdaTarget?.lambdaFunctionInfo).toMatchObject({
+        functionAlias: alias,
+        currentVersion: BEFORE[alias as keyof typeof BEFORE],
+        targetVersion: '8',
+        targetVersionWeight: 100,
+      });
+      expect(audit?.report.targets).toEqual([{ id: `fn-api:${alias}`, kind: 'lambda', status: 'Succeeded' }]);
       expect(audit?.artifact?.key).toMatch(/^artifacts\/fn\/[0-9a-f]{40}\.json$/);
+      keys.add(`${audit?.artifact?.key} ${audit?.artifact?.versionId}`);
     }
-    expect(result.outcomes).toHaveLength(1);
+    expect(keys.size).toBe(1);
   });
 });

@@ -2,7 +2,8 @@
 // applications (AWS::CodeDeploy::DeploymentGroup's ECSServices, BlueGreenDeploymentConfiguration and
 // TargetGroupPairInfoList; a traffic-shifting config for Lambda), beside the shipped EC2 application.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Template } from '../support/packaged';
+import { resolve } from '../support/cfn-values';
+import { actionsOf, asList, functionsOf, LAUNCHING_FOLDERS, type Template } from '../support/packaged';
 import { ofType, packageWith, shippedPipeline } from '../support/packaged-config';
 import { LISTENER, platformApplications } from '../support/platforms';
 
@@ -93,11 +94,41 @@ describe('ECS and Lambda applications in the stack', () => {
     }[];
     expect(more).toEqual([]);
     expect(policy?.PolicyName).toBe('read-appspec-files');
+    // CodeDeploy reads the revisions Baton writes per environment, not the artifact.
     expect(policy?.PolicyDocument.Statement).toEqual([
       expect.objectContaining({
         Action: ['s3:GetObject', 's3:GetObjectVersion'],
-        Resource: { 'Fn::Sub': `\${PipelineBucket.Arn}/artifacts/fn/*` },
+        Resource: { 'Fn::Sub': `\${PipelineBucket.Arn}/ledger/revisions/fn/*` },
       }),
     ]);
+    const [ecs] = (role('CodeDeployServiceRoleSvc')?.Policies ?? []) as {
+      PolicyDocument: { Statement: { Resource: unknown }[] };
+    }[];
+    expect(ecs?.PolicyDocument.Statement[0]?.Resource).toEqual({
+      'Fn::Sub': `\${PipelineBucket.Arn}/artifacts/svc/*`,
+    });
+  });
+
+  it("lets exactly the functions that launch deployments read the declared function's aliases, and the artifacts", () => {
+    const grants = (action: string) =>
+      functionsOf(template)
+        .map((f) => ({
+          folder: f.folder,
+          resources: f.statements
+            .filter((s) => s.Effect === 'Allow' && actionsOf(s).includes(action))
+            .flatMap((s) => asList(s.Resource).map((r) => resolve(template, r))),
+        }))
+        .filter((g) => g.resources.length > 0)
+        .sort((a, b) => a.folder.localeCompare(b.folder));
+    const fn = 'arn:aws:lambda:us-east-1:123456789012:function:fn-api';
+    expect(grants('lambda:GetAlias')).toEqual(
+      LAUNCHING_FOLDERS.map((folder) => ({ folder, resources: [fn] })),
+    );
+    const artifacts = `${resolve(template, { 'Fn::GetAtt': ['PipelineBucket', 'Arn'] })}/artifacts/*`;
+    for (const { folder, resources } of grants('s3:GetObjectVersion').filter((g) =>
+      LAUNCHING_FOLDERS.includes(g.folder),
+    ))
+      expect(resources, folder).toEqual([artifacts]);
+    expect(grants('s3:GetObjectVersion').map((g) => g.folder)).toEqual(LAUNCHING_FOLDERS);
   });
 });

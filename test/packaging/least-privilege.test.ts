@@ -11,6 +11,7 @@ import {
   asList,
   FUNCTION_FOLDERS,
   functionsOf,
+  LAUNCHING_FOLDERS,
   packageStack,
   type Template,
 } from '../support/packaged';
@@ -27,12 +28,21 @@ const UNSCOPABLE = new Set([
   'cloudwatch:DescribeAlarms',
 ]);
 // Commands that are in a bundle but never called, and why (checked by reading the code).
+const NO_LAMBDA =
+  'called only for the Lambda applications pipeline.yml declares (group.lambda), and the shipped pipeline.yml declares none: its role denies it (test/packaging/codedeploy-platforms.test.ts packages one)';
 const BUNDLED_NOT_CALLED: Record<string, Record<string, string>> = {
+  ...Object.fromEntries(
+    LAUNCHING_FOLDERS.filter((f) => f !== 'reconcile').map((folder) => [
+      folder,
+      { 'lambda:GetAlias': NO_LAMBDA },
+    ]),
+  ),
   approval: {
     's3:DeleteObject':
       'the page only creates decisions and puts refusals (test/unit/approval-handler.test.ts: a POST changes one key)',
   },
   reconcile: {
+    'lambda:GetAlias': NO_LAMBDA,
     'cloudwatch:DescribeAlarms':
       'called only for the alarms a bake lists (verify.alarms), and the shipped pipeline.yml lists none: its role denies it (a bake that lists alarms is packaged below)',
   },

@@ -7,9 +7,11 @@ import type {
   Clock,
   CreateDeploymentInput,
   Deployer,
+  LambdaAliases,
   Log,
   Notice,
   Notifier,
+  RevisionStore,
 } from '../../shared/core/ports';
 import { GroupBusyError } from '../../shared/core/rules/errors';
 import { MemoryStore } from '../../shared/ledger/memory-store';
@@ -48,6 +50,40 @@ export class FakeArtifacts implements ArtifactStore {
     this.calls += 1;
     return this.objects.get(`${bucket}/${key}`);
   }
+  /** Bodies by `bucket/key@versionId` (an AppSpec file), as `write` left them. */
+  readonly bodies = new Map<string, string>();
+  write(bucket: string, key: string, versionId: string, body: string) {
+    this.bodies.set(`${bucket}/${key}@${versionId}`, body);
+  }
+  async read(bucket: string, key: string, versionId?: string) {
+    return this.bodies.get(`${bucket}/${key}@${versionId ?? ''}`);
+  }
+}
+
+/** Lambda's aliases: the version each points to, as set. */
+export class FakeAliases implements LambdaAliases {
+  readonly versions = new Map<string, string>();
+  calls = 0;
+  async version(functionName: string, alias: string) {
+    this.calls += 1;
+    const v = this.versions.get(`${functionName}:${alias}`);
+    if (v === undefined) throw new Error(`no alias ${functionName}:${alias}`);
+    return v;
+  }
+}
+
+/** The revisions written for CodeDeploy, by key (each put a new version). */
+export class FakeRevisions implements RevisionStore {
+  readonly written = new Map<string, { body: string; metadata: Record<string, string> }>();
+  async put(key: string, body: string, metadata: Record<string, string>) {
+    this.written.set(key, { body, metadata });
+    return {
+      bucket: 'pipeline',
+      key: `ledger/${key}`,
+      etag: `"rev-${this.written.size}"`,
+      versionId: `rv${this.written.size}`,
+    };
+  }
 }
 
 export class CapturingLog implements Log {
@@ -80,13 +116,17 @@ export class StepClock implements Clock {
   };
 }
 
-export const memoryDeps = (pipeline: Pipeline = samplePipeline()) => ({
-  pipeline,
-  store: new MemoryStore(),
-  clock: new StepClock(),
-  log: new CapturingLog(),
-  deployer: new FakeDeployer(),
-  artifacts: new FakeArtifacts(),
-  notifier: new SentNotices(),
-  alertTopicArn: ALERT_TOPIC,
-});
+export const memoryDeps = (pipeline: Pipeline = samplePipeline()) => {
+  const artifacts = new FakeArtifacts();
+  return {
+    pipeline,
+    store: new MemoryStore(),
+    clock: new StepClock(),
+    log: new CapturingLog(),
+    deployer: new FakeDeployer(),
+    artifacts,
+    lambda: { artifacts, aliases: new FakeAliases(), revisions: new FakeRevisions() },
+    notifier: new SentNotices(),
+    alertTopicArn: ALERT_TOPIC,
+  };
+};

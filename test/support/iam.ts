@@ -30,6 +30,7 @@ export const ACTIONS: Record<string, string[]> = {
   'secretsmanager:GetSecretValue': ['secretsmanager:GetSecretValue'],
   'secretsmanager:DescribeSecret': ['secretsmanager:DescribeSecret'],
   'cloudwatch:DescribeAlarms': ['cloudwatch:DescribeAlarms'],
+  'lambda:GetAlias': ['lambda:GetAlias'],
 };
 
 const SERVICES: Record<string, string> = {
@@ -38,6 +39,7 @@ const SERVICES: Record<string, string> = {
   'client-sns': 'sns',
   'client-secrets-manager': 'secretsmanager',
   'client-cloudwatch': 'cloudwatch',
+  'client-lambda': 'lambda',
 };
 
 /** The SDK commands inside a function's bundle, as `service:Operation`. */

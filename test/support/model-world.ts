@@ -51,6 +51,10 @@ export class ModelArtifacts implements ArtifactStore {
     const all = this.versions.get(`${bucket}/${key}`) ?? [];
     return versionId ? all.find((o) => o.versionId === versionId) : all.at(-1);
   }
+  /** The model's artifacts are archives: no body is read from them. */
+  async read() {
+    return undefined;
+  }
 }
 
 /** CloudWatch's alarms: each listed alarm's state, as an action last set it (OK until then). */

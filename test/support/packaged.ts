@@ -49,6 +49,9 @@ export const FUNCTION_FOLDERS = [
   'source-pushed',
 ];
 
+/** The functions that launch deployments (and so render a Lambda environment's revision). */
+export const LAUNCHING_FOLDERS = FUNCTION_FOLDERS.filter((f) => !['approval', 'secrets'].includes(f));
+
 export interface PackagedFunction {
   logicalId: string;
   /** The folder under functions/ that holds its handler. */

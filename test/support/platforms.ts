@@ -1,5 +1,5 @@
-// ECS and Lambda applications as pipeline.yml describes them: one of each, ECS with dev then production,
-// Lambda with dev alone (its AppSpec names the one alias every environment would move).
+// ECS and Lambda applications as pipeline.yml describes them: one of each, dev then production (the
+// Lambda environments each moving an alias of their own).
 import { type Pipeline, parsePipeline } from '../../shared/pipeline/rules/config';
 
 export const LISTENER =
@@ -36,9 +36,10 @@ export const platformApplications = () => ({
     computePlatform: 'Lambda',
     artifactKey: '{application}/{commit}.json',
     existing: false,
-    environments: environments('fn', () => ({
+    environments: environments('fn', (env) => ({
       deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
-    })).slice(0, 1),
+      lambda: { function: 'fn-api', alias: env === 'dev' ? 'dev' : 'live' },
+    })),
   },
 });
 

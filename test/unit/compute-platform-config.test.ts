@@ -2,6 +2,7 @@
 // apply only to EC2/on-premises instances refused with their path and rule.
 import { describe, expect, it } from 'vitest';
 import { parsePipeline } from '../../shared/pipeline/rules/config';
+import { awsModel } from '../support/aws-models';
 import { configIssues } from '../support/pipeline-config';
 
 const LISTENER =
@@ -10,6 +11,12 @@ const ecsGroup = () => ({
   ecs: { cluster: 'baton', service: 'web', targetGroups: ['web-blue', 'web-green'], prodListener: LISTENER },
 });
 
+const LAMBDA = { function: 'api-fn', alias: 'live' };
+/** A Lambda environment names its function and alias unless `env` says otherwise. */
+const withAlias = (platform: string | undefined, env: Record<string, unknown>) =>
+  platform === 'Lambda' && !('group' in env && env.group === undefined)
+    ? { ...env, group: { lambda: LAMBDA, ...(env.group as object | undefined) } }
+    : env;
 /** One application on `platform`, one environment whose fields `env` adds to. */
 const pipelineOf = (platform: string | undefined, env: Record<string, unknown> = {}, app = {}) => ({
   version: 1,
@@ -17,7 +24,9 @@ const pipelineOf = (platform: string | undefined, env: Record<string, unknown> =
     api: {
       codedeployApplication: 'baton-api',
       ...(platform ? { computePlatform: platform } : {}),
-      environments: [{ name: 'dev', deploymentGroup: 'api-dev', enter: { branch: 'main' }, ...env }],
+      environments: [
+        { name: 'dev', deploymentGroup: 'api-dev', enter: { branch: 'main' }, ...withAlias(platform, env) },
+      ],
       ...app,
     },
   },
@@ -133,21 +142,80 @@ describe('computePlatform in pipeline.yml', () => {
     },
   );
 
-  it('refuses a Lambda application with more than one environment: each would move the same alias', () => {
-    const two = pipelineOf(
-      'Lambda',
-      {},
-      {
-        environments: [
-          { name: 'dev', deploymentGroup: 'api-dev', enter: { branch: 'main' } },
-          { name: 'production', deploymentGroup: 'api-production', enter: 'promotion' },
-        ],
-      },
-    );
-    expect(configIssues(two)).toEqual([
-      'applications.api.environments: a Lambda application has exactly one environment (this one has 2: dev, production): its AppSpec file names the function and the alias, and a Lambda deployment group names no target, so every environment would move the same alias: a deployment to dev would move the alias production serves, before any audit or approval; give each alias an application of its own',
+  it('a Lambda environment names its function and the alias it moves, each environment its own alias', () => {
+    const stage = (name: string, alias: string, fn = 'api-fn') => ({
+      name,
+      deploymentGroup: `api-${name}`,
+      enter: name === 'dev' ? { branch: 'main' } : 'promotion',
+      group: { lambda: { function: fn, alias } },
+    });
+    const three = (aliases: string[], fns = ['api-fn', 'api-fn', 'api-fn']) =>
+      pipelineOf(
+        'Lambda',
+        {},
+        { environments: ['dev', 'staging', 'production'].map((n, i) => stage(n, aliases[i] ?? '', fns[i])) },
+      );
+    expect(configIssues(three(['dev', 'staging', 'live']))).toEqual([]);
+    expect(
+      parsePipeline(three(['dev', 'staging', 'live'])).applications.api?.environments[2]?.group?.lambda,
+    ).toEqual({
+      function: 'api-fn',
+      alias: 'live',
+    });
+    expect(configIssues(three(['dev', 'live', 'live']))).toEqual([
+      'applications.api.environments[2].group.lambda.alias: production and staging both name the alias live: each environment moves an alias of its own, or a deployment to one would move what the other serves before its audit or approval',
     ]);
-    expect(configIssues(pipelineOf('Lambda'))).toEqual([]);
+    expect(configIssues(three(['dev', 'staging', 'live'], ['api-fn', 'api-fn', 'other-fn']))).toEqual([
+      "applications.api.environments[2].group.lambda.function: must be api-fn: the artifact's AppSpec names one function, which every environment of a Lambda application deploys",
+    ]);
+  });
+
+  it('refuses a Lambda environment without its alias, and a lambda block elsewhere', () => {
+    expect(configIssues(pipelineOf('Lambda', { group: undefined }))).toEqual([
+      `${at}.group.lambda: required with computePlatform: Lambda: { function, alias }`,
+    ]);
+    expect(configIssues(pipelineOf('Lambda', { group: { lambda: undefined } }))).toEqual([
+      `${at}.group.lambda: required with computePlatform: Lambda: the function and the alias this environment moves ({ function, alias })`,
+    ]);
+    expect(
+      configIssues(pipelineOf('ECS', { group: { ...ecsGroup(), lambda: { function: 'f', alias: 'a' } } })),
+    ).toEqual([`${at}.group.lambda: only with computePlatform: Lambda`]);
+  });
+
+  it('an adopted Lambda group (existing: true) keeps only its lambda block', () => {
+    const adopted = (group: Record<string, unknown>) => pipelineOf('Lambda', { group }, { existing: true });
+    expect(configIssues(adopted({}))).toEqual([]);
+    expect(configIssues(adopted({ alarms: ['a'] }))).toEqual([
+      `${at}.group: existing: true adopts the group as it is: remove group, or set existing: false`,
+    ]);
+  });
+
+  it("takes the alias names Lambda's API model allows (CreateAlias Name), and only those", () => {
+    const shape = awsModel('lambda').shapes.Alias as { min: number; max: number; pattern: string };
+    const model = new RegExp(`^(?:${shape.pattern.replace('(?!^[0-9]+$)', '(?![0-9]+$)')})$`);
+    const names = [
+      'live',
+      'PROD_2',
+      'a-b',
+      'v1',
+      '1a',
+      'x'.repeat(shape.max),
+      '123',
+      '',
+      'x'.repeat(shape.max + 1),
+      'a.b',
+      'a b',
+      '$LATEST',
+    ];
+    for (const alias of names) {
+      const allowed = model.test(alias) && alias.length >= shape.min && alias.length <= shape.max;
+      const issues = configIssues(pipelineOf('Lambda', { group: { lambda: { ...LAMBDA, alias } } }));
+      expect(issues.length === 0, `${alias}: ${issues.join('; ')}`).toBe(allowed);
+      if (!allowed)
+        expect(issues).toEqual([
+          `${at}.group.lambda.alias: an alias name (1-128 letters, digits, - and _, not only digits)`,
+        ]);
+    }
   });
 
   it('a Server group still needs its instances', () => {

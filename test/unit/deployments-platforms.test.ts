@@ -14,15 +14,66 @@ const ask = (deps: ReturnType<typeof memoryDeps>, application: string, key: stri
     dedupeKey: `${application}-${COMMIT}`,
   });
 
+const APPSPEC = (name = 'fn-api', target: unknown = 8) =>
+  `version: 0.0\nResources:\n  - api:\n      Type: AWS::Lambda::Function\n      Properties:\n        Name: ${name}\n        TargetVersion: ${target}\n`;
+const lambdaDeps = (body: string) => {
+  const deps = memoryDeps(platformPipeline());
+  deps.artifacts.write('pipeline', `artifacts/fn/${COMMIT}.json`, 'v1', body);
+  deps.lambda.aliases.versions.set('fn-api:dev', '7');
+  deps.lambda.aliases.versions.set('fn-api:live', '5');
+  return deps;
+};
+
 describe('deploying ECS and Lambda applications', () => {
-  it('hands CodeDeploy the AppSpec file with its bundle type: YAML for ECS, JSON for Lambda', async () => {
-    const deps = memoryDeps(platformPipeline());
+  it('hands CodeDeploy the AppSpec file for ECS (YAML), and for Lambda the revision written for the environment', async () => {
+    const deps = lambdaDeps(APPSPEC());
     await ask(deps, 'svc', `artifacts/svc/${COMMIT}.yaml`);
     await ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`);
+    const revision = `revisions/fn/${COMMIT}/dev/v1.json`;
     expect(deps.deployer.calls).toMatchObject([
       { codedeployApplication: 'baton-svc', deploymentGroup: 'svc-dev', bundleType: 'YAML', versionId: 'v1' },
-      { codedeployApplication: 'baton-fn', deploymentGroup: 'fn-dev', bundleType: 'JSON', versionId: 'v1' },
+      {
+        codedeployApplication: 'baton-fn',
+        deploymentGroup: 'fn-dev',
+        bundleType: 'JSON',
+        key: `ledger/${revision}`,
+        versionId: 'rv1',
+        etag: '"rev-1"',
+      },
     ]);
+    const written = deps.lambda.revisions.written.get(revision);
+    expect(written?.metadata).toEqual({
+      'artifact-key': `artifacts/fn/${COMMIT}.json`,
+      'artifact-version': 'v1',
+      'artifact-etag': 'etag-1',
+    });
+    expect(JSON.parse(written?.body ?? '{}').Resources[0].api.Properties).toEqual({
+      Name: 'fn-api',
+      TargetVersion: 8,
+      Alias: 'dev',
+      CurrentVersion: '7',
+    });
+  });
+
+  it.each([
+    ['not: [valid', 'artifact: the AppSpec file is neither YAML nor JSON'],
+    [
+      APPSPEC('other-fn'),
+      'artifact: the AppSpec names the function other-fn, but pipeline.yml deploys fn-api',
+    ],
+    [
+      APPSPEC('fn-api', "''"),
+      'artifact: the AppSpec resource names no published version to promote (TargetVersion: a number)',
+    ],
+    [
+      'version: 0.0\nResources: []\n',
+      'artifact: the AppSpec file must list exactly one resource under Resources',
+    ],
+  ])('refuses a Lambda AppSpec that breaks a rule, before any CreateDeployment (%#)', async (body, rule) => {
+    const deps = lambdaDeps(body);
+    await expect(ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`)).rejects.toMatchObject({ issues: [rule] });
+    expect(deps.deployer.calls).toEqual([]);
+    expect(deps.lambda.revisions.written.size).toBe(0);
   });
 
   it('refuses an archive for an ECS application, naming the field and the rule', async () => {

@@ -95,11 +95,30 @@ const ecsSchema = z
     }),
   );
 
+// A Lambda environment's target: the function the artifact's AppSpec names and the alias this environment
+// moves. Alias names as Lambda's API model allows them (CreateAlias Name: 1-128 letters, digits, - and _,
+// not all digits); the function by its name (1-64 letters, digits, - and _), which its IAM grant is built on.
+const lambdaSchema = z.strictObject({
+  function: z
+    .string()
+    .check(z.regex(/^[a-zA-Z0-9_-]{1,64}$/, 'a function name (1-64 letters, digits, - and _), not an ARN')),
+  alias: z
+    .string()
+    .check(
+      z.regex(
+        /^(?![0-9]+$)[a-zA-Z0-9_-]{1,128}$/,
+        'an alias name (1-128 letters, digits, - and _, not only digits)',
+      ),
+    ),
+});
+export type LambdaTarget = z.infer<typeof lambdaSchema>;
+
 // Fields left out here are filled per compute platform (see platform.ts), which the group cannot see.
 const groupObject = z
   .strictObject({
     instances: z.optional(instancesSchema),
     ecs: z.optional(ecsSchema),
+    lambda: z.optional(lambdaSchema),
     deploymentConfig: z.optional(text(100)),
     style: z.optional(z.enum(['in-place', 'blue-green'])),
     blueGreen: z.optional(blueGreenSchema),

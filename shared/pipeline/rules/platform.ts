@@ -49,6 +49,7 @@ const DEFAULT_KEY: Record<ComputePlatform, string> = {
 interface GroupShape {
   instances?: DeploymentGroupSpec['instances'];
   ecs?: DeploymentGroupSpec['ecs'];
+  lambda?: DeploymentGroupSpec['lambda'];
   deploymentConfig?: string | undefined;
   style?: 'in-place' | 'blue-green' | undefined;
   blueGreen?: unknown;
@@ -109,6 +110,13 @@ const groupRules = (platform: ComputePlatform, g: GroupShape, at: PropertyKey[],
       'required with computePlatform: ECS: cluster, service, targetGroups, prodListener',
     );
   if (platform !== 'ECS' && g.ecs) issue(ctx, [...at, 'ecs'], 'only with computePlatform: ECS');
+  if (platform === 'Lambda' && !g.lambda)
+    issue(
+      ctx,
+      [...at, 'lambda'],
+      'required with computePlatform: Lambda: the function and the alias this environment moves ({ function, alias })',
+    );
+  if (platform !== 'Lambda' && g.lambda) issue(ctx, [...at, 'lambda'], 'only with computePlatform: Lambda');
   const config = g.deploymentConfig;
   if (config?.startsWith(PREDEFINED) && !DEFAULT_CONFIGS[platform].includes(config.slice(PREDEFINED.length)))
     issue(
@@ -135,10 +143,32 @@ const auditRules = (
   if (audit.tolerate.length > 0) issue(ctx, [...at, 'tolerate'], `must be empty: ${rule}`);
 };
 
-// CodeDeploy deploys what the AppSpec names: for Lambda the function and its alias, the group naming no
-// target. The same artifact in two environments would shift the same alias twice.
-const ONE_ALIAS = (app: ApplicationShape) =>
-  `a Lambda application has exactly one environment (this one has ${app.environments.length}: ${app.environments.map((e) => e.name).join(', ')}): its AppSpec file names the function and the alias, and a Lambda deployment group names no target, so every environment would move the same alias: a deployment to ${app.environments[0]?.name} would move the alias ${app.environments.at(-1)?.name} serves, before any audit or approval; give each alias an application of its own`;
+// A Lambda deployment group names no target: the revision Baton writes for an environment names its
+// alias. One artifact, one function: every environment names it; each owns its alias, so that a
+// deployment to one never moves the alias another serves.
+const lambdaRules = (app: ApplicationShape, at: PropertyKey[], ctx: Issues) => {
+  const owners = new Map<string, string>();
+  const first = app.environments.find((e) => e.group?.lambda)?.group?.lambda?.function;
+  app.environments.forEach((env, i) => {
+    const target = env.group?.lambda;
+    if (!target) return;
+    const path = [...at, 'environments', i, 'group', 'lambda'];
+    if (target.function !== first)
+      issue(
+        ctx,
+        [...path, 'function'],
+        `must be ${first}: the artifact's AppSpec names one function, which every environment of a Lambda application deploys`,
+      );
+    const owner = owners.get(target.alias);
+    if (owner !== undefined)
+      issue(
+        ctx,
+        [...path, 'alias'],
+        `${env.name} and ${owner} both name the alias ${target.alias}: each environment moves an alias of its own, or a deployment to one would move what the other serves before its audit or approval`,
+      );
+    else owners.set(target.alias, env.name);
+  });
+};
 
 const applicationRules = (app: ApplicationShape, at: PropertyKey[], ctx: Issues) => {
   const platform = app.computePlatform;
@@ -158,13 +188,14 @@ const applicationRules = (app: ApplicationShape, at: PropertyKey[], ctx: Issues)
         `only for computePlatform: Server (${platform} has no instances)`,
       );
   }
-  if (platform === 'Lambda' && app.environments.length > 1)
-    issue(ctx, [...at, 'environments'], ONE_ALIAS(app));
+  if (platform === 'Lambda') lambdaRules(app, at, ctx);
   app.environments.forEach((env, i) => {
     const path = [...at, 'environments', i];
     if (platform !== 'Server' && (env.secrets.env !== undefined || env.secrets.files.length > 0))
       issue(ctx, [...path, 'secrets'], NO_BROKER(platform));
     if (env.group) groupRules(platform, env.group, [...path, 'group'], ctx);
+    else if (platform === 'Lambda')
+      issue(ctx, [...path, 'group', 'lambda'], 'required with computePlatform: Lambda: { function, alias }');
     if (platform !== 'Server') auditRules(platform, env.audit, [...path, 'audit'], ctx);
   });
 };

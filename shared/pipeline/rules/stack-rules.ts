@@ -26,11 +26,21 @@ export const resolveExisting = <A extends Omit<ApplicationShape, 'existing'> & {
   existing: app.existing ?? !app.environments.some((e) => e.group),
 });
 
+// An adopted Lambda group names no target, so Baton still needs the alias the environment moves.
+const namesOnlyItsAlias = (g: DeploymentGroupSpec) =>
+  g.lambda !== undefined &&
+  !g.instances &&
+  !g.ecs &&
+  !g.blueGreen &&
+  !g.targetGroup &&
+  g.alarms.length === 0 &&
+  g.autoRollback.length === 0;
+
 const groupRules = (app: ApplicationShape, at: PropertyKey[], ctx: Issues) => {
   const names = new Set<string>();
   app.environments.forEach((env, i) => {
     const path = [...at, 'environments', i];
-    if (app.existing && env.group)
+    if (app.existing && env.group && !namesOnlyItsAlias(env.group))
       ctx.addIssue({
         code: 'custom',
         path: [...path, 'group'],

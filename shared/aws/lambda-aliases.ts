@@ -1,0 +1,12 @@
+// LambdaAliases on AWS Lambda: GetAlias answers the version the alias invokes (FunctionVersion).
+import { GetAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaAliases } from '../core/ports';
+
+export const lambdaAliases = (client: LambdaClient): LambdaAliases => ({
+  async version(functionName, alias) {
+    const out = await client.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }));
+    if (!out.FunctionVersion)
+      throw new Error(`GetAlias ${functionName}:${alias} returned no FunctionVersion`);
+    return out.FunctionVersion;
+  },
+});
