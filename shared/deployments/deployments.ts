@@ -35,7 +35,12 @@ export const requestDeployment = async (
   // Refused now, naming the rule, rather than at launch: a Lambda AppSpec must name the function and
   // the version it promotes (the alias and current version are the environment's, written at launch).
   if (computePlatform === 'Lambda')
-    await lambdaAppSpecOf(lambdaDepsOf(deps), input.artifact, lambdaTargetOf(input.application, env));
+    await lambdaAppSpecOf(
+      lambdaDepsOf(deps),
+      input.application,
+      input.artifact,
+      lambdaTargetOf(input.application, env),
+    );
   const now = deps.clock.now().toISOString();
   const id = requestId(input.application, input.environment, input.dedupeKey);
   const commitTime = input.commitTime ?? commitTimeOf({ uploadedAt: input.artifact.uploadedAt });

@@ -2,7 +2,7 @@
 // environment's alias and the version that alias serves now, written once per environment and artifact
 // version beside the ledger. The deployment's record keeps the artifact; CodeDeploy gets this file.
 import type { ArtifactStore, LambdaAliases, RevisionStore, StoredRevision } from '../core/ports';
-import { ValidationError } from '../core/rules/errors';
+import { ConfiguredRefusalError, ValidationError } from '../core/rules/errors';
 import type { ArtifactRef } from '../ledger/records';
 import type { LambdaTarget } from '../pipeline/rules/deployment-group';
 import { type LambdaAppSpec, readLambdaAppSpec, renderLambdaRevision } from './rules/lambda-revision';
@@ -40,12 +40,28 @@ export const revisionKey = (app: string, env: string, artifact: ArtifactRef) =>
 /** The artifact's AppSpec, read at its pinned version and checked; a ValidationError names the rule. */
 export const lambdaAppSpecOf = async (
   deps: Pick<LambdaRevisionDeps, 'artifacts'>,
+  application: string,
   artifact: ArtifactRef,
   target: LambdaTarget,
 ): Promise<LambdaAppSpec> => {
   const body = await deps.artifacts.read(artifact.bucket, artifact.key, artifact.versionId);
-  if (body === undefined) throw new ValidationError(['artifact: the AppSpec file is gone from the bucket']);
-  return readLambdaAppSpec(body, target);
+  const subject = `s3://${artifact.bucket}/${artifact.key}${artifact.versionId ? ` version ${artifact.versionId}` : ''}`;
+  const refused = (issues: readonly string[]) =>
+    new ConfiguredRefusalError(issues, {
+      rule: 'lambda-appspec',
+      application,
+      owner: `application ${application}`,
+      subject,
+    });
+  if (body === undefined) throw refused(['artifact: the AppSpec file is gone from the bucket']);
+  try {
+    return readLambdaAppSpec(body, target);
+  } catch (error) {
+    // A person hears of it: the artifact of a configured application cannot be deployed as it is.
+    if (error instanceof ValidationError && !(error instanceof ConfiguredRefusalError))
+      throw refused(error.issues);
+    throw error;
+  }
 };
 
 export const writeLambdaRevision = async (
@@ -55,7 +71,7 @@ export const writeLambdaRevision = async (
   artifact: ArtifactRef,
   target: LambdaTarget,
 ): Promise<StoredRevision> => {
-  const spec = await lambdaAppSpecOf(deps, artifact, target);
+  const spec = await lambdaAppSpecOf(deps, app, artifact, target);
   const current = await deps.aliases.version(target.function, target.alias);
   return deps.revisions.put(
     revisionKey(app, env, artifact),

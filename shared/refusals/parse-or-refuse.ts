@@ -8,8 +8,9 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import type { Core } from '../core/ports';
-import { ValidationError } from '../core/rules/errors';
+import { ConfiguredRefusalError, ValidationError } from '../core/rules/errors';
 import { parseWith } from '../core/rules/parse';
+import { type AlertTopic, refuseAndAlert } from './rejection-alerts';
 import { recordRejection } from './rejections';
 
 export type Refused = { outcome: 'rejected'; reason: string };
@@ -34,7 +35,11 @@ export const parseOrRefuse = <S extends z.ZodMiniType>({
   onError: async (request) => {
     const { error } = request;
     if (!(error instanceof ValidationError)) return;
-    await recordRejection(deps(), source, `malformed event: ${error.message}`);
+    const d = deps();
+    // A refusal that names something configured reaches a person, once per cause; any other is recorded.
+    if (error instanceof ConfiguredRefusalError && 'alertTopicArn' in d)
+      await refuseAndAlert(d as Core & AlertTopic, source, error.message, error.refusal);
+    else await recordRejection(d, source, `malformed event: ${error.message}`);
     request.response = { outcome: 'rejected', reason: error.message };
   },
 });

@@ -1,9 +1,11 @@
 // ECS and Lambda artifacts are AppSpec files: CreateDeployment names the S3 revision with CodeDeploy's
 // YAML or JSON bundle type, and an archive under such an application is refused before any call.
 import { describe, expect, it } from 'vitest';
+import { run as artifactUploaded } from '../../functions/artifact-uploaded/handler';
 import { requestDeployment } from '../../shared/deployments/deployments';
 import { COMMIT, memoryDeps } from '../support/fixtures';
 import { platformPipeline } from '../support/platforms';
+import { objectCreatedEvent } from '../support/s3-events';
 
 const ask = (deps: ReturnType<typeof memoryDeps>, application: string, key: string) =>
   requestDeployment(deps, {
@@ -74,6 +76,32 @@ describe('deploying ECS and Lambda applications', () => {
     await expect(ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`)).rejects.toMatchObject({ issues: [rule] });
     expect(deps.deployer.calls).toEqual([]);
     expect(deps.lambda.revisions.written.size).toBe(0);
+  });
+
+  it('tells a person, once, when an uploaded Lambda AppSpec cannot be deployed: refused, not retried', async () => {
+    const key = `artifacts/fn/${COMMIT}.json`;
+    const deps = lambdaDeps(APPSPEC('other-fn'));
+    deps.artifacts.add({
+      bucket: 'pipeline',
+      key,
+      versionId: 'v1',
+      etag: '"etag-1"',
+      metadata: { branch: 'main' },
+    });
+    const event = objectCreatedEvent('pipeline', { key, etag: 'etag-1', 'version-id': 'v1' });
+
+    const first = await artifactUploaded(event, deps);
+    const again = await artifactUploaded(event, deps);
+
+    const refusal = 'artifact: the AppSpec names the function other-fn, but pipeline.yml deploys fn-api';
+    expect(first).toEqual({ outcome: 'rejected', reason: refusal });
+    expect(again).toEqual({ outcome: 'rejected', reason: refusal });
+    expect(deps.notifier.notices).toHaveLength(1);
+    expect(deps.notifier.notices[0]?.subject).toBe(
+      'Baton fn: artifact-uploaded refused an event (lambda-appspec)',
+    );
+    expect(deps.notifier.notices[0]?.message).toContain(refusal);
+    expect(deps.deployer.calls).toEqual([]);
   });
 
   it('refuses an archive for an ECS application, naming the field and the rule', async () => {

@@ -17,6 +17,29 @@ export class ValidationError extends BatonError {
   }
 }
 
+/** What a refusal that names something configured in pipeline.yml tells a person (an alert). */
+export interface ConfiguredCause {
+  rule: string;
+  application: string;
+  environment?: string;
+  owner: string;
+  subject: string;
+}
+
+/**
+ * A refusal of something pipeline.yml configures (an application's artifact, say): recorded like any
+ * ValidationError, and also alerted, once per cause, by whoever answers it (parse-or-refuse).
+ */
+export class ConfiguredRefusalError extends ValidationError {
+  override readonly name = 'ConfiguredRefusalError';
+  constructor(
+    issues: readonly string[],
+    readonly refusal: ConfiguredCause,
+  ) {
+    super(issues);
+  }
+}
+
 export class ConfigError extends BatonError {
   override readonly name = 'ConfigError';
   constructor(readonly issues: readonly string[]) {
