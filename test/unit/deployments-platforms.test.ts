@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { run as artifactUploaded } from '../../functions/artifact-uploaded/handler';
 import { requestDeployment } from '../../shared/deployments/deployments';
+import { keys } from '../../shared/ledger/keys';
+import type { DeploymentRequest } from '../../shared/ledger/records';
 import { COMMIT, memoryDeps } from '../support/fixtures';
 import { platformPipeline } from '../support/platforms';
 import { objectCreatedEvent } from '../support/s3-events';
@@ -103,6 +105,46 @@ describe('deploying ECS and Lambda applications', () => {
     expect(deps.notifier.notices[0]?.message).toContain(refusal);
     expect(deps.deployer.calls).toEqual([]);
   });
+
+  it('deploys nothing when the alias already serves the target version: the request is done, with why', async () => {
+    const deps = lambdaDeps(APPSPEC('fn-api', 7));
+
+    const outcome = await ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`);
+
+    expect(outcome).toMatchObject({ outcome: 'unchanged', note: 'alias dev already serves version 7' });
+    expect(deps.deployer.calls).toEqual([]);
+    expect(deps.lambda.revisions.written.size).toBe(0);
+    const [key = ''] = await deps.store.list(keys.requests('fn', 'dev'));
+    expect((await deps.store.get<DeploymentRequest>(key))?.record).toMatchObject({
+      state: 'done',
+      note: 'alias dev already serves version 7',
+    });
+    expect(await deps.store.get(keys.slot('fn', 'dev'))).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'on $LATEST',
+      (d: ReturnType<typeof lambdaDeps>) => d.lambda.aliases.versions.set('fn-api:dev', '$LATEST'),
+      'applications.fn.environments.dev.group.lambda.alias: the alias dev points to $LATEST, not a published version',
+    ],
+    [
+      'with weighted routing',
+      (d: ReturnType<typeof lambdaDeps>) => d.lambda.aliases.weights.set('fn-api:dev', { '6': 0.1 }),
+      'applications.fn.environments.dev.group.lambda.alias: the alias dev routes traffic to version 6 as well (weighted routing): CodeDeploy shifts only an alias on one version',
+    ],
+  ])(
+    'refuses an alias %s, naming group.lambda.alias, before any CreateDeployment',
+    async (_, arrange, rule) => {
+      const deps = lambdaDeps(APPSPEC());
+      arrange(deps);
+      await expect(ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`)).rejects.toMatchObject({
+        name: 'ConfiguredRefusalError',
+        issues: [rule],
+      });
+      expect(deps.deployer.calls).toEqual([]);
+    },
+  );
 
   it('refuses an archive for an ECS application, naming the field and the rule', async () => {
     const deps = memoryDeps(platformPipeline());
