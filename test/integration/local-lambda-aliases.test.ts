@@ -171,6 +171,10 @@ describe("the stand-in's Lambda aliases", () => {
   it.each([
     ['its CurrentVersion is its TargetVersion', appSpec('dev', '9', '9')],
     ['its CurrentVersion is not the version the alias serves', appSpec('dev', '4', '10')],
+    [
+      'its versions are numbers, not strings',
+      appSpec('dev', '9', '10').replace('"9"', '9').replace('"10"', '10'),
+    ],
   ])('fails a deployment whose AppSpec cannot move the alias (%s): INVALID_REVISION', async (_, body) => {
     const before = await aliasVersion('dev');
     expect(await deploy('fn-dev', body)).toBe('Failed');

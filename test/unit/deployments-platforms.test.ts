@@ -51,9 +51,10 @@ describe('deploying ECS and Lambda applications', () => {
       'artifact-version': 'v1',
       'artifact-etag': 'etag-1',
     });
+    expect(JSON.parse(written?.body ?? '{}').version).toBe('0.0');
     expect(JSON.parse(written?.body ?? '{}').Resources[0].api.Properties).toEqual({
       Name: 'fn-api',
-      TargetVersion: 8,
+      TargetVersion: '8',
       Alias: 'dev',
       CurrentVersion: '7',
     });
