@@ -2,6 +2,7 @@
 // YAML or JSON bundle type, and an archive under such an application is refused before any call.
 import { describe, expect, it } from 'vitest';
 import { run as artifactUploaded } from '../../functions/artifact-uploaded/handler';
+import { releaseGroup } from '../../shared/deployments/deployment-queue';
 import { requestDeployment } from '../../shared/deployments/deployments';
 import { keys } from '../../shared/ledger/keys';
 import type { DeploymentRequest } from '../../shared/ledger/records';
@@ -121,6 +122,45 @@ describe('deploying ECS and Lambda applications', () => {
       note: 'alias dev already serves version 7',
     });
     expect(await deps.store.get(keys.slot('fn', 'dev'))).toBeUndefined();
+  });
+
+  it('a rollback after a failed deployment, the alias left on the last VERIFIED version, deploys nothing; what is queued behind it starts', async () => {
+    const deps = lambdaDeps(APPSPEC('fn-api', 9));
+    const good = `artifacts/fn/${'a'.repeat(40)}.json`;
+    deps.artifacts.write('pipeline', good, 'v0', APPSPEC('fn-api', 7));
+    // The failed deployment of version 9 holds the group; CodeDeploy left dev's alias on 7.
+    const failed = await ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`);
+    const rollback = await requestDeployment(deps, {
+      application: 'fn',
+      environment: 'dev',
+      artifact: { bucket: 'pipeline', key: good, etag: '"etag-0"', versionId: 'v0', commit: 'a'.repeat(40) },
+      cause: { type: 'rollback', detail: 'rollback after FAILED' },
+      dedupeKey: 'rollback-1',
+    });
+    const newer = await requestDeployment(deps, {
+      application: 'fn',
+      environment: 'dev',
+      artifact: {
+        bucket: 'pipeline',
+        key: `artifacts/fn/${COMMIT}.json`,
+        etag: '"etag-1"',
+        versionId: 'v1',
+        commit: COMMIT,
+      },
+      cause: { type: 'operator', detail: 'retry' },
+      dedupeKey: 'retry-1',
+    });
+    expect([rollback.outcome, newer.outcome]).toEqual(['queued', 'queued']);
+
+    await releaseGroup(deps, 'fn', 'dev', 'deploymentId' in failed ? failed.deploymentId : '');
+
+    const request = await deps.store.get<DeploymentRequest>(keys.request('fn', 'dev', rollback.requestId));
+    expect(request?.record).toMatchObject({ state: 'done', note: 'alias dev already serves version 7' });
+    expect(deps.deployer.calls).toHaveLength(2);
+    const retried = JSON.parse(
+      deps.lambda.revisions.written.get(`revisions/fn/${COMMIT}/dev/v1.json`)?.body ?? '{}',
+    );
+    expect(retried.Resources[0].api.Properties).toMatchObject({ CurrentVersion: '7', TargetVersion: '9' });
   });
 
   it.each([
