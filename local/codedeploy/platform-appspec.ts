@@ -46,6 +46,16 @@ const text = (doc: Doc, key: string, where: string): string => {
   throw new AppSpecError(`${where}.${key} is required`);
 };
 
+/** A version as the AppSpec reference specifies it: a string, never a number. */
+const versionText = (doc: Doc, key: string): string => {
+  const v = field(doc, key);
+  if (typeof v !== 'string' || v === '')
+    throw new AppSpecError(
+      `Properties.${key} must be a string (the AppSpec reference specifies each property with one)`,
+    );
+  return v;
+};
+
 const readDoc = (body: string, bundleType: 'YAML' | 'JSON'): Doc => {
   try {
     return asDoc(bundleType === 'JSON' ? JSON.parse(body) : parse(body));
@@ -108,8 +118,8 @@ export const parseLambdaAppSpec = (
     resource: {
       name: text(props, 'Name', 'Properties'),
       alias: text(props, 'Alias', 'Properties'),
-      currentVersion: text(props, 'CurrentVersion', 'Properties'),
-      targetVersion: text(props, 'TargetVersion', 'Properties'),
+      currentVersion: versionText(props, 'CurrentVersion'),
+      targetVersion: versionText(props, 'TargetVersion'),
     },
     hooks: hooksOf(doc, HOOK_EVENTS.Lambda),
   };

@@ -101,6 +101,14 @@ const ecsPlan = (ctx: Context, d: Deployment, g: DeploymentGroup, body: string):
 const lambdaPlan = (ctx: Context, d: Deployment, body: string): Plan => {
   const spec = parseLambdaAppSpec(body, d.revision.bundleType === 'JSON' ? 'JSON' : 'YAML');
   const { name, alias, currentVersion, targetVersion } = spec.resource;
+  // As CodeDeploy fails them: nothing to shift, or a shift from a version the alias does not serve.
+  if (currentVersion === targetVersion)
+    throw new AppSpecError(`Properties.CurrentVersion and TargetVersion are both ${targetVersion}`);
+  const serving = ctx.aliases.get(name, alias)?.functionVersion;
+  if (serving !== currentVersion)
+    throw new AppSpecError(
+      `Properties.CurrentVersion ${currentVersion} is not the version alias ${name}:${alias} serves (${serving ?? 'no such alias'})`,
+    );
   const target: ShiftTarget = {
     kind: 'lambda',
     targetId: `${name}:${alias}`,

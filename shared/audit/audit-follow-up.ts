@@ -84,7 +84,9 @@ const started = (o: DeployOutcome | StartNextOutcome) =>
       ? `started ${o.deploymentId}`
       : o.outcome === 'queued'
         ? `queued (${o.reason})`
-        : `already requested (${o.state})`;
+        : o.outcome === 'unchanged'
+          ? `nothing to deploy, ${o.note}`
+          : `already requested (${o.state})`;
 
 /** What the release flow reads of the audit's bake. */
 export const bakeStanding = (rec: AuditRecord): BakeStanding | undefined =>

@@ -67,9 +67,16 @@ export interface ArtifactStore {
   read(bucket: string, key: string, versionId?: string): Promise<string | undefined>;
 }
 
+/** What GetAlias says of an alias: the version it invokes, and any weighted routing to others. */
+export interface AliasRouting {
+  functionVersion: string;
+  /** RoutingConfig.AdditionalVersionWeights: version to weight, empty when all traffic goes to one. */
+  additionalVersionWeights: Record<string, number>;
+}
+
 export interface LambdaAliases {
-  /** The version a function's alias points to now (GetAlias FunctionVersion). */
-  version(functionName: string, alias: string): Promise<string>;
+  /** Where a function's alias points now (GetAlias). */
+  routing(functionName: string, alias: string): Promise<AliasRouting>;
 }
 
 /** Where a written revision lies, as CreateDeployment's S3 location names it. */

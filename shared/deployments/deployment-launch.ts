@@ -59,7 +59,9 @@ export type RequestHeld = Stored<DeploymentRequest> | 'unwritten';
 export type DeployOutcome =
   | { outcome: 'started'; requestId: string; deploymentId: string }
   | { outcome: 'queued'; requestId: string; reason: string }
-  | { outcome: 'duplicate'; requestId: string; state: DeploymentRequest['state'] };
+  | { outcome: 'duplicate'; requestId: string; state: DeploymentRequest['state'] }
+  /** Nothing to deploy: the environment serves the revision already (a Lambda alias on its version). */
+  | { outcome: 'unchanged'; requestId: string; note: string };
 
 // The queue entry first: a request marked queued always has one, even if this invocation stops here.
 export const enqueue = async (
@@ -78,7 +80,7 @@ export const enqueue = async (
   const requests = requestRecords(deps.store);
   const key = keys.request(request.application, request.environment, request.id);
   const toQueued = (r: DeploymentRequest): DeploymentRequest | undefined =>
-    r.state === 'started' || r.state === 'superseded'
+    r.state === 'started' || r.state === 'superseded' || r.state === 'done'
       ? undefined
       : { ...r, state: 'queued', note, updatedAt };
   let after: DeploymentRequest | undefined;
@@ -86,7 +88,7 @@ export const enqueue = async (
     const queued: DeploymentRequest = { ...request, state: 'queued', note, updatedAt };
     after = (await requests.create(key, queued)) ? queued : await requests.update(key, toQueued);
   } else after = await requests.update(key, toQueued, 5, held);
-  if (after?.state === 'started' || after?.state === 'superseded')
+  if (after?.state === 'started' || after?.state === 'superseded' || after?.state === 'done')
     await deps.store.delete(
       keys.queueEntry(request.application, request.environment, request.requestedAt, request.id),
     );
@@ -109,17 +111,16 @@ export const setRequest = (
     held,
   );
 
-/** The request started: its record says so (written now if only the slot carried it). */
-const markStarted = async (
+/** The request started, or was done without a deployment: its record says so (written now if only the slot carried it). */
+const markLaunched = async (
   deps: DeployDeps,
   request: DeploymentRequest,
-  deploymentId: string,
+  change: Pick<DeploymentRequest, 'state' | 'deploymentId' | 'note'>,
   held?: RequestHeld,
 ) => {
-  const change = { state: 'started' as const, deploymentId, note: undefined };
   if (held !== 'unwritten') return setRequest(deps, request, change, held);
   const key = keys.request(request.application, request.environment, request.id);
-  const { note: _, ...rest } = request;
+  const { note: _, deploymentId: __, ...rest } = request;
   const record: DeploymentRequest = { ...rest, ...change, updatedAt: deps.clock.now().toISOString() };
   // Another path (a racing push, a duplicate delivery) recorded the same request first.
   if (!(await requestRecords(deps.store).create(key, record))) return setRequest(deps, request, change);
@@ -135,7 +136,10 @@ const deploymentDescription = (request: DeploymentRequest) => {
   return `Baton: ${request.application} ${what} to ${request.environment}, ${request.cause.detail} ${requestMarker(request.id)}`;
 };
 
-/** What CreateDeployment names: the artifact, or for Lambda the revision written for this environment. */
+/**
+ * What CreateDeployment names: the artifact, or for Lambda the revision written for this environment;
+ * `unchanged` when a Lambda alias serves the target version already.
+ */
 const revisionOf = async (
   deps: DeployDeps,
   request: DeploymentRequest,
@@ -144,11 +148,13 @@ const revisionOf = async (
   const { artifact } = request;
   if (platform !== 'Lambda')
     return {
-      bucket: artifact.bucket,
-      key: artifact.key,
-      bundleType: bundleTypeOf(artifact.key, platform) ?? ('zip' as const),
-      etag: artifact.etag,
-      ...(artifact.versionId ? { versionId: artifact.versionId } : {}),
+      revision: {
+        bucket: artifact.bucket,
+        key: artifact.key,
+        bundleType: bundleTypeOf(artifact.key, platform) ?? ('zip' as const),
+        etag: artifact.etag,
+        ...(artifact.versionId ? { versionId: artifact.versionId } : {}),
+      },
     };
   const env = findEnvironment(deps.pipeline, request.application, request.environment);
   const target = lambdaTargetOf(request.application, env);
@@ -159,7 +165,22 @@ const revisionOf = async (
     artifact,
     target,
   );
-  return { ...written, bundleType: 'JSON' as const };
+  if ('unchanged' in written) return written;
+  return { revision: { ...written.revision, bundleType: 'JSON' as const } };
+};
+
+/** Nothing to deploy: the request is done, with why, and its group's slot (if still its own) is free. */
+const settleUnchanged = async (
+  deps: DeployDeps,
+  request: DeploymentRequest,
+  note: string,
+  held?: RequestHeld,
+  slotEtag?: string,
+): Promise<DeployOutcome> => {
+  await markLaunched(deps, request, { state: 'done', deploymentId: undefined, note }, held);
+  await deps.store.delete(keys.slot(request.application, request.environment), slotEtag);
+  deps.log.info('nothing to deploy', { requestId: request.id, environment: request.environment, note });
+  return { outcome: 'unchanged', requestId: request.id, note };
 };
 
 /**
@@ -176,7 +197,10 @@ export const launch = async (
   const slotKey = keys.slot(request.application, request.environment);
   let deploymentId: string;
   try {
-    const revision = await revisionOf(deps, request, app.computePlatform);
+    const launchable = await revisionOf(deps, request, app.computePlatform);
+    if ('unchanged' in launchable)
+      return await settleUnchanged(deps, request, launchable.unchanged, held, slotEtag);
+    const { revision } = launchable;
     deploymentId = await deps.deployer.createDeployment({
       codedeployApplication: app.codedeployApplication,
       deploymentGroup: request.deploymentGroup,
@@ -239,7 +263,7 @@ export const recordLaunch = async (
   // claim of its request): the audit's first follow-up frees that slot without reading it. Should
   // this stop half-way, the slot is a claim without a deployment, which reconcile finishes recording
   // (stalled-launches.ts); an audit meanwhile finds no deployment record and leaves the slot alone.
-  await markStarted(deps, request, deploymentId, held);
+  await markLaunched(deps, request, { state: 'started', deploymentId, note: undefined }, held);
   await recordHead(deps, request, deploymentId);
   // Created, not overwritten: a record written before (and the verdict on it) stays.
   await deps.store.create(keys.deployment(deploymentId), record);

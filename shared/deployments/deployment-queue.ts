@@ -4,9 +4,30 @@ import { keys } from '../ledger/keys';
 import type { DeploymentRequest, GroupSlot } from '../ledger/records';
 import { headRecords, queueRecords, requestRecords, slotRecords } from '../ledger/schemas';
 import type { Stored } from '../ledger/store';
-import { type DeployDeps, type DeployOutcome, launch, setRequest } from './deployment-launch';
+import {
+  type DeployDeps,
+  type DeployOutcome,
+  launch,
+  type RequestHeld,
+  setRequest,
+} from './deployment-launch';
 
 export type StartNextOutcome = 'busy' | 'idle' | DeployOutcome;
+
+/**
+ * Launches a request holding its group's slot; one with nothing to deploy frees the slot at once, so
+ * what is queued behind it starts now.
+ */
+export const launchThenNext = async (
+  deps: DeployDeps,
+  request: DeploymentRequest,
+  held: RequestHeld | undefined,
+  slotEtag: string | undefined,
+): Promise<DeployOutcome> => {
+  const outcome = await launch(deps, request, held, slotEtag);
+  if (outcome.outcome === 'unchanged') await startNext(deps, request.application, request.environment);
+  return outcome;
+};
 
 /**
  * Starts the newest queued request if the group is free. Older queued requests, and queued requests
@@ -42,7 +63,7 @@ export const startNext = async (
       const r = await requestRecords(deps.store).get(application, environment, entry.record.requestId);
       // An entry left behind for a request that already started or was superseded (a duplicate
       // delivery queued it while it launched) is dropped, never launched again.
-      const settled = r && (r.record.state === 'started' || r.record.state === 'superseded');
+      const settled = r && ['started', 'superseded', 'done'].includes(r.record.state);
       if (r && (settled || r.record.id === head?.record.requestId)) await deps.store.delete(queued[i] ?? '');
       else if (r) {
         requests.push(r.record);
@@ -58,7 +79,7 @@ export const startNext = async (
         takenAt: now,
       } satisfies GroupSlot);
       await deps.store.delete(keys.queueEntry(application, environment, rollback.requestedAt, rollback.id));
-      return launch(deps, rollback, held.get(rollback.id), taken);
+      return launchThenNext(deps, rollback, held.get(rollback.id), taken);
     }
     const newest = requests.at(-1);
     for (const r of requests) {
@@ -79,7 +100,7 @@ export const startNext = async (
       takenAt: now,
     } satisfies GroupSlot);
     await deps.store.delete(keys.queueEntry(application, environment, newest.requestedAt, newest.id));
-    return launch(deps, newest, held.get(newest.id), taken);
+    return launchThenNext(deps, newest, held.get(newest.id), taken);
   }
   return 'busy';
 };

@@ -10,14 +10,8 @@ import type { DeploymentRequest, GroupSlot } from '../ledger/records';
 import { requestRecords, slotRecords } from '../ledger/schemas';
 import type { Stored } from '../ledger/store';
 import { findApplication, findEnvironment } from '../pipeline/rules/config';
-import {
-  type DeployDeps,
-  type DeployOutcome,
-  type DeployRequestInput,
-  enqueue,
-  launch,
-} from './deployment-launch';
-import { startNext } from './deployment-queue';
+import { type DeployDeps, type DeployOutcome, type DeployRequestInput, enqueue } from './deployment-launch';
+import { launchThenNext, startNext } from './deployment-queue';
 import { lambdaAppSpecOf, lambdaDepsOf, lambdaTargetOf } from './lambda-revisions';
 import { openRequestRecords } from './open-requests';
 
@@ -78,7 +72,7 @@ export const requestDeployment = async (
       // The request's record before CreateDeployment: another invocation for the same cause (a
       // duplicate delivery, a push) may have made and deployed it already, and freed the slot again.
       const etag = await deps.store.create(keys.request(input.application, input.environment, id), request);
-      if (etag) return launch(deps, request, { record: request, etag }, taken);
+      if (etag) return launchThenNext(deps, request, { record: request, etag }, taken);
       await deps.store.delete(slotKey, taken);
       await startNext(deps, input.application, input.environment);
       const existing = (await requestRecords(deps.store).get(input.application, input.environment, id))
@@ -141,7 +135,7 @@ const place = async (
   // Take the group's slot and deploy at once.
   const slot: GroupSlot = { v: 1, requestId: id, takenAt: now };
   const taken = knownBusy ? false : await deps.store.create(keys.slot(application, environment), slot);
-  if (taken) return launch(deps, request, held, taken);
+  if (taken) return launchThenNext(deps, request, held, taken);
   // Held by this very request: its launch (on the fast path) is under way, or stopped half-way and is
   // recovered by reconcile; queueing it would deploy it twice.
   const holder = await slotRecords(deps.store).get(application, environment);

@@ -64,16 +64,56 @@ export const lambdaAppSpecOf = async (
   }
 };
 
+/** What a Lambda environment's launch has: a revision to deploy, or nothing to move (the alias serves it). */
+export type LambdaLaunch = { revision: StoredRevision } | { unchanged: string };
+
+/**
+ * The alias as CodeDeploy can move it: on a published version, all traffic to it. An alias on
+ * `$LATEST` or split between versions is refused, naming the alias in pipeline.yml.
+ */
+const aliasVersion = async (
+  deps: Pick<LambdaRevisionDeps, 'aliases'>,
+  app: string,
+  env: string,
+  target: LambdaTarget,
+) => {
+  const routing = await deps.aliases.routing(target.function, target.alias);
+  const field = `applications.${app}.environments.${env}.group.lambda.alias`;
+  const refused = (rule: string) =>
+    new ConfiguredRefusalError([`${field}: ${rule}`], {
+      rule: 'lambda-alias',
+      application: app,
+      environment: env,
+      owner: `application ${app}`,
+      subject: `alias ${target.function}:${target.alias}`,
+    });
+  if (!/^[0-9]+$/.test(routing.functionVersion))
+    throw refused(`the alias ${target.alias} points to ${routing.functionVersion}, not a published version`);
+  const weighted = Object.keys(routing.additionalVersionWeights);
+  if (weighted.length > 0)
+    throw refused(
+      `the alias ${target.alias} routes traffic to version ${weighted.join(', ')} as well (weighted routing): CodeDeploy shifts only an alias on one version`,
+    );
+  return routing.functionVersion;
+};
+
+/**
+ * The revision for this environment, written; or, when the alias serves the target version already (a
+ * rollback to what a failed deployment left in place, a retry), nothing to deploy: CodeDeploy refuses
+ * an AppSpec whose CurrentVersion is its TargetVersion.
+ */
 export const writeLambdaRevision = async (
   deps: LambdaRevisionDeps,
   app: string,
   env: string,
   artifact: ArtifactRef,
   target: LambdaTarget,
-): Promise<StoredRevision> => {
+): Promise<LambdaLaunch> => {
   const spec = await lambdaAppSpecOf(deps, app, artifact, target);
-  const current = await deps.aliases.version(target.function, target.alias);
-  return deps.revisions.put(
+  const current = await aliasVersion(deps, app, env, target);
+  if (current === spec.targetVersion)
+    return { unchanged: `alias ${target.alias} already serves version ${current}` };
+  const revision = await deps.revisions.put(
     revisionKey(app, env, artifact),
     renderLambdaRevision(spec, target.alias, current),
     {
@@ -82,4 +122,5 @@ export const writeLambdaRevision = async (
       'artifact-etag': artifact.etag.replace(/"/g, ''),
     },
   );
+  return { revision };
 };

@@ -13,8 +13,8 @@ import type { DeploymentRequest } from '../ledger/records';
 import { deploymentRecords, requestRecords, slotRecords } from '../ledger/schemas';
 import { findApplication } from '../pipeline/rules/config';
 import type { ReconcileDeps, ReconcileStep } from '../reconcile/reconcile-step';
-import { launch, type RequestHeld, recordLaunch, requestMarker } from './deployment-launch';
-import { releaseGroup, type StartNextOutcome, startNext } from './deployment-queue';
+import { type RequestHeld, recordLaunch, requestMarker } from './deployment-launch';
+import { launchThenNext, releaseGroup, type StartNextOutcome, startNext } from './deployment-queue';
 import { resumeRequest } from './deployments';
 import { openRequestRecords } from './open-requests';
 
@@ -70,7 +70,7 @@ export const recoverLaunch = async (
     since: new Date(Date.parse(slot.takenAt) - CLOCK_SKEW_MS),
   });
   if (!found) {
-    const outcome = await launch(deps, request, requestHeld, claimed);
+    const outcome = await launchThenNext(deps, request, requestHeld, claimed);
     return outcome.outcome === 'started'
       ? `request ${request.id}: not in CodeDeploy, created ${outcome.deploymentId}`
       : `request ${request.id}: not in CodeDeploy, ${outcome.outcome}`;

@@ -33,7 +33,8 @@ export interface Cause {
   detail: string;
 }
 
-export type RequestState = 'pending' | 'queued' | 'started' | 'superseded';
+/** `done`: settled without a deployment, the environment serving the revision already (`note` says how). */
+export type RequestState = 'pending' | 'queued' | 'started' | 'superseded' | 'done';
 
 export interface DeploymentRequest {
   v: 1;
@@ -52,7 +53,7 @@ export interface DeploymentRequest {
   state: RequestState;
   deploymentId?: string;
   supersededBy?: string;
-  /** Why it is still queued (for example: the group is busy outside Baton). */
+  /** Why it is still queued (for example: the group is busy outside Baton), or why it is done. */
   note?: string;
   updatedAt: string;
 }

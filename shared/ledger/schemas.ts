@@ -56,7 +56,7 @@ export const deploymentRequestSchema: z.ZodMiniType<DeploymentRequest> = z.loose
   id: text,
   ...placed,
   requestedAt: text,
-  state: z.enum(['pending', 'queued', 'started', 'superseded']),
+  state: z.enum(['pending', 'queued', 'started', 'superseded', 'done']),
   deploymentId: optionalText,
   supersededBy: optionalText,
   note: optionalText,

@@ -87,7 +87,9 @@ const describeDeploy = (o: DeployOutcome) =>
     ? `deployment ${o.deploymentId} started`
     : o.outcome === 'queued'
       ? `queued: ${o.reason}`
-      : `already requested (${o.state})`;
+      : o.outcome === 'unchanged'
+        ? `nothing to deploy: ${o.note}`
+        : `already requested (${o.state})`;
 
 const take = async (
   deps: PromotionDeps,

@@ -89,14 +89,15 @@ const ecsAppSpec = (hooks: Record<string, string>) =>
     ...Object.entries(hooks).map(([event, fn]) => `  - ${event}: ${fn}`),
   ].join('\n');
 
-const lambdaAppSpec = (hooks: Record<string, string>) =>
+/** An alias's move from the version it serves (`live` starts on 7; each success moves it). */
+const lambdaAppSpec = (hooks: Record<string, string>, current = '7', target = '8') =>
   JSON.stringify({
     version: 0.0,
     Resources: [
       {
         api: {
           Type: 'AWS::Lambda::Function',
-          Properties: { Name: 'fn-api', Alias: 'live', CurrentVersion: '7', TargetVersion: '8' },
+          Properties: { Name: 'fn-api', Alias: 'live', CurrentVersion: current, TargetVersion: target },
         },
       },
     ],
@@ -144,6 +145,7 @@ beforeAll(async () => {
   stack = await startStack({
     minuteMs: 5,
     hookFunctions: Object.fromEntries(HOOKS.map((n) => [n, reporter(n)])),
+    aliases: [{ functionName: 'fn-api', name: 'live', functionVersion: '7' }],
   });
   wire = await startWireRecorder(stack.standIn.endpoint);
   client = new CodeDeployClient({
@@ -376,7 +378,7 @@ describe('a Lambda deployment', () => {
     const { status, target } = await deploy(
       'fn',
       'fn-dev',
-      lambdaAppSpec({ AfterAllowTraffic: 'CodeDeployHook_fn-after' }),
+      lambdaAppSpec({ AfterAllowTraffic: 'CodeDeployHook_fn-after' }, '8', '9'),
       'JSON',
     );
 
@@ -481,7 +483,7 @@ describe('the platform rules of the API', () => {
     const { deploymentId, status } = await deploy(
       'fn',
       'fn-dev',
-      lambdaAppSpec({ BeforeAllowTraffic: 'CodeDeployHook_twice' }),
+      lambdaAppSpec({ BeforeAllowTraffic: 'CodeDeployHook_twice' }, '8', '9'),
       'JSON',
     );
     await new Promise((r) => setTimeout(r, 50));

@@ -5,6 +5,7 @@ import {
   CreateApplicationCommand,
   CreateDeploymentCommand,
   CreateDeploymentGroupCommand,
+  GetDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { GetAliasCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { strToU8 } from 'fflate';
@@ -67,8 +68,10 @@ const deploy = async (group: string, body: string) => {
       },
     }),
   );
-  return stack.standIn.waitForDeployment(created.deploymentId ?? '');
+  lastDeployment = created.deploymentId ?? '';
+  return stack.standIn.waitForDeployment(lastDeployment);
 };
+let lastDeployment = '';
 
 const aliasVersion = async (name: string) =>
   (await lambda.send(new GetAliasCommand({ FunctionName: 'fn-api', Name: name }))).FunctionVersion;
@@ -163,5 +166,22 @@ describe("the stand-in's Lambda aliases", () => {
     expect(after.FunctionVersion).toBe('7');
     expect(after.RevisionId).toBe(before.RevisionId);
     expect(stack.standIn.aliasVersion('fn-api', 'live')).toBe('7');
+  });
+
+  it.each([
+    ['its CurrentVersion is its TargetVersion', appSpec('dev', '9', '9')],
+    ['its CurrentVersion is not the version the alias serves', appSpec('dev', '4', '10')],
+    [
+      'its versions are numbers, not strings',
+      appSpec('dev', '9', '10').replace('"9"', '9').replace('"10"', '10'),
+    ],
+  ])('fails a deployment whose AppSpec cannot move the alias (%s): INVALID_REVISION', async (_, body) => {
+    const before = await aliasVersion('dev');
+    expect(await deploy('fn-dev', body)).toBe('Failed');
+    const { deploymentInfo } = await stack.codedeploy.send(
+      new GetDeploymentCommand({ deploymentId: lastDeployment }),
+    );
+    expect(deploymentInfo?.errorInformation?.code).toBe('INVALID_REVISION');
+    expect(await aliasVersion('dev')).toBe(before);
   });
 });

@@ -124,11 +124,14 @@ describe('ECS and Lambda applications in the stack', () => {
     expect(grants('lambda:GetAlias')).toEqual(
       LAUNCHING_FOLDERS.map((folder) => ({ folder, resources: [fn] })),
     );
-    const artifacts = `${resolve(template, { 'Fn::GetAtt': ['PipelineBucket', 'Arn'] })}/artifacts/*`;
+    // The Lambda application's own artifacts only; artifact-uploaded describes every artifact it is told of.
+    const bucket = resolve(template, { 'Fn::GetAtt': ['PipelineBucket', 'Arn'] });
     for (const { folder, resources } of grants('s3:GetObjectVersion').filter((g) =>
       LAUNCHING_FOLDERS.includes(g.folder),
     ))
-      expect(resources, folder).toEqual([artifacts]);
+      expect(resources, folder).toEqual([
+        folder === 'artifact-uploaded' ? `${bucket}/artifacts/*` : `${bucket}/artifacts/fn/*`,
+      ]);
     expect(grants('s3:GetObjectVersion').map((g) => g.folder)).toEqual(LAUNCHING_FOLDERS);
   });
 });

@@ -30,11 +30,19 @@ const UNSCOPABLE = new Set([
 // Commands that are in a bundle but never called, and why (checked by reading the code).
 const NO_LAMBDA =
   'called only for the Lambda applications pipeline.yml declares (group.lambda), and the shipped pipeline.yml declares none: its role denies it (test/packaging/codedeploy-platforms.test.ts packages one)';
+// The artifact reader comes with the Lambda revision: a launch reads only a Lambda application's
+// AppSpec (GetObject at its version), never HeadObject, and the shipped pipeline.yml has no such
+// application: the artifact read is denied (artifact-uploaded describes every artifact it is told of).
+const NO_LAMBDA_ARTIFACT =
+  'bundled with the Lambda AppSpec reader, which calls only GetObject, for the Lambda applications pipeline.yml declares (none shipped: the artifact read is denied; test/packaging/codedeploy-platforms.test.ts packages one)';
 const BUNDLED_NOT_CALLED: Record<string, Record<string, string>> = {
   ...Object.fromEntries(
     LAUNCHING_FOLDERS.filter((f) => f !== 'reconcile').map((folder) => [
       folder,
-      { 'lambda:GetAlias': NO_LAMBDA },
+      {
+        'lambda:GetAlias': NO_LAMBDA,
+        ...(folder === 'artifact-uploaded' ? {} : { 's3:HeadObject': NO_LAMBDA_ARTIFACT }),
+      },
     ]),
   ),
   approval: {
@@ -43,6 +51,7 @@ const BUNDLED_NOT_CALLED: Record<string, Record<string, string>> = {
   },
   reconcile: {
     'lambda:GetAlias': NO_LAMBDA,
+    's3:HeadObject': NO_LAMBDA_ARTIFACT,
     'cloudwatch:DescribeAlarms':
       'called only for the alarms a bake lists (verify.alarms), and the shipped pipeline.yml lists none: its role denies it (a bake that lists alarms is packaged below)',
   },
@@ -122,14 +131,32 @@ describe('least privilege in the packaged template', () => {
   });
 
   it('scopes S3 to the pipeline bucket and the prefixes each function uses', () => {
+    // A Deny (of what pipeline.yml gives no use) grants nothing, whatever its resource.
     for (const f of functions())
-      for (const s of f.statements.filter((x) => actionsOf(x).some((a) => a.startsWith('s3:')))) {
+      for (const s of f.statements.filter(
+        (x) => allows(x) && actionsOf(x).some((a) => a.startsWith('s3:')),
+      )) {
         const text = JSON.stringify(s.Resource);
         expect(text, f.folder).toContain('PipelineBucket');
         if (actionsOf(s).includes('s3:ListBucket'))
           expect(JSON.stringify(s.Condition), f.folder).toContain('s3:prefix');
         else expect(text, f.folder).toMatch(/\/(ledger|artifacts)\//);
       }
+  });
+
+  it('reads no artifact to launch when no Lambda application is declared: only artifact-uploaded reads them', () => {
+    const reading = functions()
+      .filter((f) => f.statements.some((s) => allows(s) && actionsOf(s).includes('s3:GetObjectVersion')))
+      .map((f) => f.folder);
+    expect(reading).toEqual(['artifact-uploaded']);
+    for (const f of functions().filter(
+      (x) => LAUNCHING_FOLDERS.includes(x.folder) && x.folder !== 'artifact-uploaded',
+    ))
+      expect(
+        f.statements.find((s) => s.Effect === 'Deny' && actionsOf(s).includes('s3:GetObjectVersion'))
+          ?.Resource,
+        f.folder,
+      ).toBe('*');
   });
 
   it("lets only the secrets function read environments' secret values; others read the link key (and the webhook its secret) at most", () => {

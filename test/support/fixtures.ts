@@ -63,12 +63,17 @@ export class FakeArtifacts implements ArtifactStore {
 /** Lambda's aliases: the version each points to, as set. */
 export class FakeAliases implements LambdaAliases {
   readonly versions = new Map<string, string>();
+  /** Weighted routing by alias (`function:alias`), when set. */
+  readonly weights = new Map<string, Record<string, number>>();
   calls = 0;
-  async version(functionName: string, alias: string) {
+  async routing(functionName: string, alias: string) {
     this.calls += 1;
     const v = this.versions.get(`${functionName}:${alias}`);
     if (v === undefined) throw new Error(`no alias ${functionName}:${alias}`);
-    return v;
+    return {
+      functionVersion: v,
+      additionalVersionWeights: this.weights.get(`${functionName}:${alias}`) ?? {},
+    };
   }
 }
 

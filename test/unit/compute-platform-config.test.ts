@@ -53,7 +53,7 @@ describe('computePlatform in pipeline.yml', () => {
   });
 
   it('a Lambda application: LambdaAllAtOnce unless a canary or linear config is named; parses again unchanged', () => {
-    const raw = pipelineOf('Lambda', { group: {} });
+    const raw = pipelineOf('Lambda', { group: {} }, { existing: false });
     const once = parsePipeline(raw);
     expect(once.applications.api?.environments[0]?.group?.deploymentConfig).toBe(
       'CodeDeployDefault.LambdaAllAtOnce',
@@ -188,6 +188,19 @@ describe('computePlatform in pipeline.yml', () => {
     expect(configIssues(adopted({ alarms: ['a'] }))).toEqual([
       `${at}.group: existing: true adopts the group as it is: remove group, or set existing: false`,
     ]);
+    expect(configIssues(adopted({ deploymentConfig: 'CodeDeployDefault.LambdaAllAtOnce' }))).toEqual([
+      `${at}.group.deploymentConfig: existing: true adopts the group with its own deploymentConfig: remove deploymentConfig, or set existing: false`,
+    ]);
+    expect(configIssues(adopted({ style: 'blue-green' }))).toContain(
+      `${at}.group.style: only for computePlatform: Server (Lambda deploys blue/green by traffic shifting)`,
+    );
+  });
+
+  it('adopts a Lambda application whose groups name only their alias, unless existing says otherwise', () => {
+    const existing = (env: Record<string, unknown>) =>
+      parsePipeline(pipelineOf('Lambda', env)).applications.api?.existing;
+    expect(existing({})).toBe(true);
+    expect(existing({ group: { deploymentConfig: 'CodeDeployDefault.LambdaAllAtOnce' } })).toBe(false);
   });
 
   it("takes the alias names Lambda's API model allows (CreateAlias Name), and only those", () => {

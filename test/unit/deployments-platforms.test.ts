@@ -2,7 +2,10 @@
 // YAML or JSON bundle type, and an archive under such an application is refused before any call.
 import { describe, expect, it } from 'vitest';
 import { run as artifactUploaded } from '../../functions/artifact-uploaded/handler';
+import { releaseGroup } from '../../shared/deployments/deployment-queue';
 import { requestDeployment } from '../../shared/deployments/deployments';
+import { keys } from '../../shared/ledger/keys';
+import type { DeploymentRequest } from '../../shared/ledger/records';
 import { COMMIT, memoryDeps } from '../support/fixtures';
 import { platformPipeline } from '../support/platforms';
 import { objectCreatedEvent } from '../support/s3-events';
@@ -49,9 +52,10 @@ describe('deploying ECS and Lambda applications', () => {
       'artifact-version': 'v1',
       'artifact-etag': 'etag-1',
     });
+    expect(JSON.parse(written?.body ?? '{}').version).toBe('0.0');
     expect(JSON.parse(written?.body ?? '{}').Resources[0].api.Properties).toEqual({
       Name: 'fn-api',
-      TargetVersion: 8,
+      TargetVersion: '8',
       Alias: 'dev',
       CurrentVersion: '7',
     });
@@ -103,6 +107,85 @@ describe('deploying ECS and Lambda applications', () => {
     expect(deps.notifier.notices[0]?.message).toContain(refusal);
     expect(deps.deployer.calls).toEqual([]);
   });
+
+  it('deploys nothing when the alias already serves the target version: the request is done, with why', async () => {
+    const deps = lambdaDeps(APPSPEC('fn-api', 7));
+
+    const outcome = await ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`);
+
+    expect(outcome).toMatchObject({ outcome: 'unchanged', note: 'alias dev already serves version 7' });
+    expect(deps.deployer.calls).toEqual([]);
+    expect(deps.lambda.revisions.written.size).toBe(0);
+    const [key = ''] = await deps.store.list(keys.requests('fn', 'dev'));
+    expect((await deps.store.get<DeploymentRequest>(key))?.record).toMatchObject({
+      state: 'done',
+      note: 'alias dev already serves version 7',
+    });
+    expect(await deps.store.get(keys.slot('fn', 'dev'))).toBeUndefined();
+  });
+
+  it('a rollback after a failed deployment, the alias left on the last VERIFIED version, deploys nothing; what is queued behind it starts', async () => {
+    const deps = lambdaDeps(APPSPEC('fn-api', 9));
+    const good = `artifacts/fn/${'a'.repeat(40)}.json`;
+    deps.artifacts.write('pipeline', good, 'v0', APPSPEC('fn-api', 7));
+    // The failed deployment of version 9 holds the group; CodeDeploy left dev's alias on 7.
+    const failed = await ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`);
+    const rollback = await requestDeployment(deps, {
+      application: 'fn',
+      environment: 'dev',
+      artifact: { bucket: 'pipeline', key: good, etag: '"etag-0"', versionId: 'v0', commit: 'a'.repeat(40) },
+      cause: { type: 'rollback', detail: 'rollback after FAILED' },
+      dedupeKey: 'rollback-1',
+    });
+    const newer = await requestDeployment(deps, {
+      application: 'fn',
+      environment: 'dev',
+      artifact: {
+        bucket: 'pipeline',
+        key: `artifacts/fn/${COMMIT}.json`,
+        etag: '"etag-1"',
+        versionId: 'v1',
+        commit: COMMIT,
+      },
+      cause: { type: 'operator', detail: 'retry' },
+      dedupeKey: 'retry-1',
+    });
+    expect([rollback.outcome, newer.outcome]).toEqual(['queued', 'queued']);
+
+    await releaseGroup(deps, 'fn', 'dev', 'deploymentId' in failed ? failed.deploymentId : '');
+
+    const request = await deps.store.get<DeploymentRequest>(keys.request('fn', 'dev', rollback.requestId));
+    expect(request?.record).toMatchObject({ state: 'done', note: 'alias dev already serves version 7' });
+    expect(deps.deployer.calls).toHaveLength(2);
+    const retried = JSON.parse(
+      deps.lambda.revisions.written.get(`revisions/fn/${COMMIT}/dev/v1.json`)?.body ?? '{}',
+    );
+    expect(retried.Resources[0].api.Properties).toMatchObject({ CurrentVersion: '7', TargetVersion: '9' });
+  });
+
+  it.each([
+    [
+      'on $LATEST',
+      (d: ReturnType<typeof lambdaDeps>) => d.lambda.aliases.versions.set('fn-api:dev', '$LATEST'),
+      'applications.fn.environments.dev.group.lambda.alias: the alias dev points to $LATEST, not a published version',
+    ],
+    [
+      'with weighted routing',
+      (d: ReturnType<typeof lambdaDeps>) => d.lambda.aliases.weights.set('fn-api:dev', { '6': 0.1 }),
+      'applications.fn.environments.dev.group.lambda.alias: the alias dev routes traffic to version 6 as well (weighted routing): CodeDeploy shifts only an alias on one version',
+    ],
+  ])(
+    'refuses an alias %s, naming group.lambda.alias, before any CreateDeployment',
+    async (_, arrange, rule) => {
+      const deps = lambdaDeps(APPSPEC());
+      arrange(deps);
+      await expect(ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`)).rejects.toMatchObject({
+        name: 'ConfiguredRefusalError',
+        issues: [rule],
+      });
+      expect(deps.deployer.calls).toEqual([]);
+    },
+  );
 
   it('refuses an archive for an ECS application, naming the field and the rule', async () => {
     const deps = memoryDeps(platformPipeline());

@@ -56,12 +56,26 @@ const withField = (doc: Doc, key: string, value: unknown): Doc => {
   return { ...rest, [keyOf(doc, key) ?? key]: value };
 };
 
-/** The revision CodeDeploy gets for one environment: its alias, moved from `currentVersion` to the target. */
+/** YAML reads `version: 0.0` as the number 0; the AppSpec's version is the string "0.0". */
+const versionOf = (v: unknown) => (typeof v === 'number' ? v.toFixed(1) : v);
+
+/**
+ * The revision CodeDeploy gets for one environment: its alias, moved from `currentVersion` to the
+ * target. Every property a string, as the AppSpec reference specifies them ("Each property is
+ * specified with a string").
+ */
 export const renderLambdaRevision = (spec: LambdaAppSpec, alias: string, currentVersion: string): string => {
-  const properties = withField(withField(spec.properties, 'Alias', alias), 'CurrentVersion', currentVersion);
+  const properties = withField(
+    withField(withField(spec.properties, 'Alias', alias), 'CurrentVersion', currentVersion),
+    'TargetVersion',
+    spec.targetVersion,
+  );
   const resources = field(spec.doc, 'Resources') as Doc[];
   const [logical = 'function', resource = {}] = Object.entries(resources[0] ?? {})[0] ?? [];
-  const rendered = withField(spec.doc, 'Resources', [
+  const doc = keyOf(spec.doc, 'version')
+    ? withField(spec.doc, 'version', versionOf(field(spec.doc, 'version')))
+    : spec.doc;
+  const rendered = withField(doc, 'Resources', [
     { [logical]: withField(resource as Doc, 'Properties', properties) },
   ]);
   return JSON.stringify(rendered, null, 2);

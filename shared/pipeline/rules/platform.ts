@@ -63,6 +63,7 @@ interface EnvironmentShape {
 }
 interface ApplicationShape {
   computePlatform: ComputePlatform;
+  existing?: boolean;
   artifactKey?: string | undefined;
   instanceRoles: string[];
   createInstanceRoles: boolean;
@@ -80,7 +81,8 @@ export const resolvePlatform = <A extends ApplicationShape>(app: A): A & { artif
   ...app,
   artifactKey: app.artifactKey ?? DEFAULT_KEY[app.computePlatform],
   environments: app.environments.map((env) =>
-    env.group ? { ...env, group: fillGroup(app.computePlatform, env.group) } : env,
+    // An adopted group (a Lambda one naming its alias) keeps the deployment config it has in CodeDeploy.
+    env.group && !app.existing ? { ...env, group: fillGroup(app.computePlatform, env.group) } : env,
   ),
 });
 

@@ -18,14 +18,6 @@ interface ApplicationShape {
   environments: EnvironmentShape[];
 }
 
-/** `existing` unless set: adopt when no environment has a `group:` block, create when one has. */
-export const resolveExisting = <A extends Omit<ApplicationShape, 'existing'> & { existing?: boolean }>(
-  app: A,
-): A & { existing: boolean } => ({
-  ...app,
-  existing: app.existing ?? !app.environments.some((e) => e.group),
-});
-
 // An adopted Lambda group names no target, so Baton still needs the alias the environment moves.
 const namesOnlyItsAlias = (g: DeploymentGroupSpec) =>
   g.lambda !== undefined &&
@@ -35,6 +27,28 @@ const namesOnlyItsAlias = (g: DeploymentGroupSpec) =>
   !g.targetGroup &&
   g.alarms.length === 0 &&
   g.autoRollback.length === 0;
+
+/**
+ * What only a group the stack creates can set, in a group that otherwise names only its alias (a
+ * style is refused on Lambda by the platform's rules).
+ */
+const CREATED_ONLY = ['deploymentConfig'] as const;
+const createdOnly = (g: DeploymentGroupSpec) => CREATED_ONLY.filter((k) => g[k] !== undefined);
+
+/**
+ * `existing` unless set: adopt when no environment has a `group:` block, create when one has. A
+ * Lambda group naming only its alias says nothing either way (every Lambda environment needs it).
+ */
+export const resolveExisting = <A extends Omit<ApplicationShape, 'existing'> & { existing?: boolean }>(
+  app: A,
+): A & { existing: boolean } => ({
+  ...app,
+  existing:
+    app.existing ??
+    !app.environments.some(
+      (e) => e.group && !(namesOnlyItsAlias(e.group) && createdOnly(e.group).length === 0),
+    ),
+});
 
 const groupRules = (app: ApplicationShape, at: PropertyKey[], ctx: Issues) => {
   const names = new Set<string>();
@@ -46,6 +60,13 @@ const groupRules = (app: ApplicationShape, at: PropertyKey[], ctx: Issues) => {
         path: [...path, 'group'],
         message: 'existing: true adopts the group as it is: remove group, or set existing: false',
       });
+    else if (app.existing && env.group)
+      for (const key of createdOnly(env.group))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'group', key],
+          message: `existing: true adopts the group with its own ${key}: remove ${key}, or set existing: false`,
+        });
     if (!app.existing && !env.group)
       ctx.addIssue({
         code: 'custom',

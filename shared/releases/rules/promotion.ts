@@ -5,7 +5,7 @@ import { passesGate, type Verdict } from '../../audit/rules/gate';
 import type { Application, Environment } from '../../pipeline/rules/config';
 import { type BakeStanding, type BakeState, bakePassed } from '../../verification/rules/bake';
 
-export type RequestProgress = 'pending' | 'queued' | 'started' | 'superseded';
+export type RequestProgress = 'pending' | 'queued' | 'started' | 'superseded' | 'done';
 
 export interface EnvironmentFacts {
   /** 0 normally; n once an operator forced the release into this environment n times. */
@@ -38,6 +38,7 @@ export const BLOCKED_CODES = [
   'branch-environment-gone',
   'no-request',
   'superseded-request',
+  'nothing-deployed',
   'not-verified',
   'approval-rejected',
   'approval-expired',
@@ -153,6 +154,17 @@ const settle = (environment: string, f: EnvironmentFacts): Settled => {
         code: 'superseded-request',
         environment,
         reason: `its deployment request in ${environment} was superseded by a newer one (${request.supersededBy ?? 'unknown'})`,
+      },
+    };
+  // No deployment, so no verdict: the environment served the revision already (a Lambda alias).
+  if (request.state === 'done')
+    return {
+      verified: false,
+      step: {
+        step: 'blocked',
+        code: 'nothing-deployed',
+        environment,
+        reason: `its deployment request in ${environment} was done without a deployment (the environment served it already); an operator may force it, with a reason`,
       },
     };
   if (request.state !== 'started' || !request.deploymentId)
