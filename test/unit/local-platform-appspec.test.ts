@@ -1,5 +1,6 @@
 // The local CodeDeploy reads ECS and Lambda AppSpec files as AWS does: the resources section's reference
-// spells its keys in lowercase, its examples in PascalCase, and CodeDeploy takes either.
+// spells its keys in lowercase, its examples in PascalCase, and CodeDeploy takes either; versions are
+// strings ("Each property is specified with a string"), quoted as the reference's examples quote them.
 import { describe, expect, it } from 'vitest';
 import { AppSpecError, parseEcsAppSpec, parseLambdaAppSpec } from '../../local/codedeploy/platform-appspec';
 
@@ -11,8 +12,8 @@ const LOWERCASE_LAMBDA = [
   '      properties:',
   '        name: fn-api',
   '        alias: live',
-  '        currentversion: 7',
-  '        targetversion: 8',
+  "        currentversion: '7'",
+  "        targetversion: '8'",
   'hooks:',
   '  - BeforeAllowTraffic: CodeDeployHook_before',
 ].join('\n');
