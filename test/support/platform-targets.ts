@@ -7,20 +7,12 @@ import type {
   LifecycleEvent,
   TargetStatus,
 } from '@aws-sdk/client-codedeploy';
+import { ECS_EVENTS, LAMBDA_EVENTS } from '../../local/codedeploy/types';
 import { DEPLOYMENT } from './audit';
 
-// AWS's run order (CodeDeploy User Guide, "Run order of hooks in an Amazon ECS deployment").
-export const ECS_EVENTS = [
-  'BeforeInstall',
-  'Install',
-  'AfterInstall',
-  'AllowTestTraffic',
-  'AfterAllowTestTraffic',
-  'BeforeAllowTraffic',
-  'AllowTraffic',
-  'AfterAllowTraffic',
-];
-export const LAMBDA_EVENTS = ['BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'];
+// The lifecycle events in the local CodeDeploy's run order, which verdict-platforms.test.ts holds to
+// AWS's (CodeDeploy User Guide, "Run order of hooks").
+export { ECS_EVENTS, LAMBDA_EVENTS } from '../../local/codedeploy/types';
 
 /** Every event Succeeded, but `failed` (a hook function that reported Failed). */
 const eventsOf = (names: readonly string[], failed?: string): LifecycleEvent[] =>
