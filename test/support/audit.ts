@@ -86,6 +86,14 @@ export class RecordingReleaseFlow implements ReleaseFlow {
   }
 }
 
+/** Metrics nobody reads: a run that counts nothing. */
+export const NO_METRICS: AuditMetrics = {
+  audited: () => undefined,
+  delivered: () => undefined,
+  leadTime: () => undefined,
+  restored: () => undefined,
+};
+
 export class RecordingMetrics implements AuditMetrics {
   readonly audits: { verdict: Verdict; environment: string; failedTargets: number }[] = [];
   audited(verdict: Verdict, environment: string, failedTargets: number) {

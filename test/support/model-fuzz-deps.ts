@@ -19,7 +19,7 @@ import type { SourcePushedDeps } from '../../shared/pushes/source-pushed';
 import { releaseFlow } from '../../shared/releases/promotion';
 import type { SecretsDeps } from '../../shared/secrets/secrets';
 import { ManualClock, RecordingNotifier, RecordingReleaseFlow } from './approvals';
-import { FakeReader } from './audit';
+import { FakeReader, NO_METRICS } from './audit';
 import { CapturingLog, FakeDeployer, samplePipeline } from './fixtures';
 import { CANARY_KEY } from './model-fuzz';
 import { APPROVAL_TOPIC, PAGE_URL } from './model-world';
@@ -92,12 +92,7 @@ export const eventDeps = () => {
     ...d,
     reader: codedeployReader(new CodeDeployClient(region), { sleep: async () => undefined }),
     alertTopicArn: ALERTS,
-    metrics: {
-      audited: () => undefined,
-      delivered: () => undefined,
-      leadTime: () => undefined,
-      restored: () => undefined,
-    },
+    metrics: NO_METRICS,
     releaseFlow: d.flow,
   };
   return { artifact, push, audit, store: d.store, log: d.log, deployer: d.deployer, notifier: d.notifier };
@@ -143,12 +138,7 @@ export const operatorDeps = () => {
       reader,
       notifier: d.notifier,
       alertTopicArn: ALERTS,
-      metrics: {
-        audited: () => undefined,
-        delivered: () => undefined,
-        leadTime: () => undefined,
-        restored: () => undefined,
-      },
+      metrics: NO_METRICS,
     },
     deciding: { notifier: d.notifier, alertTopicArn: ALERTS },
     alerts: { notifier: d.notifier, alertTopicArn: ALERTS },

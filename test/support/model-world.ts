@@ -2,6 +2,7 @@
 // ledger (MemoryStore), a model CodeDeploy, an S3 that keeps object versions, a recording SNS and the
 // real approvals use case with a fixed key. Events wait in a mailbox until a step delivers them, in any
 // order and up to three times each, as EventBridge, S3, SNS and CodeCommit may.
+
 import { run as artifactUploadedRun } from '../../functions/artifact-uploaded/handler';
 import { run as deploymentFinishedRun } from '../../functions/deployment-finished/handler';
 import { onAlarm, run as reconcileRun } from '../../functions/reconcile/handler';
@@ -19,6 +20,7 @@ import { type PromotionDeps, releaseFlow } from '../../shared/releases/promotion
 import type { AlarmReader } from '../../shared/verification/ports';
 import type { AlarmReading, AlarmState } from '../../shared/verification/rules/bake';
 import { RecordingNotifier } from './approvals';
+import { NO_METRICS } from './audit';
 import { CapturingLog } from './fixtures';
 import { type DeploymentConfig, ModelCodeDeploy } from './model-codedeploy';
 
@@ -139,12 +141,7 @@ const wire = (w: {
       reader: w.codedeploy,
       notifier: w.notifier,
       alertTopicArn: ALERTS,
-      metrics: {
-        audited: () => undefined,
-        delivered: () => undefined,
-        leadTime: () => undefined,
-        restored: () => undefined,
-      },
+      metrics: NO_METRICS,
       releaseFlow: flow,
       alarms: w.alarms,
     },
