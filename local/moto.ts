@@ -26,7 +26,15 @@ const waitUntilUp = async (endpoint: string, child: ChildProcess, log: () => str
   throw new Error(`moto_server did not start within 20 s: ${log().slice(-500)}`);
 };
 
-export const startMoto = async (command = process.env.MOTO_SERVER || 'moto_server'): Promise<Moto> => {
+export interface MotoOptions {
+  /** How long stop() waits after SIGTERM before it sends SIGKILL. */
+  graceMs?: number;
+}
+
+export const startMoto = async (
+  command = process.env.MOTO_SERVER || 'moto_server',
+  { graceMs = 5_000 }: MotoOptions = {},
+): Promise<Moto> => {
   const port = await freePort();
   const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,10 +55,16 @@ export const startMoto = async (command = process.env.MOTO_SERVER || 'moto_serve
     endpoint,
     port,
     pid: child.pid ?? 0,
+    // Always ends: a process a signal ended has no exit code, only a signal code; one that ignores
+    // SIGTERM (or hangs on its way out) is killed once the grace period is over.
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };

@@ -30,6 +30,7 @@ import { type Moto, startMoto } from './moto';
 import { type Push, pushEvent } from './pushes';
 import { Router } from './router';
 import { LOCAL_ACCOUNT, serveFunctionUrl } from './secrets-url';
+import { stopInOrder } from './stop-steps';
 
 export interface StackOptions {
   pipelinePath?: string;
@@ -256,12 +257,21 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
     push: (push) => liveRouter.deliver('source-pushed', pushEvent(push)),
     operator,
     reconcile: async () => (await import('../functions/reconcile/handler')).run({}),
+    // Bounded part by part (local/stop-steps.ts): within 50 s in all, under a test's 60 s hook.
     stop: async () => {
-      await watcher.stop();
-      await liveRouter.settle();
-      await codedeploy.stop();
-      await Promise.all([secretsUrl.close(), approvalUrl.close(), githubUrl.close(), boardUrl.close()]);
-      await moto.stop();
+      await stopInOrder([
+        { what: 'the bucket watchers', withinMs: 10_000, run: () => watcher.stop() },
+        { what: 'the deliveries in flight', withinMs: 15_000, run: () => liveRouter.settle() },
+        { what: 'the local CodeDeploy', withinMs: 10_000, run: () => codedeploy.stop() },
+        {
+          what: 'the function URLs',
+          withinMs: 5_000,
+          run: () =>
+            Promise.all([secretsUrl.close(), approvalUrl.close(), githubUrl.close(), boardUrl.close()]),
+        },
+        // SIGTERM, then SIGKILL after moto's own 5 s grace period.
+        { what: 'moto_server', withinMs: 10_000, run: () => moto.stop() },
+      ]);
     },
   };
 };
