@@ -166,16 +166,6 @@ const getAliasStatement = () =>
     'lambda:GetAlias',
     lambdaFunctions().map((fn) => arn('lambda', `function:${fn}`)),
   );
-// The artifacts a launch reads (the AppSpec of a Lambda application, to write each environment's
-// revision): each Lambda application's own folder under the artifact prefix (the key's first segment
-// after the prefix is the application, shared/artifacts/rules/artifact.ts), or none, which a Deny says.
-const lambdaArtifactReadStatement = () =>
-  onlyOn(
-    ['s3:GetObject', 's3:GetObjectVersion'],
-    Object.entries(load().applications || {})
-      .filter(([, a]) => a.computePlatform === 'Lambda')
-      .map(([name]) => sub(`\${PipelineBucket.Arn}/${load().artifactPrefix || 'artifacts/'}${name}/*`)),
-  );
 const bakeAlarmNames = () => (bakeAlarms().length > 0 ? bakeAlarms() : ['(no bake alarms configured)']);
 
 module.exports = {
@@ -206,6 +196,5 @@ module.exports = {
   codecommitTriggerPermissions,
   describeAlarmsStatement,
   getAliasStatement,
-  lambdaArtifactReadStatement,
   bakeAlarmNames,
 };

@@ -62,6 +62,8 @@ const CLIENT_CLASSES: Record<string, string> = {
   '@aws-sdk/client-sns': 'SNSClient',
   '@aws-sdk/client-codedeploy': 'CodeDeployClient',
   '@aws-sdk/client-secrets-manager': 'SecretsManagerClient',
+  '@aws-sdk/client-lambda': 'LambdaClient',
+  '@aws-sdk/client-cloudwatch': 'CloudWatchClient',
 };
 
 /**
@@ -71,7 +73,8 @@ const CLIENT_CLASSES: Record<string, string> = {
 export const floorSource = (clients: string[], commands: string[] = []) =>
   clients
     .map((pkg, i) => {
-      const klass = CLIENT_CLASSES[pkg] ?? 'Client';
+      const klass = CLIENT_CLASSES[pkg];
+      if (!klass) throw new Error(`bench/lib/bundle.ts: no client class listed for ${pkg}`);
       const ops = commands
         .filter((c) => c.startsWith(`${pkg}:`))
         .map((c) => `${c.slice(pkg.length + 1)}Command`);

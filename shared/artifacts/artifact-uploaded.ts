@@ -2,16 +2,21 @@
 // auto-deploys and no push was recorded), and complete the releases that waited for it.
 
 import type { ArtifactStore } from '../core/ports';
+import { ValidationError } from '../core/rules/errors';
 import type { DeployOutcome } from '../deployments/deployment-launch';
+import { lambdaTargetOf } from '../deployments/lambda-revisions';
+import { readLambdaAppSpec } from '../deployments/rules/lambda-revision';
 import { keys, releaseKeys } from '../ledger/keys';
 import type { ArtifactRecord, ArtifactRef } from '../ledger/records';
 import { artifactRecords } from '../ledger/schemas';
+import type { Application } from '../pipeline/rules/config';
 import { deployExpected } from '../pushes/expectations';
 import { type AlertTopic, refuseAndAlert } from '../refusals/rejection-alerts';
 import { recordRejection } from '../refusals/rejections';
 import { advanceRelease, type PromotionDeps } from '../releases/promotion';
 import { waitingRecords } from '../releases/records';
 import { attachArtifact } from '../releases/release-actions';
+import { parseAppSpecText } from './rules/appspec-text';
 import { locateArtifact, readArtifactKey } from './rules/artifact';
 import type { ObjectCreated } from './rules/s3-events';
 
@@ -67,6 +72,18 @@ export const artifactUploaded = async (
   const reading = readArtifactKey(deps.pipeline, notice.key, facts.metadata);
   if (!reading.ok) return reject(reading.reason, 'artifact-key', reading.application);
 
+  // A Lambda artifact's AppSpec is read here, once, at its pinned version: refused now, naming the rule,
+  // rather than when a release reaches an environment; the record keeps it for every launch.
+  let appSpec: Record<string, unknown> | undefined;
+  if (reading.app.computePlatform === 'Lambda') {
+    const body = await deps.artifacts.read(facts.bucket, facts.key, facts.versionId);
+    if (body === undefined)
+      return reject('the object no longer exists', 'artifact-gone', reading.application);
+    const checked = lambdaAppSpecAtUpload(reading.application, reading.app, body);
+    if (!checked.ok) return reject(checked.reason, 'lambda-appspec', reading.application);
+    appSpec = checked.doc;
+  }
+
   const ref: ArtifactRef = {
     bucket: facts.bucket,
     key: facts.key,
@@ -82,6 +99,7 @@ export const artifactUploaded = async (
     ...(reading.branch ? { branch: reading.branch } : {}),
     size: facts.size,
     ...(facts.checksum ? { checksum: facts.checksum } : {}),
+    ...(appSpec ? { appSpec } : {}),
     uploadedAt: facts.uploadedAt,
     recordedAt: deps.clock.now().toISOString(),
   };
@@ -122,6 +140,24 @@ export const artifactUploaded = async (
     skipped,
     releases,
   };
+};
+
+/** The AppSpec of a Lambda application's artifact, parsed and held to the rules of its environments' target. */
+const lambdaAppSpecAtUpload = (
+  application: string,
+  app: Application,
+  body: string,
+): { ok: true; doc: Record<string, unknown> } | { ok: false; reason: string } => {
+  try {
+    const doc = parseAppSpecText(body);
+    // pipeline.yml's rule: every environment of a Lambda application names the same function.
+    const [first] = app.environments;
+    if (first) readLambdaAppSpec(doc, lambdaTargetOf(application, first));
+    return { ok: true, doc: doc as Record<string, unknown> };
+  } catch (error) {
+    if (error instanceof ValidationError) return { ok: false, reason: error.issues.join('; ') };
+    throw error;
+  }
 };
 
 /** Releases tagged before their artifact existed: attach it, and let each enter its first environment. */

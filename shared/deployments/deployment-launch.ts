@@ -159,7 +159,7 @@ const revisionOf = async (
   const env = findEnvironment(deps.pipeline, request.application, request.environment);
   const target = lambdaTargetOf(request.application, env);
   const written = await writeLambdaRevision(
-    lambdaDepsOf(deps),
+    { ...lambdaDepsOf(deps), store: deps.store },
     request.application,
     env.name,
     artifact,

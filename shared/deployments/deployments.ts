@@ -12,7 +12,7 @@ import type { Stored } from '../ledger/store';
 import { findApplication, findEnvironment } from '../pipeline/rules/config';
 import { type DeployDeps, type DeployOutcome, type DeployRequestInput, enqueue } from './deployment-launch';
 import { launchThenNext, startNext } from './deployment-queue';
-import { lambdaAppSpecOf, lambdaDepsOf, lambdaTargetOf } from './lambda-revisions';
+import { lambdaAppSpecOf, lambdaTargetOf } from './lambda-revisions';
 import { openRequestRecords } from './open-requests';
 
 export const requestId = (application: string, environment: string, dedupeKey: string) =>
@@ -29,12 +29,7 @@ export const requestDeployment = async (
   // Refused now, naming the rule, rather than at launch: a Lambda AppSpec must name the function and
   // the version it promotes (the alias and current version are the environment's, written at launch).
   if (computePlatform === 'Lambda')
-    await lambdaAppSpecOf(
-      lambdaDepsOf(deps),
-      input.application,
-      input.artifact,
-      lambdaTargetOf(input.application, env),
-    );
+    await lambdaAppSpecOf(deps, input.application, input.artifact, lambdaTargetOf(input.application, env));
   const now = deps.clock.now().toISOString();
   const id = requestId(input.application, input.environment, input.dedupeKey);
   const commitTime = input.commitTime ?? commitTimeOf({ uploadedAt: input.artifact.uploadedAt });

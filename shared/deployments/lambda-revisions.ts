@@ -1,14 +1,15 @@
-// The revision a Lambda environment deploys: the artifact's AppSpec (its pinned version), given the
+// The revision a Lambda environment deploys: the artifact's AppSpec (as its record keeps it), given the
 // environment's alias and the version that alias serves now, written once per environment and artifact
 // version beside the ledger. The deployment's record keeps the artifact; CodeDeploy gets this file.
-import type { ArtifactStore, LambdaAliases, RevisionStore, StoredRevision } from '../core/ports';
+import type { LambdaAliases, RevisionStore, StoredRevision } from '../core/ports';
 import { ConfiguredRefusalError, ValidationError } from '../core/rules/errors';
 import type { ArtifactRef } from '../ledger/records';
+import { artifactRecords } from '../ledger/schemas';
+import type { RecordStore } from '../ledger/store';
 import type { LambdaTarget } from '../pipeline/rules/deployment-group';
 import { type LambdaAppSpec, readLambdaAppSpec, renderLambdaRevision } from './rules/lambda-revision';
 
 export interface LambdaRevisionDeps {
-  artifacts: ArtifactStore;
   aliases: LambdaAliases;
   revisions: RevisionStore;
 }
@@ -37,14 +38,16 @@ const safe = (part: string) => encodeURIComponent(part);
 export const revisionKey = (app: string, env: string, artifact: ArtifactRef) =>
   `revisions/${safe(app)}/${safe(artifact.commit)}/${safe(env)}/${safe(artifact.versionId ?? artifact.etag.replace(/"/g, ''))}.json`;
 
-/** The artifact's AppSpec, read at its pinned version and checked; a ValidationError names the rule. */
+/**
+ * The artifact's AppSpec, as its record keeps it (read and checked at upload), checked against the
+ * environment's target as pipeline.yml says it now; a ConfiguredRefusalError names the rule.
+ */
 export const lambdaAppSpecOf = async (
-  deps: Pick<LambdaRevisionDeps, 'artifacts'>,
+  deps: { store: RecordStore },
   application: string,
   artifact: ArtifactRef,
   target: LambdaTarget,
 ): Promise<LambdaAppSpec> => {
-  const body = await deps.artifacts.read(artifact.bucket, artifact.key, artifact.versionId);
   const subject = `s3://${artifact.bucket}/${artifact.key}${artifact.versionId ? ` version ${artifact.versionId}` : ''}`;
   const refused = (issues: readonly string[]) =>
     new ConfiguredRefusalError(issues, {
@@ -53,9 +56,12 @@ export const lambdaAppSpecOf = async (
       owner: `application ${application}`,
       subject,
     });
-  if (body === undefined) throw refused(['artifact: the AppSpec file is gone from the bucket']);
+  const recorded = (await artifactRecords(deps.store).get(application, artifact.commit))?.record;
+  const same = recorded?.key === artifact.key && recorded.versionId === artifact.versionId;
+  if (!recorded?.appSpec || !same)
+    throw refused([`artifact: no AppSpec is recorded for commit ${artifact.commit} at this object version`]);
   try {
-    return readLambdaAppSpec(body, target);
+    return readLambdaAppSpec(recorded.appSpec, target);
   } catch (error) {
     // A person hears of it: the artifact of a configured application cannot be deployed as it is.
     if (error instanceof ValidationError && !(error instanceof ConfiguredRefusalError))
@@ -103,7 +109,7 @@ const aliasVersion = async (
  * an AppSpec whose CurrentVersion is its TargetVersion.
  */
 export const writeLambdaRevision = async (
-  deps: LambdaRevisionDeps,
+  deps: LambdaRevisionDeps & { store: RecordStore },
   app: string,
   env: string,
   artifact: ArtifactRef,

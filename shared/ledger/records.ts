@@ -21,6 +21,8 @@ export interface ArtifactRecord extends ArtifactRef {
   branch?: string;
   size: number;
   checksum?: { algorithm: string; value: string };
+  /** A Lambda artifact's AppSpec file as it reads (parsed and checked at upload): launches render it. */
+  appSpec?: Record<string, unknown>;
   uploadedAt: string;
   recordedAt: string;
 }

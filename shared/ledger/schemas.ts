@@ -92,6 +92,7 @@ export const artifactRecordSchema: z.ZodMiniType<ArtifactRecord> = z.looseObject
   branch: optionalText,
   size: z.number(),
   checksum: z.optional(z.looseObject({ algorithm: text, value: text })),
+  appSpec: z.optional(z.record(z.string(), z.unknown())),
   uploadedAt: text,
   recordedAt: text,
 });

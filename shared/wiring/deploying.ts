@@ -1,10 +1,9 @@
-// What starting deployments needs: the core and CodeDeploy; for Lambda environments the artifact's
-// AppSpec, the alias's version and the revisions written from them.
+// What starting deployments needs: the core and CodeDeploy; for Lambda environments the alias's
+// version and the revisions written from the AppSpec the artifact's record keeps.
 import { codedeploy } from '../aws/codedeploy-client';
 import { codedeployDeployer } from '../aws/codedeploy-deployer';
 import { lambdaAliases } from '../aws/lambda-aliases';
 import { lambda } from '../aws/lambda-client';
-import { s3Artifacts } from '../aws/s3-artifacts';
 import { s3 } from '../aws/s3-client';
 import { s3Revisions } from '../aws/s3-revisions';
 import type { DeployDeps } from '../deployments/deployment-launch';
@@ -17,7 +16,6 @@ export const deploying = once((): DeployDeps & Runtime => {
     ...base,
     deployer: codedeployDeployer(codedeploy),
     lambda: {
-      artifacts: s3Artifacts(s3),
       aliases: lambdaAliases(lambda),
       revisions: s3Revisions(s3, base.bucket, base.pipeline.ledgerPrefix),
     },

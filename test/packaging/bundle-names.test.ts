@@ -4,23 +4,10 @@
 // functions' code with serverless.yml's own esbuild options and reads the names back.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { type BuildOptions, buildSync } from 'esbuild';
+import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { deployedOptions } from '../support/deployed-esbuild';
 import { root } from '../support/fixtures';
-
-// serverless-esbuild's options: esbuild's own, plus the plugin's exclude and packager.
-type EsbuildOptions = BuildOptions & { exclude?: unknown; packager?: unknown };
-
-const deployedOptions = (): BuildOptions => {
-  // CloudFormation tags are not needed here: read them as plain values.
-  const tag = (name: string) => ({ tag: name, resolve: (v: string) => v });
-  const yml = parse(readFileSync(join(root, 'serverless.yml'), 'utf8'), {
-    customTags: ['!Ref', '!GetAtt', '!Sub'].map(tag),
-  }) as { custom: { esbuild: EsbuildOptions } };
-  const { define: _d, exclude: _e, packager: _p, ...options } = yml.custom.esbuild;
-  return options;
-};
 
 /** Every exported class of the bundled code (shared/, functions/): name → [base, file]. */
 const classes = new Map(

@@ -30,19 +30,11 @@ const UNSCOPABLE = new Set([
 // Commands that are in a bundle but never called, and why (checked by reading the code).
 const NO_LAMBDA =
   'called only for the Lambda applications pipeline.yml declares (group.lambda), and the shipped pipeline.yml declares none: its role denies it (test/packaging/codedeploy-platforms.test.ts packages one)';
-// The artifact reader comes with the Lambda revision: a launch reads only a Lambda application's
-// AppSpec (GetObject at its version), never HeadObject, and the shipped pipeline.yml has no such
-// application: the artifact read is denied (artifact-uploaded describes every artifact it is told of).
-const NO_LAMBDA_ARTIFACT =
-  'bundled with the Lambda AppSpec reader, which calls only GetObject, for the Lambda applications pipeline.yml declares (none shipped: the artifact read is denied; test/packaging/codedeploy-platforms.test.ts packages one)';
 const BUNDLED_NOT_CALLED: Record<string, Record<string, string>> = {
   ...Object.fromEntries(
     LAUNCHING_FOLDERS.filter((f) => f !== 'reconcile').map((folder) => [
       folder,
-      {
-        'lambda:GetAlias': NO_LAMBDA,
-        ...(folder === 'artifact-uploaded' ? {} : { 's3:HeadObject': NO_LAMBDA_ARTIFACT }),
-      },
+      { 'lambda:GetAlias': NO_LAMBDA },
     ]),
   ),
   approval: {
@@ -51,7 +43,6 @@ const BUNDLED_NOT_CALLED: Record<string, Record<string, string>> = {
   },
   reconcile: {
     'lambda:GetAlias': NO_LAMBDA,
-    's3:HeadObject': NO_LAMBDA_ARTIFACT,
     'cloudwatch:DescribeAlarms':
       'called only for the alarms a bake lists (verify.alarms), and the shipped pipeline.yml lists none: its role denies it (a bake that lists alarms is packaged below)',
   },
@@ -144,19 +135,18 @@ describe('least privilege in the packaged template', () => {
       }
   });
 
-  it('reads no artifact to launch when no Lambda application is declared: only artifact-uploaded reads them', () => {
+  it('lets only artifact-uploaded read artifacts: a launch reads the AppSpec its artifact record keeps', () => {
     const reading = functions()
-      .filter((f) => f.statements.some((s) => allows(s) && actionsOf(s).includes('s3:GetObjectVersion')))
+      .filter((f) =>
+        f.statements.some(
+          (s) =>
+            allows(s) &&
+            actionsOf(s).some((a) => a === 's3:GetObject' || a === 's3:GetObjectVersion') &&
+            JSON.stringify(s.Resource).includes('/artifacts/'),
+        ),
+      )
       .map((f) => f.folder);
     expect(reading).toEqual(['artifact-uploaded']);
-    for (const f of functions().filter(
-      (x) => LAUNCHING_FOLDERS.includes(x.folder) && x.folder !== 'artifact-uploaded',
-    ))
-      expect(
-        f.statements.find((s) => s.Effect === 'Deny' && actionsOf(s).includes('s3:GetObjectVersion'))
-          ?.Resource,
-        f.folder,
-      ).toBe('*');
   });
 
   it("lets only the secrets function read environments' secret values; others read the link key (and the webhook its secret) at most", () => {

@@ -130,7 +130,7 @@ export const memoryDeps = (pipeline: Pipeline = samplePipeline()) => {
     log: new CapturingLog(),
     deployer: new FakeDeployer(),
     artifacts,
-    lambda: { artifacts, aliases: new FakeAliases(), revisions: new FakeRevisions() },
+    lambda: { aliases: new FakeAliases(), revisions: new FakeRevisions() },
     notifier: new SentNotices(),
     alertTopicArn: ALERT_TOPIC,
   };

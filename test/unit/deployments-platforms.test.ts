@@ -5,7 +5,7 @@ import { run as artifactUploaded } from '../../functions/artifact-uploaded/handl
 import { releaseGroup } from '../../shared/deployments/deployment-queue';
 import { requestDeployment } from '../../shared/deployments/deployments';
 import { keys } from '../../shared/ledger/keys';
-import type { DeploymentRequest } from '../../shared/ledger/records';
+import type { ArtifactRecord, DeploymentRequest } from '../../shared/ledger/records';
 import { COMMIT, memoryDeps } from '../support/fixtures';
 import { platformPipeline } from '../support/platforms';
 import { objectCreatedEvent } from '../support/s3-events';
@@ -14,16 +14,26 @@ const ask = (deps: ReturnType<typeof memoryDeps>, application: string, key: stri
   requestDeployment(deps, {
     application,
     environment: 'dev',
-    artifact: { bucket: 'pipeline', key, etag: '"etag-1"', versionId: 'v1', commit: COMMIT },
+    artifact: { bucket: 'pipeline', key, etag: '"etag-v1"', versionId: 'v1', commit: COMMIT },
     cause: { type: 'branch', detail: 'push to main' },
     dedupeKey: `${application}-${COMMIT}`,
   });
 
 const APPSPEC = (name = 'fn-api', target: unknown = 8) =>
   `version: 0.0\nResources:\n  - api:\n      Type: AWS::Lambda::Function\n      Properties:\n        Name: ${name}\n        TargetVersion: ${target}\n`;
-const lambdaDeps = (body: string) => {
+/** The object uploaded and announced as S3 announces it: artifact-uploaded reads its AppSpec and records it. */
+const upload = (deps: ReturnType<typeof memoryDeps>, commit: string, versionId: string, body: string) => {
+  const key = `artifacts/fn/${commit}.json`;
+  deps.artifacts.add({ bucket: 'pipeline', key, versionId, etag: `"etag-${versionId}"`, metadata: {} });
+  deps.artifacts.write('pipeline', key, versionId, body);
+  return artifactUploaded(
+    objectCreatedEvent('pipeline', { key, etag: `etag-${versionId}`, 'version-id': versionId }),
+    deps,
+  );
+};
+const lambdaDeps = async (body: string) => {
   const deps = memoryDeps(platformPipeline());
-  deps.artifacts.write('pipeline', `artifacts/fn/${COMMIT}.json`, 'v1', body);
+  await upload(deps, COMMIT, 'v1', body);
   deps.lambda.aliases.versions.set('fn-api:dev', '7');
   deps.lambda.aliases.versions.set('fn-api:live', '5');
   return deps;
@@ -31,7 +41,7 @@ const lambdaDeps = (body: string) => {
 
 describe('deploying ECS and Lambda applications', () => {
   it('hands CodeDeploy the AppSpec file for ECS (YAML), and for Lambda the revision written for the environment', async () => {
-    const deps = lambdaDeps(APPSPEC());
+    const deps = await lambdaDeps(APPSPEC());
     await ask(deps, 'svc', `artifacts/svc/${COMMIT}.yaml`);
     await ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`);
     const revision = `revisions/fn/${COMMIT}/dev/v1.json`;
@@ -50,7 +60,7 @@ describe('deploying ECS and Lambda applications', () => {
     expect(written?.metadata).toEqual({
       'artifact-key': `artifacts/fn/${COMMIT}.json`,
       'artifact-version': 'v1',
-      'artifact-etag': 'etag-1',
+      'artifact-etag': 'etag-v1',
     });
     expect(JSON.parse(written?.body ?? '{}').version).toBe('0.0');
     expect(JSON.parse(written?.body ?? '{}').Resources[0].api.Properties).toEqual({
@@ -75,31 +85,59 @@ describe('deploying ECS and Lambda applications', () => {
       'version: 0.0\nResources: []\n',
       'artifact: the AppSpec file must list exactly one resource under Resources',
     ],
-  ])('refuses a Lambda AppSpec that breaks a rule, before any CreateDeployment (%#)', async (body, rule) => {
-    const deps = lambdaDeps(body);
-    await expect(ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`)).rejects.toMatchObject({ issues: [rule] });
+  ])(
+    'refuses a Lambda AppSpec that breaks a rule at upload: not recorded, never deployed (%#)',
+    async (body, rule) => {
+      const deps = memoryDeps(platformPipeline());
+      await expect(upload(deps, COMMIT, 'v1', body)).resolves.toMatchObject({
+        results: [{ outcome: 'rejected', reason: rule }],
+      });
+      expect(await deps.store.get(keys.artifact('fn', COMMIT))).toBeUndefined();
+      await expect(ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`)).rejects.toMatchObject({
+        name: 'ConfiguredRefusalError',
+        issues: [`artifact: no AppSpec is recorded for commit ${COMMIT} at this object version`],
+      });
+      expect(deps.deployer.calls).toEqual([]);
+      expect(deps.lambda.revisions.written.size).toBe(0);
+    },
+  );
+
+  it('records the AppSpec with the artifact, and launches from the record without reading the object again', async () => {
+    const deps = await lambdaDeps(APPSPEC());
+    const record = await deps.store.get<ArtifactRecord>(keys.artifact('fn', COMMIT));
+    expect(record?.record.appSpec).toEqual({
+      version: 0,
+      Resources: [
+        { api: { Type: 'AWS::Lambda::Function', Properties: { Name: 'fn-api', TargetVersion: 8 } } },
+      ],
+    });
+    deps.artifacts.bodies.clear();
+    await ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`);
+    expect(deps.deployer.calls).toHaveLength(1);
+  });
+
+  it('holds the recorded AppSpec to pipeline.yml as it is when the deployment is asked for', async () => {
+    const deps = await lambdaDeps(APPSPEC());
+    const renamed = platformPipeline();
+    for (const env of renamed.applications.fn?.environments ?? [])
+      if (env.group?.lambda) env.group.lambda.function = 'fn-renamed';
+    await expect(
+      ask({ ...deps, pipeline: renamed }, 'fn', `artifacts/fn/${COMMIT}.json`),
+    ).rejects.toMatchObject({
+      name: 'ConfiguredRefusalError',
+      issues: ['artifact: the AppSpec names the function fn-api, but pipeline.yml deploys fn-renamed'],
+    });
     expect(deps.deployer.calls).toEqual([]);
-    expect(deps.lambda.revisions.written.size).toBe(0);
   });
 
   it('tells a person, once, when an uploaded Lambda AppSpec cannot be deployed: refused, not retried', async () => {
-    const key = `artifacts/fn/${COMMIT}.json`;
-    const deps = lambdaDeps(APPSPEC('other-fn'));
-    deps.artifacts.add({
-      bucket: 'pipeline',
-      key,
-      versionId: 'v1',
-      etag: '"etag-1"',
-      metadata: { branch: 'main' },
-    });
-    const event = objectCreatedEvent('pipeline', { key, etag: 'etag-1', 'version-id': 'v1' });
-
-    const first = await artifactUploaded(event, deps);
-    const again = await artifactUploaded(event, deps);
+    const deps = memoryDeps(platformPipeline());
+    const first = await upload(deps, COMMIT, 'v1', APPSPEC('other-fn'));
+    const again = await upload(deps, COMMIT, 'v1', APPSPEC('other-fn'));
 
     const refusal = 'artifact: the AppSpec names the function other-fn, but pipeline.yml deploys fn-api';
-    expect(first).toEqual({ outcome: 'rejected', reason: refusal });
-    expect(again).toEqual({ outcome: 'rejected', reason: refusal });
+    expect(first).toMatchObject({ results: [{ outcome: 'rejected', reason: refusal }] });
+    expect(again).toMatchObject({ results: [{ outcome: 'rejected', reason: refusal }] });
     expect(deps.notifier.notices).toHaveLength(1);
     expect(deps.notifier.notices[0]?.subject).toBe(
       'Baton fn: artifact-uploaded refused an event (lambda-appspec)',
@@ -109,7 +147,7 @@ describe('deploying ECS and Lambda applications', () => {
   });
 
   it('deploys nothing when the alias already serves the target version: the request is done, with why', async () => {
-    const deps = lambdaDeps(APPSPEC('fn-api', 7));
+    const deps = await lambdaDeps(APPSPEC('fn-api', 7));
 
     const outcome = await ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`);
 
@@ -125,15 +163,15 @@ describe('deploying ECS and Lambda applications', () => {
   });
 
   it('a rollback after a failed deployment, the alias left on the last VERIFIED version, deploys nothing; what is queued behind it starts', async () => {
-    const deps = lambdaDeps(APPSPEC('fn-api', 9));
+    const deps = await lambdaDeps(APPSPEC('fn-api', 9));
     const good = `artifacts/fn/${'a'.repeat(40)}.json`;
-    deps.artifacts.write('pipeline', good, 'v0', APPSPEC('fn-api', 7));
+    await upload(deps, 'a'.repeat(40), 'v0', APPSPEC('fn-api', 7));
     // The failed deployment of version 9 holds the group; CodeDeploy left dev's alias on 7.
     const failed = await ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`);
     const rollback = await requestDeployment(deps, {
       application: 'fn',
       environment: 'dev',
-      artifact: { bucket: 'pipeline', key: good, etag: '"etag-0"', versionId: 'v0', commit: 'a'.repeat(40) },
+      artifact: { bucket: 'pipeline', key: good, etag: '"etag-v0"', versionId: 'v0', commit: 'a'.repeat(40) },
       cause: { type: 'rollback', detail: 'rollback after FAILED' },
       dedupeKey: 'rollback-1',
     });
@@ -143,7 +181,7 @@ describe('deploying ECS and Lambda applications', () => {
       artifact: {
         bucket: 'pipeline',
         key: `artifacts/fn/${COMMIT}.json`,
-        etag: '"etag-1"',
+        etag: '"etag-v1"',
         versionId: 'v1',
         commit: COMMIT,
       },
@@ -166,18 +204,18 @@ describe('deploying ECS and Lambda applications', () => {
   it.each([
     [
       'on $LATEST',
-      (d: ReturnType<typeof lambdaDeps>) => d.lambda.aliases.versions.set('fn-api:dev', '$LATEST'),
+      (d: Awaited<ReturnType<typeof lambdaDeps>>) => d.lambda.aliases.versions.set('fn-api:dev', '$LATEST'),
       'applications.fn.environments.dev.group.lambda.alias: the alias dev points to $LATEST, not a published version',
     ],
     [
       'with weighted routing',
-      (d: ReturnType<typeof lambdaDeps>) => d.lambda.aliases.weights.set('fn-api:dev', { '6': 0.1 }),
+      (d: Awaited<ReturnType<typeof lambdaDeps>>) => d.lambda.aliases.weights.set('fn-api:dev', { '6': 0.1 }),
       'applications.fn.environments.dev.group.lambda.alias: the alias dev routes traffic to version 6 as well (weighted routing): CodeDeploy shifts only an alias on one version',
     ],
   ])(
     'refuses an alias %s, naming group.lambda.alias, before any CreateDeployment',
     async (_, arrange, rule) => {
-      const deps = lambdaDeps(APPSPEC());
+      const deps = await lambdaDeps(APPSPEC());
       arrange(deps);
       await expect(ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`)).rejects.toMatchObject({
         name: 'ConfiguredRefusalError',

@@ -1,7 +1,8 @@
 // A Lambda environment's revision: the artifact's AppSpec file (YAML or JSON, CodeDeploy User Guide
 // "AppSpec 'resources' section") names the function and the version the release promotes; Baton writes
 // for each environment the same file with that environment's alias and the version it serves now.
-import { parse } from 'yaml';
+// The file's text is parsed once, at upload (artifacts/rules/appspec-text.ts); these rules read the
+// document the artifact record keeps.
 import { ValidationError } from '../../core/rules/errors';
 import type { LambdaTarget } from '../../pipeline/rules/deployment-group';
 
@@ -23,13 +24,7 @@ export interface LambdaAppSpec {
 }
 
 /** The artifact's AppSpec, refused (naming the rule) unless it names a Lambda function and a target version. */
-export const readLambdaAppSpec = (body: string, target: LambdaTarget): LambdaAppSpec => {
-  let doc: unknown;
-  try {
-    doc = parse(body);
-  } catch {
-    refuse('the AppSpec file is neither YAML nor JSON');
-  }
+export const readLambdaAppSpec = (doc: unknown, target: LambdaTarget): LambdaAppSpec => {
   if (!isDoc(doc)) return refuse('the AppSpec file must be a mapping with Resources');
   const resources = field(doc, 'Resources');
   if (!Array.isArray(resources) || resources.length !== 1 || !isDoc(resources[0]))

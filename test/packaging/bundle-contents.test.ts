@@ -1,0 +1,41 @@
+// What each deployed bundle carries. An AppSpec file's YAML is read once, when its artifact is
+// uploaded, and the artifact record keeps it as JSON: so only artifact-uploaded bundles a YAML
+// parser, and the functions that launch deployments (every other event function) do not.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { deployedOptions } from '../support/deployed-esbuild';
+import { root } from '../support/fixtures';
+
+const functions = readdirSync(join(root, 'functions'), { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
+
+/** The npm packages whose code ends up in the function's bundle. */
+const packagesIn = (fn: string): string[] => {
+  const { metafile } = buildSync({
+    ...deployedOptions(),
+    entryPoints: [join(root, 'functions', fn, 'handler.ts')],
+    outfile: join(root, '.serverless', 'bundle-contents', `${fn}.js`),
+    write: false,
+    metafile: true,
+    sourcemap: false,
+  });
+  const packages = new Set<string>();
+  for (const output of Object.values(metafile?.outputs ?? {}))
+    for (const [input, info] of Object.entries(output.inputs)) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+      if (m?.[1] && info.bytesInOutput > 0) packages.add(m[1]);
+    }
+  return [...packages].sort();
+};
+
+describe('the deployed bundles carry', () => {
+  it('a YAML parser in artifact-uploaded alone, which reads AppSpec files at upload', () => {
+    expect(functions.length).toBeGreaterThanOrEqual(9);
+    const withYaml = functions.filter((fn) => packagesIn(fn).includes('yaml'));
+    expect(withYaml).toEqual(['artifact-uploaded']);
+  });
+});

@@ -1,0 +1,20 @@
+// serverless.yml's custom.esbuild, as serverless-esbuild hands it to esbuild: for tests that bundle
+// the functions' code exactly as it is deployed.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BuildOptions } from 'esbuild';
+import { parse } from 'yaml';
+import { root } from './fixtures';
+
+// serverless-esbuild's options: esbuild's own, plus the plugin's exclude and packager.
+type EsbuildOptions = BuildOptions & { exclude?: unknown; packager?: unknown };
+
+export const deployedOptions = (): BuildOptions => {
+  // CloudFormation tags are not needed here: read them as plain values.
+  const tag = (name: string) => ({ tag: name, resolve: (v: string) => v });
+  const yml = parse(readFileSync(join(root, 'serverless.yml'), 'utf8'), {
+    customTags: ['!Ref', '!GetAtt', '!Sub'].map(tag),
+  }) as { custom: { esbuild: EsbuildOptions } };
+  const { define: _d, exclude: _e, packager: _p, ...options } = yml.custom.esbuild;
+  return options;
+};
