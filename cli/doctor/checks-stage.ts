@@ -2,6 +2,7 @@
 // in its failed-invocations queue. `checkStage` runs every check in the order of the table.
 import { alarmRow, roleRows, secretRow } from './checks-access';
 import { applicationRow, groupRows, unreadable } from './checks-codedeploy';
+import { aliasRow } from './checks-lambda';
 import type { QueueFacts, Row, RuleFacts, StackFacts, StageFacts, TopicFacts } from './facts';
 import type { Plan } from './plan';
 
@@ -86,6 +87,12 @@ export const checkStage = (plan: Plan, facts: StageFacts): Row[] => [
     groupRows(
       g,
       facts.groups.find((f) => f.application === g.application && f.group === g.group),
+    ),
+  ),
+  ...plan.aliases.map((a) =>
+    aliasRow(
+      a,
+      facts.aliases.find((f) => f.function === a.function && f.alias === a.alias),
     ),
   ),
   ...roleRows(plan, facts.stack, facts.roles),

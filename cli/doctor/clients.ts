@@ -5,6 +5,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -14,6 +15,7 @@ export interface DoctorClients {
   cloudwatch: CloudWatchClient;
   codedeploy: CodeDeployClient;
   iam: IAMClient;
+  lambda: LambdaClient;
   secrets: SecretsManagerClient;
   sns: SNSClient;
   events: EventBridgeClient;
@@ -41,6 +43,7 @@ export const doctorClients = (options: ClientOptions = {}): DoctorClients => {
     cloudwatch: new CloudWatchClient(config),
     codedeploy: new CodeDeployClient(config),
     iam: new IAMClient(config),
+    lambda: new LambdaClient(config),
     secrets: new SecretsManagerClient(config),
     sns: new SNSClient(config),
     events: new EventBridgeClient(config),

@@ -1,5 +1,6 @@
 // What `baton doctor` learns about a deployed stage: filled by the AWS adapters (gather-*.ts), judged by
 // the pure checks (checks-*.ts), so every rule is tested over plain values.
+import type { AliasRoute } from '../../shared/deployments/rules/lambda-alias';
 
 /** A read that may fail on its own (AccessDenied, throttling) without stopping the other checks. */
 export type Read<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -39,6 +40,13 @@ export interface GroupFacts {
   application: string;
   group: string;
   info: Read<GroupInfo | undefined>;
+}
+
+export interface AliasFacts {
+  function: string;
+  alias: string;
+  /** What GetAlias says; undefined when Lambda has no such alias (or function). */
+  routing: Read<AliasRoute | undefined>;
 }
 
 export interface PolicyStatement {
@@ -95,6 +103,7 @@ export interface StageFacts {
   stack: StackFacts;
   applications: ApplicationFacts[];
   groups: GroupFacts[];
+  aliases: AliasFacts[];
   roles: RoleFacts[];
   secrets: SecretFacts[];
   alarms: AlarmFacts[];

@@ -21,6 +21,7 @@ import {
 } from './facts';
 import { readApplications, readGroups } from './gather-codedeploy';
 import { readRoles } from './gather-iam';
+import { readAliases } from './gather-lambda';
 import { readStack } from './gather-stack';
 import type { Plan } from './plan';
 import { read } from './read';
@@ -94,9 +95,10 @@ export const gatherFacts = async (
 ): Promise<StageFacts> => {
   const stack = await readStack(clients, stackName);
   const resource = (id: string) => stack.resources[id]?.physicalId;
-  const [applications, groups, roles, secrets, alarms, topics, rules, queue] = await Promise.all([
+  const [applications, groups, aliases, roles, secrets, alarms, topics, rules, queue] = await Promise.all([
     readApplications(clients.codedeploy, plan.applications),
     readGroups(clients.codedeploy, plan.groups),
+    readAliases(clients.lambda, plan.aliases),
     readRoles(
       clients.iam,
       plan.roles.map((r) => r.role),
@@ -123,5 +125,5 @@ export const gatherFacts = async (
     readRules(clients, stack),
     readQueue(clients, resource('FailedInvocations')),
   ]);
-  return { stack, applications, groups, roles, secrets, alarms, topics, rules, queue };
+  return { stack, applications, groups, aliases, roles, secrets, alarms, topics, rules, queue };
 };

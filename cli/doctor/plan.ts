@@ -12,6 +12,14 @@ export interface PlannedGroup {
   platform: ComputePlatform;
 }
 
+/** A Lambda environment's alias (group.lambda): what its deployments move. */
+export interface PlannedAlias {
+  app: string;
+  environment: string;
+  function: string;
+  alias: string;
+}
+
 export interface PlannedRole {
   app: string;
   role: string;
@@ -22,6 +30,8 @@ export interface Plan {
   /** Each CodeDeploy application's computePlatform, as pipeline.yml says. */
   platforms: Record<string, ComputePlatform>;
   groups: PlannedGroup[];
+  /** One per Lambda environment. */
+  aliases: PlannedAlias[];
   roles: PlannedRole[];
   /** Applications whose environments have secrets but which name no instance role. */
   appsWithoutRoles: { app: string; needsSecrets: boolean }[];
@@ -52,6 +62,13 @@ export const planOf = (pipeline: Pipeline): Plan => {
         group: e.deploymentGroup,
         platform: spec.computePlatform,
       })),
+    ),
+    aliases: apps.flatMap(([app, spec]) =>
+      spec.environments.flatMap((e) =>
+        e.group?.lambda
+          ? [{ app, environment: e.name, function: e.group.lambda.function, alias: e.group.lambda.alias }]
+          : [],
+      ),
     ),
     roles: apps.flatMap(([app, spec]) => unique(spec.instanceRoles).map((role) => ({ app, role }))),
     // ECS and Lambda have no instances, and pipeline.yml refuses instance roles there.

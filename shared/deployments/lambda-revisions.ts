@@ -7,6 +7,7 @@ import type { ArtifactRef } from '../ledger/records';
 import { artifactRecords } from '../ledger/schemas';
 import type { RecordStore } from '../ledger/store';
 import type { LambdaTarget } from '../pipeline/rules/deployment-group';
+import { aliasProblem } from './rules/lambda-alias';
 import { type LambdaAppSpec, readLambdaAppSpec, renderLambdaRevision } from './rules/lambda-revision';
 
 export interface LambdaRevisionDeps {
@@ -85,21 +86,15 @@ const aliasVersion = async (
 ) => {
   const routing = await deps.aliases.routing(target.function, target.alias);
   const field = `applications.${app}.environments.${env}.group.lambda.alias`;
-  const refused = (rule: string) =>
-    new ConfiguredRefusalError([`${field}: ${rule}`], {
+  const problem = aliasProblem(target.alias, routing);
+  if (problem)
+    throw new ConfiguredRefusalError([`${field}: ${problem}`], {
       rule: 'lambda-alias',
       application: app,
       environment: env,
       owner: `application ${app}`,
       subject: `alias ${target.function}:${target.alias}`,
     });
-  if (!/^[0-9]+$/.test(routing.functionVersion))
-    throw refused(`the alias ${target.alias} points to ${routing.functionVersion}, not a published version`);
-  const weighted = Object.keys(routing.additionalVersionWeights);
-  if (weighted.length > 0)
-    throw refused(
-      `the alias ${target.alias} routes traffic to version ${weighted.join(', ')} as well (weighted routing): CodeDeploy shifts only an alias on one version`,
-    );
   return routing.functionVersion;
 };
 

@@ -1,8 +1,9 @@
 // `baton doctor` against a real created stack: the packaged template in moto's CloudFormation (IAM,
 // SNS, SQS, EventBridge, Secrets Manager from moto) and CodeDeploy from the local stand-in. The real CLI
 // runs as a subprocess for the healthy stage and for a stage that does not exist.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CreateApplicationCommand } from '@aws-sdk/client-codedeploy';
 import { DisableRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListSubscriptionsByTopicCommand, SNSClient, UnsubscribeCommand } from '@aws-sdk/client-sns';
@@ -22,9 +23,18 @@ import { packageStack } from '../support/packaged';
 const ctx = useMoto();
 let codedeploy: LocalCodeDeploy;
 let stage: DoctorStage;
+/** The aliases the function's own stack made: dev's on a version, production's left on $LATEST. */
+const ALIASES = [
+  { functionName: 'fn-api', name: 'dev', functionVersion: '7' },
+  { functionName: 'fn-api', name: 'live', functionVersion: '$LATEST' },
+];
+
+/** Where the tests write the pipeline.yml variants they run doctor with. */
+const OUT = join(root, 'test-output');
 
 beforeAll(async () => {
-  codedeploy = await startLocalCodeDeploy({ s3: ctx.s3 });
+  mkdirSync(OUT, { recursive: true });
+  codedeploy = await startLocalCodeDeploy({ s3: ctx.s3, aliases: ALIASES });
   stage = await setUpHealthyStage(ctx.moto.endpoint, codedeploy.endpoint, packageStack());
 }, 180_000);
 afterAll(async () => {
@@ -39,6 +49,7 @@ const baton = (args: string[]) =>
       HOME: root,
       AWS_MAX_ATTEMPTS: '1',
       AWS_ENDPOINT_URL_CODEDEPLOY: codedeploy.endpoint,
+      AWS_ENDPOINT_URL_LAMBDA: codedeploy.endpoint,
     }),
   );
 
@@ -88,7 +99,7 @@ describe('baton doctor on a deployed stage', () => {
     const [dev, , production] = raw.applications.web.environments;
     if (dev) dev.deploymentGroup = 'web-bare';
     if (production) production.deploymentGroup = 'web-gone';
-    const config = join(root, 'test-output', 'doctor-broken-pipeline.yml');
+    const config = join(OUT, 'doctor-broken-pipeline.yml');
     writeFileSync(config, stringify(raw));
     const moto = motoClientConfig(ctx.moto.endpoint);
     await new SecretsManagerClient(moto).send(
@@ -148,6 +159,67 @@ describe('baton doctor on a deployed stage', () => {
         status: 'warn',
         detail: `1 message: events Lambda gave up on; read them with aws sqs receive-message --queue-url ${QueueUrl}`,
       },
+    ]);
+  });
+
+  it("checks each Lambda environment's alias before its first deployment (the real CLI)", async () => {
+    // pipeline.yml with a Lambda application beside web, its application and groups made elsewhere.
+    const raw = parse(readFileSync(join(root, 'pipeline.yml'), 'utf8')) as { applications: object };
+    const environment = (name: string, alias: string, enter: unknown) => ({
+      name,
+      deploymentGroup: `fn-${name}`,
+      enter,
+      group: { lambda: { function: 'fn-api', alias } },
+    });
+    raw.applications = {
+      ...raw.applications,
+      fn: {
+        codedeployApplication: 'baton-fn',
+        computePlatform: 'Lambda',
+        repositories: ['fn'],
+        artifactKey: '{application}/{commit}.json',
+        existing: true,
+        environments: [
+          environment('dev', 'dev', { branch: 'main' }),
+          environment('staging', 'staging', 'release'),
+          environment('production', 'live', 'promotion'),
+        ],
+      },
+    };
+    const config = join(OUT, 'doctor-lambda-pipeline.yml');
+    writeFileSync(config, stringify(raw));
+    await stage.clients.codedeploy.send(
+      new CreateApplicationCommand({ applicationName: 'baton-fn', computePlatform: 'Lambda' }),
+    );
+    for (const env of ['dev', 'staging', 'production'])
+      await createGroup(stage.clients.codedeploy, 'baton-fn', `fn-${env}`, false);
+
+    const { code, stdout, stderr } = await baton(['doctor', '--stage', 'dev', '--config', config, '--json']);
+
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    const rows = rowsOf(stdout);
+    expect(rows.filter((r) => r.check === 'Lambda alias')).toEqual([
+      { check: 'Lambda alias', subject: 'fn-api:dev', status: 'ok', detail: 'on version 7' },
+      {
+        check: 'Lambda alias',
+        subject: 'fn-api:staging',
+        status: 'FAIL',
+        detail: "missing: create it before the first deployment (the function's own stack)",
+      },
+      {
+        check: 'Lambda alias',
+        subject: 'fn-api:live',
+        status: 'FAIL',
+        detail: 'the alias live points to $LATEST, not a published version',
+      },
+    ]);
+    const fn = rows.filter((r) => r.subject.startsWith('baton-fn'));
+    expect(fn.map((r) => `${r.check} ${r.subject} ${r.status}`)).toEqual([
+      'application baton-fn ok',
+      'deployment group baton-fn/fn-dev ok',
+      'deployment group baton-fn/fn-staging ok',
+      'deployment group baton-fn/fn-production ok',
     ]);
   });
 });

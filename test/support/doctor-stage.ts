@@ -12,6 +12,7 @@ import {
   IAMClient,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { type DoctorClients, doctorClients } from '../../cli/doctor/clients';
@@ -28,10 +29,11 @@ export interface DoctorStage {
   clients: DoctorClients;
 }
 
-/** Clients as the CLI makes them, with CodeDeploy at the local stand-in and the rest at moto. */
+/** Clients as the CLI makes them, with CodeDeploy (and Lambda's GetAlias) at the local stand-in, the rest at moto. */
 export const stageClients = (moto: string, codedeploy: string): DoctorClients => ({
   ...doctorClients(motoClientConfig(moto)),
   codedeploy: new CodeDeployClient(motoClientConfig(codedeploy)),
+  lambda: new LambdaClient(motoClientConfig(codedeploy)),
 });
 
 export const createGroup = (client: CodeDeployClient, application: string, group: string, tagged = true) =>

@@ -1,9 +1,14 @@
 // baton doctor's rules over plain facts: no AWS, no mocks.
+import { GetAliasCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
 import { alarmRow, roleRow } from '../../cli/doctor/checks-access';
 import { applicationRow, groupRows } from '../../cli/doctor/checks-codedeploy';
-import { queueRow, stackRow, topicRow } from '../../cli/doctor/checks-stage';
-import { got, type StackFacts } from '../../cli/doctor/facts';
+import { aliasRow } from '../../cli/doctor/checks-lambda';
+import { checkStage, failed, queueRow, stackRow, topicRow } from '../../cli/doctor/checks-stage';
+import { type AliasFacts, got, type StackFacts, type StageFacts } from '../../cli/doctor/facts';
+import { readAliases } from '../../cli/doctor/gather-lambda';
 import { planOf } from '../../cli/doctor/plan';
 import { allows, statementsOf } from '../../cli/doctor/policy';
 import { run } from '../../cli/main';
@@ -316,5 +321,100 @@ describe("doctor on the bakes' alarms", () => {
     expect(
       alarmRow(listed, { alarm: listed.alarm, state: { ok: false, error: 'AccessDenied: no' } }),
     ).toMatchObject({ status: 'FAIL', detail: 'could not check: AccessDenied: no' });
+  });
+});
+
+describe("doctor on the Lambda environments' aliases", () => {
+  const plan = planOf(platformPipeline());
+  const [dev, production] = plan.aliases;
+  const facts = (alias: string, routing: AliasFacts['routing']): AliasFacts => ({
+    function: 'fn-api',
+    alias,
+    routing,
+  });
+  const on = (functionVersion: string, additionalVersionWeights: Record<string, number> = {}) =>
+    got({ functionVersion, additionalVersionWeights });
+
+  it('plans one alias per Lambda environment, naming its application and environment', () => {
+    expect(plan.aliases).toEqual([
+      { app: 'fn', environment: 'dev', function: 'fn-api', alias: 'dev' },
+      { app: 'fn', environment: 'production', function: 'fn-api', alias: 'live' },
+    ]);
+  });
+
+  it('fails a missing alias, before the first deployment would be refused for it', () => {
+    const stage: StageFacts = {
+      stack,
+      applications: [],
+      groups: [],
+      aliases: [facts('dev', on('7')), facts('live', got(undefined))],
+      roles: [],
+      secrets: [],
+      alarms: [],
+      topics: [],
+      rules: [],
+      queue: { messages: got(0) },
+    };
+
+    const rows = checkStage(plan, stage).filter((r) => r.check === 'Lambda alias');
+
+    expect(rows.map((r) => `${r.subject} ${r.status}: ${r.detail}`)).toEqual([
+      'fn-api:dev ok: on version 7',
+      "fn-api:live FAIL: missing: create it before the first deployment (the function's own stack)",
+    ]);
+    expect(failed(rows)).toBe(true);
+  });
+
+  it('fails an alias CodeDeploy cannot shift, with the rule the launch refuses it by', () => {
+    expect(dev && aliasRow(dev, facts('dev', on('$LATEST')))).toEqual({
+      check: 'Lambda alias',
+      subject: 'fn-api:dev',
+      status: 'FAIL',
+      detail: 'the alias dev points to $LATEST, not a published version',
+    });
+    expect(production && aliasRow(production, facts('live', on('5', { '6': 0.1 })))).toEqual({
+      check: 'Lambda alias',
+      subject: 'fn-api:live',
+      status: 'FAIL',
+      detail:
+        'the alias live routes traffic to version 6 as well (weighted routing): CodeDeploy shifts only an alias on one version',
+    });
+  });
+
+  it('fails an alias it could not read, naming the error', () => {
+    const denied = { ok: false as const, error: 'AccessDeniedException: not authorized to GetAlias' };
+    expect(dev && aliasRow(dev, facts('dev', denied))).toEqual({
+      check: 'Lambda alias',
+      subject: 'fn-api:dev',
+      status: 'FAIL',
+      detail: 'could not check: AccessDeniedException: not authorized to GetAlias',
+    });
+  });
+
+  it('reads each alias once through GetAlias: Lambda saying ResourceNotFoundException is a missing alias', async () => {
+    const lambda = mockClient(LambdaClient);
+    lambda
+      .on(GetAliasCommand, { FunctionName: 'fn-api', Name: 'dev' })
+      .resolves({ FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { '8': 0.25 } } })
+      .on(GetAliasCommand, { FunctionName: 'fn-api', Name: 'live' })
+      .rejects(new ResourceNotFoundException({ message: 'Alias not found', $metadata: {} }))
+      .on(GetAliasCommand, { FunctionName: 'fn-jobs', Name: 'live' })
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    const client = new LambdaClient({ region: 'eu-west-1' });
+    const jobs = { app: 'jobs', environment: 'production', function: 'fn-jobs', alias: 'live' };
+
+    const read = await readAliases(client, [...plan.aliases, jobs, { ...jobs, environment: 'staging' }]);
+
+    expect(read).toEqual([
+      facts('dev', on('7', { '8': 0.25 })),
+      facts('live', got(undefined)),
+      {
+        function: 'fn-jobs',
+        alias: 'live',
+        routing: { ok: false, error: 'AccessDeniedException: not authorized' },
+      },
+    ]);
+    expect(lambda).toHaveReceivedCommandTimes(GetAliasCommand, 3);
+    lambda.restore();
   });
 });
