@@ -1,5 +1,6 @@
 // Starts moto server (S3, SNS, Secrets Manager) on a free loopback port and stops it afterwards.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { delimiter, join } from 'node:path';
 import { freePort } from './ports';
 
 export interface Moto {
@@ -26,6 +27,8 @@ const waitUntilUp = async (endpoint: string, child: ChildProcess, log: () => str
   throw new Error(`moto_server did not start within 20 s: ${log().slice(-500)}`);
 };
 
+const ATOMIC_WRITES = join(__dirname, 'moto-atomic');
+
 export interface MotoOptions {
   /** How long stop() waits after SIGTERM before it sends SIGKILL. */
   graceMs?: number;
@@ -36,8 +39,11 @@ export const startMoto = async (
   { graceMs = 5_000 }: MotoOptions = {},
 ): Promise<Moto> => {
   const port = await freePort();
+  // S3's conditional writes made atomic in moto, as S3 makes them (local/moto-atomic/sitecustomize.py).
+  const pythonPath = [ATOMIC_WRITES, process.env.PYTHONPATH].filter(Boolean).join(delimiter);
   const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PYTHONPATH: pythonPath, PYTHONDONTWRITEBYTECODE: '1' },
   });
   let output = '';
   child.stdout?.on('data', (d) => {
