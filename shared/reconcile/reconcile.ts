@@ -10,11 +10,12 @@ import { audit } from '../audit/audit';
 import { reauditIncomplete } from '../audit/reaudit-incomplete';
 import { auditRecords, followUpMarkRecords } from '../audit/records';
 import { isFinished } from '../audit/rules/evidence';
-import { errorName } from '../core/rules/errors';
+import { ConfiguredRefusalError, errorName } from '../core/rules/errors';
 import { releaseGroup, startNext } from '../deployments/deployment-queue';
 import { recoverStalledLaunches, resumePendingRequests } from '../deployments/stalled-launches';
 import { auditKeys } from '../ledger/keys';
 import { deploymentRecords, slotRecords } from '../ledger/schemas';
+import { refuseAndAlert } from '../refusals/rejection-alerts';
 import { endDueBakes } from '../verification/bakes';
 import type { ReconcileDeps, ReconcileStep, ReconcileStepResult } from './reconcile-step';
 
@@ -107,13 +108,30 @@ export const resumeFollowUps: ReconcileStep = {
   },
 };
 
+/**
+ * A launch refused for what pipeline.yml configures (a Lambda alias on $LATEST, say) reaches a person,
+ * once per cause, as the event functions' refusals do; other failures are only answered.
+ */
+const refusedHere = async (deps: ReconcileDeps, error: unknown): Promise<string | undefined> => {
+  if (!(error instanceof ConfiguredRefusalError)) return undefined;
+  await refuseAndAlert(deps, 'reconcile', error.message, error.refusal);
+  return `refused: ${error.message}`;
+};
+
+/** One environment's failure does not keep the others' queues waiting. */
 export const startQueuedDeployments: ReconcileStep = {
   name: 'startQueuedDeployments',
   async run(deps) {
     const results: Record<string, string> = {};
     for (const { application, environment } of environments(deps)) {
-      const outcome = await startNext(deps, application, environment);
-      results[`${application}/${environment}`] = typeof outcome === 'string' ? outcome : outcome.outcome;
+      const at = `${application}/${environment}`;
+      try {
+        const outcome = await startNext(deps, application, environment);
+        results[at] = typeof outcome === 'string' ? outcome : outcome.outcome;
+      } catch (error) {
+        deps.log.error('queued deployment not started', { at, error: errorName(error) });
+        results[at] = (await refusedHere(deps, error)) ?? `failed: ${errorName(error)}`;
+      }
     }
     return results;
   },
@@ -141,7 +159,11 @@ export const reconcile = async (
       results.push({ step: step.name, ok: true, result: await step.run(deps) });
     } catch (error) {
       deps.log.error('reconcile step failed', { step: step.name, error: errorName(error) });
-      results.push({ step: step.name, ok: false, error: errorName(error) });
+      results.push({
+        step: step.name,
+        ok: false,
+        error: (await refusedHere(deps, error)) ?? errorName(error),
+      });
     }
   }
   return results;

@@ -1,14 +1,17 @@
 // ECS and Lambda artifacts are AppSpec files: CreateDeployment names the S3 revision with CodeDeploy's
 // YAML or JSON bundle type, and an archive under such an application is refused before any call.
 import { describe, expect, it } from 'vitest';
-import { run as artifactUploaded } from '../../functions/artifact-uploaded/handler';
 import { releaseGroup } from '../../shared/deployments/deployment-queue';
 import { requestDeployment } from '../../shared/deployments/deployments';
 import { keys } from '../../shared/ledger/keys';
 import type { ArtifactRecord, DeploymentRequest } from '../../shared/ledger/records';
 import { COMMIT, memoryDeps } from '../support/fixtures';
-import { platformPipeline } from '../support/platforms';
-import { objectCreatedEvent } from '../support/s3-events';
+import {
+  lambdaAppSpec,
+  lambdaArtifactRef,
+  platformPipeline,
+  uploadLambdaArtifact,
+} from '../support/platforms';
 
 const ask = (deps: ReturnType<typeof memoryDeps>, application: string, key: string) =>
   requestDeployment(deps, {
@@ -19,21 +22,9 @@ const ask = (deps: ReturnType<typeof memoryDeps>, application: string, key: stri
     dedupeKey: `${application}-${COMMIT}`,
   });
 
-const APPSPEC = (name = 'fn-api', target: unknown = 8) =>
-  `version: 0.0\nResources:\n  - api:\n      Type: AWS::Lambda::Function\n      Properties:\n        Name: ${name}\n        TargetVersion: ${target}\n`;
-/** The object uploaded and announced as S3 announces it: artifact-uploaded reads its AppSpec and records it. */
-const upload = (deps: ReturnType<typeof memoryDeps>, commit: string, versionId: string, body: string) => {
-  const key = `artifacts/fn/${commit}.json`;
-  deps.artifacts.add({ bucket: 'pipeline', key, versionId, etag: `"etag-${versionId}"`, metadata: {} });
-  deps.artifacts.write('pipeline', key, versionId, body);
-  return artifactUploaded(
-    objectCreatedEvent('pipeline', { key, etag: `etag-${versionId}`, 'version-id': versionId }),
-    deps,
-  );
-};
 const lambdaDeps = async (body: string) => {
   const deps = memoryDeps(platformPipeline());
-  await upload(deps, COMMIT, 'v1', body);
+  await uploadLambdaArtifact(deps, COMMIT, 'v1', body);
   deps.lambda.aliases.versions.set('fn-api:dev', '7');
   deps.lambda.aliases.versions.set('fn-api:live', '5');
   return deps;
@@ -41,7 +32,7 @@ const lambdaDeps = async (body: string) => {
 
 describe('deploying ECS and Lambda applications', () => {
   it('hands CodeDeploy the AppSpec file for ECS (YAML), and for Lambda the revision written for the environment', async () => {
-    const deps = await lambdaDeps(APPSPEC());
+    const deps = await lambdaDeps(lambdaAppSpec());
     await ask(deps, 'svc', `artifacts/svc/${COMMIT}.yaml`);
     await ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`);
     const revision = `revisions/fn/${COMMIT}/dev/v1.json`;
@@ -74,11 +65,11 @@ describe('deploying ECS and Lambda applications', () => {
   it.each([
     ['not: [valid', 'artifact: the AppSpec file is neither YAML nor JSON'],
     [
-      APPSPEC('other-fn'),
+      lambdaAppSpec('other-fn'),
       'artifact: the AppSpec names the function other-fn, but pipeline.yml deploys fn-api',
     ],
     [
-      APPSPEC('fn-api', "''"),
+      lambdaAppSpec('fn-api', "''"),
       'artifact: the AppSpec resource names no published version to promote (TargetVersion: a number)',
     ],
     [
@@ -89,7 +80,7 @@ describe('deploying ECS and Lambda applications', () => {
     'refuses a Lambda AppSpec that breaks a rule at upload: not recorded, never deployed (%#)',
     async (body, rule) => {
       const deps = memoryDeps(platformPipeline());
-      await expect(upload(deps, COMMIT, 'v1', body)).resolves.toMatchObject({
+      await expect(uploadLambdaArtifact(deps, COMMIT, 'v1', body)).resolves.toMatchObject({
         results: [{ outcome: 'rejected', reason: rule }],
       });
       expect(await deps.store.get(keys.artifact('fn', COMMIT))).toBeUndefined();
@@ -103,7 +94,7 @@ describe('deploying ECS and Lambda applications', () => {
   );
 
   it('records the AppSpec with the artifact, and launches from the record without reading the object again', async () => {
-    const deps = await lambdaDeps(APPSPEC());
+    const deps = await lambdaDeps(lambdaAppSpec());
     const record = await deps.store.get<ArtifactRecord>(keys.artifact('fn', COMMIT));
     expect(record?.record.appSpec).toEqual({
       version: 0,
@@ -117,7 +108,7 @@ describe('deploying ECS and Lambda applications', () => {
   });
 
   it('holds the recorded AppSpec to pipeline.yml as it is when the deployment is asked for', async () => {
-    const deps = await lambdaDeps(APPSPEC());
+    const deps = await lambdaDeps(lambdaAppSpec());
     const renamed = platformPipeline();
     for (const env of renamed.applications.fn?.environments ?? [])
       if (env.group?.lambda) env.group.lambda.function = 'fn-renamed';
@@ -132,8 +123,8 @@ describe('deploying ECS and Lambda applications', () => {
 
   it('tells a person, once, when an uploaded Lambda AppSpec cannot be deployed: refused, not retried', async () => {
     const deps = memoryDeps(platformPipeline());
-    const first = await upload(deps, COMMIT, 'v1', APPSPEC('other-fn'));
-    const again = await upload(deps, COMMIT, 'v1', APPSPEC('other-fn'));
+    const first = await uploadLambdaArtifact(deps, COMMIT, 'v1', lambdaAppSpec('other-fn'));
+    const again = await uploadLambdaArtifact(deps, COMMIT, 'v1', lambdaAppSpec('other-fn'));
 
     const refusal = 'artifact: the AppSpec names the function other-fn, but pipeline.yml deploys fn-api';
     expect(first).toMatchObject({ results: [{ outcome: 'rejected', reason: refusal }] });
@@ -147,7 +138,7 @@ describe('deploying ECS and Lambda applications', () => {
   });
 
   it('deploys nothing when the alias already serves the target version: the request is done, with why', async () => {
-    const deps = await lambdaDeps(APPSPEC('fn-api', 7));
+    const deps = await lambdaDeps(lambdaAppSpec('fn-api', 7));
 
     const outcome = await ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`);
 
@@ -163,28 +154,21 @@ describe('deploying ECS and Lambda applications', () => {
   });
 
   it('a rollback after a failed deployment, the alias left on the last VERIFIED version, deploys nothing; what is queued behind it starts', async () => {
-    const deps = await lambdaDeps(APPSPEC('fn-api', 9));
-    const good = `artifacts/fn/${'a'.repeat(40)}.json`;
-    await upload(deps, 'a'.repeat(40), 'v0', APPSPEC('fn-api', 7));
+    const deps = await lambdaDeps(lambdaAppSpec('fn-api', 9));
+    await uploadLambdaArtifact(deps, 'a'.repeat(40), 'v0', lambdaAppSpec('fn-api', 7));
     // The failed deployment of version 9 holds the group; CodeDeploy left dev's alias on 7.
     const failed = await ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`);
     const rollback = await requestDeployment(deps, {
       application: 'fn',
       environment: 'dev',
-      artifact: { bucket: 'pipeline', key: good, etag: '"etag-v0"', versionId: 'v0', commit: 'a'.repeat(40) },
+      artifact: lambdaArtifactRef('a'.repeat(40), 'v0'),
       cause: { type: 'rollback', detail: 'rollback after FAILED' },
       dedupeKey: 'rollback-1',
     });
     const newer = await requestDeployment(deps, {
       application: 'fn',
       environment: 'dev',
-      artifact: {
-        bucket: 'pipeline',
-        key: `artifacts/fn/${COMMIT}.json`,
-        etag: '"etag-v1"',
-        versionId: 'v1',
-        commit: COMMIT,
-      },
+      artifact: lambdaArtifactRef(COMMIT),
       cause: { type: 'operator', detail: 'retry' },
       dedupeKey: 'retry-1',
     });
@@ -215,7 +199,7 @@ describe('deploying ECS and Lambda applications', () => {
   ])(
     'refuses an alias %s, naming group.lambda.alias, before any CreateDeployment',
     async (_, arrange, rule) => {
-      const deps = await lambdaDeps(APPSPEC());
+      const deps = await lambdaDeps(lambdaAppSpec());
       arrange(deps);
       await expect(ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`)).rejects.toMatchObject({
         name: 'ConfiguredRefusalError',

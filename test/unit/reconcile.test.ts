@@ -13,8 +13,14 @@ import {
   reconcileSteps,
   startQueuedDeployments,
 } from '../../shared/reconcile/reconcile';
-import { auditMemoryDeps, deployed } from '../support/audit';
+import { type AuditTestDeps, auditMemoryDeps, deployed } from '../support/audit';
 import { COMMIT, COMMIT2 } from '../support/fixtures';
+import {
+  lambdaAppSpec,
+  lambdaArtifactRef,
+  platformPipeline,
+  uploadLambdaArtifact,
+} from '../support/platforms';
 
 const minutes = (n: number) => n * 60_000;
 const verdictOf = async (deps: ReturnType<typeof auditMemoryDeps>, id: string) =>
@@ -183,5 +189,48 @@ describe('reconcile after a finish event that overtook the launch record', () =>
 
     expect(await verdictOf(deps, id)).toBe('VERIFIED');
     expect(await deps.store.get(keys.slot('web', 'dev'))).toBeUndefined();
+  });
+});
+
+describe('reconcile starting queued Lambda deployments', () => {
+  const queue = async (deps: AuditTestDeps, environment: string, dedupeKey: string) =>
+    requestDeployment(deps, {
+      application: 'fn',
+      environment,
+      artifact: lambdaArtifactRef(COMMIT),
+      cause: { type: 'operator', detail: 'operator ana' },
+      dedupeKey,
+    });
+
+  it('alerts once when an alias refuses the launch, and still starts the next environment', async () => {
+    const deps = auditMemoryDeps(platformPipeline());
+    await uploadLambdaArtifact(deps, COMMIT, 'v1', lambdaAppSpec());
+    deps.lambda.aliases.versions.set('fn-api:dev', '7');
+    deps.lambda.aliases.versions.set('fn-api:live', '5');
+    // dev and production each run one deployment and have one more queued; then their groups free up
+    // while dev's alias is moved onto $LATEST by hand.
+    for (const env of ['dev', 'production']) {
+      expect((await queue(deps, env, `${env}-1`)).outcome).toBe('started');
+      expect((await queue(deps, env, `${env}-2`)).outcome).toBe('queued');
+      await deps.store.delete(keys.slot('fn', env));
+    }
+    deps.lambda.aliases.versions.set('fn-api:dev', '$LATEST');
+    const launched = deps.deployer.calls.length;
+
+    const first = await reconcile(deps, [startQueuedDeployments]);
+    const again = await reconcile(deps, [startQueuedDeployments]);
+
+    const rule =
+      'applications.fn.environments.dev.group.lambda.alias: the alias dev points to $LATEST, not a published version';
+    expect(first[0]).toMatchObject({
+      ok: true,
+      result: { 'fn/dev': `refused: ${rule}`, 'fn/production': 'started' },
+    });
+    expect(again[0]).toMatchObject({ ok: true, result: { 'fn/dev': `refused: ${rule}` } });
+    expect(deps.deployer.calls.length).toBe(launched + 1);
+    const alerts = deps.notifier.sent.map((p) => p.notice);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.subject).toBe('Baton fn dev: reconcile refused an event (lambda-alias)');
+    expect(alerts[0]?.message).toContain(rule);
   });
 });
