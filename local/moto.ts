@@ -8,6 +8,8 @@ export interface Moto {
   port: number;
   /** The moto_server process, whose memory the bench samples. */
   pid: number;
+  /** What moto printed while it started (its first 4,000 characters). */
+  startup(): string;
   stop(): Promise<void>;
 }
 
@@ -46,21 +48,25 @@ export const startMoto = async (
     env: { ...process.env, PYTHONPATH: pythonPath, PYTHONDONTWRITEBYTECODE: '1' },
   });
   let output = '';
-  child.stdout?.on('data', (d) => {
+  let startup = '';
+  const keep = (d: unknown) => {
     output = (output + String(d)).slice(-4000);
-  });
-  child.stderr?.on('data', (d) => {
-    output = (output + String(d)).slice(-4000);
-  });
+    if (startup.length < 4000) startup = (startup + String(d)).slice(0, 4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   child.on('error', (error) => {
     output += `\n${error.message}`;
   });
   const endpoint = `http://127.0.0.1:${port}`;
   await waitUntilUp(endpoint, child, () => output);
+  const unpatched = /baton moto-atomic: moto\.s3 not patched.*/.exec(startup)?.[0];
+  if (unpatched) console.error(`${unpatched}: concurrent conditional writes may not be atomic`);
   return {
     endpoint,
     port,
     pid: child.pid ?? 0,
+    startup: () => startup,
     // Always ends: a process a signal ended has no exit code, only a signal code; one that ignores
     // SIGTERM (or hangs on its way out) is killed once the grace period is over.
     stop: () =>

@@ -18,10 +18,12 @@ export const stopInOrder = async (
   for (const step of steps) {
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
-      step.run().then(
-        () => 'done' as const,
-        (error: unknown) => (error instanceof Error ? error.message : String(error)),
-      ),
+      Promise.resolve()
+        .then(step.run)
+        .then(
+          () => 'done' as const,
+          (error: unknown) => (error instanceof Error ? error.message : String(error)),
+        ),
       new Promise<'late'>((resolve) => {
         timer = setTimeout(() => resolve('late'), step.withinMs);
       }),

@@ -1,7 +1,9 @@
 // The small interfaces the use cases call; adapters implement them on AWS (or in memory for tests).
+
 import type { ApprovalState } from '../approvals/rules/approval-state';
 import type { ArtifactObject, BundleType } from '../artifacts/rules/artifact';
 import type { Verdict } from '../audit/rules/gate';
+import type { AliasRoute } from '../deployments/rules/lambda-alias';
 import type { ArtifactRef } from '../ledger/records';
 import type { RecordStore } from '../ledger/store';
 import type { BakeStanding } from '../verification/rules/bake';
@@ -67,12 +69,8 @@ export interface ArtifactStore {
   read(bucket: string, key: string, versionId?: string): Promise<string | undefined>;
 }
 
-/** What GetAlias says of an alias: the version it invokes, and any weighted routing to others. */
-export interface AliasRouting {
-  functionVersion: string;
-  /** RoutingConfig.AdditionalVersionWeights: version to weight, empty when all traffic goes to one. */
-  additionalVersionWeights: Record<string, number>;
-}
+/** What GetAlias says of an alias (its shape lives with the rule that judges it). */
+export type AliasRouting = AliasRoute;
 
 export interface LambdaAliases {
   /** Where a function's alias points now (GetAlias). */

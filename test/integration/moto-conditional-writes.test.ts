@@ -39,6 +39,10 @@ describe("moto keeps S3's conditional writes atomic", () => {
       );
       rounds.push(await winners(key, { IfMatch: first.ETag ?? '' }));
     }
+    // The patch is on, and so is the fast thread switching that makes the race show without it.
+    expect(moto.moto.startup()).toContain(
+      'baton moto-atomic: S3 writes one at a time (switch interval 1e-06 s)',
+    );
     expect(rounds.filter((r) => r.won !== 1).length).toBe(0);
     expect(new Set(rounds.flatMap((r) => r.refused))).toEqual(new Set([412]));
   }, 120_000);

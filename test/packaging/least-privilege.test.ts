@@ -135,16 +135,18 @@ describe('least privilege in the packaged template', () => {
       }
   });
 
-  it('lets only artifact-uploaded read artifacts: a launch reads the AppSpec its artifact record keeps', () => {
+  it('lets only artifact-uploaded read outside the ledger: a launch reads the AppSpec its artifact record keeps', () => {
+    // Any object read on a resource that is not under the ledger prefix (the artifacts, the whole
+    // bucket, *) counts, so a broader grant cannot slip through.
+    const readsOutsideLedger = (f: ReturnType<typeof functions>[number]) =>
+      f.statements
+        .filter(
+          (s) => allows(s) && actionsOf(s).some((a) => a === 's3:GetObject' || a === 's3:GetObjectVersion'),
+        )
+        .flatMap((s) => asList(s.Resource).map((r) => JSON.stringify(resolve(template, r))))
+        .filter((r) => !r.includes('/ledger/'));
     const reading = functions()
-      .filter((f) =>
-        f.statements.some(
-          (s) =>
-            allows(s) &&
-            actionsOf(s).some((a) => a === 's3:GetObject' || a === 's3:GetObjectVersion') &&
-            JSON.stringify(s.Resource).includes('/artifacts/'),
-        ),
-      )
+      .filter((f) => readsOutsideLedger(f).length > 0)
       .map((f) => f.folder);
     expect(reading).toEqual(['artifact-uploaded']);
   });

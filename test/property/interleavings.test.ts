@@ -11,6 +11,7 @@ import { emptyReached, interleave, interleavingArb } from '../support/model-run'
 // of a few per thousand) hold run after run instead of failing on an unlucky draw; FC_SEED=<n> runs
 // other interleavings, and `npm run bench` checks 10,000 from a random seed.
 const seed = Number(process.env.FC_SEED ?? 20261201);
+if (!Number.isSafeInteger(seed)) throw new Error(`FC_SEED must be an integer, not "${process.env.FC_SEED}"`);
 
 describe('random interleavings of uploads, pushes, deliveries, finishes, approvals and expiries', () => {
   it('keep every invariant (1,000 interleavings)', async () => {

@@ -39,6 +39,26 @@ describe('stopping the local stack in order', () => {
     ]);
   });
 
+  it('goes on from a part whose stop throws before it returns a promise', async () => {
+    const lines: string[] = [];
+    const stopped: string[] = [];
+    const throwsAtOnce = (): Promise<unknown> => {
+      throw new Error('server is not running');
+    };
+    const left = await stopInOrder(
+      [
+        { what: 'the board URL', withinMs: 1_000, run: throwsAtOnce },
+        { what: 'moto_server', withinMs: 1_000, run: async () => void stopped.push('moto') },
+      ],
+      (line) => lines.push(line),
+    );
+    expect(left).toEqual(['the board URL']);
+    expect(stopped).toEqual(['moto']);
+    expect(lines).toEqual([
+      'local stack: the board URL failed to stop (server is not running); stopping the rest anyway',
+    ]);
+  });
+
   it('reports nothing when every part stops in time', async () => {
     const lines: string[] = [];
     const left = await stopInOrder([{ what: 'moto_server', withinMs: 1_000, run: async () => 1 }], (l) =>

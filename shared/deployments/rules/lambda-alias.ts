@@ -1,9 +1,10 @@
 // What CodeDeploy can move: an alias on one published version, with all its traffic. The launch refuses
 // any other alias (lambda-revisions.ts), and `baton doctor` reports it before the first deployment.
 
-/** What GetAlias says of an alias, as the LambdaAliases port gives it. */
+/** What GetAlias says of an alias: the version it invokes, and any weighted routing to others. */
 export interface AliasRoute {
   functionVersion: string;
+  /** RoutingConfig.AdditionalVersionWeights: version to weight, empty when all traffic goes to one. */
   additionalVersionWeights: Record<string, number>;
 }
 
