@@ -39,15 +39,24 @@ const aliasError = (error: unknown) =>
 /**
  * Where the environment's alias points now (GetAlias, once), for a Lambda environment's deployment that
  * CodeDeploy calls Succeeded; a failed read is named in `unreadable`. Any other deployment is left as is.
+ * The alias is evidence only while this deployment is the environment's latest: once a newer one has
+ * started there (an operator re-auditing an old deployment), the alias is that one's, and is not asked.
  */
 export const withAliasNow = async (
   aliases: LambdaAliases | undefined,
   target: LambdaTarget | undefined,
   evidence: Evidence,
+  newerDeployment: () => Promise<string | undefined>,
 ): Promise<Evidence> => {
   if (!target || evidence.deployment?.status !== 'Succeeded') return evidence;
   const name = `${target.function}:${target.alias}`;
   try {
+    const newer = await newerDeployment();
+    if (newer)
+      return {
+        ...evidence,
+        aliasSkipped: `deployment ${newer} started in this environment since, and the alias is its now`,
+      };
     if (!aliases) throw new Error('no alias reader is wired for this function');
     const routing = await aliases.routing(target.function, target.alias);
     return { ...evidence, aliasNow: { functionName: target.function, alias: target.alias, ...routing } };

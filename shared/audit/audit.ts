@@ -6,7 +6,7 @@
 import { NotFoundError } from '../core/rules/errors';
 import { auditKeys } from '../ledger/keys';
 import type { DeploymentRecord } from '../ledger/records';
-import { deploymentRecords, stopRecords } from '../ledger/schemas';
+import { deploymentRecords, headRecords, stopRecords } from '../ledger/schemas';
 import type { Stored } from '../ledger/store';
 import {
   type Environment,
@@ -173,7 +173,14 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
     return { outcome: 'unfinished', deploymentId: id, status: stopped.deployment.status };
   const place = placeOf(deps, req, ledger, stopped);
   const env = place.environment;
-  const evidence = await withAliasNow(deps.lambda?.aliases, env.group?.lambda, stopped);
+  // Newer: started by Baton in this environment after this one. A launch writes the environment's head
+  // before the deployment's record, so once this record exists, a head naming another deployment was
+  // written by a later launch. One Baton did not start has no record, and is asked about.
+  const evidence = await withAliasNow(deps.lambda?.aliases, env.group?.lambda, stopped, async () => {
+    if (!ledger) return undefined;
+    const head = (await headRecords(deps.store).get(place.application, env.name))?.record;
+    return head && head.deploymentId !== id ? head.deploymentId : undefined;
+  });
   const verifiedStored = await verifiedRecords(deps.store).get(place.application, env.name);
   const verified = verifiedStored?.record;
   const expectation: AuditExpectation = {

@@ -85,6 +85,7 @@ const reportSchema: z.ZodMiniType<AuditReport> = z.looseObject({
       additionalVersionWeights: z.record(z.string(), z.number()),
     }),
   ),
+  aliasSkipped: z.optional(z.string()),
   unreadable: z.array(z.string()),
 });
 

@@ -177,12 +177,13 @@ describe("the stand-in's Lambda aliases", () => {
     const aliases = lambdaAliases(lambda);
     const succeeded: Evidence = { deployment: facts({ status: 'Succeeded' }), unreadable: [] };
 
-    const read = await withAliasNow(aliases, { function: 'fn-api', alias: 'live' }, succeeded);
+    const latest = async () => undefined;
+    const read = await withAliasNow(aliases, { function: 'fn-api', alias: 'live' }, succeeded, latest);
     expect(read).toMatchObject({
       aliasNow: { functionName: 'fn-api', alias: 'live', functionVersion: '7', additionalVersionWeights: {} },
       unreadable: [],
     });
-    const missing = await withAliasNow(aliases, { function: 'fn-api', alias: 'staging' }, succeeded);
+    const missing = await withAliasNow(aliases, { function: 'fn-api', alias: 'staging' }, succeeded, latest);
     expect(missing.aliasNow).toBeUndefined();
     expect(missing.unreadable).toEqual([
       expect.stringMatching(

@@ -6,7 +6,8 @@ import { audit } from '../../shared/audit/audit';
 import { auditRecords } from '../../shared/audit/records';
 import type { Target } from '../../shared/audit/rules/evidence';
 import { requestDeployment } from '../../shared/deployments/deployments';
-import { auditKeys } from '../../shared/ledger/keys';
+import { auditKeys, keys } from '../../shared/ledger/keys';
+import type { EnvironmentHead } from '../../shared/ledger/records';
 import { auditMemoryDeps, target } from '../support/audit';
 import { COMMIT } from '../support/fixtures';
 import { LAMBDA_EVENTS } from '../support/platform-targets';
@@ -140,5 +141,30 @@ describe("the audit of a Lambda deployment reads the environment's alias", () =>
       reauditOf: record?.auditedAt ?? '',
     });
     expect(again).toMatchObject({ verdict: 'VERIFIED' });
+  });
+
+  it("does not ask once a newer deployment started in the environment: re-auditing an old one keeps to CodeDeploy's facts", async () => {
+    const { deps, id } = await deployedFn();
+    deps.lambda.aliases.versions.set(ALIAS, '8');
+    await audit(deps, { deploymentId: id, trigger: 'eventbridge SUCCESS' });
+    // A newer deployment started in dev since, and moved the alias on to 9.
+    const head = await deps.store.get<EnvironmentHead>(keys.head('fn', 'dev'));
+    if (!head) throw new Error('no head recorded at launch');
+    const later = new Date(Date.parse(head.record.requestedAt) + 60_000).toISOString();
+    await deps.store.replace(
+      keys.head('fn', 'dev'),
+      { ...head.record, deploymentId: 'd-NEWER', requestedAt: later },
+      head.etag,
+    );
+    deps.lambda.aliases.versions.set(ALIAS, '9');
+    deps.lambda.aliases.calls = 0;
+
+    const again = await audit(deps, { deploymentId: id, trigger: 'operator ana', again: true });
+
+    expect(again).toMatchObject({ verdict: 'VERIFIED' });
+    expect(deps.lambda.aliases.calls).toBe(0);
+    expect(again.outcome === 'audited' && again.text).toContain(
+      'GetAlias not asked: deployment d-NEWER started in this environment since, and the alias is its now.',
+    );
   });
 });

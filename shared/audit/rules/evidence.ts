@@ -100,6 +100,8 @@ export interface Evidence {
   stop?: OperatorStop;
   /** A Lambda deployment CodeDeploy calls Succeeded: the environment's alias, as Lambda says it is now. */
   aliasNow?: AliasNow;
+  /** Why the alias was not asked: a newer deployment has moved it since (CodeDeploy's facts decide). */
+  aliasSkipped?: string;
   /** What could not be read, and why (API errors after retries). */
   unreadable: string[];
 }

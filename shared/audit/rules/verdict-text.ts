@@ -119,6 +119,7 @@ export const renderReport = (
     `${headlineOf(report, ctx)}, deployment ${report.deploymentId}`,
     cd ? `CodeDeploy says ${cd.status}${how ? ` (${how})` : ''}.` : 'CodeDeploy could not be asked.',
     ...(report.aliasNow ? [`${aliasLine(report.aliasNow)}.`] : []),
+    ...(report.aliasSkipped ? [`GetAlias not asked: ${report.aliasSkipped}.`] : []),
     ...(ctx.bake ? [`Bake: ${describeBake(ctx.bake)}`] : []),
     '',
     `${countsSentence(report)}.`,

@@ -80,6 +80,8 @@ export interface AuditReport {
   stop?: OperatorStop;
   /** A Lambda deployment CodeDeploy calls Succeeded: its alias as GetAlias said after it (absent before it was read). */
   aliasNow?: AliasNow;
+  /** Why GetAlias was not asked (a newer deployment moved the alias since). */
+  aliasSkipped?: string;
   unreadable: string[];
 }
 
@@ -236,7 +238,7 @@ export const decide = (
     );
   // CodeDeploy's word on a Lambda alias is not enough: without GetAlias's, VERIFIED is not known yet.
   const aliasUnread =
-    single === 'Lambda' && !evidence.aliasNow
+    single === 'Lambda' && !evidence.aliasNow && !evidence.aliasSkipped
       ? `where the alias points now could not be read${unreadable || ": Lambda's GetAlias was not asked"}`
       : undefined;
   if (reasons.length) return result('PARTIAL', aliasUnread ? [...reasons, aliasUnread] : reasons);
@@ -278,6 +280,7 @@ export const buildReport = (
     expectation: { ...expectation, tolerate: [...expectation.tolerate] },
     ...(evidence.deployment ? { codedeploy: evidence.deployment } : {}),
     ...(evidence.stop && evidence.deployment?.status === 'Stopped' ? { stop: { ...evidence.stop } } : {}),
+    ...(evidence.aliasSkipped ? { aliasSkipped: evidence.aliasSkipped } : {}),
     ...(evidence.aliasNow
       ? {
           aliasNow: {
