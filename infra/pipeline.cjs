@@ -155,7 +155,8 @@ const describeAlarmsStatement = () =>
       }
     : { Effect: 'Deny', Action: 'cloudwatch:DescribeAlarms', Resource: '*' };
 // The functions Lambda environments deploy (group.lambda.function): every function that launches a
-// deployment reads the version its environment's alias serves (lambda:GetAlias, resource type function,
+// deployment reads the version its environment's alias serves, and those that audit (deployment-finished,
+// reconcile, operator) read it again after a deployment (lambda:GetAlias, resource type function,
 // the unqualified function ARN: Service Authorization Reference, AWS Lambda). With no Lambda application
 // it reads none, which a Deny says (IAM refuses a statement without resources).
 const lambdaFunctions = () => [

@@ -1,11 +1,12 @@
-// Audit a deployment: read CodeDeploy's evidence (the deployment and every target), decide the
-// verdict, record it once, then what follows (audit-follow-up). Safe to repeat: a recorded audit is
-// not redone unless the operator asks, and a follow-up abandoned half-way is resumed.
+// Audit a deployment: read CodeDeploy's evidence (the deployment and every target; for Lambda, the alias
+// as GetAlias says it is), decide the verdict, record it once, then what follows (audit-follow-up). Safe
+// to repeat: a recorded audit is not redone unless the operator asks, and a follow-up abandoned
+// half-way is resumed.
 
 import { NotFoundError } from '../core/rules/errors';
 import { auditKeys } from '../ledger/keys';
 import type { DeploymentRecord } from '../ledger/records';
-import { deploymentRecords, stopRecords } from '../ledger/schemas';
+import { deploymentRecords, headRecords, stopRecords } from '../ledger/schemas';
 import type { Stored } from '../ledger/store';
 import {
   type Environment,
@@ -17,7 +18,7 @@ import { bakeMarks } from '../verification/records';
 import { type Bake, bakeCounted, startBake } from '../verification/rules/bake';
 import { alertNotes, contextOf } from './audit-alerts';
 import { emitDelivery } from './audit-delivery';
-import { readEvidence } from './audit-evidence';
+import { readEvidence, withAliasNow } from './audit-evidence';
 import { followUp, type Held, markFollowUp } from './audit-follow-up';
 import type { AuditDeps } from './ports';
 import { type AuditRecord, auditRecords, type FollowUp, incompleteRecords, verifiedRecords } from './records';
@@ -166,12 +167,20 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
   const ledger = stored?.record;
   const read = await readEvidence(deps.reader, id);
   const { unknown } = read;
-  const evidence = await withStop(deps, id, read.evidence);
+  const stopped = await withStop(deps, id, read.evidence);
   if (unknown && !ledger && !existing) throw new NotFoundError(`CodeDeploy has no deployment ${id}`);
-  if (evidence.deployment && !isFinished(evidence.deployment.status))
-    return { outcome: 'unfinished', deploymentId: id, status: evidence.deployment.status };
-  const place = placeOf(deps, req, ledger, evidence);
+  if (stopped.deployment && !isFinished(stopped.deployment.status))
+    return { outcome: 'unfinished', deploymentId: id, status: stopped.deployment.status };
+  const place = placeOf(deps, req, ledger, stopped);
   const env = place.environment;
+  // Newer: started by Baton in this environment after this one. A launch writes the environment's head
+  // before the deployment's record, so once this record exists, a head naming another deployment was
+  // written by a later launch. One Baton did not start has no record, and is asked about.
+  const evidence = await withAliasNow(deps.lambda?.aliases, env.group?.lambda, stopped, async () => {
+    if (!ledger) return undefined;
+    const head = (await headRecords(deps.store).get(place.application, env.name))?.record;
+    return head && head.deploymentId !== id ? head.deploymentId : undefined;
+  });
   const verifiedStored = await verifiedRecords(deps.store).get(place.application, env.name);
   const verified = verifiedStored?.record;
   const expectation: AuditExpectation = {

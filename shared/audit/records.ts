@@ -76,6 +76,16 @@ const reportSchema: z.ZodMiniType<AuditReport> = z.looseObject({
   expectation: part<AuditExpectation>(),
   codedeploy: z.optional(part<NonNullable<AuditReport['codedeploy']>>()),
   stop: z.optional(z.looseObject({ by: z.string(), reason: z.string(), autoRollback: z.boolean() })),
+  // Reports recorded before the audit read Lambda aliases have none.
+  aliasNow: z.optional(
+    z.looseObject({
+      functionName: z.string(),
+      alias: z.string(),
+      functionVersion: z.string(),
+      additionalVersionWeights: z.record(z.string(), z.number()),
+    }),
+  ),
+  aliasSkipped: z.optional(z.string()),
   unreadable: z.array(z.string()),
 });
 

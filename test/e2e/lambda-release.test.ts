@@ -115,7 +115,7 @@ describe('a Lambda release through three environments, end to end', () => {
     expect(aliases()).toEqual(['8', '8', '8']);
   });
 
-  it("each environment's deployment moved its own alias, from the version it served, by the same artifact", async () => {
+  it("each environment's deployment moved its own alias, from the version it served, by the same artifact, and its audit read the alias", async () => {
     const keys = new Set<string>();
     for (const [i, o] of result.outcomes.entries()) {
       const id = o.deploymentId ?? '';
@@ -131,6 +131,13 @@ describe('a Lambda release through three environments, end to end', () => {
         targetVersionWeight: 100,
       });
       expect(audit?.report.targets).toEqual([{ id: `fn-api:${alias}`, kind: 'lambda', status: 'Succeeded' }]);
+      // The audit asked Lambda itself (the local GetAlias), not only CodeDeploy's report.
+      expect(audit?.report.aliasNow).toEqual({
+        functionName: 'fn-api',
+        alias,
+        functionVersion: '8',
+        additionalVersionWeights: {},
+      });
       expect(audit?.artifact?.key).toMatch(/^artifacts\/fn\/[0-9a-f]{40}\.json$/);
       keys.add(`${audit?.artifact?.key} ${audit?.artifact?.versionId}`);
     }

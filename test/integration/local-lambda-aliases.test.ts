@@ -1,6 +1,7 @@
 // The local CodeDeploy keeps the Lambda aliases its deployments move, and serves Lambda's GetAlias on
 // them through the real Lambda client, in the shapes of Lambda's API model: an alias invokes what the
-// last deployment left it on, a rolled-back one what it invoked before.
+// last deployment left it on, a rolled-back one what it invoked before; Baton's adapter reads it for the
+// audit.
 import {
   CreateApplicationCommand,
   CreateDeploymentCommand,
@@ -11,6 +12,10 @@ import { GetAliasCommand, LambdaClient, ResourceNotFoundException } from '@aws-s
 import { strToU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalHookFunction } from '../../local/codedeploy';
+import { withAliasNow } from '../../shared/audit/audit-evidence';
+import type { Evidence } from '../../shared/audit/rules/evidence';
+import { lambdaAliases } from '../../shared/aws/lambda-aliases';
+import { facts } from '../support/audit';
 import { checkOperation } from '../support/aws-model';
 import { awsModel } from '../support/aws-models';
 import { ROLE, type Stack, startStack, upload } from '../support/local-codedeploy-fixtures';
@@ -166,6 +171,25 @@ describe("the stand-in's Lambda aliases", () => {
     expect(after.FunctionVersion).toBe('7');
     expect(after.RevisionId).toBe(before.RevisionId);
     expect(stack.standIn.aliasVersion('fn-api', 'live')).toBe('7');
+  });
+
+  it("gives the audit where the environment's alias points, through Baton's adapter; a failed read is named, not thrown", async () => {
+    const aliases = lambdaAliases(lambda);
+    const succeeded: Evidence = { deployment: facts({ status: 'Succeeded' }), unreadable: [] };
+
+    const latest = async () => undefined;
+    const read = await withAliasNow(aliases, { function: 'fn-api', alias: 'live' }, succeeded, latest);
+    expect(read).toMatchObject({
+      aliasNow: { functionName: 'fn-api', alias: 'live', functionVersion: '7', additionalVersionWeights: {} },
+      unreadable: [],
+    });
+    const missing = await withAliasNow(aliases, { function: 'fn-api', alias: 'staging' }, succeeded, latest);
+    expect(missing.aliasNow).toBeUndefined();
+    expect(missing.unreadable).toEqual([
+      expect.stringMatching(
+        /^GetAlias fn-api:staging: ResourceNotFoundException: Alias not found: .*fn-api:staging$/,
+      ),
+    ]);
   });
 
   it.each([

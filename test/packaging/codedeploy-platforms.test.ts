@@ -109,7 +109,7 @@ describe('ECS and Lambda applications in the stack', () => {
     });
   });
 
-  it("lets exactly the functions that launch deployments read the declared function's aliases; only artifact-uploaded reads the artifacts", () => {
+  it("lets exactly the functions that launch deployments (the auditing ones among them) read the declared function's aliases; only artifact-uploaded reads the artifacts", () => {
     const grants = (action: string) =>
       functionsOf(template)
         .map((f) => ({
@@ -124,6 +124,9 @@ describe('ECS and Lambda applications in the stack', () => {
     expect(grants('lambda:GetAlias')).toEqual(
       LAUNCHING_FOLDERS.map((folder) => ({ folder, resources: [fn] })),
     );
+    // The audit of a Lambda deployment reads the alias again (GetAlias) wherever it runs.
+    const reading = grants('lambda:GetAlias').map((g) => g.folder);
+    expect(['deployment-finished', 'operator', 'reconcile'].filter((f) => !reading.includes(f))).toEqual([]);
     // Only artifact-uploaded reads artifacts (it reads a Lambda AppSpec once, at upload); the launches
     // read the AppSpec its artifact record keeps, under the ledger.
     const bucket = resolve(template, { 'Fn::GetAtt': ['PipelineBucket', 'Arn'] });

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readEvidence } from '../../shared/audit/audit';
-import type { TargetStatus } from '../../shared/audit/rules/evidence';
+import type { AliasNow, TargetStatus } from '../../shared/audit/rules/evidence';
 import { buildReport } from '../../shared/audit/rules/verdict';
 import { codedeployReader } from '../../shared/aws/codedeploy-reader';
 import { DEPLOYMENT, IN_PLACE_EVENTS, strict, VALIDATE_FAILED } from './audit';
@@ -116,18 +116,23 @@ export const fakeCodeDeploy = (info: DeploymentInfo, targets: DeploymentTarget[]
 /** The reader's retry settings without the waits. */
 export const noWait = { sleep: async () => {} };
 
-/** `targets` served by the mocked client, read by the real reader, and the report on them. */
+/**
+ * `targets` served by the mocked client, read by the real reader, and the report on them; `aliasNow`
+ * what GetAlias says of a Lambda deployment's alias after it.
+ */
 export const auditOf = async (
   targets: DeploymentTarget[],
   info = {},
   expectation = strict,
   pageSize = 100,
+  aliasNow?: AliasNow,
 ) => {
   const cd = fakeCodeDeploy(
     deploymentInfo({ deploymentOverview: overviewOf(targets), ...info }),
     targets,
     pageSize,
   );
-  const { evidence } = await readEvidence(codedeployReader(cd.client, noWait), DEPLOYMENT);
+  const read = await readEvidence(codedeployReader(cd.client, noWait), DEPLOYMENT);
+  const evidence = aliasNow ? { ...read.evidence, aliasNow } : read.evidence;
   return { report: buildReport(DEPLOYMENT, evidence, expectation), evidence, mock: cd.mock };
 };

@@ -8,6 +8,7 @@ import type {
   TargetStatus,
 } from '@aws-sdk/client-codedeploy';
 import { ECS_EVENTS, LAMBDA_EVENTS } from '../../local/codedeploy/types';
+import type { AliasNow } from '../../shared/audit/rules/evidence';
 import { DEPLOYMENT } from './audit';
 
 // The lifecycle events in the local CodeDeploy's run order, which verdict-platforms.test.ts holds to
@@ -82,4 +83,15 @@ export const lambdaTarget = (
       ...over.info,
     },
   },
+});
+
+/** What GetAlias says of lambdaTarget's alias (fn-api:live) after the deployment; weights are 0 to 1. */
+export const aliasOn = (
+  functionVersion: string,
+  additionalVersionWeights: Record<string, number> = {},
+): AliasNow => ({
+  functionName: 'fn-api',
+  alias: 'live',
+  functionVersion,
+  additionalVersionWeights,
 });

@@ -3,8 +3,9 @@
 import type { DeploymentTarget } from '@aws-sdk/client-codedeploy';
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
-import { DEPLOYMENT } from '../support/audit';
+import { DEPLOYMENT, strict } from '../support/audit';
 import { auditOf } from '../support/codedeploy-api';
+import { aliasOn } from '../support/platform-targets';
 
 describe('reading targets of every compute platform', () => {
   it('an ECS deployment: its service target must succeed', async () => {
@@ -52,7 +53,7 @@ describe('reading targets of every compute platform', () => {
     });
   });
 
-  it('a Lambda deployment: its function alias target succeeded → VERIFIED', async () => {
+  it('a Lambda deployment: its function alias target succeeded, and GetAlias finds it on the target version → VERIFIED', async () => {
     const lambda: DeploymentTarget = {
       deploymentTargetType: 'LambdaTarget',
       lambdaTarget: {
@@ -74,10 +75,9 @@ describe('reading targets of every compute platform', () => {
         },
       },
     };
-    const { report } = await auditOf([lambda], {
-      computePlatform: 'Lambda',
-      deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
-    });
+    const live = { ...aliasOn('8'), functionName: 'web-api' };
+    const info = { computePlatform: 'Lambda', deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce' };
+    const { report } = await auditOf([lambda], info, strict, 100, live);
     expect(report).toMatchObject({ verdict: 'VERIFIED', counts: { expected: 1, succeeded: 1 } });
   });
 

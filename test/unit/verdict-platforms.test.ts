@@ -1,13 +1,19 @@
 // The verdict rules of ECS and Lambda deployments, on targets shaped as the API model says: VERIFIED only
-// when every lifecycle event passed and traffic ended on the new revision, whatever CodeDeploy's status.
+// when every lifecycle event passed and traffic ended on the new revision, whatever CodeDeploy's status;
+// for Lambda, only when GetAlias finds the alias on the target version alone.
+
+import type { DeploymentTarget } from '@aws-sdk/client-codedeploy';
 import { describe, expect, it } from 'vitest';
+import type { AliasNow } from '../../shared/audit/rules/evidence';
 import { platformShortfall } from '../../shared/audit/rules/platform-outcome';
+import { decide } from '../../shared/audit/rules/verdict';
 import { renderReport } from '../../shared/audit/rules/verdict-text';
-import { target } from '../support/audit';
+import { strict, target } from '../support/audit';
 import { checkOperation } from '../support/aws-model';
 import { awsModel } from '../support/aws-models';
 import { auditOf } from '../support/codedeploy-api';
 import {
+  aliasOn,
   ECS_EVENTS,
   ecsTarget,
   greenTaskSet,
@@ -107,11 +113,72 @@ describe('ECS verdicts', () => {
   });
 });
 
+/** A Lambda deployment's audit, with what GetAlias says of its alias after it (on the target version by default). */
+const lambdaAudit = (targets: DeploymentTarget[], aliasNow: AliasNow = aliasOn('8')) =>
+  auditOf(targets, LAMBDA, strict, 100, aliasNow);
+
 describe('Lambda verdicts', () => {
-  it('VERIFIED when the alias gives the target version all traffic, or points to it', async () => {
-    expect((await auditOf([lambdaTarget()], LAMBDA)).report.verdict).toBe('VERIFIED');
+  it('VERIFIED when the alias gives the target version all traffic, or points to it, and GetAlias agrees', async () => {
+    const { report } = await lambdaAudit([lambdaTarget()]);
+    expect(report).toMatchObject({ verdict: 'VERIFIED', counts: { succeeded: 1 }, failing: [] });
+    expect(report.aliasNow).toEqual(aliasOn('8'));
     const pointed = lambdaTarget({ info: { currentVersion: '8', targetVersionWeight: 0 } });
-    expect((await auditOf([pointed], LAMBDA)).report.verdict).toBe('VERIFIED');
+    expect((await lambdaAudit([pointed])).report.verdict).toBe('VERIFIED');
+  });
+
+  it('not VERIFIED when GetAlias finds the alias on another version (moved back out of band)', async () => {
+    const { report } = await lambdaAudit([lambdaTarget()], aliasOn('7'));
+    const shortfall = 'GetAlias: alias fn-api:live serves version 7, not the deployed version 8';
+    expect(report).toMatchObject({
+      verdict: 'PARTIAL',
+      counts: { expected: 1, succeeded: 0 },
+      failing: [{ id: 'fn-api:live', status: 'Succeeded', shortfall }],
+      targets: [{ id: 'fn-api:live', status: 'Succeeded', shortfall }],
+    });
+    expect(report.reasons).toContain(`fn-api:live: ${shortfall}`);
+    expect(renderReport(report, { application: 'fn', environment: 'production' }).text).toContain(
+      'CodeDeploy says Succeeded (CodeDeployDefault.LambdaCanary10Percent5Minutes, Lambda, BLUE_GREEN).\nGetAlias: fn-api:live → 7.\n',
+    );
+  });
+
+  it('not VERIFIED when GetAlias finds weighted routing left on the alias', async () => {
+    const { report } = await lambdaAudit([lambdaTarget()], aliasOn('8', { '7': 0.1 }));
+    expect(report.verdict).toBe('PARTIAL');
+    expect(report.reasons).toContain(
+      'fn-api:live: GetAlias: alias fn-api:live routes traffic to version 7 as well (weighted routing)',
+    );
+    expect(renderReport(report, { application: 'fn', environment: 'production' }).text).toContain(
+      'GetAlias: fn-api:live → 8, and 7 (10%) by weighted routing.',
+    );
+  });
+
+  it('not VERIFIED when CodeDeploy shifted an alias other than the environment’s', async () => {
+    const { report } = await lambdaAudit([lambdaTarget()], { ...aliasOn('8'), alias: 'staging' });
+    expect(report.reasons).toContain(
+      "fn-api:live: GetAlias: CodeDeploy shifted alias fn-api:live, not the environment's alias fn-api:staging",
+    );
+  });
+
+  it('INCOMPLETE when GetAlias could not be read, naming why; PARTIAL still when CodeDeploy shows a shortfall', async () => {
+    const { evidence } = await auditOf([lambdaTarget()], LAMBDA);
+    const throttled = 'GetAlias fn-api:live: TooManyRequestsException: Rate exceeded';
+    const unread = { ...evidence, unreadable: [throttled] };
+    expect(decide(unread, strict)).toMatchObject({
+      verdict: 'INCOMPLETE',
+      reasons: [`where the alias points now could not be read: ${throttled}`],
+    });
+    expect(decide(evidence, strict)).toMatchObject({
+      verdict: 'INCOMPLETE',
+      reasons: ["where the alias points now could not be read: Lambda's GetAlias was not asked"],
+    });
+    const hookFailed = await auditOf([lambdaTarget({ failed: 'AfterAllowTraffic' })], LAMBDA);
+    expect(decide({ ...hookFailed.evidence, unreadable: [throttled] }, strict)).toMatchObject({
+      verdict: 'PARTIAL',
+      reasons: expect.arrayContaining([
+        'fn-api:live: lifecycle event AfterAllowTraffic Failed',
+        `where the alias points now could not be read: ${throttled}`,
+      ]),
+    });
   });
 
   it('not VERIFIED when the alias stayed on the canary share of the new version', async () => {

@@ -1,5 +1,6 @@
-// What CodeDeploy says about a deployment and its targets, in Baton's words (no SDK types here:
-// the CodeDeploy adapter maps its shapes to these).
+// What CodeDeploy says about a deployment and its targets, and Lambda of a Lambda deployment's alias,
+// in Baton's words (no SDK types here: the adapters map their shapes to these).
+import type { AliasRoute } from '../../deployments/rules/lambda-alias';
 
 export const TARGET_STATUSES = [
   'Succeeded',
@@ -41,6 +42,15 @@ export interface AliasShift {
   currentVersion?: string;
   targetVersion?: string;
   targetVersionWeight?: number;
+}
+
+/**
+ * Where the environment's alias points after a Lambda deployment, as Lambda's GetAlias says (read only
+ * when CodeDeploy says Succeeded): the version it invokes, and any weighted routing to others.
+ */
+export interface AliasNow extends AliasRoute {
+  functionName: string;
+  alias: string;
 }
 
 export interface Target {
@@ -88,6 +98,10 @@ export interface Evidence {
   targets?: Target[];
   /** Who stopped it and why, when an operator did (only read for a Stopped deployment). */
   stop?: OperatorStop;
+  /** A Lambda deployment CodeDeploy calls Succeeded: the environment's alias, as Lambda says it is now. */
+  aliasNow?: AliasNow;
+  /** Why the alias was not asked: a newer deployment has moved it since (CodeDeploy's facts decide). */
+  aliasSkipped?: string;
   /** What could not be read, and why (API errors after retries). */
   unreadable: string[];
 }

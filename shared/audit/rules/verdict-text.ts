@@ -3,7 +3,7 @@
 import { emailSubject } from '../../core/rules/email-subject';
 import { oneLine, plainText, quoted } from '../../core/rules/email-text';
 import { type Bake, describeBake, verdictWithBake } from '../../verification/rules/bake';
-import { TARGET_STATUSES, type TargetStatus } from './evidence';
+import { type AliasNow, TARGET_STATUSES, type TargetStatus } from './evidence';
 import { type AuditReport, type FailingTarget, plural } from './verdict';
 
 export interface ReportContext {
@@ -76,6 +76,14 @@ const targetLines = (t: FailingTarget): string[] => {
   return lines;
 };
 
+/** "GetAlias: fn-api:live → 8", with the versions weighted routing sends traffic to besides. */
+export const aliasLine = (now: AliasNow): string => {
+  const weights = Object.entries(now.additionalVersionWeights).map(
+    ([version, weight]) => `${version} (${Math.round(weight * 1000) / 10}%)`,
+  );
+  return `GetAlias: ${now.functionName}:${now.alias} → ${now.functionVersion}${weights.length ? `, and ${weights.join(', ')} by weighted routing` : ''}`;
+};
+
 const whatOf = (ctx: ReportContext) => {
   const commit = ctx.commit ? `commit ${ctx.commit.slice(0, 12)}` : undefined;
   return ctx.release ? `release ${ctx.release}${commit ? ` (${commit})` : ''}` : commit;
@@ -110,6 +118,8 @@ export const renderReport = (
   const lines = [
     `${headlineOf(report, ctx)}, deployment ${report.deploymentId}`,
     cd ? `CodeDeploy says ${cd.status}${how ? ` (${how})` : ''}.` : 'CodeDeploy could not be asked.',
+    ...(report.aliasNow ? [`${aliasLine(report.aliasNow)}.`] : []),
+    ...(report.aliasSkipped ? [`GetAlias not asked: ${report.aliasSkipped}.`] : []),
     ...(ctx.bake ? [`Bake: ${describeBake(ctx.bake)}`] : []),
     '',
     `${countsSentence(report)}.`,

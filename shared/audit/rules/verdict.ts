@@ -1,8 +1,9 @@
-// The audit's verdict rules: from CodeDeploy's evidence (the deployment and every one of its targets)
-// and the environment's expectation to VERIFIED, PARTIAL, FAILED or INCOMPLETE, with every reason
-// spelled out. CodeDeploy's own "Succeeded" only means its minimum-healthy-hosts rule was met.
+// The audit's verdict rules: from CodeDeploy's evidence (the deployment and every one of its targets,
+// and for Lambda what GetAlias says of the alias) and the environment's expectation to VERIFIED,
+// PARTIAL, FAILED or INCOMPLETE, with every reason spelled out. CodeDeploy's own "Succeeded" only means its minimum-healthy-hosts rule was met.
 import type { TolerableStatus } from '../../pipeline/rules/config';
 import {
+  type AliasNow,
   type DeploymentFacts,
   type Diagnostics,
   type Evidence,
@@ -77,6 +78,10 @@ export interface AuditReport {
   codedeploy?: DeploymentFacts;
   /** The operator's stop, for a deployment stopped through Baton. */
   stop?: OperatorStop;
+  /** A Lambda deployment CodeDeploy calls Succeeded: its alias as GetAlias said after it (absent before it was read). */
+  aliasNow?: AliasNow;
+  /** Why GetAlias was not asked (a newer deployment moved the alias since). */
+  aliasSkipped?: string;
   unreadable: string[];
 }
 
@@ -97,9 +102,9 @@ const failedEvent = (t: Target): FailingTarget['event'] => {
   };
 };
 
-const failingOf = (t: Target): FailingTarget => {
+const failingOf = (t: Target, aliasNow?: AliasNow): FailingTarget => {
   const event = failedEvent(t);
-  const shortfall = t.status === 'Succeeded' ? platformShortfall(t) : undefined;
+  const shortfall = t.status === 'Succeeded' ? platformShortfall(t, aliasNow) : undefined;
   return {
     id: t.id,
     kind: t.kind,
@@ -115,7 +120,12 @@ interface Sorted {
   failing: Target[];
 }
 
-const sortTargets = (targets: readonly Target[], blueGreen: boolean, tolerate: readonly string[]): Sorted => {
+const sortTargets = (
+  targets: readonly Target[],
+  blueGreen: boolean,
+  tolerate: readonly string[],
+  aliasNow?: AliasNow,
+): Sorted => {
   const counts: Counts = {
     targets: targets.length,
     expected: 0,
@@ -133,7 +143,7 @@ const sortTargets = (targets: readonly Target[], blueGreen: boolean, tolerate: r
     }
     counts.expected += 1;
     counts.byStatus[t.status] = (counts.byStatus[t.status] ?? 0) + 1;
-    if (t.status === 'Succeeded' && !platformShortfall(t)) counts.succeeded += 1;
+    if (t.status === 'Succeeded' && !platformShortfall(t, aliasNow)) counts.succeeded += 1;
     else if (t.status === 'Succeeded') failing.push(t);
     else if (tolerate.includes(t.status)) counts.tolerated += 1;
     else failing.push(t);
@@ -183,9 +193,10 @@ export const decide = (
     evidence.targets ?? [],
     d?.deploymentType === 'BLUE_GREEN' && !single,
     single ? [] : expectation.tolerate,
+    evidence.aliasNow,
   );
   const { counts } = sorted;
-  const failing = sorted.failing.map(failingOf);
+  const failing = sorted.failing.map((t) => failingOf(t, evidence.aliasNow));
   const unreadable = evidence.unreadable.length ? `: ${evidence.unreadable.join('; ')}` : '';
   const result = (verdict: Verdict, reasons: string[]) => ({ verdict, reasons, counts, failing });
 
@@ -225,7 +236,13 @@ export const decide = (
     reasons.push(
       `the fleet shrank: ${plural(counts.expected, 'target')}, the last VERIFIED deployment ${last.deploymentId} had ${last.fleet}`,
     );
-  if (reasons.length) return result('PARTIAL', reasons);
+  // CodeDeploy's word on a Lambda alias is not enough: without GetAlias's, VERIFIED is not known yet.
+  const aliasUnread =
+    single === 'Lambda' && !evidence.aliasNow && !evidence.aliasSkipped
+      ? `where the alias points now could not be read${unreadable || ": Lambda's GetAlias was not asked"}`
+      : undefined;
+  if (reasons.length) return result('PARTIAL', aliasUnread ? [...reasons, aliasUnread] : reasons);
+  if (aliasUnread) return result('INCOMPLETE', [aliasUnread]);
 
   if (counts.expected === 0)
     return result('VERIFIED', ['no targets, and the environment expects none (audit.minimumTargets is 0)']);
@@ -251,7 +268,7 @@ export const buildReport = (
     deploymentId,
     ...decision,
     targets: (evidence.targets ?? []).map((t) => {
-      const shortfall = t.status === 'Succeeded' ? platformShortfall(t) : undefined;
+      const shortfall = t.status === 'Succeeded' ? platformShortfall(t, evidence.aliasNow) : undefined;
       return {
         id: t.id,
         kind: t.kind,
@@ -263,6 +280,15 @@ export const buildReport = (
     expectation: { ...expectation, tolerate: [...expectation.tolerate] },
     ...(evidence.deployment ? { codedeploy: evidence.deployment } : {}),
     ...(evidence.stop && evidence.deployment?.status === 'Stopped' ? { stop: { ...evidence.stop } } : {}),
+    ...(evidence.aliasSkipped ? { aliasSkipped: evidence.aliasSkipped } : {}),
+    ...(evidence.aliasNow
+      ? {
+          aliasNow: {
+            ...evidence.aliasNow,
+            additionalVersionWeights: { ...evidence.aliasNow.additionalVersionWeights },
+          },
+        }
+      : {}),
     unreadable: [...evidence.unreadable],
   };
 };
