@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildArtifact } from '../../local/artifact';
-import { runReleaseScenario, type ScenarioResult } from '../../local/release-scenario';
-import { type LocalStack, startLocalStack } from '../../local/stack';
-import { Timeline } from '../../local/timeline';
+import type { ScenarioResult } from '../../local/release-scenario';
+import type { LocalStack } from '../../local/stack';
 import { root } from '../support/fixtures';
+import { autoApprovedRelease, runOnStack } from '../support/scenario-stack';
 
 const APPROVERS = ['release-manager@example.com', 'product-owner@example.com'];
 
@@ -30,16 +30,11 @@ describe('an environment with two required approvers', () => {
   const lines: string[] = [];
 
   beforeAll(async () => {
-    stack = await startLocalStack({ instances: 3, pipelinePath: twoApprovers() });
-    const t = new Timeline((l) => lines.push(l));
-    result = await runReleaseScenario(stack, t, {
-      artifact: buildArtifact(join(root, 'sample-app')),
-      release: 'v1.0.0',
-      autoApprove: true,
-      failingEnvironments: new Set(),
-      out: (l) => lines.push(l),
-    });
-    await stack.router.settle();
+    ({ stack, result } = await runOnStack(
+      { instances: 3, pipelinePath: twoApprovers() },
+      lines,
+      autoApprovedRelease({ artifact: buildArtifact(join(root, 'sample-app')) }),
+    ));
   }, 120_000);
 
   afterAll(async () => {

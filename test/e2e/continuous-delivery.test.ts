@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildArtifact } from '../../local/artifact';
 import { ledgerOf } from '../../local/ledger-watch';
-import { runReleaseScenario, type ScenarioResult } from '../../local/release-scenario';
-import { type LocalStack, startLocalStack } from '../../local/stack';
-import { Timeline } from '../../local/timeline';
+import type { ScenarioResult } from '../../local/release-scenario';
+import type { LocalStack } from '../../local/stack';
 import type { DeploymentRecord } from '../../shared/ledger/records';
 import { root } from '../support/fixtures';
+import { autoApprovedRelease, runOnStack } from '../support/scenario-stack';
 
 describe('continuous delivery without tags, end to end', () => {
   let stack: LocalStack;
@@ -19,19 +19,11 @@ describe('continuous delivery without tags, end to end', () => {
   const artifact = buildArtifact(join(root, 'sample-app'));
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      instances: 3,
-      pipelinePath: join(root, 'examples', 'continuous-delivery.yml'),
-    });
-    const t = new Timeline((l) => lines.push(l));
-    result = await runReleaseScenario(stack, t, {
-      artifact,
-      release: 'unused',
-      autoApprove: true,
-      failingEnvironments: new Set(),
-      out: (l) => lines.push(l),
-    });
-    await stack.router.settle();
+    ({ stack, result } = await runOnStack(
+      { instances: 3, pipelinePath: join(root, 'examples', 'continuous-delivery.yml') },
+      lines,
+      autoApprovedRelease({ artifact, release: 'unused' }),
+    ));
   }, 90_000);
 
   afterAll(async () => {

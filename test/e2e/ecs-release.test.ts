@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEcsScenario } from '../../local/ecs-scenario';
 import { auditOf } from '../../local/ledger-watch';
 import type { ScenarioResult } from '../../local/release-scenario';
-import { type LocalStack, startLocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/stack';
 import { readDeployment } from '../../local/targets';
-import { Timeline } from '../../local/timeline';
 import { root } from '../support/fixtures';
+import { runOnStack } from '../support/scenario-stack';
 
 describe('an ECS release, end to end', () => {
   let stack: LocalStack;
@@ -18,12 +18,11 @@ describe('an ECS release, end to end', () => {
   const lines: string[] = [];
 
   beforeAll(async () => {
-    stack = await startLocalStack({ pipelinePath: join(root, 'examples', 'ecs.yml') });
-    result = await runEcsScenario(stack, new Timeline((l) => lines.push(l)), {
-      autoApprove: true,
-      out: (l) => lines.push(l),
-    });
-    await stack.router.settle();
+    ({ stack, result } = await runOnStack(
+      { pipelinePath: join(root, 'examples', 'ecs.yml') },
+      lines,
+      (s, timeline, out) => runEcsScenario(s, timeline, { autoApprove: true, out }),
+    ));
   }, 90_000);
 
   afterAll(async () => {

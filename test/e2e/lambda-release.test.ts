@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appSpecArtifact } from '../../local/artifact';
 import type { LocalHookFunction } from '../../local/codedeploy';
 import { auditOf } from '../../local/ledger-watch';
-import { runReleaseScenario, type ScenarioResult } from '../../local/release-scenario';
-import { type LocalStack, startLocalStack } from '../../local/stack';
+import type { ScenarioResult } from '../../local/release-scenario';
+import type { LocalStack } from '../../local/stack';
 import { readDeployment } from '../../local/targets';
-import { Timeline } from '../../local/timeline';
+import { autoApprovedRelease, runOnStack } from '../support/scenario-stack';
 
 const dir = mkdtempSync(join(tmpdir(), 'baton-lambda-'));
 const environment = (name: string, enter: string, config: string, alias: string, extra: string[] = []) => [
@@ -72,28 +72,25 @@ describe('a Lambda release through three environments, end to end', () => {
   const lines: string[] = [];
   /** The aliases' versions when production's approval was asked, before anyone gave it. */
   let atApproval: string[] = [];
-  const aliases = () => ALIASES.map((a) => stack.codedeploy.aliasVersion('fn-api', a) ?? 'none');
+  const aliases = (s = stack) => ALIASES.map((a) => s.codedeploy.aliasVersion('fn-api', a) ?? 'none');
 
   beforeAll(async () => {
     writeFileSync(join(dir, 'pipeline.yml'), PIPELINE);
     writeFileSync(join(dir, 'appspec.json'), JSON.stringify(APPSPEC, null, 2));
-    stack = await startLocalStack({
-      pipelinePath: join(dir, 'pipeline.yml'),
-      hookFunctions: { 'CodeDeployHook_fn-before': succeeds, 'CodeDeployHook_fn-after': succeeds },
-      aliasVersions: BEFORE,
-    });
-    const timeline = new Timeline((l) => {
-      lines.push(l);
-      if (l.includes('approval requested') && l.includes('production')) atApproval = aliases();
-    });
-    result = await runReleaseScenario(stack, timeline, {
-      artifact: appSpecArtifact(join(dir, 'appspec.json')),
-      release: 'v1.0.0',
-      autoApprove: true,
-      failingEnvironments: new Set(),
-      out: (l) => lines.push(l),
-    });
-    await stack.router.settle();
+    ({ stack, result } = await runOnStack(
+      {
+        pipelinePath: join(dir, 'pipeline.yml'),
+        hookFunctions: { 'CodeDeployHook_fn-before': succeeds, 'CodeDeployHook_fn-after': succeeds },
+        aliasVersions: BEFORE,
+      },
+      lines,
+      autoApprovedRelease({ artifact: appSpecArtifact(join(dir, 'appspec.json')) }),
+      {
+        onLine: (l, s) => {
+          if (l.includes('approval requested') && l.includes('production')) atApproval = aliases(s);
+        },
+      },
+    ));
   }, 120_000);
 
   afterAll(async () => {

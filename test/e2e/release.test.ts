@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailedApprovals } from '../../local/approvals';
 import { buildArtifact } from '../../local/artifact';
 import { ledgerOf } from '../../local/ledger-watch';
-import { runReleaseScenario, type ScenarioResult } from '../../local/release-scenario';
-import { type LocalStack, startLocalStack } from '../../local/stack';
-import { Timeline } from '../../local/timeline';
+import type { ScenarioResult } from '../../local/release-scenario';
+import type { LocalStack } from '../../local/stack';
 import type { AuditRecord } from '../../shared/audit/records';
 import type { DeploymentRecord } from '../../shared/ledger/records';
 import { root } from '../support/fixtures';
+import { autoApprovedRelease, runOnStack } from '../support/scenario-stack';
 
 const secrets = JSON.parse(readFileSync(join(root, 'local', 'sample-secrets.json'), 'utf8')) as Record<
   string,
@@ -27,22 +27,20 @@ describe('the sample release, end to end', () => {
   const artifact = buildArtifact(join(root, 'sample-app'));
 
   beforeAll(async () => {
-    stack = await startLocalStack({ instances: 3 });
-    stack.codedeploy.failHook({
-      application: 'baton-web',
-      group: 'web-production',
-      instanceIndex: 1,
-      hook: 'ValidateService',
-    });
-    const t = new Timeline((l) => lines.push(l));
-    result = await runReleaseScenario(stack, t, {
-      artifact,
-      release: 'v1.0.0',
-      autoApprove: true,
-      failingEnvironments: new Set(['production']),
-      out: (l) => lines.push(l),
-    });
-    await stack.router.settle();
+    ({ stack, result } = await runOnStack(
+      { instances: 3 },
+      lines,
+      autoApprovedRelease({ artifact, failingEnvironments: new Set(['production']) }),
+      {
+        prepare: (s) =>
+          s.codedeploy.failHook({
+            application: 'baton-web',
+            group: 'web-production',
+            instanceIndex: 1,
+            hook: 'ValidateService',
+          }),
+      },
+    ));
   }, 60_000);
 
   afterAll(async () => {
