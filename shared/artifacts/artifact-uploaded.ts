@@ -17,7 +17,7 @@ import { advanceRelease, type PromotionDeps } from '../releases/promotion';
 import { waitingRecords } from '../releases/records';
 import { attachArtifact } from '../releases/release-actions';
 import { parseAppSpecText } from './rules/appspec-text';
-import { locateArtifact, readArtifactKey } from './rules/artifact';
+import { locateArtifact, objectLabel, readArtifactKey } from './rules/artifact';
 import type { ObjectCreated } from './rules/s3-events';
 
 export interface ArtifactDeps extends PromotionDeps, AlertTopic {
@@ -51,7 +51,7 @@ export const artifactUploaded = async (
   };
   // An upload under a configured application alerts once (per rule and object version); others are recorded.
   const reject = async (reason: string, rule: string, application?: string): Promise<ArtifactOutcome> => {
-    const subject = `s3://${object.bucket}/${object.key}${object.versionId ? ` version ${object.versionId}` : ''}`;
+    const subject = objectLabel(object);
     if (application)
       await refuseAndAlert(
         deps,

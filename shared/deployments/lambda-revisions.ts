@@ -1,6 +1,8 @@
 // The revision a Lambda environment deploys: the artifact's AppSpec (as its record keeps it), given the
 // environment's alias and the version that alias serves now, written once per environment and artifact
 // version beside the ledger. The deployment's record keeps the artifact; CodeDeploy gets this file.
+
+import { objectLabel } from '../artifacts/rules/artifact';
 import type { LambdaAliases, RevisionStore, StoredRevision } from '../core/ports';
 import { ConfiguredRefusalError, ValidationError } from '../core/rules/errors';
 import type { ArtifactRef } from '../ledger/records';
@@ -39,6 +41,26 @@ const safe = (part: string) => encodeURIComponent(part);
 export const revisionKey = (app: string, env: string, artifact: ArtifactRef) =>
   `revisions/${safe(app)}/${safe(artifact.commit)}/${safe(env)}/${safe(artifact.versionId ?? artifact.etag.replace(/"/g, ''))}.json`;
 
+// An artifact record is written once (If-None-Match) and never changed, so the AppSpec it keeps, once
+// read, is kept for the store's life: a request checks it and its launch renders it with one read, and a
+// warm function reads it no more. A record not there (yet) is not kept.
+const KEPT_MAX = 100;
+const keptAppSpecs = new WeakMap<RecordStore, Map<string, Record<string, unknown>>>();
+
+const recordedAppSpec = async (store: RecordStore, application: string, artifact: ArtifactRef) => {
+  const kept = keptAppSpecs.get(store) ?? new Map<string, Record<string, unknown>>();
+  keptAppSpecs.set(store, kept);
+  const id = JSON.stringify([application, artifact.commit, artifact.key, artifact.versionId ?? null]);
+  const hit = kept.get(id);
+  if (hit) return hit;
+  const recorded = (await artifactRecords(store).get(application, artifact.commit))?.record;
+  const same = recorded?.key === artifact.key && recorded.versionId === artifact.versionId;
+  if (!recorded?.appSpec || !same) return undefined;
+  if (kept.size >= KEPT_MAX) kept.clear();
+  kept.set(id, recorded.appSpec);
+  return recorded.appSpec;
+};
+
 /**
  * The artifact's AppSpec, as its record keeps it (read and checked at upload), checked against the
  * environment's target as pipeline.yml says it now; a ConfiguredRefusalError names the rule.
@@ -49,20 +71,18 @@ export const lambdaAppSpecOf = async (
   artifact: ArtifactRef,
   target: LambdaTarget,
 ): Promise<LambdaAppSpec> => {
-  const subject = `s3://${artifact.bucket}/${artifact.key}${artifact.versionId ? ` version ${artifact.versionId}` : ''}`;
   const refused = (issues: readonly string[]) =>
     new ConfiguredRefusalError(issues, {
       rule: 'lambda-appspec',
       application,
       owner: `application ${application}`,
-      subject,
+      subject: objectLabel(artifact),
     });
-  const recorded = (await artifactRecords(deps.store).get(application, artifact.commit))?.record;
-  const same = recorded?.key === artifact.key && recorded.versionId === artifact.versionId;
-  if (!recorded?.appSpec || !same)
+  const appSpec = await recordedAppSpec(deps.store, application, artifact);
+  if (!appSpec)
     throw refused([`artifact: no AppSpec is recorded for commit ${artifact.commit} at this object version`]);
   try {
-    return readLambdaAppSpec(recorded.appSpec, target);
+    return readLambdaAppSpec(appSpec, target);
   } catch (error) {
     // A person hears of it: the artifact of a configured application cannot be deployed as it is.
     if (error instanceof ValidationError && !(error instanceof ConfiguredRefusalError))

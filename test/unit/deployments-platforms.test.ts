@@ -1,6 +1,6 @@
 // ECS and Lambda artifacts are AppSpec files: CreateDeployment names the S3 revision with CodeDeploy's
 // YAML or JSON bundle type, and an archive under such an application is refused before any call.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { releaseGroup } from '../../shared/deployments/deployment-queue';
 import { requestDeployment } from '../../shared/deployments/deployments';
 import { keys } from '../../shared/ledger/keys';
@@ -105,6 +105,14 @@ describe('deploying ECS and Lambda applications', () => {
     deps.artifacts.bodies.clear();
     await ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`);
     expect(deps.deployer.calls).toHaveLength(1);
+  });
+
+  it('reads the artifact record once for a request that launches at once: checked, then rendered', async () => {
+    const deps = await lambdaDeps(lambdaAppSpec());
+    const read = vi.spyOn(deps.store, 'get');
+    await ask(deps, 'fn', `artifacts/fn/${COMMIT}.json`);
+    expect(deps.deployer.calls).toHaveLength(1);
+    expect(read.mock.calls.filter(([key]) => key === keys.artifact('fn', COMMIT))).toHaveLength(1);
   });
 
   it('holds the recorded AppSpec to pipeline.yml as it is when the deployment is asked for', async () => {

@@ -19,6 +19,10 @@ export interface Artifact extends ArtifactObject {
   branch?: string;
 }
 
+/** An object version as alerts and refusals name it: `s3://bucket/key version v`. */
+export const objectLabel = (o: { bucket: string; key: string; versionId?: string | undefined }) =>
+  `s3://${o.bucket}/${o.key}${o.versionId ? ` version ${o.versionId}` : ''}`;
+
 /** CodeDeploy's bundle types: an archive for instances, an AppSpec file (YAML or JSON) for ECS and Lambda. */
 export type BundleType = 'zip' | 'tar' | 'tgz' | 'YAML' | 'JSON';
 
