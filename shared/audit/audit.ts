@@ -6,7 +6,7 @@
 import { NotFoundError } from '../core/rules/errors';
 import { auditKeys } from '../ledger/keys';
 import type { DeploymentRecord } from '../ledger/records';
-import { deploymentRecords, headRecords, stopRecords } from '../ledger/schemas';
+import { deploymentRecords, stopRecords } from '../ledger/schemas';
 import type { Stored } from '../ledger/store';
 import {
   type Environment,
@@ -14,6 +14,7 @@ import {
   findApplication,
   findEnvironment,
 } from '../pipeline/rules/config';
+import { newerDeployment } from '../verification/newer-deployment';
 import { bakeMarks } from '../verification/records';
 import { type Bake, bakeCounted, startBake } from '../verification/rules/bake';
 import { alertNotes, contextOf } from './audit-alerts';
@@ -173,14 +174,17 @@ export const audit = async (deps: AuditDeps, req: AuditRequest): Promise<AuditOu
     return { outcome: 'unfinished', deploymentId: id, status: stopped.deployment.status };
   const place = placeOf(deps, req, ledger, stopped);
   const env = place.environment;
-  // Newer: started by Baton in this environment after this one. A launch writes the environment's head
-  // before the deployment's record, so once this record exists, a head naming another deployment was
-  // written by a later launch. One Baton did not start has no record, and is asked about.
-  const evidence = await withAliasNow(deps.lambda?.aliases, env.group?.lambda, stopped, async () => {
-    if (!ledger) return undefined;
-    const head = (await headRecords(deps.store).get(place.application, env.name))?.record;
-    return head && head.deploymentId !== id ? head.deploymentId : undefined;
-  });
+  // Newer: started by Baton in this environment after this one, as the bake judges it (a rollback holding
+  // the group included). One Baton did not start has no record to compare with, and is asked about.
+  const evidence = await withAliasNow(deps.lambda?.aliases, env.group?.lambda, stopped, async () =>
+    ledger
+      ? newerDeployment(
+          deps.store,
+          { deploymentId: id, application: place.application, environment: env.name },
+          ledger.createdAt,
+        )
+      : undefined,
+  );
   const verifiedStored = await verifiedRecords(deps.store).get(place.application, env.name);
   const verified = verifiedStored?.record;
   const expectation: AuditExpectation = {

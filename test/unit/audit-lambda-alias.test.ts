@@ -6,10 +6,9 @@ import { audit } from '../../shared/audit/audit';
 import { auditRecords } from '../../shared/audit/records';
 import type { Target } from '../../shared/audit/rules/evidence';
 import { requestDeployment } from '../../shared/deployments/deployments';
-import { auditKeys, keys } from '../../shared/ledger/keys';
-import type { EnvironmentHead } from '../../shared/ledger/records';
+import { auditKeys } from '../../shared/ledger/keys';
 import { auditMemoryDeps, target } from '../support/audit';
-import { COMMIT } from '../support/fixtures';
+import { COMMIT, COMMIT2 } from '../support/fixtures';
 import { LAMBDA_EVENTS } from '../support/platform-targets';
 import {
   lambdaAppSpec,
@@ -143,28 +142,37 @@ describe("the audit of a Lambda deployment reads the environment's alias", () =>
     expect(again).toMatchObject({ verdict: 'VERIFIED' });
   });
 
-  it("does not ask once a newer deployment started in the environment: re-auditing an old one keeps to CodeDeploy's facts", async () => {
-    const { deps, id } = await deployedFn();
-    deps.lambda.aliases.versions.set(ALIAS, '8');
-    await audit(deps, { deploymentId: id, trigger: 'eventbridge SUCCESS' });
-    // A newer deployment started in dev since, and moved the alias on to 9.
-    const head = await deps.store.get<EnvironmentHead>(keys.head('fn', 'dev'));
-    if (!head) throw new Error('no head recorded at launch');
-    const later = new Date(Date.parse(head.record.requestedAt) + 60_000).toISOString();
-    await deps.store.replace(
-      keys.head('fn', 'dev'),
-      { ...head.record, deploymentId: 'd-NEWER', requestedAt: later },
-      head.etag,
-    );
-    deps.lambda.aliases.versions.set(ALIAS, '9');
-    deps.lambda.aliases.calls = 0;
+  it.each([
+    ['a newer release', 'release' as const],
+    // A rollback names no head: it holds the group while it runs, and is found by its slot.
+    ['a rollback', 'rollback' as const],
+  ])(
+    "does not ask once %s started in the environment: re-auditing the old deployment keeps to CodeDeploy's facts",
+    async (_, cause) => {
+      const { deps, id } = await deployedFn();
+      deps.lambda.aliases.versions.set(ALIAS, '8');
+      await audit(deps, { deploymentId: id, trigger: 'eventbridge SUCCESS' });
+      // Another artifact (version 9) deployed to dev since: it moved the alias on.
+      await uploadLambdaArtifact(deps, COMMIT2, 'v2', lambdaAppSpec('fn-api', 9));
+      deps.clock.advance(60_000);
+      const newer = await requestDeployment(deps, {
+        application: 'fn',
+        environment: 'dev',
+        artifact: lambdaArtifactRef(COMMIT2, 'v2'),
+        cause: { type: cause, detail: `${cause} by operator ana` },
+        dedupeKey: `fn-${COMMIT2}`,
+      });
+      if (newer.outcome !== 'started') throw new Error(`newer deployment did not start: ${newer.outcome}`);
+      deps.lambda.aliases.versions.set(ALIAS, '9');
+      deps.lambda.aliases.calls = 0;
 
-    const again = await audit(deps, { deploymentId: id, trigger: 'operator ana', again: true });
+      const again = await audit(deps, { deploymentId: id, trigger: 'operator ana', again: true });
 
-    expect(again).toMatchObject({ verdict: 'VERIFIED' });
-    expect(deps.lambda.aliases.calls).toBe(0);
-    expect(again.outcome === 'audited' && again.text).toContain(
-      'GetAlias not asked: deployment d-NEWER started in this environment since, and the alias is its now.',
-    );
-  });
+      expect(again).toMatchObject({ verdict: 'VERIFIED' });
+      expect(deps.lambda.aliases.calls).toBe(0);
+      expect(again.outcome === 'audited' && again.text).toContain(
+        `GetAlias not asked: deployment ${newer.deploymentId} started in this environment since, and the alias is its now.`,
+      );
+    },
+  );
 });
