@@ -168,6 +168,9 @@ const damage = (
   else if (how === 'delete') delete holder[field];
   else if (how === 'wrap-in-array') holder[field] = [holder[field]];
   else if (how === 'as-string') holder[field] = JSON.stringify(holder[field]) ?? 'undefined';
+  // Into an array, what JSON can carry: one more element (an array holds no other keys, and its
+  // `length` cannot be redefined).
+  else if (Array.isArray(holder)) holder.push(value);
   // defineProperty, so that `__proto__` becomes an own key as in parsed JSON, not the prototype.
   else Object.defineProperty(holder, key, { value, enumerable: true, writable: true, configurable: true });
   for (const n of nested.reverse()) n.parent[n.field] = JSON.stringify(n.doc);
