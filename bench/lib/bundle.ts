@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { parse } from 'yaml';
+import { deployedOptions } from '../../test/support/deployed-esbuild';
 
 export const root = join(__dirname, '..', '..');
 
@@ -19,27 +20,34 @@ export interface Bundle {
   commands: string[];
 }
 
-/** esbuild options for a Lambda bundle, as serverless.yml's custom.esbuild sets them. */
-export const lambdaBuild = (input: { entry: string } | { stdin: string }) =>
-  ({
+/**
+ * esbuild options for a Lambda bundle: serverless.yml's custom.esbuild, read from the file (its
+ * alias too), with the sample pipeline baked in as `osls package` does. `stock` leaves the alias out:
+ * the SDK's clients as published, for the floors.
+ */
+export const lambdaBuild = (input: { entry: string } | { stdin: string }, stock = false) => {
+  const { alias, sourcemap: _s, ...deployed } = deployedOptions();
+  return {
+    ...deployed,
+    ...(stock ? {} : { alias }),
     ...('stdin' in input
       ? { stdin: { contents: input.stdin, resolveDir: root, loader: 'ts' as const } }
       : { entryPoints: [input.entry] }),
-    bundle: true,
-    minify: true,
-    platform: 'node' as const,
-    target: 'node22',
-    format: 'cjs' as const,
-    mainFields: ['module', 'main'],
     metafile: true as const,
     logLevel: 'error' as const,
     define: { 'process.env.BATON_PIPELINE_JSON': bakedPipeline() },
-  }) satisfies BuildOptions;
+  } satisfies BuildOptions;
+};
 
 const COMMAND = /node_modules\/(@aws-sdk\/client-[a-z0-9-]+)\/dist-es\/commands\/([A-Za-z0-9]+)Command\.js$/;
 
-export const bundle = async (entry: string, outfile: string, stdin?: string): Promise<Bundle> => {
-  const result = await build({ ...lambdaBuild(stdin ? { stdin } : { entry }), outfile });
+export const bundle = async (
+  entry: string,
+  outfile: string,
+  stdin?: string,
+  stock = false,
+): Promise<Bundle> => {
+  const result = await build({ ...lambdaBuild(stdin ? { stdin } : { entry }, stock), outfile });
   const output = Object.values(result.metafile.outputs)[0];
   const clients = new Set<string>();
   const commands = new Set<string>();

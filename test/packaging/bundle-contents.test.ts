@@ -1,6 +1,7 @@
 // What each deployed bundle carries. An AppSpec file's YAML is read once, when its artifact is
 // uploaded, and the artifact record keeps it as JSON: so only artifact-uploaded bundles a YAML
-// parser, and the functions that launch deployments (every other event function) do not.
+// parser, and the functions that launch deployments (every other event function) do not. And every
+// bundle finds its credentials where Lambda puts them, without the SDK's default chain.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -37,5 +38,30 @@ describe('the deployed bundles carry', () => {
     expect(functions.length).toBeGreaterThanOrEqual(9);
     const withYaml = functions.filter((fn) => packagesIn(fn).includes('yaml'));
     expect(withYaml).toEqual(['artifact-uploaded']);
+  });
+
+  it("the environment's and the container's credential links, not the SDK's default chain", () => {
+    // The default chain's links that cannot run in Lambda, and the STS and SSO clients they load.
+    const defaultChain = [
+      '@aws-sdk/credential-provider-node',
+      '@aws-sdk/credential-provider-ini',
+      '@aws-sdk/credential-provider-sso',
+      '@aws-sdk/credential-provider-process',
+      '@aws-sdk/credential-provider-web-identity',
+      '@aws-sdk/credential-provider-login',
+      '@aws-sdk/token-providers',
+      '@aws-sdk/nested-clients',
+      '@smithy/credential-provider-imds',
+    ];
+    for (const fn of functions) {
+      const packages = packagesIn(fn);
+      expect(packages, fn).toEqual(
+        expect.arrayContaining(['@aws-sdk/credential-provider-env', '@aws-sdk/credential-provider-http']),
+      );
+      expect(
+        packages.filter((p) => defaultChain.includes(p)),
+        fn,
+      ).toEqual([]);
+    }
   });
 });

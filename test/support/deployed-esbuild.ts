@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { parse } from 'yaml';
-import { root } from './fixtures';
+
+const root = join(__dirname, '..', '..');
 
 // serverless-esbuild's options: esbuild's own, plus the plugin's exclude and packager.
 type EsbuildOptions = BuildOptions & { exclude?: unknown; packager?: unknown };
@@ -15,6 +16,10 @@ export const deployedOptions = (): BuildOptions => {
   const yml = parse(readFileSync(join(root, 'serverless.yml'), 'utf8'), {
     customTags: ['!Ref', '!GetAtt', '!Sub'].map(tag),
   }) as { custom: { esbuild: EsbuildOptions } };
-  const { define: _d, exclude: _e, packager: _p, ...options } = yml.custom.esbuild;
-  return options;
+  const { define: _d, exclude: _e, packager: _p, alias, ...options } = yml.custom.esbuild;
+  // esbuild resolves an alias's relative path from its working directory: the service's, here root.
+  const absolute = Object.fromEntries(
+    Object.entries(alias ?? {}).map(([name, path]) => [name, path.startsWith('.') ? join(root, path) : path]),
+  );
+  return { ...options, alias: absolute };
 };
