@@ -34,10 +34,13 @@ const packagesIn = (fn: string): string[] => {
 };
 
 describe('the deployed bundles carry', () => {
-  it('a YAML parser in artifact-uploaded alone, which reads AppSpec files at upload', () => {
+  it('a YAML parser in artifact-uploaded alone, which reads AppSpec files at upload: js-yaml, the lighter', () => {
     expect(functions.length).toBeGreaterThanOrEqual(9);
-    const withYaml = functions.filter((fn) => packagesIn(fn).includes('yaml'));
+    const withYaml = functions.filter((fn) => packagesIn(fn).some((p) => p === 'yaml' || p === 'js-yaml'));
     expect(withYaml).toEqual(['artifact-uploaded']);
+    // The `yaml` package, which reads pipeline.yml at build time, weighs 112 KB minified; js-yaml 45.
+    expect(packagesIn('artifact-uploaded')).toContain('js-yaml');
+    expect(packagesIn('artifact-uploaded')).not.toContain('yaml');
   });
 
   it("the environment's and the container's credential links, not the SDK's default chain", () => {
