@@ -134,6 +134,24 @@ describe('the alarm state-change event', () => {
     expect(read.metric?.length).toBeLessThanOrEqual(600);
   });
 
+  it('drops a reason or a configuration of another shape, which are only for display, and reads the rest', () => {
+    const event = sample() as unknown as {
+      detail: Record<string, unknown> & { state: Record<string, unknown> };
+    };
+    event.detail.state.reason = 42;
+    event.detail.configuration = { metrics: 'all of them' };
+    const read = alarmEventSchema.parse(event);
+    expect(read).toEqual({
+      name: 'web-staging-5xx',
+      state: 'ALARM',
+      stateChangedAt: '2026-11-20T18:04:40.985+0000',
+    });
+    event.detail.configuration = {
+      metrics: [{ metricStat: { metric: { name: 'HTTPCode_Target_5XX_Count', namespace: 7 } } }],
+    };
+    expect(alarmEventSchema.parse(event).metric).toBe('HTTPCode_Target_5XX_Count');
+  });
+
   it.each([
     ['detail.alarmName', (e: AlarmEvent) => Object.assign(e.detail, { alarmName: '' })],
     ['detail.state.value', (e: AlarmEvent) => Object.assign(e.detail.state, { value: 'ALARMING' })],
