@@ -153,6 +153,22 @@ describe('the alarm state-change event', () => {
   });
 
   it.each([
+    ['the reason', (d: Record<string, unknown> & { state: Record<string, unknown> }) => delete d.state.reason, {}],
+    ['the configuration', (d: Record<string, unknown>) => delete d.configuration, {}],
+    [
+      "the metric's namespace",
+      (d: { configuration: { metrics: { metricStat: { metric: Record<string, unknown> } }[] } }) =>
+        delete d.configuration.metrics[0]?.metricStat.metric.namespace,
+      { metric: 'HTTPCode_Target_5XX_Count' },
+    ],
+  ])('reads an event without %s, which is only for display', (_what, remove, metric) => {
+    const event = sample() as unknown as { detail: never };
+    remove(event.detail);
+    const read = alarmEventSchema.parse(event);
+    expect(read).toMatchObject({ name: 'web-staging-5xx', state: 'ALARM', ...metric });
+  });
+
+  it.each([
     ['detail.alarmName', (e: AlarmEvent) => Object.assign(e.detail, { alarmName: '' })],
     ['detail.state.value', (e: AlarmEvent) => Object.assign(e.detail.state, { value: 'ALARMING' })],
     ['detail.state.timestamp', (e: AlarmEvent) => delete e.detail.state.timestamp],
