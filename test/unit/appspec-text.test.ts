@@ -33,7 +33,20 @@ const texts: [string, string][] = [
     '# deploys fn\nversion: \'0.0\'\nResources:\n  - api: &api\n      Type: AWS::Lambda::Function\n      Properties: {Name: f, Alias: live, CurrentVersion: "1", TargetVersion: 2}\nHooks:\n  - BeforeAllowTraffic: |\n      CodeDeployHook_check\n',
   ],
   ['a date and a merge key, left as a string and a key', 'when: 2026-12-01\n<<: {a: 1}\n'],
+  [
+    'an anchor used twice',
+    'Hooks:\n  - BeforeAllowTraffic: &hook CodeDeployHook_check\n  - AfterAllowTraffic: *hook\n',
+  ],
+  ['an empty file', ''],
+  ['a file of comments only', '# nothing yet\n'],
 ];
+
+// "Billion laughs": nine levels of ten aliases each, 10^9 values from a few hundred bytes.
+const laughs = ['l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]']
+  .concat(
+    Array.from({ length: 9 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`),
+  )
+  .join('\n');
 
 describe('an AppSpec file read at upload', () => {
   it.each(texts)('%s reads as pipeline.yml’s parser reads it', (_name, text) => {
@@ -49,5 +62,15 @@ describe('an AppSpec file read at upload', () => {
     expect(() => parse(text)).toThrow();
     expect(() => parseAppSpecText(text)).toThrow(ValidationError);
     expect(() => parseAppSpecText(text)).toThrow('artifact: the AppSpec file is neither YAML nor JSON');
+  });
+
+  it('is refused when its aliases expand past 100,000 values, as pipeline.yml’s parser refuses them', () => {
+    expect(() => parse(laughs)).toThrow(/alias/i);
+    expect(() => parseAppSpecText(laughs)).toThrow(
+      'artifact: the AppSpec file holds more than 100,000 values once its YAML aliases are expanded',
+    );
+    // Not the aliases themselves: the same file cut to three levels (10^4 values) reads.
+    const three = laughs.split('\n').slice(0, 4).join('\n');
+    expect((parseAppSpecText(three) as { l3: unknown[] }).l3).toHaveLength(10);
   });
 });
