@@ -4,7 +4,7 @@
 // Lambda hands a function its execution role's credentials in AWS_ACCESS_KEY_ID,
 // AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (reserved runtime environment variables), so the
 // default chain's other links (SSO, ini files, credential processes, web identity, instance
-// metadata) never run there. With the STS and SSO clients they load, they weigh 94–104 KB minified
+// metadata) never run there. With the STS and SSO clients they load, they weigh 97–103 KB minified
 // in every bundle (bench/RESULTS.md). This chain reads the environment, else the container
 // credentials endpoint that AWS_CONTAINER_CREDENTIALS_FULL_URI or _RELATIVE_URI names (whose own
 // error then stands: an endpoint that is set and fails says why), and with neither fails at once,
