@@ -173,10 +173,9 @@ module.exports = {
   // pipeline.yml validated, defaults filled (for the other generators in infra/).
   load,
   // An esbuild `define` value: the configuration as a JSON string literal, baked into each bundle.
-  bakedJson: () => {
-    load();
-    return JSON.stringify(JSON.stringify(loaded.raw));
-  },
+  // The configuration as it validated, defaults filled, as a JSON string literal: esbuild's define
+  // bakes it into each function, which then reads it as is and carries no copy of the schema.
+  validatedJson: () => JSON.stringify(JSON.stringify(load())),
   deploymentGroupArns,
   applicationArns,
   // For EventBridge patterns on CodeDeploy's events (detail.application).

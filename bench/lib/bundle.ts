@@ -1,15 +1,10 @@
 // Bundles a Lambda entry exactly as serverless.yml does (custom.esbuild), for size and init-time runs.
 
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
-import { parse } from 'yaml';
 import { deployedOptions } from '../../test/support/deployed-esbuild';
 
 export const root = join(__dirname, '..', '..');
-
-export const bakedPipeline = () =>
-  JSON.stringify(JSON.stringify(parse(readFileSync(join(root, 'pipeline.yml'), 'utf8'))));
 
 export interface Bundle {
   file: string;
@@ -22,7 +17,7 @@ export interface Bundle {
 
 /**
  * esbuild options for a Lambda bundle: serverless.yml's custom.esbuild, read from the file (its
- * alias too), with the sample pipeline baked in as `osls package` does. `stock` leaves the alias out:
+ * alias too), with the sample pipeline baked in as `osls package` bakes it (its define). `stock` leaves the alias out:
  * the SDK's clients as published, for the floors.
  */
 export const lambdaBuild = (input: { entry: string } | { stdin: string }, stock = false) => {
@@ -35,7 +30,6 @@ export const lambdaBuild = (input: { entry: string } | { stdin: string }, stock 
       : { entryPoints: [input.entry] }),
     metafile: true as const,
     logLevel: 'error' as const,
-    define: { 'process.env.BATON_PIPELINE_JSON': bakedPipeline() },
   } satisfies BuildOptions;
 };
 

@@ -20,16 +20,19 @@ export const environment = {
   /** The stage the stack was deployed as (`baton-<stage>`); unset in local runs. */
   stage: optional('BATON_STAGE'),
   /**
-   * pipeline.yml as JSON. In Lambda bundles esbuild bakes it in at build time (serverless.yml,
-   * custom.esbuild.define replaces `process.env.BATON_PIPELINE_JSON`, written out for that reason);
-   * local runs and tests set the variable from the file.
+   * pipeline.yml. In Lambda bundles esbuild bakes it in at build time as it validated there, defaults
+   * filled (serverless.yml's custom.esbuild.define replaces `process.env.BATON_PIPELINE_VALIDATED_JSON`,
+   * written out for that reason): read as is, so the bundle leaves the schema out. Local runs and tests
+   * set BATON_PIPELINE_JSON, which is validated here.
    */
   pipeline: once(
     (): Pipeline =>
-      parsePipeline(
-        JSON.parse(
-          requireEnv('BATON_PIPELINE_JSON', { BATON_PIPELINE_JSON: process.env.BATON_PIPELINE_JSON }),
-        ),
-      ),
+      process.env.BATON_PIPELINE_VALIDATED_JSON
+        ? (JSON.parse(process.env.BATON_PIPELINE_VALIDATED_JSON) as Pipeline)
+        : parsePipeline(
+            JSON.parse(
+              requireEnv('BATON_PIPELINE_JSON', { BATON_PIPELINE_JSON: process.env.BATON_PIPELINE_JSON }),
+            ),
+          ),
   ),
 };

@@ -1,22 +1,25 @@
 // What each deployed bundle carries. An AppSpec file's YAML is read once, when its artifact is
 // uploaded, and the artifact record keeps it as JSON: so only artifact-uploaded bundles a YAML
-// parser, and the functions that launch deployments (every other event function) do not. And every
-// bundle finds its credentials where Lambda puts them, without the SDK's default chain.
-import { readdirSync } from 'node:fs';
+// parser, and the functions that launch deployments (every other event function) do not. Every
+// bundle finds its credentials where Lambda puts them, without the SDK's default chain, and carries
+// pipeline.yml as it validated when packaged, without a copy of its schema.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { deployedOptions } from '../support/deployed-esbuild';
-import { root } from '../support/fixtures';
+import { root, samplePipeline } from '../support/fixtures';
 
 const functions = readdirSync(join(root, 'functions'), { withFileTypes: true })
   .filter((e) => e.isDirectory())
   .map((e) => e.name)
   .sort();
 
-/** The npm packages whose code ends up in the function's bundle. */
-const packagesIn = (fn: string): string[] => {
-  const { metafile } = buildSync({
+const build = (fn: string) =>
+  buildSync({
     ...deployedOptions(),
     entryPoints: [join(root, 'functions', fn, 'handler.ts')],
     outfile: join(root, '.serverless', 'bundle-contents', `${fn}.js`),
@@ -24,6 +27,10 @@ const packagesIn = (fn: string): string[] => {
     metafile: true,
     sourcemap: false,
   });
+
+/** The npm packages whose code ends up in the function's bundle. */
+const packagesIn = (fn: string): string[] => {
+  const { metafile } = build(fn);
   const packages = new Set<string>();
   for (const output of Object.values(metafile?.outputs ?? {}))
     for (const [input, info] of Object.entries(output.inputs)) {
@@ -66,5 +73,36 @@ describe('the deployed bundles carry', () => {
         fn,
       ).toEqual([]);
     }
+  });
+
+  it('pipeline.yml as it validated when packaged, and no copy of its schema', () => {
+    for (const fn of functions) {
+      const { metafile, outputFiles } = build(fn);
+      const inputs = Object.values(metafile?.outputs ?? {}).flatMap((o) => Object.keys(o.inputs));
+      expect(
+        inputs.filter((i) => i.includes('shared/pipeline/rules/pipeline-schema')),
+        fn,
+      ).toEqual([]);
+      // A rule message of the schema's own, which any bundle holding the schema carries.
+      expect(outputFiles?.[0]?.text, fn).not.toContain('a prefix ending in /');
+    }
+  });
+
+  it('reads the configuration baked into it, with no variable set', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'baton-baked-')), 'pipeline.js');
+    buildSync({
+      ...deployedOptions(),
+      stdin: {
+        contents:
+          "import { environment } from './shared/wiring/env';\nconsole.log(JSON.stringify(environment.pipeline()));",
+        resolveDir: root,
+        loader: 'ts',
+      },
+      outfile: file,
+      sourcemap: false,
+      logLevel: 'error',
+    });
+    const { stdout } = await promisify(execFile)(process.execPath, [file], { env: {} });
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(samplePipeline())));
   });
 });

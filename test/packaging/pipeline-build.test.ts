@@ -51,7 +51,7 @@ const freshPipelineModule = () => {
   delete require.cache[path];
   return require(path) as {
     deploymentGroupArns: () => unknown[];
-    bakedJson: () => string;
+    validatedJson: () => string;
     describeAlarmsStatement: () => unknown;
     bakeAlarmNames: () => string[];
   };
@@ -89,9 +89,10 @@ describe('pipeline.yml at build time', () => {
     });
     const pipeline = freshPipelineModule();
     expect(JSON.stringify(pipeline.deploymentGroupArns())).not.toContain('undefined');
-    expect(JSON.parse(JSON.parse(pipeline.bakedJson())).applications.web.codedeployApplication).toBe(
-      'baton-web',
-    );
+    // What esbuild bakes into the functions: the configuration as it validated, defaults filled.
+    const baked = JSON.parse(JSON.parse(pipeline.validatedJson()));
+    expect(baked.applications.web.codedeployApplication).toBe('baton-web');
+    expect(baked.ledgerPrefix).toBe('ledger/');
   });
 
   it('grants DescribeAlarms on * where a bake lists alarms (composite alarms need it), and denies it when none does', () => {
