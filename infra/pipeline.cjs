@@ -172,8 +172,8 @@ const bakeAlarmNames = () => (bakeAlarms().length > 0 ? bakeAlarms() : ['(no bak
 module.exports = {
   // pipeline.yml validated, defaults filled (for the other generators in infra/).
   load,
-  // An esbuild `define` value: the configuration as it validated, defaults filled, as a JSON string literal: esbuild's define
-  // bakes it into each function, which then reads it as is and carries no copy of the schema.
+  // An esbuild `define` value: the configuration as it validated, defaults filled, as a JSON string
+  // literal, baked into each function, which reads it as is and carries no copy of the schema.
   validatedJson: () => JSON.stringify(JSON.stringify(load())),
   deploymentGroupArns,
   applicationArns,
