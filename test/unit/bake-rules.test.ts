@@ -153,7 +153,11 @@ describe('the alarm state-change event', () => {
   });
 
   it.each([
-    ['the reason', (d: Record<string, unknown> & { state: Record<string, unknown> }) => delete d.state.reason, {}],
+    [
+      'the reason',
+      (d: Record<string, unknown> & { state: Record<string, unknown> }) => delete d.state.reason,
+      {},
+    ],
     ['the configuration', (d: Record<string, unknown>) => delete d.configuration, {}],
     [
       "the metric's namespace",
