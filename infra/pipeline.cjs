@@ -1,8 +1,8 @@
 // serverless.yml reads what it needs for resources and IAM from pipeline.yml through this file,
 // so the stack and the functions never disagree about applications, groups, secrets or approvers.
-// The file is validated here with the very schema the functions use (shared/pipeline/rules/config.ts, bundled
-// on the fly by esbuild), so a bad pipeline.yml fails `osls package` and `osls deploy` with the same
-// path-and-rule messages, before anything reaches AWS.
+// The file is validated here with Baton's schema (shared/pipeline/rules/pipeline-schema.ts, bundled on
+// the fly by esbuild), so a bad pipeline.yml fails `osls package` and `osls deploy` with its
+// path-and-rule messages, before anything reaches AWS; the functions get it as it validated.
 const { createHash } = require('node:crypto');
 const { readFileSync } = require('node:fs');
 const Module = require('node:module');
@@ -47,7 +47,7 @@ const load = () => {
     invalid.stack = invalid.message;
     throw invalid;
   }
-  loaded = { file, pipeline, raw };
+  loaded = { file, pipeline };
   return pipeline;
 };
 

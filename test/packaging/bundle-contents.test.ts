@@ -18,15 +18,42 @@ const functions = readdirSync(join(root, 'functions'), { withFileTypes: true })
   .map((e) => e.name)
   .sort();
 
-const build = (fn: string) =>
+const build = (fn: string, options: { ignoreAnnotations?: boolean } = {}) =>
   buildSync({
     ...deployedOptions(),
+    ...options,
     entryPoints: [join(root, 'functions', fn, 'handler.ts')],
     outfile: join(root, '.serverless', 'bundle-contents', `${fn}.js`),
     write: false,
     metafile: true,
     sourcemap: false,
   });
+
+/** Baton's own modules whose code is in the bundle. */
+const ownModulesIn = (result: ReturnType<typeof build>): Set<string> =>
+  new Set(
+    Object.values(result.metafile?.outputs ?? {}).flatMap((o) =>
+      Object.entries(o.inputs)
+        .filter(([input, info]) => !input.includes('node_modules') && info.bytesInOutput > 0)
+        .map(([input]) => input),
+    ),
+  );
+
+// Modules that hold only declarations (schemas, constants, regular expressions, an error class):
+// package.json's `"sideEffects": false` lets esbuild leave them out of a bundle that uses none of
+// their exports. A module that must run when imported must never join this list.
+const DECLARATIONS_ONLY = new Set([
+  'shared/pipeline/rules/pipeline-schema.ts',
+  'shared/pipeline/rules/aws-names.ts',
+  'shared/pipeline/rules/deployment-group.ts',
+  'shared/pipeline/rules/operators-config.ts',
+  'shared/pipeline/rules/platform.ts',
+  'shared/pipeline/rules/stack-rules.ts',
+  'shared/pipeline/rules/verify-config.ts',
+  'shared/operator/rules/principals.ts',
+  'shared/approvals/approval-decisions.ts',
+  'shared/secrets/rules/dotenv.ts',
+]);
 
 /** The npm packages whose code ends up in the function's bundle. */
 const packagesIn = (fn: string): string[] => {
@@ -104,5 +131,18 @@ describe('the deployed bundles carry', () => {
     });
     const { stdout } = await promisify(execFile)(process.execPath, [file], { env: {} });
     expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(samplePipeline())));
+  });
+
+  it('all of its own modules that it imports, but those that only declare what it does not use', () => {
+    for (const fn of functions) {
+      const kept = ownModulesIn(build(fn));
+      // ignoreAnnotations makes esbuild disregard sideEffects: every module imported is kept.
+      const imported = ownModulesIn(build(fn, { ignoreAnnotations: true }));
+      const left = [...imported].filter((m) => !kept.has(m));
+      expect(
+        left.filter((m) => !DECLARATIONS_ONLY.has(m)),
+        fn,
+      ).toEqual([]);
+    }
   });
 });

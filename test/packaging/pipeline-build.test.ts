@@ -1,5 +1,6 @@
 // A bad pipeline.yml must not package: serverless.yml reads it through infra/pipeline.cjs, which
-// validates it with the functions' own schema and fails the build with the same messages.
+// validates it with Baton's schema and fails the build with its messages; what packages is baked
+// into the functions as it validated.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
