@@ -42,7 +42,9 @@ export const defaultProvider = (init: { logger?: Logger } = {}): AwsCredentialId
   let current: AwsCredentialIdentity | undefined;
   let refreshing: Promise<AwsCredentialIdentity> | undefined;
   const refresh = (properties?: Properties) => {
-    refreshing ??= resolve(init)(properties)
+    // Made inside the promise: a link that throws as it is made (fromHttp refusing its URL) rejects.
+    refreshing ??= Promise.resolve()
+      .then(() => resolve(init)(properties))
       .then((found) => {
         current = found;
         return found;
