@@ -18,16 +18,26 @@ const functions = readdirSync(join(root, 'functions'), { withFileTypes: true })
   .map((e) => e.name)
   .sort();
 
-const build = (fn: string, options: { ignoreAnnotations?: boolean } = {}) =>
+const bundleOf = (fn: string, ignoreAnnotations: boolean) =>
   buildSync({
     ...deployedOptions(),
-    ...options,
+    ignoreAnnotations,
     entryPoints: [join(root, 'functions', fn, 'handler.ts')],
     outfile: join(root, '.serverless', 'bundle-contents', `${fn}.js`),
     write: false,
     metafile: true,
     sourcemap: false,
   });
+
+// Each function is bundled once per way (as deployed, or with sideEffects ignored) for all the tests.
+const built = new Map<string, ReturnType<typeof bundleOf>>();
+const build = (fn: string, options: { ignoreAnnotations?: boolean } = {}) => {
+  const ignoreAnnotations = options.ignoreAnnotations ?? false;
+  const key = `${fn}:${ignoreAnnotations}`;
+  const result = built.get(key) ?? bundleOf(fn, ignoreAnnotations);
+  built.set(key, result);
+  return result;
+};
 
 /** Baton's own modules whose code is in the bundle. */
 const ownModulesIn = (result: ReturnType<typeof build>): Set<string> =>
