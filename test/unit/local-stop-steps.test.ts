@@ -22,12 +22,18 @@ describe('stopping the local stack in order', () => {
     ]);
   });
 
-  it('names a part whose stop failed, with the reason, and goes on', async () => {
+  const throwsAtOnce = (): Promise<unknown> => {
+    throw new Error('server is not running');
+  };
+  it.each([
+    ['rejects', () => Promise.reject(new Error('EBADF')), 'EBADF'],
+    ['throws before it returns a promise', throwsAtOnce, 'server is not running'],
+  ])('names a part whose stop %s, with the reason, and goes on', async (_how, run, reason) => {
     const lines: string[] = [];
     const stopped: string[] = [];
     const left = await stopInOrder(
       [
-        { what: 'the function URLs', withinMs: 1_000, run: () => Promise.reject(new Error('EBADF')) },
+        { what: 'the function URLs', withinMs: 1_000, run },
         { what: 'moto_server', withinMs: 1_000, run: async () => void stopped.push('moto') },
       ],
       (line) => lines.push(line),
@@ -35,27 +41,7 @@ describe('stopping the local stack in order', () => {
     expect(left).toEqual(['the function URLs']);
     expect(stopped).toEqual(['moto']);
     expect(lines).toEqual([
-      'local stack: the function URLs failed to stop (EBADF); stopping the rest anyway',
-    ]);
-  });
-
-  it('goes on from a part whose stop throws before it returns a promise', async () => {
-    const lines: string[] = [];
-    const stopped: string[] = [];
-    const throwsAtOnce = (): Promise<unknown> => {
-      throw new Error('server is not running');
-    };
-    const left = await stopInOrder(
-      [
-        { what: 'the board URL', withinMs: 1_000, run: throwsAtOnce },
-        { what: 'moto_server', withinMs: 1_000, run: async () => void stopped.push('moto') },
-      ],
-      (line) => lines.push(line),
-    );
-    expect(left).toEqual(['the board URL']);
-    expect(stopped).toEqual(['moto']);
-    expect(lines).toEqual([
-      'local stack: the board URL failed to stop (server is not running); stopping the rest anyway',
+      `local stack: the function URLs failed to stop (${reason}); stopping the rest anyway`,
     ]);
   });
 
