@@ -13,6 +13,8 @@ const REFS = {
   BATON_APPROVAL_KEY_SECRET_ARN: { Ref: 'ApprovalTokenKey' },
   BATON_APPROVAL_URL: { 'Fn::GetAtt': ['ApprovalLambdaFunctionUrl', 'FunctionUrl'] },
   BATON_GITHUB_WEBHOOK_SECRET_ARN: { Ref: 'GithubWebhookSecret' },
+  // The function that audits, which the operator asks for re-audits (Ref: the function's name).
+  BATON_AUDIT_FUNCTION: { Ref: 'DeploymentFinishedLambdaFunction' },
 };
 
 const invokingLocally = () => {

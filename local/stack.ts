@@ -97,6 +97,8 @@ const declaredAliases = (pipeline: Pipeline, versions: Record<string, string>) =
   );
 
 const SERVICE_ROLE = 'arn:aws:iam::123456789012:role/baton-codedeploy-local';
+/** deployment-finished's name on the stand-in's Lambda Invoke (BATON_AUDIT_FUNCTION). */
+const LOCAL_AUDIT_FUNCTION = 'baton-local-deploymentFinished';
 
 const provisionCodeDeploy = async (
   clients: ReturnType<typeof clientsFor>,
@@ -168,6 +170,11 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
     ...(options.onFleetEvent ? { onFleetEvent: options.onFleetEvent } : {}),
     ...(options.hookFunctions ? { hookFunctions: options.hookFunctions } : {}),
     aliases: declaredAliases(pipeline, options.aliasVersions ?? {}),
+    // The operator's `audit` command reaches deployment-finished through Lambda's Invoke, as in AWS.
+    functions: {
+      [LOCAL_AUDIT_FUNCTION]: async (payload) =>
+        (await import('../functions/deployment-finished/handler')).reaudit(payload),
+    },
   });
   // Replacement instances of a blue/green deployment sign as their group's role too.
   roleOf = (id) => {
@@ -212,6 +219,7 @@ export const startLocalStack = async (options: StackOptions = {}): Promise<Local
     BATON_SDK_MAX_ATTEMPTS: '2',
     BATON_ALERT_TOPIC_ARN: alertTopicArn,
     BATON_APPROVAL_URL: approvalUrl.url,
+    BATON_AUDIT_FUNCTION: LOCAL_AUDIT_FUNCTION,
     ...approvals.env,
     ...github.env,
     POWERTOOLS_SERVICE_NAME: 'baton',

@@ -3,6 +3,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { LambdaAliases } from './lambda-aliases';
+import type { LocalFunction } from './lambda-invoke';
 import type { LoadBalancer } from './load-balancer';
 import type { Store } from './store';
 import type { DeploymentStateChangeEvent, DeploymentStatus, HookExecution, LocalHookFunction } from './types';
@@ -57,6 +58,8 @@ export interface Context {
   endpoint(): string;
   /** The Lambda aliases deployments move, served by GetAlias. */
   aliases: LambdaAliases;
+  /** Functions served by Lambda's Invoke, by function name. */
+  functions: Map<string, LocalFunction>;
 }
 
 export const applicationArn = (ctx: Context, application: string): string =>

@@ -7,6 +7,7 @@ import { freePort } from '../ports';
 import type { Context, FleetEvent } from './context';
 import { terminate } from './finish';
 import { LambdaAliases } from './lambda-aliases';
+import type { LocalFunction } from './lambda-invoke';
 import { type BalancerOptions, LoadBalancer } from './load-balancer';
 import { createCodeDeployServer } from './server';
 import { Store } from './store';
@@ -65,6 +66,8 @@ export interface LocalCodeDeployOptions {
   hookTimeoutMs?: number;
   /** The Lambda aliases that exist before any deployment, and the versions they invoke. */
   aliases?: { functionName: string; name: string; functionVersion: string }[];
+  /** Functions Lambda's Invoke reaches, by function name (the local stack's deployment-finished). */
+  functions?: Record<string, LocalFunction>;
 }
 
 export interface LocalCodeDeploy {
@@ -130,6 +133,7 @@ export const startLocalCodeDeploy = async (options: LocalCodeDeployOptions): Pro
     hookTimeoutMs: options.hookTimeoutMs ?? 10_000,
     endpoint: () => `http://127.0.0.1:${port}`,
     aliases: new LambdaAliases(),
+    functions: new Map(Object.entries(options.functions ?? {})),
   };
   for (const a of options.aliases ?? []) ctx.aliases.set(a.functionName, a.name, a.functionVersion);
   const server = createCodeDeployServer(ctx);

@@ -1,4 +1,6 @@
-// Readers for JSON request fields that answer a wrong or missing field with the AWS exception for it.
+// Readers for JSON request fields that answer a wrong or missing field with the AWS exception for it,
+// and of a request's body.
+import type { IncomingMessage } from 'node:http';
 import { fail } from './errors';
 
 export type Input = Record<string, unknown>;
@@ -48,3 +50,12 @@ export const page = <T>(items: T[], scope: string, token: string | undefined, si
   const next = offset + size < items.length ? encodeToken(scope, offset + size) : undefined;
   return { items: slice, nextToken: next };
 };
+
+/** A request's body as text. */
+export const readBody = (req: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });

@@ -1,12 +1,14 @@
 // The CodeDeploy JSON 1.1 protocol on loopback: POST / with `X-Amz-Target: CodeDeploy_20141006.<Operation>`;
-// beside it Lambda's GetAlias on the aliases the deployments move (lambda-aliases.ts).
+// beside it Lambda's GetAlias on the aliases the deployments move (lambda-aliases.ts), and Invoke on the
+// functions the local stack runs (lambda-invoke.ts).
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Context } from './context';
 import { CodeDeployError } from './errors';
 import { hookOperations } from './hook-functions';
-import { asInput, type Input } from './input';
+import { asInput, type Input, readBody } from './input';
 import { serveLambda } from './lambda-aliases';
+import { serveInvoke } from './lambda-invoke';
 import { deploymentOperations } from './ops-deployments';
 import { setupOperations } from './ops-setup';
 
@@ -14,14 +16,6 @@ const TARGET_PREFIX = 'CodeDeploy_20141006.';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 type Operation = (input: Input) => unknown;
-
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 
 const send = (res: ServerResponse, status: number, body: unknown, errorType?: string): void => {
   const text = JSON.stringify(body);
@@ -53,6 +47,7 @@ export const createCodeDeployServer = (ctx: Context): Server => {
   return createServer((req, res) => {
     const handle = async () => {
       if (serveLambda(ctx.aliases, ctx, req, res)) return;
+      if (await serveInvoke(ctx.functions, ctx, req, res)) return;
       const target = String(req.headers['x-amz-target'] ?? '');
       const body = await readBody(req);
       const operation = target.startsWith(TARGET_PREFIX)

@@ -6,6 +6,7 @@ import type { DeployDeps } from '../deployments/deployment-launch';
 import type { DeploymentFacts, Target } from './rules/evidence';
 import type { Verdict } from './rules/gate';
 import type { AlertOrigin } from './rules/next-steps';
+import type { ReauditAnswer, ReauditRequest } from './rules/reaudit-request';
 
 export interface DeploymentReader {
   /** GetDeployment. Throws NotFoundError when CodeDeploy does not know the deployment. */
@@ -44,4 +45,9 @@ export interface AuditDeps extends DeployDeps {
   origin?: AlertOrigin;
   /** The release flow (promotion). Without it releases are not advanced, and the audit says so. */
   releaseFlow?: ReleaseFlow;
+}
+
+/** The function that audits, asked by the operator for a re-audit and answering synchronously. */
+export interface Reauditor {
+  reaudit(request: ReauditRequest): Promise<ReauditAnswer>;
 }

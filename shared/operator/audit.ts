@@ -1,50 +1,42 @@
-// Operator command `audit`: read a deployment's evidence again, record the new verdict, and answer
-// with the report. Follow-ups are not repeated (no second rollback; an alert only if the verdict
-// changed), but the release flow hears of the new verdict and the group is freed if it was held.
+// Operator command `audit`: the deployment audited again, by the function that audits (deployment-
+// finished), which the operator asks with a request it signs for the caller it proved; the answer is
+// that function's report. The operator itself carries none of the audit.
 
 import * as z from 'zod/mini';
-import { audit } from '../audit/audit';
-import type { AuditDeps } from '../audit/ports';
-import { LIST_MAX } from '../audit/rules/verdict-text';
-import { ConfigError } from '../core/rules/errors';
+import type { TokenKeySource } from '../approvals/rules/token';
+import type { Reauditor } from '../audit/ports';
+import { REAUDIT_TTL_SECONDS, signReaudit } from '../audit/rules/reaudit-request';
+import type { Clock } from '../core/ports';
+import { BatonError, ConfigError } from '../core/rules/errors';
 import * as fields from '../core/rules/fields';
-import { auditKeys } from '../ledger/keys';
-import { type PromotionDeps, releaseFlow } from '../releases/promotion';
-import { describeBake, verdictWithBake } from '../verification/rules/bake';
 
 export const auditSchema = z.strictObject({
   command: z.literal('audit'),
   deploymentId: fields.deploymentId,
 });
 
-export interface AuditCommandDeps extends PromotionDeps {
+export interface AuditCommandDeps {
+  clock: Clock;
   /** Optional so that operator deps built for other commands need not carry them. */
-  auditing?: Pick<AuditDeps, 'reader' | 'notifier' | 'alertTopicArn' | 'metrics' | 'origin'>;
+  reauditing?: { reauditor: Reauditor; keys: TokenKeySource };
+}
+
+/** The audit function's refusal or error, under its own name (NotFoundError, ReauditRefusedError, …). */
+export class AuditAnswerError extends BatonError {
+  constructor(
+    override readonly name: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export const auditCommand = async (deps: AuditCommandDeps, cmd: z.output<typeof auditSchema>, by: string) => {
-  if (!deps.auditing) throw new ConfigError(['the operator function is not wired for audits']);
-  const result = await audit(
-    { ...deps, ...deps.auditing, releaseFlow: releaseFlow(deps) },
-    { deploymentId: cmd.deploymentId, trigger: `operator ${by}`, again: true },
-  );
-  if (result.outcome === 'unfinished')
-    return {
-      deploymentId: cmd.deploymentId,
-      status: result.status,
-      note: 'CodeDeploy has not finished this deployment; nothing was recorded',
-    };
-  const { report, bake } = result;
-  return {
-    deploymentId: cmd.deploymentId,
-    verdict: result.verdict,
-    /** The verdict with its bake: "VERIFIED (audit), baking until …", "VERIFIED (baked)". */
-    standing: verdictWithBake(result.verdict, bake),
-    ...(bake ? { bake: describeBake(bake) } : {}),
-    text: result.text,
-    // A response stays small; the ledger keeps every failing target.
-    report: { ...report, failing: report.failing.slice(0, LIST_MAX) },
-    failingTargets: report.failing.length,
-    ledgerKey: auditKeys.audit(cmd.deploymentId),
-  };
+  if (!deps.reauditing) throw new ConfigError(['the operator function is not wired for audits']);
+  const { current } = await deps.reauditing.keys({ signing: true });
+  const expiresAt = Math.floor(deps.clock.now().getTime() / 1000) + REAUDIT_TTL_SECONDS;
+  const request = signReaudit(current, { deploymentId: cmd.deploymentId, by, expiresAt });
+  const answer = await deps.reauditing.reauditor.reaudit(request);
+  if (!answer.ok) throw new AuditAnswerError(answer.kind, answer.error);
+  return answer.result;
 };

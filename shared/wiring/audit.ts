@@ -2,6 +2,7 @@
 // the alert topic, Powertools metrics, and the release flow a verdict moves on.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AuditDeps, AuditMetrics } from '../audit/ports';
+import type { RequestedReauditDeps } from '../audit/requested-reaudit';
 import type { AlertOrigin } from '../audit/rules/next-steps';
 import { codedeployInAws } from '../aws/client-config';
 import { codedeploy } from '../aws/codedeploy-client';
@@ -9,6 +10,7 @@ import { codedeployReader } from '../aws/codedeploy-reader';
 import { alerts } from './alerts';
 import { deploying } from './deploying';
 import { environment } from './env';
+import { approvalKeys } from './keys';
 import { metrics } from './metrics';
 import { once } from './once';
 import { releasing } from './releases';
@@ -65,3 +67,6 @@ export const auditServices = once(
 export const auditDeps = once(
   (): AuditDeps => ({ ...deploying(), ...auditServices(), releaseFlow: releasing().releaseFlow }),
 );
+
+/** deployment-finished, for the operator's re-audits: the audit's deps and the key that signs them. */
+export const reauditDeps = once((): RequestedReauditDeps => ({ ...auditDeps(), keys: approvalKeys() }));

@@ -15,6 +15,8 @@ export const environment = {
   /** The approval page's base URL: the approval function's URL. */
   approvalUrl: variable('BATON_APPROVAL_URL'),
   approvalKeySecretArn: variable('BATON_APPROVAL_KEY_SECRET_ARN'),
+  /** The function that audits (deployment-finished), which the operator asks for re-audits. */
+  auditFunction: variable('BATON_AUDIT_FUNCTION'),
   /** The function's region (Lambda sets it): the alerts' console links and commands name it. */
   region: optional('AWS_REGION'),
   /** The stage the stack was deployed as (`baton-<stage>`); unset in local runs. */

@@ -1,12 +1,17 @@
 // operator: every command's collaborators (deploy, promote, audit, decide, stop, secrets-check, status).
+// `audit` asks the function that audits; the operator reads deployments (status, history, watch, stop).
 import { codedeploy } from '../aws/codedeploy-client';
+import { codedeployReader } from '../aws/codedeploy-reader';
 import { codedeployStopper } from '../aws/codedeploy-stopper';
+import { lambdaInvoker } from '../aws/lambda-invoker';
+import { lambdaReauditor } from '../aws/lambda-reauditor';
 import { secretMetadata } from '../aws/secret-metadata';
 import { secretsManager } from '../aws/secrets-client';
 import type { OperatorDeps } from '../operator/commands';
 import { alerts } from './alerts';
-import { auditServices } from './audit';
 import { deploying } from './deploying';
+import { environment } from './env';
+import { approvalKeys } from './keys';
 import { once } from './once';
 import { releasing } from './releases';
 
@@ -14,7 +19,11 @@ const operating = once(
   (): OperatorDeps => ({
     ...deploying(),
     secretMetadata: secretMetadata(secretsManager),
-    auditing: auditServices(),
+    auditing: { reader: codedeployReader(codedeploy) },
+    reauditing: {
+      reauditor: lambdaReauditor(lambdaInvoker, environment.auditFunction()),
+      keys: approvalKeys(),
+    },
     stopping: codedeployStopper(codedeploy),
     approvals: releasing().approvals,
     deciding: alerts(),

@@ -204,6 +204,35 @@ describe('least privilege in the packaged template', () => {
     expect(stoppable.sort()).toEqual(resourcesOf('operator', 'codedeploy:CreateDeployment').sort());
   });
 
+  it('lets only the operator invoke a function: deployment-finished, the one its audit command asks', () => {
+    const invocable = (folder: string) =>
+      (functions().find((f) => f.folder === folder)?.statements ?? [])
+        .filter((s) => actionsOf(s).some((a) => a.startsWith('lambda:Invoke')))
+        .flatMap((s) => asList(s.Resource).map((r) => JSON.stringify(resolve(template, r))));
+    for (const folder of FUNCTION_FOLDERS.filter((f) => f !== 'operator'))
+      expect(invocable(folder), folder).toEqual([]);
+    const [name, resource] =
+      Object.entries(template.Resources).find(
+        ([, r]) =>
+          r.Type === 'AWS::Lambda::Function' &&
+          String(r.Properties.Handler).includes('functions/deployment-finished/'),
+      ) ?? [];
+    expect(invocable('operator')).toEqual([
+      JSON.stringify(resolve(template, { 'Fn::GetAtt': [name ?? '', 'Arn'] })),
+    ]);
+    // The function it may invoke is the one it is told to ask: a Ref of a function is its name.
+    const operator = Object.values(template.Resources).find(
+      (r) =>
+        r.Type === 'AWS::Lambda::Function' && String(r.Properties.Handler).includes('functions/operator/'),
+    );
+    const environment = operator?.Properties.Environment as
+      | { Variables?: Record<string, unknown> }
+      | undefined;
+    const variables = environment?.Variables;
+    expect(resource).toBeDefined();
+    expect(variables?.BATON_AUDIT_FUNCTION).toEqual({ Ref: name });
+  });
+
   it.each(['approval', 'github-webhook'])(
     'caps the public %s function with reserved concurrency',
     (folder) => {

@@ -31,6 +31,8 @@ export const ACTIONS: Record<string, string[]> = {
   'secretsmanager:DescribeSecret': ['secretsmanager:DescribeSecret'],
   'cloudwatch:DescribeAlarms': ['cloudwatch:DescribeAlarms'],
   'lambda:GetAlias': ['lambda:GetAlias'],
+  // The Invoke API is authorized as lambda:InvokeFunction (Service Authorization Reference, AWS Lambda).
+  'lambda:Invoke': ['lambda:InvokeFunction'],
 };
 
 const SERVICES: Record<string, string> = {

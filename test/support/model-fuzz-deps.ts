@@ -23,6 +23,7 @@ import { FakeReader, NO_METRICS } from './audit';
 import { CapturingLog, FakeDeployer, samplePipeline } from './fixtures';
 import { CANARY_KEY } from './model-fuzz';
 import { APPROVAL_TOPIC, PAGE_URL } from './model-world';
+import { reauditingOn } from './reauditing';
 import { ALERTS } from './releases';
 import { describedSecret } from './secret-metadata';
 import { ACCOUNT } from './secrets';
@@ -134,12 +135,11 @@ export const operatorDeps = () => {
   const deps: OperatorDeps = {
     ...d,
     secretMetadata: everySecret,
-    auditing: {
-      reader,
-      notifier: d.notifier,
-      alertTopicArn: ALERTS,
-      metrics: NO_METRICS,
-    },
+    auditing: { reader },
+    reauditing: reauditingOn(
+      { ...d, reader, notifier: d.notifier, alertTopicArn: ALERTS, metrics: NO_METRICS },
+      async () => ({ current: CANARY_KEY }),
+    ),
     deciding: { notifier: d.notifier, alertTopicArn: ALERTS },
     alerts: { notifier: d.notifier, alertTopicArn: ALERTS },
   };

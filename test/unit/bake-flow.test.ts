@@ -21,6 +21,7 @@ import type { AlarmReader } from '../../shared/verification/ports';
 import type { AlarmReading, AlarmState } from '../../shared/verification/rules/bake';
 import { FakeReader, RecordingMetrics, SettableClock, target } from '../support/audit';
 import { COMMIT, loadEvent, samplePipeline } from '../support/fixtures';
+import { reauditingOn } from '../support/reauditing';
 import { releaseDeps, tagEvent, uploadArtifact } from '../support/releases';
 import { show } from '../support/views';
 
@@ -309,7 +310,7 @@ describe('a VERIFIED audit in an environment with verify', () => {
 
 describe("baton audit's report of a deployment that bakes", () => {
   const operatorAudit = (deps: Deps, deploymentId: string) =>
-    auditCommand({ ...deps, auditing: deps }, { command: 'audit', deploymentId }, 'alice');
+    auditCommand({ ...deps, reauditing: reauditingOn(deps) }, { command: 'audit', deploymentId }, 'alice');
 
   it('says VERIFIED (audit), baking until its end, then VERIFIED (baked)', async () => {
     const { deps, staging } = await setup();

@@ -7,6 +7,7 @@ import { invokeOperator, type OperatorResponse } from '../../shared/operator/inv
 import { approvalTestDeps, sampleRequest } from '../support/approvals';
 import { auditMemoryDeps, deployed, target } from '../support/audit';
 import { COMMIT, FakeDeployer, memoryDeps } from '../support/fixtures';
+import { reauditingOn } from '../support/reauditing';
 import { CURRENT_VERSION, fakeSecretMetadata } from '../support/secret-metadata';
 
 const NOW = new Date('2026-11-20T18:00:00.000Z');
@@ -40,7 +41,10 @@ describe('audit', () => {
       targets: [target('i-0a1'), target('i-0b2'), failing],
     });
     const result = resultOf(
-      await invokeOperator({ ...deps, auditing: deps }, { command: 'audit', deploymentId: id }),
+      await invokeOperator(
+        { ...deps, auditing: deps, reauditing: reauditingOn(deps) },
+        { command: 'audit', deploymentId: id },
+      ),
     );
     const text = show('audit', result) ?? '';
     expect(
@@ -55,7 +59,10 @@ describe('audit', () => {
     const deps = auditMemoryDeps();
     const id = await deployed(deps, 'staging', COMMIT, { status: 'InProgress' });
     const result = resultOf(
-      await invokeOperator({ ...deps, auditing: deps }, { command: 'audit', deploymentId: id }),
+      await invokeOperator(
+        { ...deps, auditing: deps, reauditing: reauditingOn(deps) },
+        { command: 'audit', deploymentId: id },
+      ),
     );
     expect(show('audit', result)).toBe(
       'd-FAKE00001: CodeDeploy says InProgress. CodeDeploy has not finished this deployment; nothing was recorded.\n',

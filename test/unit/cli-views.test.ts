@@ -9,9 +9,9 @@ import type { releasesSchema } from '../../cli/views/releases';
 import type { secretsCheckSchema } from '../../cli/views/secrets';
 import type { statusSchema } from '../../cli/views/status';
 import { run as sourcePushed } from '../../functions/source-pushed/handler';
+import type { reauditReport } from '../../shared/audit/requested-reaudit';
 import type { DeployOutcome } from '../../shared/deployments/deployment-launch';
 import type { listApprovals } from '../../shared/operator/approvals';
-import type { auditCommand } from '../../shared/operator/audit';
 import type { decideCommand } from '../../shared/operator/decide';
 import { invokeOperator, type OperatorResponse } from '../../shared/operator/invoke';
 import type { promote } from '../../shared/operator/promote';
@@ -33,7 +33,7 @@ describe('the views read what the use cases return', () => {
     expectTypeOf<Result<typeof releases>>().toExtend<Reads<typeof releasesSchema>>();
     expectTypeOf<DeployOutcome>().toExtend<Reads<typeof deploySchema>>();
     expectTypeOf<Result<typeof promote>>().toExtend<Reads<typeof promoteSchema>>();
-    expectTypeOf<Result<typeof auditCommand>>().toExtend<
+    expectTypeOf<Result<typeof reauditReport>>().toExtend<
       Reads<typeof auditedSchema> | Reads<typeof unfinishedSchema>
     >();
     expectTypeOf<Result<typeof listApprovals>>().toExtend<Reads<typeof approvalsSchema>>();

@@ -11,6 +11,7 @@ const ENV = {
   BATON_APPROVAL_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:baton-approvals',
   BATON_APPROVAL_URL: 'https://approval.example/',
   BATON_APPROVAL_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:baton-approval-key',
+  BATON_AUDIT_FUNCTION: 'baton-dev-deploymentFinished',
 };
 type Name = keyof typeof ENV;
 
@@ -86,6 +87,7 @@ describe('the wiring', () => {
     ['BATON_APPROVAL_KEY_SECRET_ARN', 'approval-decided', (w) => w.settlingDeps()],
     ['BATON_BUCKET', 'approval', (w) => w.pageDeps()],
     ['BATON_PIPELINE_JSON', 'secrets', (w) => w.secretsDeps('123456789012')],
+    ['BATON_AUDIT_FUNCTION', 'operator', (w) => w.operatorDeps()],
   ])('fails naming %s when it is missing (%s)', async (name, _fn, deps) => {
     // Prepare
     environment([name]);

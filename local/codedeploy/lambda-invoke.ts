@@ -1,0 +1,81 @@
+// Lambda's Invoke on the stand-in, for the functions the local stack runs in process (the operator asks
+// deployment-finished for re-audits), in Lambda's REST-JSON protocol (Invoke, Lambda API Reference):
+// POST /2015-03-31/functions/{FunctionName}/invocations with the payload as the body. RequestResponse
+// answers 200 with the function's result; a function that throws still answers 200, with
+// X-Amz-Function-Error: Unhandled and { errorType, errorMessage, trace }. Event answers 202, DryRun 204.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from './input';
+
+/** A function the stand-in can invoke: the payload parsed, its result returned. */
+export type LocalFunction = (payload: unknown) => Promise<unknown>;
+
+const INVOKE = /^\/2015-03-31\/functions\/([^/]+)\/invocations(\?.*)?$/;
+
+// FunctionName may be a name, a partial ARN or an ARN, each with a version or alias after a colon
+// (Invoke, Lambda API Reference): the name is what follows "function:", or what precedes the qualifier.
+const functionNameOf = (value: string) =>
+  value.match(/(?:^|:)function:([^:]+)/)?.[1] ?? value.split(':')[0] ?? value;
+
+const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'x-amzn-RequestId': randomUUID(),
+    ...headers,
+  });
+  res.end(text);
+};
+
+const userError = (res: ServerResponse, status: number, type: string, message: string) =>
+  send(res, status, { Type: 'User', Message: message }, { 'x-amzn-ErrorType': type });
+
+/** Answers a Lambda Invoke request; false when the request is not one (for the next handler). */
+export const serveInvoke = async (
+  functions: Map<string, LocalFunction>,
+  at: { region: string; accountId: string },
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> => {
+  const match = req.method === 'POST' ? INVOKE.exec(req.url ?? '') : null;
+  if (!match) return false;
+  const name = functionNameOf(decodeURIComponent(match[1] ?? ''));
+  const body = await readBody(req);
+  const fn = functions.get(name);
+  if (!fn) {
+    const arn = `arn:aws:lambda:${at.region}:${at.accountId}:function:${name}`;
+    userError(res, 404, 'ResourceNotFoundException', `Function not found: ${arn}`);
+    return true;
+  }
+  let payload: unknown;
+  try {
+    payload = body === '' ? {} : JSON.parse(body);
+  } catch {
+    userError(res, 400, 'InvalidRequestContentException', 'Could not parse request body into json');
+    return true;
+  }
+  const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+  if (type === 'DryRun') {
+    send(res, 204, undefined);
+    return true;
+  }
+  const executed = { 'X-Amz-Executed-Version': '$LATEST' };
+  if (type === 'Event') {
+    void fn(payload).catch(() => undefined);
+    send(res, 202, undefined, executed);
+    return true;
+  }
+  try {
+    send(res, 200, (await fn(payload)) ?? null, executed);
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    send(
+      res,
+      200,
+      { errorType: e.name, errorMessage: e.message, trace: (e.stack ?? '').split('\n') },
+      { ...executed, 'X-Amz-Function-Error': 'Unhandled' },
+    );
+  }
+  return true;
+};

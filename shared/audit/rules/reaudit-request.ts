@@ -1,0 +1,82 @@
+// The operator's `audit` command, as the audit function receives it: a re-audit of one deployment,
+// asked for by whom the operator proved, signed by the operator with the approval key (HMAC-SHA256)
+// and good for a few minutes. The audit function runs it only when the signature holds, so a
+// hand-made invocation (a console test event) cannot name somebody else as the one who asked, nor
+// skip the operator's permission check.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import * as z from 'zod/mini';
+import type { TokenKeys } from '../../approvals/rules/token';
+import * as fields from '../../core/rules/fields';
+
+/** How long a signed request may wait before the audit function takes it. */
+export const REAUDIT_TTL_SECONDS = 300;
+
+// Domain separation: no MAC made for an approval link (or anything else) is a valid signature here.
+const CONTEXT = 'baton-reaudit-request:r1\n';
+const MIN_KEY_BYTES = 16;
+const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
+
+export interface ReauditClaims {
+  deploymentId: string;
+  /** Who asked, as the operator proved it (the actor's text the records name). */
+  by: string;
+  /** Unix seconds. */
+  expiresAt: number;
+}
+
+export const reauditRequestSchema = z.strictObject({
+  reaudit: z.strictObject({
+    deploymentId: fields.deploymentId,
+    by: z.string().check(z.minLength(1), z.maxLength(4096)),
+    expiresAt: z.int().check(z.nonnegative()),
+    signature: z.string().check(z.regex(SIGNATURE, 'a base64url HMAC-SHA256 (43 characters)')),
+  }),
+});
+
+export type ReauditRequest = z.output<typeof reauditRequestSchema>;
+
+/** Whether an event is meant as a re-audit request (then it is held to reauditRequestSchema). */
+export const isReauditRequest = (event: unknown): boolean =>
+  typeof event === 'object' && event !== null && !Array.isArray(event) && 'reaudit' in event;
+
+// The claims as one JSON array: no field's text can move into another.
+const mac = (key: Uint8Array, claims: ReauditClaims): string => {
+  if (key.length < MIN_KEY_BYTES)
+    throw new Error(`the signing key must have at least ${MIN_KEY_BYTES} bytes`);
+  return createHmac('sha256', key)
+    .update(CONTEXT)
+    .update(JSON.stringify([claims.deploymentId, claims.by, claims.expiresAt]))
+    .digest('base64url');
+};
+
+export const signReaudit = (key: Uint8Array, claims: ReauditClaims): ReauditRequest => ({
+  reaudit: { ...claims, signature: mac(key, claims) },
+});
+
+export type ReauditRefusal = 'not signed with the approval key' | 'expired';
+
+const same = (a: string, b: string) =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+/** The signature first (current key, else the one before a rotation), then the expiry. */
+export const checkReaudit = (
+  keys: TokenKeys,
+  request: ReauditRequest,
+  now: Date,
+): { ok: true } | { ok: false; reason: ReauditRefusal } => {
+  const { signature, ...claims } = request.reaudit;
+  const signed = [keys.current, keys.previous].some(
+    (key) => key !== undefined && same(mac(key, claims), signature),
+  );
+  if (!signed) return { ok: false, reason: 'not signed with the approval key' };
+  if (now.getTime() >= claims.expiresAt * 1000) return { ok: false, reason: 'expired' };
+  return { ok: true };
+};
+
+/** What the audit function answers: the report, or why it did not audit (an error a caller may see). */
+export const reauditAnswerSchema = z.union([
+  z.strictObject({ ok: z.literal(true), result: z.record(z.string(), z.unknown()) }),
+  z.strictObject({ ok: z.literal(false), kind: z.string(), error: z.string() }),
+]);
+
+export type ReauditAnswer = z.output<typeof reauditAnswerSchema>;
