@@ -21,10 +21,11 @@ export interface AuditCommandDeps {
   reauditing?: { reauditor: Reauditor; keys: TokenKeySource };
 }
 
-/** The audit function's refusal or error, under its own name (NotFoundError, ReauditRefusedError, …). */
+/** The audit function's refusal or error; the operator answers it under its own kind (NotFoundError, …). */
 export class AuditAnswerError extends BatonError {
+  override readonly name = 'AuditAnswerError';
   constructor(
-    override readonly name: string,
+    readonly kind: string,
     message: string,
   ) {
     super(message);

@@ -2,6 +2,7 @@
 // validated, whether the caller may run it, then the command; a result or a clear error.
 import { BatonError, errorName } from '../core/rules/errors';
 import { parseWith } from '../core/rules/parse';
+import { AuditAnswerError } from './audit';
 import { type OperatorDeps, operatorCommandSchema, runCommand } from './commands';
 import { authorize } from './permissions';
 import { isUrlEvent, readOperatorRequest } from './request';
@@ -19,7 +20,8 @@ export const invokeOperator = async (deps: OperatorDeps, event: unknown): Promis
   } catch (error) {
     if (error instanceof BatonError && error.expose) {
       const hint = error.message.startsWith('command:') ? ` (commands: ${COMMANDS.join(', ')})` : '';
-      return { ok: false, kind: error.name, error: error.message + hint };
+      const kind = error instanceof AuditAnswerError ? error.kind : error.name;
+      return { ok: false, kind, error: error.message + hint };
     }
     deps.log.error('operator command failed', { error: errorName(error) });
     throw error;
