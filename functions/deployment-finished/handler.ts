@@ -26,5 +26,6 @@ export const reaudit = (event: unknown, d: RequestedReauditDeps = reauditDeps())
 export const handler = middy(
   async (event: unknown): Promise<unknown> => (isReauditRequest(event) ? reaudit(event) : run(event)),
 )
-  .use(injectLambdaContext(logger))
+  // Never logged, even with POWERTOOLS_LOGGER_LOG_EVENT: a re-audit request carries its signature.
+  .use(injectLambdaContext(logger, { logEvent: false }))
   .use(logMetrics(metrics));

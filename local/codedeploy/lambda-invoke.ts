@@ -28,8 +28,16 @@ const send = (res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 };
 
+// The model spells the message member `Message` for ResourceNotFoundException, `message` for the 400s.
 const userError = (res: ServerResponse, status: number, type: string, message: string) =>
-  send(res, status, { Type: 'User', Message: message }, { 'x-amzn-ErrorType': type });
+  send(
+    res,
+    status,
+    { Type: 'User', [status === 404 ? 'Message' : 'message']: message },
+    { 'x-amzn-ErrorType': type },
+  );
+
+const TYPES = new Set(['RequestResponse', 'Event', 'DryRun']);
 
 /** Answers a Lambda Invoke request; false when the request is not one (for the next handler). */
 export const serveInvoke = async (
@@ -56,14 +64,19 @@ export const serveInvoke = async (
     return true;
   }
   const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
+  if (!TYPES.has(type)) {
+    userError(res, 400, 'InvalidParameterValueException', `Unsupported invocation type: ${type}`);
+    return true;
+  }
   if (type === 'DryRun') {
     send(res, 204, undefined);
     return true;
   }
   const executed = { 'X-Amz-Executed-Version': '$LATEST' };
   if (type === 'Event') {
-    void fn(payload).catch(() => undefined);
-    send(res, 202, undefined, executed);
+    // Lambda answers before the function runs; its failure is the function's own log's.
+    void fn(payload).catch((error: unknown) => console.error(`local Lambda ${name} failed:`, error));
+    send(res, 202, undefined);
     return true;
   }
   try {

@@ -47,6 +47,17 @@ export interface AuditDeps extends DeployDeps {
   releaseFlow?: ReleaseFlow;
 }
 
+/** The function that audits did not answer in time: its audit may still run to the end and be recorded. */
+export class AuditOutcomeUnknownError extends BatonError {
+  override readonly name = 'AuditOutcomeUnknownError';
+}
+
+/** The function that audits failed, or answered something else than a re-audit answer: its log says why. */
+export class AuditFunctionError extends BatonError {
+  override readonly expose = false;
+  override readonly name = 'AuditFunctionError';
+}
+
 /** The function that audits, asked by the operator for a re-audit and answering synchronously. */
 export interface Reauditor {
   reaudit(request: ReauditRequest): Promise<ReauditAnswer>;

@@ -14,6 +14,7 @@ import type { AuditDeps } from './ports';
 import {
   checkReaudit,
   type ReauditAnswer,
+  type ReauditRefusal,
   type ReauditRequest,
   reauditRequestSchema,
 } from './rules/reaudit-request';
@@ -47,6 +48,13 @@ export const reauditReport = async (deps: AuditDeps, deploymentId: string, by: s
   };
 };
 
+const HOW: Record<ReauditRefusal, string> = {
+  'not signed with the approval key':
+    "a request not made by the operator's audit command, or the key rotated within the last 30 s: run the command again",
+  expired: 'it waited too long: run the command again',
+  'expires too late': "a request not made by the operator's audit command",
+};
+
 export const answerReaudit = async (
   deps: RequestedReauditDeps,
   request: ReauditRequest,
@@ -56,11 +64,12 @@ export const answerReaudit = async (
   const check = checkReaudit(await deps.keys(), request, deps.clock.now());
   // A rotation since the operator read the key: read it again once before refusing.
   const checked =
-    !check.ok && check.reason !== 'expired'
+    !check.ok && check.reason === 'not signed with the approval key'
       ? checkReaudit(await deps.keys({ refresh: true }), request, deps.clock.now())
       : check;
   if (!checked.ok) {
-    const reason = `re-audit of ${deploymentId} asked for as ${by}: ${checked.reason}; use the operator's audit command`;
+    // Who it claims to be asked by is unverified: it is left out of the record.
+    const reason = `re-audit of ${deploymentId} refused: ${checked.reason} (${HOW[checked.reason]})`;
     await recordRejection(deps, source, reason);
     // Nothing was audited: the signature did not hold, or the request waited too long.
     return { ok: false, kind: 'ReauditRefusedError', error: reason };
@@ -85,5 +94,7 @@ export const runRequestedReaudit = async (
     { schema: reauditRequestSchema, source, deps: () => deps },
     (request) => answerReaudit(deps, request, source),
   )(event);
-  return 'outcome' in answer ? { ok: false, kind: 'ValidationError', error: answer.reason } : answer;
+  return 'outcome' in answer
+    ? { ok: false, kind: 'ReauditRefusedError', error: `re-audit request refused: ${answer.reason}` }
+    : answer;
 };

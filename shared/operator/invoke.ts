@@ -1,5 +1,6 @@
 // A manual invocation (the operator URL, or a console test event): who is calling, the command
 // validated, whether the caller may run it, then the command; a result or a clear error.
+import { AuditFunctionError } from '../audit/ports';
 import { BatonError, errorName } from '../core/rules/errors';
 import { parseWith } from '../core/rules/parse';
 import { AuditAnswerError } from './audit';
@@ -23,7 +24,9 @@ export const invokeOperator = async (deps: OperatorDeps, event: unknown): Promis
       const kind = error instanceof AuditAnswerError ? error.kind : error.name;
       return { ok: false, kind, error: error.message + hint };
     }
-    deps.log.error('operator command failed', { error: errorName(error) });
+    // deployment-finished's own failure: its log holds the cause, and this line says where to look.
+    const where = error instanceof AuditFunctionError ? { detail: error.message } : {};
+    deps.log.error('operator command failed', { error: errorName(error), ...where });
     throw error;
   }
 };

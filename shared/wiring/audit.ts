@@ -1,4 +1,4 @@
-// What the functions that audit need (deployment-finished, reconcile, operator): the CodeDeploy reader,
+// What the functions that audit need (deployment-finished, reconcile): the CodeDeploy reader,
 // the alert topic, Powertools metrics, and the release flow a verdict moves on.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AuditDeps, AuditMetrics } from '../audit/ports';

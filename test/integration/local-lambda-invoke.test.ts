@@ -6,6 +6,7 @@ import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCodeDeploy, startLocalCodeDeploy } from '../../local/codedeploy';
+import { AuditFunctionError, AuditOutcomeUnknownError } from '../../shared/audit/ports';
 import { signReaudit } from '../../shared/audit/rules/reaudit-request';
 import { lambdaReauditor } from '../../shared/aws/lambda-reauditor';
 import { SAMPLE_KEY } from '../support/approvals';
@@ -34,6 +35,11 @@ beforeAll(async () => {
         throw new TypeError('Cannot read properties of undefined');
       },
       'says-something-else': async () => ({ outcome: 'done', results: [] }),
+      'is-slow': () => new Promise((resolve) => setTimeout(() => resolve({ ok: true, result: {} }), 1500)),
+      // What Lambda answers for a function that ran out of its own time.
+      'times-out': async () => {
+        throw Object.assign(new Error('Task timed out after 60.00 seconds'), { name: 'Sandbox.Timedout' });
+      },
     },
   });
   lambda = new LambdaClient({ endpoint: standIn.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
@@ -80,6 +86,11 @@ describe("the stand-in's Invoke", () => {
     expect([event.StatusCode, dry.StatusCode]).toEqual([202, 204]);
   });
 
+  it('refuses an invocation type Lambda does not have with InvalidParameterValueException', async () => {
+    const wrong = new InvokeCommand({ FunctionName: 'answers', InvocationType: 'Later' as 'Event' });
+    await expect(lambda.send(wrong)).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
+  });
+
   it('refuses a function it does not run with ResourceNotFoundException', async () => {
     await expect(lambda.send(new InvokeCommand({ FunctionName: 'nobody' }))).rejects.toBeInstanceOf(
       ResourceNotFoundException,
@@ -102,14 +113,38 @@ describe('the reauditor on Lambda', () => {
   });
 
   it('fails naming the function and its error when the function throws', async () => {
-    await expect(lambdaReauditor(lambda, 'throws').reaudit(request)).rejects.toThrow(
+    const failing = lambdaReauditor(lambda, 'throws').reaudit(request);
+    await expect(failing).rejects.toBeInstanceOf(AuditFunctionError);
+    await expect(failing).rejects.toThrow(
       'the audit function throws failed (Unhandled): TypeError: Cannot read properties of undefined',
     );
   });
 
-  it('fails on an answer that is not a re-audit answer (another function named by mistake)', async () => {
-    await expect(lambdaReauditor(lambda, 'says-something-else').reaudit(request)).rejects.toThrow(
-      'answered something other than a re-audit answer',
+  it('says the audit may still be recorded when no answer came in time, or the function timed out', async () => {
+    const impatient = new LambdaClient({
+      endpoint: standIn.endpoint,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: 200, throwOnRequestTimeout: true },
+    });
+    try {
+      const slow = lambdaReauditor(impatient, 'is-slow', 200).reaudit(request);
+      await expect(slow).rejects.toBeInstanceOf(AuditOutcomeUnknownError);
+      await expect(slow).rejects.toThrow(
+        'the audit function is-slow did not answer within 0.2 s; its audit of d-AUDIT0001 may still be recorded',
+      );
+    } finally {
+      impatient.destroy();
+    }
+    await expect(lambdaReauditor(lambda, 'times-out').reaudit(request)).rejects.toThrow(
+      'the audit function times-out timed out; its audit of d-AUDIT0001 may still be recorded',
     );
+  });
+
+  it('fails on an answer that is not a re-audit answer (another function named by mistake)', async () => {
+    const other = lambdaReauditor(lambda, 'says-something-else').reaudit(request);
+    await expect(other).rejects.toBeInstanceOf(AuditFunctionError);
+    await expect(other).rejects.toThrow('answered something other than a re-audit answer');
   });
 });

@@ -2,12 +2,16 @@
 // approval key for the caller it proved. Signed, it is audited and answered with the report; unsigned,
 // forged, expired or malformed, it is recorded and refused, and nothing is audited.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reaudit } from '../../functions/deployment-finished/handler';
 import { signToken, type TokenKeySource } from '../../shared/approvals/rules/token';
+import { AuditFunctionError } from '../../shared/audit/ports';
 import type { AuditRecord } from '../../shared/audit/records';
 import {
   checkReaudit,
+  isReauditRequest,
   REAUDIT_TTL_SECONDS,
   type ReauditRequest,
   signReaudit,
@@ -18,7 +22,7 @@ import { auditCommand } from '../../shared/operator/audit';
 import { invokeOperator } from '../../shared/operator/invoke';
 import { SAMPLE_KEY } from '../support/approvals';
 import { auditMemoryDeps, deployed } from '../support/audit';
-import { COMMIT } from '../support/fixtures';
+import { COMMIT, root } from '../support/fixtures';
 import { reauditorOn } from '../support/reauditing';
 
 const OTHER_KEY = Buffer.from('another-key-that-signed-nothing-here-0002', 'utf8');
@@ -51,6 +55,20 @@ describe('the re-audit request signature', () => {
     });
   });
 
+  it('is refused when it would live longer than the operator signs for (a minute of clock skew aside)', () => {
+    const latest = Math.floor(at.getTime() / 1000) + REAUDIT_TTL_SECONDS + 60;
+    expect(
+      checkReaudit({ current: SAMPLE_KEY }, signReaudit(SAMPLE_KEY, { ...claims, expiresAt: latest }), at).ok,
+    ).toBe(true);
+    expect(
+      checkReaudit(
+        { current: SAMPLE_KEY },
+        signReaudit(SAMPLE_KEY, { ...claims, expiresAt: latest + 1 }),
+        at,
+      ),
+    ).toEqual({ ok: false, reason: 'expires too late' });
+  });
+
   it('is refused under another key, and from its expiry on', () => {
     const request = signReaudit(SAMPLE_KEY, claims);
     expect(checkReaudit({ current: OTHER_KEY }, request, at).ok).toBe(false);
@@ -71,6 +89,23 @@ describe('the re-audit request signature', () => {
     expect(signature).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const request: ReauditRequest = { reaudit: { ...claims, signature } };
     expect(checkReaudit({ current: SAMPLE_KEY }, request, at).ok).toBe(false);
+  });
+});
+
+describe("deployment-finished's two kinds of event", () => {
+  it.each([
+    'codedeploy/deployment-state-change-success.json',
+    'eventbridge/codedeploy-state-change-start.json',
+    'sns/codedeploy-trigger-failure.json',
+  ])("takes %s for CodeDeploy's, not for a re-audit request", (sample) => {
+    const event: unknown = JSON.parse(readFileSync(join(root, 'events', sample), 'utf8'));
+    expect(isReauditRequest(event)).toBe(false);
+  });
+
+  it('takes anything with a top-level reaudit for a re-audit request, held to its schema', () => {
+    expect(isReauditRequest(signReaudit(SAMPLE_KEY, claims))).toBe(true);
+    expect(isReauditRequest({ reaudit: 'anything' })).toBe(true);
+    expect(isReauditRequest([{ reaudit: {} }])).toBe(false);
   });
 });
 
@@ -124,6 +159,8 @@ describe('deployment-finished answering a re-audit request', () => {
     expect(rejections(deps)).toEqual([
       expect.objectContaining({ source: 'deployment-finished', reason: expect.stringContaining(id) }),
     ]);
+    // Whom an unverified request claims to come from is not recorded.
+    expect(JSON.stringify(rejections(deps))).not.toMatch(/alice|mallory/);
   });
 
   it('refuses a malformed request naming the field, and records it', async () => {
@@ -134,7 +171,7 @@ describe('deployment-finished answering a re-audit request', () => {
 
     expect(answer).toEqual({
       ok: false,
-      kind: 'ValidationError',
+      kind: 'ReauditRefusedError',
       error: expect.stringContaining('reaudit.signature'),
     });
     expect(rejections(deps)).toHaveLength(1);
@@ -156,11 +193,8 @@ describe('deployment-finished answering a re-audit request', () => {
 
   it('answers what a caller may read of a failure (no such deployment) instead of failing', async () => {
     const { deps } = await setup();
-    const request = signReaudit(SAMPLE_KEY, {
-      ...claims,
-      deploymentId: 'd-NOSUCH001',
-      expiresAt: 4_000_000_000,
-    });
+    const expiresAt = Math.floor(deps.clock.now().getTime() / 1000) + REAUDIT_TTL_SECONDS;
+    const request = signReaudit(SAMPLE_KEY, { ...claims, deploymentId: 'd-NOSUCH001', expiresAt });
 
     const answer = await reaudit(request, { ...deps, keys });
 
@@ -221,6 +255,30 @@ describe("the operator's audit command", () => {
       error: expect.stringContaining('not signed with the approval key'),
     });
     expect(deps.store.records.has(auditKeys.audit(id))).toBe(false);
+  });
+
+  it("fails when the audit function fails, and its log line says which function's log holds the cause", async () => {
+    const deps = auditMemoryDeps();
+    const failure = new AuditFunctionError(
+      'the audit function baton-dev-deploymentFinished failed (Unhandled): Error: boom',
+    );
+    const operator = {
+      ...deps,
+      reauditing: {
+        keys: async () => ({ current: SAMPLE_KEY }),
+        reauditor: { reaudit: () => Promise.reject(failure) },
+      },
+    };
+
+    await expect(invokeOperator(operator, { command: 'audit', deploymentId: 'd-AUDIT0001' })).rejects.toBe(
+      failure,
+    );
+
+    expect(deps.log.lines.at(-1)).toEqual({
+      level: 'error',
+      message: 'operator command failed',
+      extra: { error: 'AuditFunctionError', detail: failure.message },
+    });
   });
 
   it('is refused, naming the wiring, where no audit function is wired', async () => {

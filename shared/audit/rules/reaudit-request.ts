@@ -53,12 +53,15 @@ export const signReaudit = (key: Uint8Array, claims: ReauditClaims): ReauditRequ
   reaudit: { ...claims, signature: mac(key, claims) },
 });
 
-export type ReauditRefusal = 'not signed with the approval key' | 'expired';
+export type ReauditRefusal = 'not signed with the approval key' | 'expired' | 'expires too late';
+
+/** Clock skew allowed between the operator and the audit function. */
+const SKEW_SECONDS = 60;
 
 const same = (a: string, b: string) =>
   a.length === b.length && timingSafeEqual(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 
-/** The signature first (current key, else the one before a rotation), then the expiry. */
+/** The signature first (current key, else the one before a rotation), then the expiry, no later than the TTL. */
 export const checkReaudit = (
   keys: TokenKeys,
   request: ReauditRequest,
@@ -70,6 +73,9 @@ export const checkReaudit = (
   );
   if (!signed) return { ok: false, reason: 'not signed with the approval key' };
   if (now.getTime() >= claims.expiresAt * 1000) return { ok: false, reason: 'expired' };
+  // The operator signs for REAUDIT_TTL_SECONDS: a longer-lived request was not made by it.
+  if (claims.expiresAt * 1000 > now.getTime() + (REAUDIT_TTL_SECONDS + SKEW_SECONDS) * 1000)
+    return { ok: false, reason: 'expires too late' };
   return { ok: true };
 };
 
