@@ -5,6 +5,7 @@
 import { objectLabel } from '../artifacts/rules/artifact';
 import type { LambdaAliases, RevisionStore, StoredRevision } from '../core/ports';
 import { ConfiguredRefusalError, ValidationError } from '../core/rules/errors';
+import { keys } from '../ledger/keys';
 import type { ArtifactRef } from '../ledger/records';
 import { artifactRecords } from '../ledger/schemas';
 import type { RecordStore } from '../ledger/store';
@@ -35,11 +36,6 @@ export const lambdaTargetOf = (
     ]);
   return target;
 };
-
-const safe = (part: string) => encodeURIComponent(part);
-/** Under the ledger prefix; one per environment and artifact object version. */
-export const revisionKey = (app: string, env: string, artifact: ArtifactRef) =>
-  `revisions/${safe(app)}/${safe(artifact.commit)}/${safe(env)}/${safe(artifact.versionId ?? artifact.etag.replace(/"/g, ''))}.json`;
 
 // An artifact record is written once (If-None-Match) and never changed, so the AppSpec it keeps, once
 // read, is kept for the store's life: a request checks it and its launch renders it with one read, and a
@@ -135,7 +131,7 @@ export const writeLambdaRevision = async (
   if (current === spec.targetVersion)
     return { unchanged: `alias ${target.alias} already serves version ${current}` };
   const revision = await deps.revisions.put(
-    revisionKey(app, env, artifact),
+    keys.lambdaRevision(app, env, artifact),
     renderLambdaRevision(spec, target.alias, current),
     {
       'artifact-key': artifact.key,

@@ -1,5 +1,7 @@
 // Where each record lives under the ledger prefix: the one place a key is spelled. Keys sort by time
 // where order matters. A deployed ledger holds records under these strings, so they never change.
+import type { ArtifactRef } from './records';
+
 const safe = (part: string) => encodeURIComponent(part);
 
 /** Artifacts, deployment requests and their queue, deployments, and refusals. */
@@ -28,6 +30,9 @@ export const keys = {
   /** One per operator rollback to an environment's last VERIFIED revision. */
   rollback: (app: string, env: string, at: string, id: string) =>
     `rollbacks/${safe(app)}/${safe(env)}/${at}_${id}.json`,
+  /** A Lambda environment's revision (AppSpec), one per environment and artifact object version. */
+  lambdaRevision: (app: string, env: string, artifact: ArtifactRef) =>
+    `revisions/${safe(app)}/${safe(artifact.commit)}/${safe(env)}/${safe(artifact.versionId ?? artifact.etag.replace(/"/g, ''))}.json`,
 };
 
 /** Marks of deployment requests on their way (deployments/open-requests.ts). */

@@ -1,4 +1,6 @@
 // A deployed ledger holds records under these exact strings: a key that changes spelling loses them.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   approvalKeys,
@@ -9,6 +11,7 @@ import {
   secretGrantKeys,
   verificationKeys,
 } from '../../shared/ledger/keys';
+import { root } from '../support/fixtures';
 
 const AT = '2026-03-01T10:00:00.000Z';
 
@@ -58,6 +61,39 @@ describe('ledger keys', () => {
   it('escapes every name part, so a slash in a name never makes a folder', () => {
     expect(releaseKeys.release('web', 'feature/x')).toBe('releases/web/feature%2Fx.json');
     expect(keys.artifact('a/b', 'c')).toBe('artifacts/a%2Fb/c.json');
+  });
+
+  it('spells a Lambda revision key as records written so far', () => {
+    const artifact = { bucket: 'b', key: 'web/abc.zip', etag: '"e1"', commit: 'abc', versionId: 'v 1' };
+    expect(keys.lambdaRevision('web', 'prod', artifact)).toBe('revisions/web/abc/prod/v%201.json');
+    expect(keys.lambdaRevision('web', 'prod', { ...artifact, versionId: undefined })).toBe(
+      'revisions/web/abc/prod/e1.json',
+    );
+  });
+
+  it('is the one place a ledger key is spelled: no other module of shared/ starts a string with a ledger folder', () => {
+    const keysModule = join(root, 'shared', 'ledger', 'keys.ts');
+    const folders = [
+      ...new Set(
+        [...readFileSync(keysModule, 'utf8').matchAll(/[`'"]([a-z][a-z0-9-]*)\//g)].map((m) => m[1]),
+      ),
+    ];
+    expect(folders).toContain('revisions');
+    const spelled = new RegExp(`[\`'"](${folders.join('|')})/`);
+    const found = readdirSync(join(root, 'shared'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => join(root, 'shared', file))
+      .filter((file) => file !== keysModule)
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .map((line, i) => ({ at: `${relative(root, file)}:${i + 1}`, line: line.trim() }))
+          // Comments may show keys; pipeline.yml's artifactPrefix default names the artifacts' own S3 prefix.
+          .filter(({ line }) => !/^(\/\/|\*|\/\*)/.test(line) && !line.startsWith('artifactPrefix:'))
+          .filter(({ line }) => spelled.test(line))
+          .map(({ at }) => at),
+      );
+    expect(found).toEqual([]);
   });
 
   it('reads an approval id back from its open marker', () => {
