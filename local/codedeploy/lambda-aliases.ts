@@ -26,17 +26,25 @@ export class LambdaAliases {
 
 const GET_ALIAS = /^\/2015-03-31\/functions\/([^/]+)\/aliases\/([^/?]+)(\?.*)?$/;
 
-// FunctionName may be a name, a partial ARN or an ARN (GetAlias, Lambda API Reference): the name is
-// what follows "function:".
-const functionNameOf = (value: string) => value.match(/(?:^|:)function:([^:]+)/)?.[1] ?? value;
+// FunctionName may be a name, a partial ARN or an ARN, Invoke's also with a version or alias after a
+// colon (GetAlias, Invoke, Lambda API Reference): the name is what follows "function:", or what
+// precedes the qualifier.
+export const functionNameOf = (value: string) =>
+  value.match(/(?:^|:)function:([^:]+)/)?.[1] ?? value.split(':')[0] ?? value;
 
-const send = (res: ServerResponse, status: number, body: unknown, errorType?: string) => {
-  const text = JSON.stringify(body);
+/** A Lambda REST-JSON answer: the body as JSON (none when undefined), with the request id. */
+export const send = (
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) => {
+  const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(text),
     'x-amzn-RequestId': randomUUID(),
-    ...(errorType ? { 'x-amzn-ErrorType': errorType } : {}),
+    ...headers,
   });
   res.end(text);
 };
@@ -56,7 +64,12 @@ export const serveLambda = (
   const alias = aliases.get(fn, name);
   if (!alias) {
     const type = 'ResourceNotFoundException';
-    send(res, 404, { Type: 'User', Message: `Alias not found: ${functionArn}:${name}` }, type);
+    send(
+      res,
+      404,
+      { Type: 'User', Message: `Alias not found: ${functionArn}:${name}` },
+      { 'x-amzn-ErrorType': type },
+    );
     return true;
   }
   send(res, 200, {

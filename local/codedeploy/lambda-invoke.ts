@@ -3,30 +3,14 @@
 // POST /2015-03-31/functions/{FunctionName}/invocations with the payload as the body. RequestResponse
 // answers 200 with the function's result; a function that throws still answers 200, with
 // X-Amz-Function-Error: Unhandled and { errorType, errorMessage, trace }. Event answers 202, DryRun 204.
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from './input';
+import { functionNameOf, send } from './lambda-aliases';
 
 /** A function the stand-in can invoke: the payload parsed, its result returned. */
 export type LocalFunction = (payload: unknown) => Promise<unknown>;
 
 const INVOKE = /^\/2015-03-31\/functions\/([^/]+)\/invocations(\?.*)?$/;
-
-// FunctionName may be a name, a partial ARN or an ARN, each with a version or alias after a colon
-// (Invoke, Lambda API Reference): the name is what follows "function:", or what precedes the qualifier.
-const functionNameOf = (value: string) =>
-  value.match(/(?:^|:)function:([^:]+)/)?.[1] ?? value.split(':')[0] ?? value;
-
-const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-  const text = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-    'x-amzn-RequestId': randomUUID(),
-    ...headers,
-  });
-  res.end(text);
-};
 
 // The model spells the message member `Message` for ResourceNotFoundException, `message` for the 400s.
 const userError = (res: ServerResponse, status: number, type: string, message: string) =>

@@ -7,17 +7,8 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { AuditFunctionError, AuditOutcomeUnknownError, type Reauditor } from '../audit/ports';
 import { reauditAnswerSchema } from '../audit/rules/reaudit-request';
+import { jsonOrUndefined } from '../core/rules/parse';
 import { REAUDIT_WAIT_MS } from './lambda-invoker';
-
-const text = (payload: Uint8Array | undefined) => (payload ? Buffer.from(payload).toString('utf8') : '');
-
-const parse = (body: string): unknown => {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-};
 
 export const lambdaReauditor = (
   client: LambdaClient,
@@ -44,7 +35,7 @@ export const lambdaReauditor = (
           throw unknown(`did not answer within ${waitMs / 1000} s`);
         throw error;
       });
-    const body = parse(text(out.Payload));
+    const body = jsonOrUndefined(out.Payload?.transformToString() ?? '');
     if (out.FunctionError) {
       const said = body as { errorType?: unknown; errorMessage?: unknown } | undefined;
       if (said?.errorType === 'Sandbox.Timedout') throw unknown('timed out');

@@ -1,6 +1,5 @@
 // Every operator command: its schema and the use case it runs. One line per command.
 import * as z from 'zod/mini';
-import type { DeploymentReader } from '../audit/ports';
 import { approvalsSchema, listApprovals } from './approvals';
 import { type AuditCommandDeps, auditCommand, auditSchema } from './audit';
 import { board, boardSchema } from './board';
@@ -21,11 +20,10 @@ import { watch, watchSchema } from './watch';
 export type OperatorDeps = AuditCommandDeps &
   SecretsCheckDeps &
   DecideCommandDeps &
-  Pick<StopDeps, 'stopping'> & {
+  // CodeDeploy's view of a deployment (`auditing`): status, history, watch and stop read it.
+  Pick<StopDeps, 'stopping' | 'auditing'> & {
     /** The account that owns the operator function: its signed callers get the default permissions. */
     functionAccount?: string;
-    /** CodeDeploy's view of a deployment: status, history, watch and stop read it. */
-    auditing?: { reader: DeploymentReader };
   };
 
 export const operatorCommandSchema = z.discriminatedUnion('command', [

@@ -3,6 +3,7 @@
 // not retry, so the push is processed here, before the answer (it takes well under a second).
 import type { TokenKeySource } from '../approvals/rules/token';
 import type { FunctionUrlEvent, HttpResponse } from '../core/rules/function-url';
+import { jsonOrUndefined } from '../core/rules/parse';
 import { describeIssues } from '../core/rules/validation';
 import { keys } from '../ledger/keys';
 import { applicationForGithubRepository } from '../pipeline/rules/config';
@@ -63,13 +64,7 @@ const verified = async (deps: GithubWebhookDeps, signature: string | undefined, 
   return signedBy(signature, body, [fresh.current, ...(fresh.previous ? [fresh.previous] : [])]);
 };
 
-const parsedJson = (body: Buffer): unknown => {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-};
+const parsedJson = (body: Buffer): unknown => jsonOrUndefined(body.toString('utf8'));
 
 export const githubWebhook = async (
   deps: GithubWebhookDeps,

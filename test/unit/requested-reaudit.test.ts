@@ -79,6 +79,17 @@ describe('the re-audit request signature', () => {
     });
   });
 
+  it('takes its signature spelled only one way: the unused bits of the last character are not free', () => {
+    const { reaudit: signed } = signReaudit(SAMPLE_KEY, claims);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(signed.signature.at(-1) ?? '');
+    // 43 characters carry 258 bits for 256: flipping the lowest bit of the last one keeps the bytes.
+    const respelled = signed.signature.slice(0, -1) + alphabet[last ^ 1];
+    expect(Buffer.from(respelled, 'base64url')).toEqual(Buffer.from(signed.signature, 'base64url'));
+    const request: ReauditRequest = { reaudit: { ...signed, signature: respelled } };
+    expect(checkReaudit({ current: SAMPLE_KEY }, request, at).ok).toBe(false);
+  });
+
   it('takes no approval link MAC as a signature: the two are made in separate domains', () => {
     const token = signToken(SAMPLE_KEY, {
       approvalId: claims.deploymentId,

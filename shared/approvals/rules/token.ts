@@ -45,11 +45,17 @@ const decode = (text: string): Buffer | undefined => {
   return encode(bytes) === text ? bytes : undefined;
 };
 
-const mac = (key: Uint8Array, payload: Uint8Array): Buffer => {
+/**
+ * HMAC-SHA256 with the approval key over a context of its own and the payload: every MAC Baton makes
+ * with that key (links here, the operator's re-audit requests) is made here, each in its own context.
+ */
+export const keyedMac = (key: Uint8Array, context: Uint8Array, payload: Uint8Array): Buffer => {
   if (key.length < MIN_KEY_BYTES)
     throw new Error(`approval token key must have at least ${MIN_KEY_BYTES} bytes`);
-  return createHmac('sha256', key).update(CONTEXT).update(payload).digest();
+  return createHmac('sha256', key).update(context).update(payload).digest();
 };
+
+const mac = (key: Uint8Array, payload: Uint8Array): Buffer => keyedMac(key, CONTEXT, payload);
 
 const FIELD = /^[^\n]{1,320}$/;
 
