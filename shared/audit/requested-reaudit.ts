@@ -79,7 +79,7 @@ export const answerReaudit = async (
   } catch (error) {
     // What a caller may read (no such deployment, say) goes back to the operator; the rest fails the call.
     if (error instanceof BatonError && error.expose)
-      return { ok: false, kind: error.name, error: error.message };
+      return { ok: false, kind: error.kind, error: error.message };
     throw error;
   }
 };

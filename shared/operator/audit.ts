@@ -25,10 +25,13 @@ export interface AuditCommandDeps {
 export class AuditAnswerError extends BatonError {
   override readonly name = 'AuditAnswerError';
   constructor(
-    readonly kind: string,
+    private readonly relayed: string,
     message: string,
   ) {
     super(message);
+  }
+  override get kind(): string {
+    return this.relayed;
   }
 }
 

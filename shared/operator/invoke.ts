@@ -3,7 +3,6 @@
 import { AuditFunctionError } from '../audit/ports';
 import { BatonError, errorName } from '../core/rules/errors';
 import { parseWith } from '../core/rules/parse';
-import { AuditAnswerError } from './audit';
 import { type OperatorDeps, operatorCommandSchema, runCommand } from './commands';
 import { authorize } from './permissions';
 import { isUrlEvent, readOperatorRequest } from './request';
@@ -21,8 +20,7 @@ export const invokeOperator = async (deps: OperatorDeps, event: unknown): Promis
   } catch (error) {
     if (error instanceof BatonError && error.expose) {
       const hint = error.message.startsWith('command:') ? ` (commands: ${COMMANDS.join(', ')})` : '';
-      const kind = error instanceof AuditAnswerError ? error.kind : error.name;
-      return { ok: false, kind, error: error.message + hint };
+      return { ok: false, kind: error.kind, error: error.message + hint };
     }
     // deployment-finished's own failure: its log holds the cause, and this line says where to look.
     const where = error instanceof AuditFunctionError ? { detail: error.message } : {};

@@ -7,6 +7,10 @@ export class BatonError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
+  /** What a caller is answered with (`kind`): the error's own name, unless it relays another function's. */
+  get kind(): string {
+    return this.name;
+  }
 }
 
 /** Input that breaks a rule: names the field and the rule. Never retried. */
