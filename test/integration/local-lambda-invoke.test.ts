@@ -10,6 +10,7 @@ import { AuditFunctionError, AuditOutcomeUnknownError } from '../../shared/audit
 import { signReaudit } from '../../shared/audit/rules/reaudit-request';
 import { lambdaReauditor } from '../../shared/aws/lambda-reauditor';
 import { SAMPLE_KEY } from '../support/approvals';
+import { checkOperation } from '../support/aws-model';
 import { awsModel } from '../support/aws-models';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -99,6 +100,38 @@ describe("the stand-in's Invoke", () => {
 });
 
 describe('the reauditor on Lambda', () => {
+  it("sends what Lambda's model allows as Invoke's input: a function name as the stack gives it, RequestResponse", async () => {
+    const inputs: unknown[] = [];
+    const recording = new LambdaClient({
+      endpoint: standIn.endpoint,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+    });
+    recording.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'InvokeCommand') inputs.push(args.input);
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    try {
+      await lambdaReauditor(recording, 'answers').reaudit(request);
+    } finally {
+      recording.destroy();
+    }
+    expect(inputs).toHaveLength(1);
+    expect(checkOperation(awsModel('lambda'), 'Invoke', 'input', inputs[0])).toEqual([]);
+    // The name the operator is given: CloudFormation's Ref of a function, baton-<stage>-deploymentFinished.
+    expect(
+      checkOperation(awsModel('lambda'), 'Invoke', 'input', {
+        ...(inputs[0] as object),
+        FunctionName: 'baton-prod-deploymentFinished',
+      }),
+    ).toEqual([]);
+    expect(inputs[0]).toMatchObject({ FunctionName: 'answers', InvocationType: 'RequestResponse' });
+  });
+
   it('sends the signed request as the payload and returns the answer', async () => {
     await expect(lambdaReauditor(lambda, 'answers').reaudit(request)).resolves.toEqual({
       ok: true,
