@@ -16,7 +16,10 @@ import { branchEvent, COMMIT3, finish } from '../support/releases';
 const BUCKET = 'baton-metrics-test';
 const ctx = useMotoLedger(BUCKET);
 
-// The artifact's upload time is S3's own clock: the ledger's other times are set around it.
+// The artifact's upload time is S3's own clock: the ledger's other times are set around it. Each push
+// comes before the uploads, as a push comes before its build: the metrics look for a commit's pushes on
+// the day of its upload and the day before (pushes are keyed by day), so a push set after the upload
+// would be missed whenever the run crosses midnight UTC.
 const T0 = Date.now();
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 const clock = new StepClock(at(0));
@@ -45,8 +48,8 @@ describe('metrics on moto', () => {
   it('gives per environment frequency, lead time from the push, failure rate and time to restore', async () => {
     const d = releaseDepsOn(ctx, clock);
     await delivered(d, COMMIT, undefined, -60, 'VERIFIED', 10);
-    const failed = await delivered(d, COMMIT2, COMMIT, 15, 'FAILED', 25);
-    await delivered(d, COMMIT3, COMMIT2, 30, 'VERIFIED', 55);
+    const failed = await delivered(d, COMMIT2, COMMIT, -45, 'FAILED', 25);
+    await delivered(d, COMMIT3, COMMIT2, -30, 'VERIFIED', 55);
     expect(failed).toBe('d-FAKE00002');
 
     const deps = { ...releaseDepsOn(ctx, new StepClock(at(24 * 60))) } as unknown as OperatorDeps;
@@ -62,7 +65,7 @@ describe('metrics on moto', () => {
     });
     const result = (answer as { result: { applications: { environments: unknown[] }[] } }).result;
     const [dev, staging, production] = result.applications[0]?.environments ?? [];
-    // Lead times from each push: 70 min (pushed -60, VERIFIED 10) and 25 min (30 → 55); the failure at
+    // Lead times from each push: 70 min (pushed -60, VERIFIED 10) and 85 min (-30 → 55); the failure at
     // 25 is restored at 55.
     expect(dev).toEqual({
       environment: 'dev',
@@ -74,9 +77,9 @@ describe('metrics on moto', () => {
       changeFailureRate: 0.333,
       leadTime: {
         count: 2,
-        medianSeconds: ((70 + 25) / 2) * 60,
-        meanSeconds: ((70 + 25) / 2) * 60,
-        maxSeconds: 70 * 60,
+        medianSeconds: ((70 + 85) / 2) * 60,
+        meanSeconds: ((70 + 85) / 2) * 60,
+        maxSeconds: 85 * 60,
         from: { commit: 0, push: 2, upload: 0 },
         unknown: 0,
       },
